@@ -1,0 +1,5 @@
+//! `chiso`: validate, score, explain and batch-score index assessments.
+
+fn main() {
+    println!("chiso");
+}

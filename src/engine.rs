@@ -1,0 +1,598 @@
+//! The engine: a validated, flattened index that scores assessments exactly.
+
+use crate::assessment::{Assessment, Entry, Layer, LayerEntry, Value};
+use crate::band::band_of;
+use crate::diagnostics::{Diagnostic, Diagnostics, Problem, Severity};
+use crate::index::{AdjustmentKind, IndexDefinition, MissingEvidencePolicy, MissingValuePolicy};
+use crate::node::{Aggregation, Channel, Node};
+use crate::result::{AdjustmentResult, BandRef, NodeResult, ScoreResult, Status, Total, View, RESULT_FORMAT};
+use crate::rule::{Outcome, Rule};
+use crate::text::Text;
+use rust_decimal::Decimal;
+use std::collections::HashMap;
+
+/// Code used for the root (the whole index) in outputs.
+pub const ROOT_CODE: &str = "total";
+
+/// A node of the flattened tree (pre-order; index 0 is the root).
+#[derive(Debug, Clone)]
+pub struct FlatNode {
+    /// Criterion code ([`ROOT_CODE`] for the root).
+    pub code: String,
+    /// Name.
+    pub title: Text,
+    /// Parent position.
+    pub parent: Option<usize>,
+    /// Children positions.
+    pub children: Vec<usize>,
+    /// Depth (root 0).
+    pub depth: usize,
+    /// JSON path in the index file.
+    pub path: String,
+    /// Declared maximum.
+    pub max: Option<Decimal>,
+    /// Channel.
+    pub channel: Channel,
+    /// Whether evidence is required.
+    pub evidence_required: bool,
+    /// Rule (leaves).
+    pub rule: Option<Rule>,
+    /// Aggregation (parents).
+    pub aggregation: Aggregation,
+    /// Weights aligned with `children` (1 for plain sums).
+    pub weights: Vec<Decimal>,
+    /// Verbatim scoring text.
+    pub scoring_text: Option<Text>,
+}
+
+impl FlatNode {
+    /// Whether the node is scored by a rule.
+    pub fn is_leaf(&self) -> bool {
+        self.children.is_empty()
+    }
+}
+
+/// The value of one node in one view.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Cell {
+    /// Points achieved and the applicable maximum.
+    Value {
+        /// Points.
+        achieved: Decimal,
+        /// Applicable maximum (`None` when the index gives none).
+        max: Option<Decimal>,
+    },
+    /// No value (and, under the propagate policy, neither has any ancestor).
+    Missing,
+    /// Not applicable: out of both achieved and maximum.
+    NotApplicable,
+}
+
+impl Cell {
+    /// Points, when there is a value.
+    pub fn achieved(&self) -> Option<Decimal> {
+        match self {
+            Cell::Value { achieved, .. } => Some(*achieved),
+            _ => None,
+        }
+    }
+    /// Applicable maximum, when known.
+    pub fn max(&self) -> Option<Decimal> {
+        match self {
+            Cell::Value { max, .. } => *max,
+            _ => None,
+        }
+    }
+}
+
+/// A validated index, ready to score many assessments.
+///
+/// ```
+/// let text = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/criteria/examples/department-example.json")).unwrap();
+/// let index = chiso::Index::from_json(&text).unwrap();
+/// assert!(index.node("1.1.1").is_some());
+/// ```
+#[derive(Debug, Clone)]
+pub struct Index {
+    def: IndexDefinition,
+    nodes: Vec<FlatNode>,
+    by_code: HashMap<String, usize>,
+    warnings: Diagnostics,
+}
+
+impl Index {
+    /// Validates a definition and builds the index. Errors list every problem found.
+    pub fn new(def: IndexDefinition) -> Result<Index, Diagnostics> {
+        let diags = crate::validate::check_index(&def);
+        if diags.has_errors() {
+            return Err(diags);
+        }
+        let mut nodes = Vec::new();
+        nodes.push(FlatNode {
+            code: ROOT_CODE.into(),
+            title: def.title.clone(),
+            parent: None,
+            children: Vec::new(),
+            depth: 0,
+            path: "$".into(),
+            max: def.max_points,
+            channel: Channel::Appraised,
+            evidence_required: false,
+            rule: None,
+            aggregation: def.aggregation.clone(),
+            weights: Vec::new(),
+            scoring_text: None,
+        });
+        for (i, n) in def.nodes.iter().enumerate() {
+            flatten(n, 0, &format!("$.nodes[{i}]"), 1, &mut nodes);
+        }
+        let by_code = nodes.iter().enumerate().map(|(i, n)| (n.code.clone(), i)).collect();
+        Ok(Index { def, nodes, by_code, warnings: diags })
+    }
+
+    /// Parses and validates an index file's text.
+    pub fn from_json(text: &str) -> Result<Index, Diagnostics> {
+        Index::new(crate::load::index_definition(text)?)
+    }
+
+    /// Reads, parses and validates an index file; diagnostics name the file.
+    pub fn from_file(path: &std::path::Path) -> Result<Index, Diagnostics> {
+        let name = path.display().to_string();
+        let text = crate::load::read_file(path)?;
+        Index::from_json(&text).map_err(|d| d.in_file(&name))
+    }
+
+    /// The definition.
+    pub fn definition(&self) -> &IndexDefinition {
+        &self.def
+    }
+
+    /// Warnings found while validating the definition.
+    pub fn warnings(&self) -> &Diagnostics {
+        &self.warnings
+    }
+
+    /// All nodes in pre-order, root first.
+    pub fn nodes(&self) -> &[FlatNode] {
+        &self.nodes
+    }
+
+    /// The node with `code`.
+    pub fn node(&self, code: &str) -> Option<&FlatNode> {
+        self.by_code.get(code).map(|&i| &self.nodes[i])
+    }
+
+    /// Position of the node with `code`.
+    pub fn position(&self, code: &str) -> Option<usize> {
+        self.by_code.get(code).copied()
+    }
+
+    /// Positions of the leaves, in tree order.
+    pub fn leaves(&self) -> impl Iterator<Item = usize> + '_ {
+        self.nodes.iter().enumerate().filter(|(_, n)| n.is_leaf() && n.parent.is_some()).map(|(i, _)| i)
+    }
+
+    /// Checks an assessment against this index: unknown codes, wrong value kinds,
+    /// out-of-range values. Returns every error and warning.
+    pub fn check_assessment(&self, a: &Assessment) -> Diagnostics {
+        let mut out = Diagnostics::default();
+        if a.index != self.def.id {
+            out.push(Diagnostic::error(
+                "$.index",
+                None,
+                Problem::IndexMismatch { expected: self.def.id.clone(), found: a.index.clone() },
+            ));
+        }
+        if a.format != crate::assessment::ASSESSMENT_FORMAT {
+            out.push(Diagnostic::error(
+                "$.format",
+                None,
+                Problem::WrongFormat { expected: crate::assessment::ASSESSMENT_FORMAT.into(), found: a.format.clone() },
+            ));
+        }
+        if let Some(y) = a.year {
+            if !self.def.years.contains(y) {
+                out.push(Diagnostic::warning("$.year", None, Problem::NotAnIndexForYear { year: y }));
+            }
+        }
+        for (code, entry) in &a.entries {
+            let path = format!("$.entries[\"{code}\"]");
+            let c = Some(code.as_str());
+            let Some(&i) = self.by_code.get(code).filter(|&&i| i != 0) else {
+                out.push(Diagnostic::error(path, c, Problem::UnknownCode));
+                continue;
+            };
+            let node = &self.nodes[i];
+            let has_layers = entry.layers().next().is_some();
+            if entry.not_applicable.is_some() {
+                if has_layers {
+                    out.push(Diagnostic::warning(path, c, Problem::ValuesIgnoredNotApplicable));
+                }
+                continue;
+            }
+            if !node.is_leaf() {
+                if has_layers {
+                    out.push(Diagnostic::error(path, c, Problem::ValueOnParent));
+                }
+                continue;
+            }
+            let Some(rule) = &node.rule else { continue };
+            for (layer, le) in entry.layers() {
+                let lpath = format!("{path}.{}.value", layer.key());
+                let used = match node.channel {
+                    Channel::Appraised => layer != Layer::Survey,
+                    Channel::Survey => layer == Layer::Survey,
+                };
+                if !used {
+                    out.push(Diagnostic::warning(format!("{path}.{}", layer.key()), c, Problem::LayerIgnored { layer: layer.key().into() }));
+                    continue;
+                }
+                if let Err(p) = rule.evaluate(node.max, &le.value) {
+                    out.push(Diagnostic::error(lpath.clone(), c, p));
+                }
+                for w in rule.warnings(&le.value) {
+                    out.push(Diagnostic::warning(lpath.clone(), c, w));
+                }
+            }
+        }
+        for (code, entry) in &a.adjustments {
+            let path = format!("$.adjustments[\"{code}\"]");
+            let c = Some(code.as_str());
+            let Some(adj) = self.def.adjustments.iter().find(|x| &x.code == code) else {
+                out.push(Diagnostic::error(path, c, Problem::UnknownAdjustment));
+                continue;
+            };
+            for (layer, le) in entry.layers() {
+                let lpath = format!("{path}.{}.value", layer.key());
+                match le.value {
+                    Value::Points(p) if p >= Decimal::ZERO && p <= adj.cap => {}
+                    Value::Points(p) => out.push(Diagnostic::error(
+                        lpath,
+                        c,
+                        Problem::OutOfRange { value: p, range: format!("0 – {}", crate::display::plain(adj.cap, crate::Lang::Vi)) },
+                    )),
+                    ref v => out.push(Diagnostic::error(
+                        lpath,
+                        c,
+                        Problem::WrongValueKind { expected: vec![crate::assessment::ValueKind::Points], found: v.kind() },
+                    )),
+                }
+            }
+        }
+        out
+    }
+
+    /// Aggregates bottom-up: `cells` holds one cell per node in [`Index::nodes`] order;
+    /// leaf cells must be filled, parent cells are overwritten.
+    ///
+    /// Exposed so batch scorers can fill leaves their own way and share the arithmetic.
+    pub fn aggregate(&self, cells: &mut [Cell]) {
+        for i in (0..self.nodes.len()).rev() {
+            let n = &self.nodes[i];
+            if n.children.is_empty() {
+                continue;
+            }
+            cells[i] = self.combine(n, cells);
+        }
+    }
+
+    fn combine(&self, n: &FlatNode, cells: &[Cell]) -> Cell {
+        let mut all_na = true;
+        let mut missing = false;
+        let mut sum = Decimal::ZERO;
+        let mut max_sum = Some(Decimal::ZERO);
+        let mut wsum = Decimal::ZERO;
+        for (&c, &w) in n.children.iter().zip(&n.weights) {
+            match cells[c] {
+                Cell::NotApplicable => {}
+                Cell::Missing => {
+                    all_na = false;
+                    missing = true;
+                }
+                Cell::Value { achieved, max } => {
+                    all_na = false;
+                    sum += w * achieved;
+                    max_sum = max_sum.zip(max).map(|(s, m)| s + w * m);
+                    wsum += w;
+                }
+            }
+        }
+        if all_na {
+            return Cell::NotApplicable;
+        }
+        if missing {
+            return Cell::Missing;
+        }
+        let (mut achieved, mut max) = match n.aggregation {
+            Aggregation::WeightedMean { .. } if !wsum.is_zero() => (sum / wsum, max_sum.map(|m| m / wsum)),
+            _ => (sum, max_sum),
+        };
+        if n.aggregation.rescales() {
+            if let (Some(target), Some(m)) = (n.max, max) {
+                if !m.is_zero() {
+                    achieved = achieved / m * target;
+                }
+                max = Some(target);
+            }
+        }
+        Cell::Value { achieved, max }
+    }
+
+    /// Scores one assessment. The assessment is checked first; errors are returned
+    /// all at once and nothing is scored.
+    pub fn score(&self, a: &Assessment, view: View) -> Result<ScoreResult, Diagnostics> {
+        let checks = self.check_assessment(a);
+        if checks.has_errors() {
+            return Err(checks);
+        }
+        let n = self.nodes.len();
+        let mut na_reason: Vec<Option<String>> = vec![None; n];
+        for i in 1..n {
+            let inherited = self.nodes[i].parent.and_then(|p| na_reason[p].clone());
+            na_reason[i] = inherited.or_else(|| {
+                a.entries.get(&self.nodes[i].code).and_then(|e| e.not_applicable.as_ref()).map(|r| r.reason.clone())
+            });
+        }
+        let views = [View::SelfAssessment, View::Appraised, View::Final];
+        let mut cells: [Vec<Cell>; 3] = std::array::from_fn(|_| vec![Cell::Missing; n]);
+        let mut leaf_info: Vec<Option<LeafInfo>> = vec![None; n];
+        let mut problems = Diagnostics::default();
+        for i in self.leaves() {
+            let node = &self.nodes[i];
+            let entry = a.entries.get(&node.code);
+            for (vi, &v) in views.iter().enumerate() {
+                let info = self.leaf(node, entry, na_reason[i].as_deref(), v).unwrap_or_else(|p| {
+                    problems.push(Diagnostic::error(node.path.clone(), Some(&node.code), p));
+                    LeafInfo::missing(node, self.def.policies.missing_value)
+                });
+                cells[vi][i] = info.cell;
+                if v == view {
+                    leaf_info[i] = Some(info);
+                }
+            }
+        }
+        if problems.has_errors() {
+            return Err(problems);
+        }
+        for c in cells.iter_mut() {
+            self.aggregate(c);
+        }
+        let chosen = views.iter().position(|&v| v == view).unwrap_or(2);
+        let mut nodes = Vec::with_capacity(n - 1);
+        for i in 1..n {
+            let node = &self.nodes[i];
+            let cell = cells[chosen][i];
+            let (status, source, explanation) = match &leaf_info[i] {
+                Some(li) => (li.status.clone(), li.source, Some(li.explanation.clone())),
+                None => (Status::of_cell(&cell), None, None),
+            };
+            let self_points = cells[0][i].achieved();
+            let appraised_points = cells[1][i].achieved();
+            nodes.push(NodeResult {
+                code: node.code.clone(),
+                title: node.title.clone(),
+                depth: node.depth,
+                parent: node.parent.filter(|&p| p != 0).map(|p| self.nodes[p].code.clone()),
+                leaf: node.is_leaf(),
+                channel: node.channel,
+                max_points: node.max,
+                applicable_max: cell.max(),
+                achieved: cell.achieved(),
+                percent: percent(cell),
+                self_points,
+                appraised_points,
+                final_points: cells[2][i].achieved(),
+                delta: appraised_points.zip(self_points).map(|(ap, sp)| ap - sp),
+                status,
+                source,
+                explanation,
+                scoring_text: node.scoring_text.clone(),
+            });
+        }
+        let (adjustments, totals) = self.adjust(a, &cells, chosen);
+        let root = cells[chosen][0];
+        let achieved = totals[chosen];
+        let applicable_max = root.max();
+        let pct = achieved.zip(applicable_max).and_then(|(x, m)| (!m.is_zero()).then(|| (x / m * Decimal::ONE_HUNDRED).normalize()));
+        let band = pct.and_then(|p| band_of(&self.def.bands, p)).map(|b| BandRef { code: b.code.clone(), label: b.label.clone() });
+        let mut diagnostics = checks;
+        diagnostics.0.retain(|d| d.severity == Severity::Warning);
+        Ok(ScoreResult {
+            format: RESULT_FORMAT.into(),
+            index: self.def.id.clone(),
+            index_version: self.def.version.clone(),
+            unit: a.unit.clone(),
+            year: a.year,
+            view,
+            total: Total {
+                criteria_points: root.achieved(),
+                achieved,
+                applicable_max,
+                max_points: self.def.max_points,
+                percent: pct,
+                band,
+                self_points: totals[0],
+                appraised_points: totals[1],
+                final_points: totals[2],
+                status: Status::of_cell(&root),
+            },
+            nodes,
+            adjustments,
+            diagnostics,
+        })
+    }
+
+    fn adjust(&self, a: &Assessment, cells: &[Vec<Cell>; 3], chosen: usize) -> (Vec<AdjustmentResult>, [Option<Decimal>; 3]) {
+        let mut totals: [Option<Decimal>; 3] = std::array::from_fn(|v| cells[v][0].achieved());
+        let mut results = Vec::new();
+        for adj in &self.def.adjustments {
+            let entry = a.adjustments.get(&adj.code);
+            let mut per_view = [Decimal::ZERO; 3];
+            let mut source = None;
+            for (v, view) in [View::SelfAssessment, View::Appraised, View::Final].into_iter().enumerate() {
+                let pick = entry.and_then(|e| pick_layer(e, Channel::Appraised, view));
+                if let Some((layer, le)) = pick {
+                    if let Value::Points(p) = le.value {
+                        per_view[v] = p.min(adj.cap);
+                        if v == chosen {
+                            source = Some(layer);
+                        }
+                    }
+                }
+                if let Some(t) = totals[v].as_mut() {
+                    match adj.kind {
+                        AdjustmentKind::Bonus => *t += per_view[v],
+                        AdjustmentKind::Penalty => *t -= per_view[v],
+                    }
+                }
+            }
+            results.push(AdjustmentResult {
+                code: adj.code.clone(),
+                title: adj.title.clone(),
+                kind: adj.kind,
+                cap: adj.cap,
+                points: per_view[chosen],
+                source,
+            });
+        }
+        for t in totals.iter_mut().flatten() {
+            if *t < Decimal::ZERO {
+                *t = Decimal::ZERO;
+            }
+        }
+        (results, totals)
+    }
+
+    fn leaf(&self, node: &FlatNode, entry: Option<&Entry>, na: Option<&str>, view: View) -> Result<LeafInfo, Problem> {
+        if let Some(reason) = na {
+            return Ok(LeafInfo {
+                cell: Cell::NotApplicable,
+                status: Status::NotApplicable,
+                source: None,
+                explanation: Text::new(
+                    format!("không áp dụng{}", suffix(reason)),
+                    format!("not applicable{}", suffix(reason)),
+                ),
+            });
+        }
+        let policy = self.def.policies.missing_value;
+        let Some((layer, le)) = entry.and_then(|e| pick_layer(e, node.channel, view)) else {
+            return Ok(LeafInfo::missing(node, policy));
+        };
+        let Some(rule) = &node.rule else { return Ok(LeafInfo::missing(node, policy)) };
+        match rule.evaluate(node.max, &le.value)? {
+            Outcome::NotApplicable { explanation } => Ok(LeafInfo {
+                cell: Cell::NotApplicable,
+                status: Status::NotApplicable,
+                source: Some(layer),
+                explanation,
+            }),
+            Outcome::Scored { points, mut explanation } => {
+                let mut status = Status::Scored;
+                let mut points = points;
+                let e = entry.expect("a layer was picked from this entry");
+                let evidence_checked = node.evidence_required
+                    && node.channel == Channel::Appraised
+                    && self.def.policies.missing_evidence != MissingEvidencePolicy::Ignore;
+                if evidence_checked && e.layers().all(|(_, l)| l.evidence.is_empty()) {
+                    let explained = e.layers().any(|(_, l)| l.explanation.as_deref().is_some_and(|s| !s.trim().is_empty()));
+                    status = Status::EvidenceMissing { explained };
+                    let not_credited = self.def.policies.missing_evidence == MissingEvidencePolicy::NotCredited
+                        && layer == Layer::SelfAssessment
+                        && view != View::SelfAssessment;
+                    if not_credited {
+                        points = Decimal::ZERO;
+                        explanation.vi.push_str("; thiếu tài liệu kiểm chứng → không được tính điểm (0 điểm)");
+                        explanation.en.push_str("; no evidence attached → not credited (0 points)");
+                    } else {
+                        explanation.vi.push_str("; thiếu tài liệu kiểm chứng");
+                        explanation.en.push_str("; no evidence attached");
+                    }
+                    if !explained {
+                        explanation.vi.push_str(", cần giải trình");
+                        explanation.en.push_str(", an explanation is required");
+                    }
+                }
+                Ok(LeafInfo { cell: Cell::Value { achieved: points, max: node.max }, status, source: Some(layer), explanation })
+            }
+        }
+    }
+}
+
+fn suffix(reason: &str) -> String {
+    if reason.trim().is_empty() {
+        String::new()
+    } else {
+        format!(": {reason}")
+    }
+}
+
+fn percent(c: Cell) -> Option<Decimal> {
+    match c {
+        Cell::Value { achieved, max: Some(m) } if !m.is_zero() => Some((achieved / m * Decimal::ONE_HUNDRED).normalize()),
+        _ => None,
+    }
+}
+
+/// Which layer a view reads for a leaf of `channel`.
+pub fn pick_layer(e: &Entry, channel: Channel, view: View) -> Option<(Layer, &LayerEntry)> {
+    match (channel, view) {
+        (Channel::Survey, _) => e.survey.as_ref().map(|s| (Layer::Survey, s)),
+        (Channel::Appraised, View::SelfAssessment) => e.self_assessment.as_ref().map(|s| (Layer::SelfAssessment, s)),
+        (Channel::Appraised, View::Appraised) => e.latest_appraisal(),
+        (Channel::Appraised, View::Final) => {
+            e.latest_appraisal().or(e.self_assessment.as_ref().map(|s| (Layer::SelfAssessment, s)))
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+struct LeafInfo {
+    cell: Cell,
+    status: Status,
+    source: Option<Layer>,
+    explanation: Text,
+}
+
+impl LeafInfo {
+    fn missing(node: &FlatNode, policy: MissingValuePolicy) -> LeafInfo {
+        let (cell, vi, en) = match policy {
+            MissingValuePolicy::Zero => (
+                Cell::Value { achieved: Decimal::ZERO, max: node.max },
+                "chưa có điểm → 0 điểm",
+                "no value → 0 points",
+            ),
+            MissingValuePolicy::Propagate => (Cell::Missing, "thiếu số liệu (không ước tính)", "missing (not imputed)"),
+        };
+        LeafInfo { cell, status: Status::Missing, source: None, explanation: Text::new(vi, en) }
+    }
+}
+
+fn flatten(n: &Node, parent: usize, path: &str, depth: usize, out: &mut Vec<FlatNode>) {
+    let me = out.len();
+    out.push(FlatNode {
+        code: n.code.clone(),
+        title: n.title.clone(),
+        parent: Some(parent),
+        children: Vec::new(),
+        depth,
+        path: path.to_owned(),
+        max: n.max_points,
+        channel: n.channel,
+        evidence_required: !n.evidence.is_empty(),
+        rule: n.rule.clone(),
+        aggregation: n.aggregation.clone().unwrap_or_default(),
+        weights: Vec::new(),
+        scoring_text: n.scoring_text.clone(),
+    });
+    let w = weight_of(&out[parent].aggregation, &n.code);
+    out[parent].children.push(me);
+    out[parent].weights.push(w);
+    for (i, c) in n.children.iter().enumerate() {
+        flatten(c, me, &format!("{path}.children[{i}]"), depth + 1, out);
+    }
+}
+
+fn weight_of(agg: &Aggregation, code: &str) -> Decimal {
+    agg.weights().and_then(|w| w.get(code).copied()).unwrap_or(Decimal::ONE)
+}

@@ -1,0 +1,44 @@
+//! # chiso — scoring engine for Vietnam's public-administration indices
+//!
+//! chiso ("chỉ số", index) encodes each index — PAR INDEX (Chỉ số cải cách hành chính),
+//! PAPI, PCI, SIPAS and the QĐ 766 service index — as a versioned, validated tree of
+//! criteria, and scores units exactly with [`rust_decimal::Decimal`], explaining every
+//! point in Vietnamese and English.
+//!
+//! ```
+//! use chiso::{Index, View};
+//! let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/criteria/examples/");
+//! let index = Index::from_file(format!("{dir}department-example.json").as_ref()).unwrap();
+//! let text = std::fs::read_to_string(format!("{dir}department-example.assessment.json")).unwrap();
+//! let assessment = chiso::load::assessment(&text).unwrap();
+//! let result = index.score(&assessment, View::Final).unwrap();
+//! assert!(result.total.percent.is_some());
+//! ```
+//!
+//! Data flow: index file → [`load`] (JSON syntax and shape) → [`validate`] (semantics)
+//! → [`Index`] → assessment checked by [`Index::check_assessment`] → [`Index::score`]
+//! → [`ScoreResult`] with per-node explanations → rendered by callers, rounding only
+//! there ([`display`]).
+
+pub mod assessment;
+pub mod band;
+pub mod diagnostics;
+pub mod display;
+pub mod engine;
+pub mod index;
+pub mod interval;
+pub mod load;
+pub mod node;
+pub mod result;
+pub mod rule;
+pub mod schema;
+pub mod text;
+pub mod validate;
+
+pub use assessment::{Assessment, Entry, Layer, LayerEntry, Value};
+pub use diagnostics::{Diagnostic, Diagnostics, Problem, Severity};
+pub use engine::{Cell, Index};
+pub use index::IndexDefinition;
+pub use result::{NodeResult, ScoreResult, Status, View};
+pub use rust_decimal::Decimal;
+pub use text::{Lang, Text};

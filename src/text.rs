@@ -1,0 +1,61 @@
+//! Bilingual text: Vietnamese wording kept verbatim beside an English rendering.
+
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+
+/// A label in Vietnamese (verbatim from the source, with diacritics) and English.
+///
+/// ```
+/// let t = chiso::Text::new("Cải cách thể chế", "Institutional reform");
+/// assert_eq!(t.get(chiso::Lang::Vi), "Cải cách thể chế");
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Text {
+    /// Vietnamese text, verbatim from the source.
+    pub vi: String,
+    /// English rendering (may be empty when no translation exists yet).
+    #[serde(default)]
+    pub en: String,
+}
+
+impl Text {
+    /// Builds a bilingual text.
+    pub fn new(vi: impl Into<String>, en: impl Into<String>) -> Self {
+        Self {
+            vi: vi.into(),
+            en: en.into(),
+        }
+    }
+
+    /// The text in `lang`, falling back to Vietnamese when no English text exists.
+    pub fn get(&self, lang: Lang) -> &str {
+        match lang {
+            Lang::Vi => &self.vi,
+            Lang::En if self.en.is_empty() => &self.vi,
+            Lang::En => &self.en,
+        }
+    }
+}
+
+/// Output language.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Lang {
+    /// Tiếng Việt.
+    #[default]
+    Vi,
+    /// English.
+    En,
+}
+
+impl std::str::FromStr for Lang {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s {
+            "vi" => Ok(Lang::Vi),
+            "en" => Ok(Lang::En),
+            other => Err(format!("unknown language '{other}' (use vi or en)")),
+        }
+    }
+}
