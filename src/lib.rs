@@ -29,6 +29,7 @@ pub mod index;
 pub mod interval;
 pub mod load;
 pub mod node;
+pub mod ranking;
 pub mod result;
 pub mod rule;
 pub mod schema;

@@ -1,5 +1,90 @@
-//! `chiso`: validate, score, explain and batch-score index assessments.
+//! `chiso`: validate, score, explain and batch-score assessments against index definitions.
+//!
+//! Exit codes: 0 ok, 1 invalid input (reasons on stderr), 2 usage.
 
-fn main() {
-    println!("chiso");
+use clap::{Parser, Subcommand, ValueEnum};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+mod batch;
+mod commands;
+
+/// Exact scoring of Vietnam's public-administration indices.
+#[derive(Debug, Parser)]
+#[command(name = "chiso", version, about)]
+pub struct Cli {
+    /// Language of messages and labels.
+    #[arg(long, global = true, default_value = "vi")]
+    pub lang: chiso::Lang,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// Output formats.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    /// Readable table.
+    Table,
+    /// JSON.
+    Json,
+    /// CSV.
+    Csv,
+    /// Markdown table.
+    Md,
+}
+
+/// Subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Check an index file and, optionally, assessments against it.
+    Validate {
+        /// Index definition (JSON file).
+        index: PathBuf,
+        /// Assessment files.
+        assessments: Vec<PathBuf>,
+    },
+    /// Score one assessment.
+    Score {
+        /// Index definition.
+        index: PathBuf,
+        /// Assessment file.
+        assessment: PathBuf,
+        /// Output format.
+        #[arg(long, value_enum, default_value = "table")]
+        format: Format,
+        /// Which layers to show as achieved: self, appraised or final.
+        #[arg(long, default_value = "final")]
+        layer: chiso::View,
+    },
+    /// Explain the points of one criterion.
+    Explain {
+        /// Index definition.
+        index: PathBuf,
+        /// Assessment file.
+        assessment: PathBuf,
+        /// Criterion code, e.g. 1.1.4.
+        code: String,
+    },
+    /// Print a JSON Schema: index, assessment or result.
+    Schema {
+        /// Which document.
+        document: String,
+    },
+    /// Score many units (CSV or JSON lines), rank them and print every node.
+    Batch(batch::BatchArgs),
+}
+
+fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(c) => c,
+        Err(e) => {
+            let usage = e.use_stderr();
+            let _ = e.print();
+            return if usage { ExitCode::from(2) } else { ExitCode::SUCCESS };
+        }
+    };
+    match cli.command {
+        Command::Batch(ref args) => batch::run(args, cli.lang),
+        _ => commands::run(&cli),
+    }
 }
