@@ -373,7 +373,14 @@ pub enum Problem {
     },
     /// A criterion marked not applicable also carries values (they are ignored).
     ValuesIgnoredNotApplicable,
-    /// A value for a survey leaf came from a non-survey layer.
+    /// A number is too large to be a real score input.
+    TooLarge {
+        /// The value.
+        value: Decimal,
+        /// Largest magnitude accepted.
+        limit: Decimal,
+    },
+    /// The assessment's year is outside the index's years.
     NotAnIndexForYear {
         /// The year.
         year: i32,
@@ -474,6 +481,8 @@ impl Problem {
             (LayerIgnored { layer }, En) => format!("layer \"{layer}\" is not used by this criterion and is ignored"),
             (ValuesIgnoredNotApplicable, Vi) => "tiêu chí được đánh dấu không áp dụng nên các điểm đã nhập bị bỏ qua".into(),
             (ValuesIgnoredNotApplicable, En) => "the criterion is marked not applicable, so the values entered are ignored".into(),
+            (TooLarge { value, limit }, Vi) => format!("số {} quá lớn (giới hạn ±{})", n(value, Vi), n(limit, Vi)),
+            (TooLarge { value, limit }, En) => format!("the number {} is too large (limit ±{})", n(value, En), n(limit, En)),
             (NotAnIndexForYear { year }, Vi) => format!("bộ chỉ số không áp dụng cho năm {year}"),
             (NotAnIndexForYear { year }, En) => format!("the index does not apply to year {year}"),
         }

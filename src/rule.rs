@@ -217,6 +217,28 @@ pub enum Outcome {
 
 const HUNDRED: Decimal = Decimal::ONE_HUNDRED;
 
+/// Largest magnitude accepted for any number in an assessment (10^15). Keeps every
+/// product the engine forms far inside `Decimal`'s range, so arithmetic never overflows.
+pub const INPUT_LIMIT: Decimal = Decimal::from_parts(2_764_472_320, 232_830, 0, false, 0);
+
+/// Rejects numbers beyond [`INPUT_LIMIT`].
+pub(crate) fn bounded(v: Decimal) -> Result<Decimal, Problem> {
+    if v.abs() > INPUT_LIMIT {
+        Err(Problem::TooLarge { value: v, limit: INPUT_LIMIT })
+    } else {
+        Ok(v)
+    }
+}
+
+fn check_magnitudes(value: &Value) -> Result<(), Problem> {
+    match value {
+        Value::YesNo(_) | Value::Conditions(_) | Value::Option(_) => Ok(()),
+        Value::Number(x) | Value::Percent(x) | Value::Points(x) => bounded(*x).map(|_| ()),
+        Value::Ratio { numerator, denominator } => bounded(*numerator).and(bounded(*denominator)).map(|_| ()),
+        Value::Counts(m) | Value::Answers(m) => m.values().try_for_each(|x| bounded(*x).map(|_| ())),
+    }
+}
+
 /// Writes a number for an explanation: exact when short, otherwise "≈" and 4 decimals
 /// rounded half up (presentation only).
 pub(crate) fn num(d: Decimal, lang: Lang) -> String {
@@ -292,8 +314,9 @@ fn percent_range() -> Interval {
     Interval { from: Some(Bound::incl(Decimal::ZERO)), to: Some(Bound::incl(HUNDRED)) }
 }
 
-/// A percent from a ratio or percent value; `None` for a zero denominator.
-fn percent_of(value: &Value, accept_number: bool) -> Result<Option<Decimal>, Problem> {
+/// A share as an exact fraction `(numerator, denominator)` of a ratio or percent value
+/// (a percent p is p/100); `None` for a zero denominator.
+fn fraction_of(value: &Value, accept_number: bool) -> Result<Option<(Decimal, Decimal)>, Problem> {
     match value {
         Value::Ratio { numerator, denominator } => {
             non_negative(*numerator, "numerator / tử số")?;
@@ -304,15 +327,35 @@ fn percent_of(value: &Value, accept_number: bool) -> Result<Option<Decimal>, Pro
             if numerator > denominator {
                 return Err(Problem::NumeratorAboveDenominator { numerator: *numerator, denominator: *denominator });
             }
-            Ok(Some(numerator / denominator * HUNDRED))
+            Ok(Some((*numerator, *denominator)))
         }
         Value::Percent(p) | Value::Number(p) if accept_number || matches!(value, Value::Percent(_)) => {
             if !percent_range().contains(*p) {
                 return Err(Problem::OutOfRange { value: *p, range: percent_range().describe(Lang::Vi, "%") });
             }
-            Ok(Some(*p))
+            Ok(Some((*p, HUNDRED)))
         }
         other => Err(wrong(&[ValueKind::Ratio, ValueKind::Percent], other)),
+    }
+}
+
+/// The percent of a fraction, with one division.
+fn percent_value((n, d): (Decimal, Decimal)) -> Decimal {
+    if d == HUNDRED {
+        n
+    } else {
+        n * HUNDRED / d
+    }
+}
+
+/// Whether `n/d × 100` reaches the bound `b`, compared exactly by cross-multiplication.
+fn reaches((n, d): (Decimal, Decimal), b: Bound) -> bool {
+    let lhs = n * HUNDRED;
+    let rhs = b.value * d;
+    if b.inclusive {
+        lhs >= rhs
+    } else {
+        lhs > rhs
     }
 }
 
@@ -369,6 +412,7 @@ impl Rule {
         if !self.accepts().contains(&value.kind()) {
             return Err(wrong(self.accepts(), value));
         }
+        check_magnitudes(value)?;
         let need_max = || max.ok_or(Problem::MaxRequired);
         let scored = |points: Decimal, explanation: Text| Ok(Outcome::Scored { points, explanation });
         match (self, value) {
@@ -435,8 +479,8 @@ impl Rule {
             }
             (Rule::Tiers { measure, tiers }, v) => {
                 let (x, unit) = match measure {
-                    Measure::Percent => match percent_of(v, true)? {
-                        Some(p) => (p, "%"),
+                    Measure::Percent => match fraction_of(v, true)? {
+                        Some(f) => (percent_value(f), "%"),
                         None => return Err(Problem::ZeroDenominator),
                     },
                     Measure::Count => {
@@ -476,7 +520,7 @@ impl Rule {
             }
             (Rule::Proportional { threshold_percent, gate, zero_denominator, .. }, v) => {
                 let m = need_max()?;
-                let Some(pct) = percent_of(v, false)? else {
+                let Some(frac) = fraction_of(v, false)? else {
                     return match zero_denominator {
                         ZeroDenominator::Zero => scored(
                             Decimal::ZERO,
@@ -501,6 +545,7 @@ impl Rule {
                         ZeroDenominator::Invalid => Err(Problem::ZeroDenominator),
                     };
                 };
+                let pct = percent_value(frac);
                 let ratio_words = |l: Lang| match v {
                     Value::Ratio { numerator, denominator } => {
                         format!("{}/{} = {}%", num(*numerator, l), num(*denominator, l), num(pct, l))
@@ -508,8 +553,7 @@ impl Rule {
                     _ => format!("{}%", num(pct, l)),
                 };
                 if let Some(g) = gate {
-                    let passes = Interval { from: Some(*g), to: None }.contains(pct);
-                    if !passes {
+                    if !reaches(frac, *g) {
                         let gi = Interval { from: Some(*g), to: None };
                         return scored(
                             Decimal::ZERO,
@@ -521,7 +565,9 @@ impl Rule {
                     }
                 }
                 let t = threshold_percent.unwrap_or(HUNDRED);
-                let p = if pct >= t { m } else { m * pct / t };
+                // One division: max × n × 100 / (d × threshold), exact up to the last digit.
+                let (num_, den_) = frac;
+                let p = if reaches(frac, Bound::incl(t)) { m } else { m * num_ * HUNDRED / (den_ * t) };
                 scored(
                     p,
                     both(|l| {

@@ -25,6 +25,9 @@ pub fn check_index(def: &IndexDefinition) -> Diagnostics {
     if def.nodes.is_empty() {
         c.err("$.nodes", None, Problem::Empty { what: "nodes".into() });
     }
+    if let Some(Err(p)) = def.max_points.map(crate::rule::bounded) {
+        c.err("$.max_points", None, p);
+    }
     c.aggregation("$", None, def.max_points, &def.aggregation, &def.nodes);
     for (i, n) in def.nodes.iter().enumerate() {
         c.node(n, &format!("$.nodes[{i}]"), 1);
@@ -80,6 +83,10 @@ impl Checker {
             self.seen.insert(n.code.clone(), path.to_owned());
         }
         if let Some(m) = n.max_points {
+            if let Err(p) = crate::rule::bounded(m) {
+                self.err(&format!("{path}.max_points"), code, p);
+                return;
+            }
             if m.is_sign_negative() && !m.is_zero() {
                 self.err(&format!("{path}.max_points"), code, Problem::Negative { what: "max_points".into(), value: m });
             }
@@ -112,6 +119,10 @@ impl Checker {
                     None => {
                         ok = false;
                         self.err(&apath, code, Problem::WeightMissing { child: ch.code.clone() })
+                    }
+                    Some(x) if crate::rule::bounded(*x).is_err() => {
+                        ok = false;
+                        self.err(&apath, code, Problem::TooLarge { value: *x, limit: crate::rule::INPUT_LIMIT })
                     }
                     Some(x) if *x <= Decimal::ZERO => {
                         ok = false;
@@ -151,6 +162,9 @@ impl Checker {
 
     fn award(&mut self, path: &str, code: Option<&str>, label: &str, points: Option<Decimal>, pct: Option<Decimal>, max: Option<Decimal>) {
         match (points, pct) {
+            (Some(p), None) if crate::rule::bounded(p).is_err() => {
+                self.err(path, code, Problem::TooLarge { value: p, limit: crate::rule::INPUT_LIMIT });
+            }
             (Some(p), None) => {
                 if p.is_sign_negative() && !p.is_zero() {
                     self.err(path, code, Problem::Negative { what: label.into(), value: p });
