@@ -69,7 +69,10 @@ pub struct Entry {
 impl Entry {
     /// An entry with only a self-assessed value.
     pub fn self_value(value: Value) -> Self {
-        Entry { self_assessment: Some(LayerEntry::new(value)), ..Default::default() }
+        Entry {
+            self_assessment: Some(LayerEntry::new(value)),
+            ..Default::default()
+        }
     }
 
     /// The layer entry for `layer`.
@@ -92,7 +95,9 @@ impl Entry {
 
     /// Every layer present, in workflow order.
     pub fn layers(&self) -> impl Iterator<Item = (Layer, &LayerEntry)> {
-        Layer::ALL.into_iter().filter_map(|l| self.layer(l).map(|e| (l, e)))
+        Layer::ALL
+            .into_iter()
+            .filter_map(|l| self.layer(l).map(|e| (l, e)))
     }
 }
 
@@ -106,7 +111,9 @@ pub struct NotApplicable {
 }
 
 /// A score layer.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, JsonSchema)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, JsonSchema,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum Layer {
     /// Tự chấm.
@@ -124,7 +131,12 @@ pub enum Layer {
 
 impl Layer {
     /// All layers in workflow order.
-    pub const ALL: [Layer; 4] = [Layer::SelfAssessment, Layer::Appraisal1, Layer::Appraisal2, Layer::Survey];
+    pub const ALL: [Layer; 4] = [
+        Layer::SelfAssessment,
+        Layer::Appraisal1,
+        Layer::Appraisal2,
+        Layer::Survey,
+    ];
 
     /// JSON key of the layer.
     pub fn key(self) -> &'static str {
@@ -171,7 +183,12 @@ pub struct LayerEntry {
 impl LayerEntry {
     /// A layer entry with a value and nothing else.
     pub fn new(value: Value) -> Self {
-        LayerEntry { value, evidence: Vec::new(), note: None, explanation: None }
+        LayerEntry {
+            value,
+            evidence: Vec::new(),
+            note: None,
+            explanation: None,
+        }
     }
 }
 

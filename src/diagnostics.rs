@@ -9,7 +9,9 @@ use serde::{Deserialize, Serialize};
 use std::fmt;
 
 /// How serious a diagnostic is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, JsonSchema)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, JsonSchema,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum Severity {
     /// The input cannot be used until this is fixed.
@@ -38,12 +40,21 @@ pub struct Diagnostic {
 impl Diagnostic {
     /// An error at `path`.
     pub fn error(path: impl Into<String>, code: Option<&str>, problem: Problem) -> Self {
-        Diagnostic { severity: Severity::Error, file: None, path: path.into(), code: code.map(str::to_owned), problem }
+        Diagnostic {
+            severity: Severity::Error,
+            file: None,
+            path: path.into(),
+            code: code.map(str::to_owned),
+            problem,
+        }
     }
 
     /// A warning at `path`.
     pub fn warning(path: impl Into<String>, code: Option<&str>, problem: Problem) -> Self {
-        Diagnostic { severity: Severity::Warning, ..Self::error(path, code, problem) }
+        Diagnostic {
+            severity: Severity::Warning,
+            ..Self::error(path, code, problem)
+        }
     }
 
     /// Sets the file name.
@@ -115,7 +126,11 @@ impl Diagnostics {
     }
     /// All messages in `lang`, one per line.
     pub fn render(&self, lang: Lang) -> String {
-        self.0.iter().map(|d| d.message(lang)).collect::<Vec<_>>().join("\n")
+        self.0
+            .iter()
+            .map(|d| d.message(lang))
+            .collect::<Vec<_>>()
+            .join("\n")
     }
     /// Adds one diagnostic.
     pub fn push(&mut self, d: Diagnostic) {

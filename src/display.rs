@@ -35,8 +35,12 @@ pub enum Rounding {
 /// ```
 pub fn round(value: Decimal, dp: u32, mode: Rounding) -> Decimal {
     match mode {
-        Rounding::HalfUp => value.round_dp_with_strategy(dp, RoundingStrategy::MidpointAwayFromZero),
-        Rounding::HalfEven => value.round_dp_with_strategy(dp, RoundingStrategy::MidpointNearestEven),
+        Rounding::HalfUp => {
+            value.round_dp_with_strategy(dp, RoundingStrategy::MidpointAwayFromZero)
+        }
+        Rounding::HalfEven => {
+            value.round_dp_with_strategy(dp, RoundingStrategy::MidpointNearestEven)
+        }
         Rounding::Truncate => value.round_dp_with_strategy(dp, RoundingStrategy::ToZero),
         Rounding::Exact => value,
     }

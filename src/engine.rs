@@ -5,7 +5,9 @@ use crate::band::band_of;
 use crate::diagnostics::{Diagnostic, Diagnostics, Problem, Severity};
 use crate::index::{AdjustmentKind, IndexDefinition, MissingEvidencePolicy, MissingValuePolicy};
 use crate::node::{Aggregation, Channel, Node};
-use crate::result::{AdjustmentResult, BandRef, NodeResult, ScoreResult, Status, Total, View, RESULT_FORMAT};
+use crate::result::{
+    AdjustmentResult, BandRef, NodeResult, ScoreResult, Status, Total, View, RESULT_FORMAT,
+};
 use crate::rule::{Outcome, Rule};
 use crate::text::Text;
 use rust_decimal::Decimal;
@@ -126,8 +128,17 @@ impl Index {
         for (i, n) in def.nodes.iter().enumerate() {
             flatten(n, 0, &format!("$.nodes[{i}]"), 1, &mut nodes);
         }
-        let by_code = nodes.iter().enumerate().map(|(i, n)| (n.code.clone(), i)).collect();
-        Ok(Index { def, nodes, by_code, warnings: diags })
+        let by_code = nodes
+            .iter()
+            .enumerate()
+            .map(|(i, n)| (n.code.clone(), i))
+            .collect();
+        Ok(Index {
+            def,
+            nodes,
+            by_code,
+            warnings: diags,
+        })
     }
 
     /// Parses and validates an index file's text.
@@ -169,7 +180,11 @@ impl Index {
 
     /// Positions of the leaves, in tree order.
     pub fn leaves(&self) -> impl Iterator<Item = usize> + '_ {
-        self.nodes.iter().enumerate().filter(|(_, n)| n.is_leaf() && n.parent.is_some()).map(|(i, _)| i)
+        self.nodes
+            .iter()
+            .enumerate()
+            .filter(|(_, n)| n.is_leaf() && n.parent.is_some())
+            .map(|(i, _)| i)
     }
 
     /// Checks an assessment against this index: unknown codes, wrong value kinds,
@@ -180,19 +195,29 @@ impl Index {
             out.push(Diagnostic::error(
                 "$.index",
                 None,
-                Problem::IndexMismatch { expected: self.def.id.clone(), found: a.index.clone() },
+                Problem::IndexMismatch {
+                    expected: self.def.id.clone(),
+                    found: a.index.clone(),
+                },
             ));
         }
         if a.format != crate::assessment::ASSESSMENT_FORMAT {
             out.push(Diagnostic::error(
                 "$.format",
                 None,
-                Problem::WrongFormat { expected: crate::assessment::ASSESSMENT_FORMAT.into(), found: a.format.clone() },
+                Problem::WrongFormat {
+                    expected: crate::assessment::ASSESSMENT_FORMAT.into(),
+                    found: a.format.clone(),
+                },
             ));
         }
         if let Some(y) = a.year {
             if !self.def.years.contains(y) {
-                out.push(Diagnostic::warning("$.year", None, Problem::NotAnIndexForYear { year: y }));
+                out.push(Diagnostic::warning(
+                    "$.year",
+                    None,
+                    Problem::NotAnIndexForYear { year: y },
+                ));
             }
         }
         for (code, entry) in &a.entries {
@@ -206,7 +231,11 @@ impl Index {
             let has_layers = entry.layers().next().is_some();
             if entry.not_applicable.is_some() {
                 if has_layers {
-                    out.push(Diagnostic::warning(path, c, Problem::ValuesIgnoredNotApplicable));
+                    out.push(Diagnostic::warning(
+                        path,
+                        c,
+                        Problem::ValuesIgnoredNotApplicable,
+                    ));
                 }
                 continue;
             }
@@ -224,7 +253,13 @@ impl Index {
                     Channel::Survey => layer == Layer::Survey,
                 };
                 if !used {
-                    out.push(Diagnostic::warning(format!("{path}.{}", layer.key()), c, Problem::LayerIgnored { layer: layer.key().into() }));
+                    out.push(Diagnostic::warning(
+                        format!("{path}.{}", layer.key()),
+                        c,
+                        Problem::LayerIgnored {
+                            layer: layer.key().into(),
+                        },
+                    ));
                     continue;
                 }
                 if let Err(p) = rule.evaluate(node.max, &le.value) {
@@ -249,12 +284,21 @@ impl Index {
                     Value::Points(p) => out.push(Diagnostic::error(
                         lpath,
                         c,
-                        Problem::OutOfRange { value: p, range: format!("0 – {}", crate::display::plain(adj.cap, crate::Lang::Vi)) },
+                        Problem::OutOfRange {
+                            value: p,
+                            range: format!(
+                                "0 – {}",
+                                crate::display::plain(adj.cap, crate::Lang::Vi)
+                            ),
+                        },
                     )),
                     ref v => out.push(Diagnostic::error(
                         lpath,
                         c,
-                        Problem::WrongValueKind { expected: vec![crate::assessment::ValueKind::Points], found: v.kind() },
+                        Problem::WrongValueKind {
+                            expected: vec![crate::assessment::ValueKind::Points],
+                            found: v.kind(),
+                        },
                     )),
                 }
             }
@@ -304,7 +348,9 @@ impl Index {
             return Cell::Missing;
         }
         let (mut achieved, mut max) = match n.aggregation {
-            Aggregation::WeightedMean { .. } if !wsum.is_zero() => (sum / wsum, max_sum.map(|m| m / wsum)),
+            Aggregation::WeightedMean { .. } if !wsum.is_zero() => {
+                (sum / wsum, max_sum.map(|m| m / wsum))
+            }
             _ => (sum, max_sum),
         };
         if n.aggregation.rescales() {
@@ -330,7 +376,10 @@ impl Index {
         for i in 1..n {
             let inherited = self.nodes[i].parent.and_then(|p| na_reason[p].clone());
             na_reason[i] = inherited.or_else(|| {
-                a.entries.get(&self.nodes[i].code).and_then(|e| e.not_applicable.as_ref()).map(|r| r.reason.clone())
+                a.entries
+                    .get(&self.nodes[i].code)
+                    .and_then(|e| e.not_applicable.as_ref())
+                    .map(|r| r.reason.clone())
             });
         }
         let views = [View::SelfAssessment, View::Appraised, View::Final];
@@ -341,10 +390,12 @@ impl Index {
             let node = &self.nodes[i];
             let entry = a.entries.get(&node.code);
             for (vi, &v) in views.iter().enumerate() {
-                let info = self.leaf(node, entry, na_reason[i].as_deref(), v).unwrap_or_else(|p| {
-                    problems.push(Diagnostic::error(node.path.clone(), Some(&node.code), p));
-                    LeafInfo::missing(node, self.def.policies.missing_value)
-                });
+                let info = self
+                    .leaf(node, entry, na_reason[i].as_deref(), v)
+                    .unwrap_or_else(|p| {
+                        problems.push(Diagnostic::error(node.path.clone(), Some(&node.code), p));
+                        LeafInfo::missing(node, self.def.policies.missing_value)
+                    });
                 cells[vi][i] = info.cell;
                 if v == view {
                     leaf_info[i] = Some(info);
@@ -372,7 +423,10 @@ impl Index {
                 code: node.code.clone(),
                 title: node.title.clone(),
                 depth: node.depth,
-                parent: node.parent.filter(|&p| p != 0).map(|p| self.nodes[p].code.clone()),
+                parent: node
+                    .parent
+                    .filter(|&p| p != 0)
+                    .map(|p| self.nodes[p].code.clone()),
                 leaf: node.is_leaf(),
                 channel: node.channel,
                 max_points: node.max,
@@ -393,8 +447,15 @@ impl Index {
         let root = cells[chosen][0];
         let achieved = totals[chosen];
         let applicable_max = root.max();
-        let pct = achieved.zip(applicable_max).and_then(|(x, m)| (!m.is_zero()).then(|| (x / m * Decimal::ONE_HUNDRED).normalize()));
-        let band = pct.and_then(|p| band_of(&self.def.bands, p)).map(|b| BandRef { code: b.code.clone(), label: b.label.clone() });
+        let pct = achieved
+            .zip(applicable_max)
+            .and_then(|(x, m)| (!m.is_zero()).then(|| (x / m * Decimal::ONE_HUNDRED).normalize()));
+        let band = pct
+            .and_then(|p| band_of(&self.def.bands, p))
+            .map(|b| BandRef {
+                code: b.code.clone(),
+                label: b.label.clone(),
+            });
         let mut diagnostics = checks;
         diagnostics.0.retain(|d| d.severity == Severity::Warning);
         Ok(ScoreResult {
@@ -422,14 +483,22 @@ impl Index {
         })
     }
 
-    fn adjust(&self, a: &Assessment, cells: &[Vec<Cell>; 3], chosen: usize) -> (Vec<AdjustmentResult>, [Option<Decimal>; 3]) {
+    fn adjust(
+        &self,
+        a: &Assessment,
+        cells: &[Vec<Cell>; 3],
+        chosen: usize,
+    ) -> (Vec<AdjustmentResult>, [Option<Decimal>; 3]) {
         let mut totals: [Option<Decimal>; 3] = std::array::from_fn(|v| cells[v][0].achieved());
         let mut results = Vec::new();
         for adj in &self.def.adjustments {
             let entry = a.adjustments.get(&adj.code);
             let mut per_view = [Decimal::ZERO; 3];
             let mut source = None;
-            for (v, view) in [View::SelfAssessment, View::Appraised, View::Final].into_iter().enumerate() {
+            for (v, view) in [View::SelfAssessment, View::Appraised, View::Final]
+                .into_iter()
+                .enumerate()
+            {
                 let pick = entry.and_then(|e| pick_layer(e, Channel::Appraised, view));
                 if let Some((layer, le)) = pick {
                     if let Value::Points(p) = le.value {
@@ -463,7 +532,13 @@ impl Index {
         (results, totals)
     }
 
-    fn leaf(&self, node: &FlatNode, entry: Option<&Entry>, na: Option<&str>, view: View) -> Result<LeafInfo, Problem> {
+    fn leaf(
+        &self,
+        node: &FlatNode,
+        entry: Option<&Entry>,
+        na: Option<&str>,
+        view: View,
+    ) -> Result<LeafInfo, Problem> {
         if let Some(reason) = na {
             return Ok(LeafInfo {
                 cell: Cell::NotApplicable,
@@ -479,7 +554,9 @@ impl Index {
         let Some((layer, le)) = entry.and_then(|e| pick_layer(e, node.channel, view)) else {
             return Ok(LeafInfo::missing(node, policy));
         };
-        let Some(rule) = &node.rule else { return Ok(LeafInfo::missing(node, policy)) };
+        let Some(rule) = &node.rule else {
+            return Ok(LeafInfo::missing(node, policy));
+        };
         match rule.evaluate(node.max, &le.value)? {
             Outcome::NotApplicable { explanation } => Ok(LeafInfo {
                 cell: Cell::NotApplicable,
@@ -487,7 +564,10 @@ impl Index {
                 source: Some(layer),
                 explanation,
             }),
-            Outcome::Scored { points, mut explanation } => {
+            Outcome::Scored {
+                points,
+                mut explanation,
+            } => {
                 let mut status = Status::Scored;
                 let mut points = points;
                 let e = entry.expect("a layer was picked from this entry");
@@ -495,15 +575,24 @@ impl Index {
                     && node.channel == Channel::Appraised
                     && self.def.policies.missing_evidence != MissingEvidencePolicy::Ignore;
                 if evidence_checked && e.layers().all(|(_, l)| l.evidence.is_empty()) {
-                    let explained = e.layers().any(|(_, l)| l.explanation.as_deref().is_some_and(|s| !s.trim().is_empty()));
+                    let explained = e.layers().any(|(_, l)| {
+                        l.explanation
+                            .as_deref()
+                            .is_some_and(|s| !s.trim().is_empty())
+                    });
                     status = Status::EvidenceMissing { explained };
-                    let not_credited = self.def.policies.missing_evidence == MissingEvidencePolicy::NotCredited
+                    let not_credited = self.def.policies.missing_evidence
+                        == MissingEvidencePolicy::NotCredited
                         && layer == Layer::SelfAssessment
                         && view != View::SelfAssessment;
                     if not_credited {
                         points = Decimal::ZERO;
-                        explanation.vi.push_str("; thiếu tài liệu kiểm chứng → không được tính điểm (0 điểm)");
-                        explanation.en.push_str("; no evidence attached → not credited (0 points)");
+                        explanation.vi.push_str(
+                            "; thiếu tài liệu kiểm chứng → không được tính điểm (0 điểm)",
+                        );
+                        explanation
+                            .en
+                            .push_str("; no evidence attached → not credited (0 points)");
                     } else {
                         explanation.vi.push_str("; thiếu tài liệu kiểm chứng");
                         explanation.en.push_str("; no evidence attached");
@@ -513,7 +602,15 @@ impl Index {
                         explanation.en.push_str(", an explanation is required");
                     }
                 }
-                Ok(LeafInfo { cell: Cell::Value { achieved: points, max: node.max }, status, source: Some(layer), explanation })
+                Ok(LeafInfo {
+                    cell: Cell::Value {
+                        achieved: points,
+                        max: node.max,
+                    },
+                    status,
+                    source: Some(layer),
+                    explanation,
+                })
             }
         }
     }
@@ -529,7 +626,10 @@ fn suffix(reason: &str) -> String {
 
 fn percent(c: Cell) -> Option<Decimal> {
     match c {
-        Cell::Value { achieved, max: Some(m) } if !m.is_zero() => Some((achieved / m * Decimal::ONE_HUNDRED).normalize()),
+        Cell::Value {
+            achieved,
+            max: Some(m),
+        } if !m.is_zero() => Some((achieved / m * Decimal::ONE_HUNDRED).normalize()),
         _ => None,
     }
 }
@@ -538,11 +638,15 @@ fn percent(c: Cell) -> Option<Decimal> {
 pub fn pick_layer(e: &Entry, channel: Channel, view: View) -> Option<(Layer, &LayerEntry)> {
     match (channel, view) {
         (Channel::Survey, _) => e.survey.as_ref().map(|s| (Layer::Survey, s)),
-        (Channel::Appraised, View::SelfAssessment) => e.self_assessment.as_ref().map(|s| (Layer::SelfAssessment, s)),
+        (Channel::Appraised, View::SelfAssessment) => e
+            .self_assessment
+            .as_ref()
+            .map(|s| (Layer::SelfAssessment, s)),
         (Channel::Appraised, View::Appraised) => e.latest_appraisal(),
-        (Channel::Appraised, View::Final) => {
-            e.latest_appraisal().or(e.self_assessment.as_ref().map(|s| (Layer::SelfAssessment, s)))
-        }
+        (Channel::Appraised, View::Final) => e.latest_appraisal().or(e
+            .self_assessment
+            .as_ref()
+            .map(|s| (Layer::SelfAssessment, s))),
     }
 }
 
@@ -558,13 +662,25 @@ impl LeafInfo {
     fn missing(node: &FlatNode, policy: MissingValuePolicy) -> LeafInfo {
         let (cell, vi, en) = match policy {
             MissingValuePolicy::Zero => (
-                Cell::Value { achieved: Decimal::ZERO, max: node.max },
+                Cell::Value {
+                    achieved: Decimal::ZERO,
+                    max: node.max,
+                },
                 "chưa có điểm → 0 điểm",
                 "no value → 0 points",
             ),
-            MissingValuePolicy::Propagate => (Cell::Missing, "thiếu số liệu (không ước tính)", "missing (not imputed)"),
+            MissingValuePolicy::Propagate => (
+                Cell::Missing,
+                "thiếu số liệu (không ước tính)",
+                "missing (not imputed)",
+            ),
         };
-        LeafInfo { cell, status: Status::Missing, source: None, explanation: Text::new(vi, en) }
+        LeafInfo {
+            cell,
+            status: Status::Missing,
+            source: None,
+            explanation: Text::new(vi, en),
+        }
     }
 }
 
@@ -594,5 +710,7 @@ fn flatten(n: &Node, parent: usize, path: &str, depth: usize, out: &mut Vec<Flat
 }
 
 fn weight_of(agg: &Aggregation, code: &str) -> Decimal {
-    agg.weights().and_then(|w| w.get(code).copied()).unwrap_or(Decimal::ONE)
+    agg.weights()
+        .and_then(|w| w.get(code).copied())
+        .unwrap_or(Decimal::ONE)
 }

@@ -20,11 +20,17 @@ pub struct Bound {
 impl Bound {
     /// An inclusive bound.
     pub fn incl(value: Decimal) -> Self {
-        Self { value, inclusive: true }
+        Self {
+            value,
+            inclusive: true,
+        }
     }
     /// An exclusive bound.
     pub fn excl(value: Decimal) -> Self {
-        Self { value, inclusive: false }
+        Self {
+            value,
+            inclusive: false,
+        }
     }
 }
 
@@ -68,7 +74,9 @@ impl Interval {
     /// Whether no value can lie in the interval.
     pub fn is_empty(&self) -> bool {
         match (self.from, self.to) {
-            (Some(a), Some(b)) => a.value > b.value || (a.value == b.value && !(a.inclusive && b.inclusive)),
+            (Some(a), Some(b)) => {
+                a.value > b.value || (a.value == b.value && !(a.inclusive && b.inclusive))
+            }
             _ => false,
         }
     }
@@ -125,8 +133,14 @@ pub(crate) fn lower_key(i: &Interval) -> (bool, Decimal, bool) {
 pub(crate) fn gap_between(a: &Interval, b: &Interval) -> Option<Interval> {
     let (au, bl) = (a.to?, b.from?);
     let gap = Interval {
-        from: Some(Bound { value: au.value, inclusive: !au.inclusive }),
-        to: Some(Bound { value: bl.value, inclusive: !bl.inclusive }),
+        from: Some(Bound {
+            value: au.value,
+            inclusive: !au.inclusive,
+        }),
+        to: Some(Bound {
+            value: bl.value,
+            inclusive: !bl.inclusive,
+        }),
     };
     (!gap.is_empty()).then_some(gap)
 }
@@ -135,11 +149,23 @@ pub(crate) fn gap_between(a: &Interval, b: &Interval) -> Option<Interval> {
 pub(crate) fn overlaps(a: &Interval, b: &Interval) -> bool {
     let lo = match (a.from, b.from) {
         (None, x) | (x, None) => x,
-        (Some(x), Some(y)) => Some(if x.value > y.value || (x.value == y.value && !x.inclusive) { x } else { y }),
+        (Some(x), Some(y)) => Some(
+            if x.value > y.value || (x.value == y.value && !x.inclusive) {
+                x
+            } else {
+                y
+            },
+        ),
     };
     let hi = match (a.to, b.to) {
         (None, x) | (x, None) => x,
-        (Some(x), Some(y)) => Some(if x.value < y.value || (x.value == y.value && !x.inclusive) { x } else { y }),
+        (Some(x), Some(y)) => Some(
+            if x.value < y.value || (x.value == y.value && !x.inclusive) {
+                x
+            } else {
+                y
+            },
+        ),
     };
     !Interval { from: lo, to: hi }.is_empty()
 }

@@ -12,7 +12,11 @@ fn syntax(e: &serde_json::Error) -> Diagnostic {
     Diagnostic::error(
         "$",
         None,
-        Problem::Syntax { line: e.line(), column: e.column(), detail: strip_position(&e.to_string()) },
+        Problem::Syntax {
+            line: e.line(),
+            column: e.column(),
+            detail: strip_position(&e.to_string()),
+        },
     )
 }
 
@@ -25,11 +29,25 @@ fn strip_position(s: &str) -> String {
 
 /// Deserializes `value` as `T`; on failure returns a diagnostic at `prefix` + the
 /// inner JSON path.
-pub(crate) fn typed<T: DeserializeOwned>(value: Json, prefix: &str, code: Option<&str>) -> Result<T, Diagnostic> {
+pub(crate) fn typed<T: DeserializeOwned>(
+    value: Json,
+    prefix: &str,
+    code: Option<&str>,
+) -> Result<T, Diagnostic> {
     serde_path_to_error::deserialize::<_, T>(value).map_err(|e| {
         let inner = e.path().to_string();
-        let path = if inner == "." || inner.is_empty() { prefix.to_owned() } else { format!("{prefix}.{inner}") };
-        Diagnostic::error(path, code, Problem::Structure { detail: strip_position(&e.into_inner().to_string()) })
+        let path = if inner == "." || inner.is_empty() {
+            prefix.to_owned()
+        } else {
+            format!("{prefix}.{inner}")
+        };
+        Diagnostic::error(
+            path,
+            code,
+            Problem::Structure {
+                detail: strip_position(&e.into_inner().to_string()),
+            },
+        )
     })
 }
 
@@ -43,7 +61,10 @@ fn check_format(v: &Json, expected: &str) -> Option<Diagnostic> {
         Diagnostic::error(
             "$.format",
             None,
-            Problem::WrongFormat { expected: expected.into(), found: found.into() },
+            Problem::WrongFormat {
+                expected: expected.into(),
+                found: found.into(),
+            },
         )
     })
 }
@@ -137,7 +158,11 @@ pub fn assessment(text: &str) -> Result<Assessment, Diagnostics> {
             let path = format!("$.{section}[\"{code}\"]");
             match typed::<Entry>(value, &path, Some(&code)) {
                 Ok(e) => {
-                    let target = if section == "entries" { &mut a.entries } else { &mut a.adjustments };
+                    let target = if section == "entries" {
+                        &mut a.entries
+                    } else {
+                        &mut a.adjustments
+                    };
                     target.insert(code, e);
                 }
                 Err(d) => errors.push(d),
@@ -154,6 +179,13 @@ pub fn assessment(text: &str) -> Result<Assessment, Diagnostics> {
 /// Reads a file to a string, as a diagnostic on failure.
 pub fn read_file(path: &std::path::Path) -> Result<String, Diagnostics> {
     std::fs::read_to_string(path).map_err(|e| {
-        Diagnostics(vec![Diagnostic::error("$", None, Problem::Io { detail: e.to_string() }).in_file(path.display().to_string())])
+        Diagnostics(vec![Diagnostic::error(
+            "$",
+            None,
+            Problem::Io {
+                detail: e.to_string(),
+            },
+        )
+        .in_file(path.display().to_string())])
     })
 }

@@ -88,7 +88,9 @@ pub enum Aggregation {
 
 impl Default for Aggregation {
     fn default() -> Self {
-        Aggregation::Sum { rescale_to_max: false }
+        Aggregation::Sum {
+            rescale_to_max: false,
+        }
     }
 }
 
@@ -106,7 +108,8 @@ impl Aggregation {
     pub fn weights(&self) -> Option<&BTreeMap<String, Decimal>> {
         match self {
             Aggregation::Sum { .. } => None,
-            Aggregation::WeightedSum { weights, .. } | Aggregation::WeightedMean { weights, .. } => Some(weights),
+            Aggregation::WeightedSum { weights, .. }
+            | Aggregation::WeightedMean { weights, .. } => Some(weights),
         }
     }
 }

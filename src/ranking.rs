@@ -23,10 +23,18 @@ pub fn rank(values: &[Option<Decimal>], policy: TiePolicy) -> Vec<Option<u32>> {
 /// let v: Vec<Option<Decimal>> = [Some(90.into()), Some(80.into()), Some(85.into()), None].to_vec();
 /// assert_eq!(rank_in_blocks(&v, &[0, 0, 1, 1], TiePolicy::Dense), vec![Some(1), Some(2), Some(1), None]);
 /// ```
-pub fn rank_in_blocks(values: &[Option<Decimal>], blocks: &[u32], policy: TiePolicy) -> Vec<Option<u32>> {
+pub fn rank_in_blocks(
+    values: &[Option<Decimal>],
+    blocks: &[u32],
+    policy: TiePolicy,
+) -> Vec<Option<u32>> {
     let mut order: Vec<usize> = (0..values.len()).filter(|&i| values[i].is_some()).collect();
     // Sort by block, then value descending; stable so equal values keep input order.
-    order.sort_by(|&a, &b| blocks[a].cmp(&blocks[b]).then_with(|| values[b].cmp(&values[a])));
+    order.sort_by(|&a, &b| {
+        blocks[a]
+            .cmp(&blocks[b])
+            .then_with(|| values[b].cmp(&values[a]))
+    });
     let mut ranks = vec![None; values.len()];
     let mut i = 0;
     while i < order.len() {

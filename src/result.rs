@@ -34,7 +34,9 @@ impl std::str::FromStr for View {
             "self" => Ok(View::SelfAssessment),
             "appraised" => Ok(View::Appraised),
             "final" => Ok(View::Final),
-            o => Err(format!("unknown layer '{o}' (use self, appraised or final)")),
+            o => Err(format!(
+                "unknown layer '{o}' (use self, appraised or final)"
+            )),
         }
     }
 }
@@ -181,8 +183,12 @@ impl Status {
             (Status::Missing, Lang::En) => "missing",
             (Status::NotApplicable, Lang::Vi) => "không áp dụng",
             (Status::NotApplicable, Lang::En) => "not applicable",
-            (Status::EvidenceMissing { explained: false }, Lang::Vi) => "thiếu TLKC, cần giải trình",
-            (Status::EvidenceMissing { explained: false }, Lang::En) => "no evidence, explanation required",
+            (Status::EvidenceMissing { explained: false }, Lang::Vi) => {
+                "thiếu TLKC, cần giải trình"
+            }
+            (Status::EvidenceMissing { explained: false }, Lang::En) => {
+                "no evidence, explanation required"
+            }
             (Status::EvidenceMissing { explained: true }, Lang::Vi) => "thiếu TLKC, đã giải trình",
             (Status::EvidenceMissing { explained: true }, Lang::En) => "no evidence, explained",
         }

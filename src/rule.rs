@@ -194,7 +194,11 @@ pub struct SurveyOption {
 fn default_survey_options() -> Vec<SurveyOption> {
     [("A", 100), ("B", 60), ("C", 20), ("D", 0)]
         .into_iter()
-        .map(|(k, p)| SurveyOption { key: k.into(), percent: Decimal::from(p), label: None })
+        .map(|(k, p)| SurveyOption {
+            key: k.into(),
+            percent: Decimal::from(p),
+            label: None,
+        })
         .collect()
 }
 
@@ -224,7 +228,10 @@ pub const INPUT_LIMIT: Decimal = Decimal::from_parts(2_764_472_320, 232_830, 0, 
 /// Rejects numbers beyond [`INPUT_LIMIT`].
 pub(crate) fn bounded(v: Decimal) -> Result<Decimal, Problem> {
     if v.abs() > INPUT_LIMIT {
-        Err(Problem::TooLarge { value: v, limit: INPUT_LIMIT })
+        Err(Problem::TooLarge {
+            value: v,
+            limit: INPUT_LIMIT,
+        })
     } else {
         Ok(v)
     }
@@ -234,8 +241,13 @@ fn check_magnitudes(value: &Value) -> Result<(), Problem> {
     match value {
         Value::YesNo(_) | Value::Conditions(_) | Value::Option(_) => Ok(()),
         Value::Number(x) | Value::Percent(x) | Value::Points(x) => bounded(*x).map(|_| ()),
-        Value::Ratio { numerator, denominator } => bounded(*numerator).and(bounded(*denominator)).map(|_| ()),
-        Value::Counts(m) | Value::Answers(m) => m.values().try_for_each(|x| bounded(*x).map(|_| ())),
+        Value::Ratio {
+            numerator,
+            denominator,
+        } => bounded(*numerator).and(bounded(*denominator)).map(|_| ()),
+        Value::Counts(m) | Value::Answers(m) => {
+            m.values().try_for_each(|x| bounded(*x).map(|_| ()))
+        }
     }
 }
 
@@ -262,11 +274,17 @@ fn both(f: impl Fn(Lang) -> String) -> Text {
     Text::new(f(Lang::Vi), f(Lang::En))
 }
 
-fn award_points(points: Option<Decimal>, pct: Option<Decimal>, max: Option<Decimal>) -> Result<Decimal, Problem> {
+fn award_points(
+    points: Option<Decimal>,
+    pct: Option<Decimal>,
+    max: Option<Decimal>,
+) -> Result<Decimal, Problem> {
     match (points, pct) {
         (Some(p), None) => Ok(p),
         (None, Some(pc)) => max.map(|m| m * pc / HUNDRED).ok_or(Problem::MaxRequired),
-        _ => Err(Problem::AwardSpec { what: "award".into() }),
+        _ => Err(Problem::AwardSpec {
+            what: "award".into(),
+        }),
     }
 }
 
@@ -291,12 +309,18 @@ impl Tier {
 }
 
 fn wrong(expected: &[ValueKind], found: &Value) -> Problem {
-    Problem::WrongValueKind { expected: expected.to_vec(), found: found.kind() }
+    Problem::WrongValueKind {
+        expected: expected.to_vec(),
+        found: found.kind(),
+    }
 }
 
 fn non_negative(v: Decimal, what: &str) -> Result<(), Problem> {
     if v.is_sign_negative() && !v.is_zero() {
-        Err(Problem::Negative { what: what.into(), value: v })
+        Err(Problem::Negative {
+            what: what.into(),
+            value: v,
+        })
     } else {
         Ok(())
     }
@@ -311,27 +335,41 @@ fn whole(v: Decimal) -> Result<(), Problem> {
 }
 
 fn percent_range() -> Interval {
-    Interval { from: Some(Bound::incl(Decimal::ZERO)), to: Some(Bound::incl(HUNDRED)) }
+    Interval {
+        from: Some(Bound::incl(Decimal::ZERO)),
+        to: Some(Bound::incl(HUNDRED)),
+    }
 }
 
 /// A share as an exact fraction `(numerator, denominator)` of a ratio or percent value
 /// (a percent p is p/100); `None` for a zero denominator.
 fn fraction_of(value: &Value, accept_number: bool) -> Result<Option<(Decimal, Decimal)>, Problem> {
     match value {
-        Value::Ratio { numerator, denominator } => {
+        Value::Ratio {
+            numerator,
+            denominator,
+        } => {
             non_negative(*numerator, "numerator / tử số")?;
             non_negative(*denominator, "denominator / mẫu số")?;
             if denominator.is_zero() {
                 return Ok(None);
             }
             if numerator > denominator {
-                return Err(Problem::NumeratorAboveDenominator { numerator: *numerator, denominator: *denominator });
+                return Err(Problem::NumeratorAboveDenominator {
+                    numerator: *numerator,
+                    denominator: *denominator,
+                });
             }
             Ok(Some((*numerator, *denominator)))
         }
-        Value::Percent(p) | Value::Number(p) if accept_number || matches!(value, Value::Percent(_)) => {
+        Value::Percent(p) | Value::Number(p)
+            if accept_number || matches!(value, Value::Percent(_)) =>
+        {
             if !percent_range().contains(*p) {
-                return Err(Problem::OutOfRange { value: *p, range: percent_range().describe(Lang::Vi, "%") });
+                return Err(Problem::OutOfRange {
+                    value: *p,
+                    range: percent_range().describe(Lang::Vi, "%"),
+                });
             }
             Ok(Some((*p, HUNDRED)))
         }
@@ -366,7 +404,10 @@ impl Rule {
         match self {
             Rule::YesNo { .. } => &[YesNo, Conditions],
             Rule::Timeliness { .. } | Rule::Levels { .. } => &[Option],
-            Rule::Tiers { measure: Measure::Percent, .. } => &[Percent, Ratio, Number],
+            Rule::Tiers {
+                measure: Measure::Percent,
+                ..
+            } => &[Percent, Ratio, Number],
             Rule::Tiers { .. } => &[Number],
             Rule::Proportional { .. } => &[Ratio, Percent],
             Rule::Deductions { .. } => &[Counts],
@@ -379,11 +420,20 @@ impl Rule {
     /// Whether the rule needs the node's maximum points.
     pub fn needs_max(&self) -> bool {
         match self {
-            Rule::Proportional { .. } | Rule::Deductions { .. } | Rule::Discretionary { .. } | Rule::Survey { .. } => true,
-            Rule::YesNo { yes, no, .. } => yes.percent_of_max.is_some() || no.percent_of_max.is_some(),
-            Rule::Timeliness { on_time, late, not_done } => {
-                [on_time, late, not_done].iter().any(|a| a.percent_of_max.is_some())
+            Rule::Proportional { .. }
+            | Rule::Deductions { .. }
+            | Rule::Discretionary { .. }
+            | Rule::Survey { .. } => true,
+            Rule::YesNo { yes, no, .. } => {
+                yes.percent_of_max.is_some() || no.percent_of_max.is_some()
             }
+            Rule::Timeliness {
+                on_time,
+                late,
+                not_done,
+            } => [on_time, late, not_done]
+                .iter()
+                .any(|a| a.percent_of_max.is_some()),
             Rule::Tiers { tiers, .. } => tiers.iter().any(|t| t.percent_of_max.is_some()),
             Rule::Levels { levels } => levels.iter().any(|l| l.percent_of_max.is_some()),
             Rule::Score { .. } => false,
@@ -392,7 +442,13 @@ impl Rule {
 
     /// Whether better evidence can only raise the score (used by property tests).
     pub fn is_monotone(&self) -> bool {
-        matches!(self, Rule::Proportional { .. } | Rule::Survey { .. } | Rule::Score { .. } | Rule::Discretionary { .. })
+        matches!(
+            self,
+            Rule::Proportional { .. }
+                | Rule::Survey { .. }
+                | Rule::Score { .. }
+                | Rule::Discretionary { .. }
+        )
     }
 
     /// Applies the rule to `value` for a node whose maximum is `max`.
@@ -414,9 +470,21 @@ impl Rule {
         }
         check_magnitudes(value)?;
         let need_max = || max.ok_or(Problem::MaxRequired);
-        let scored = |points: Decimal, explanation: Text| Ok(Outcome::Scored { points, explanation });
+        let scored = |points: Decimal, explanation: Text| {
+            Ok(Outcome::Scored {
+                points,
+                explanation,
+            })
+        };
         match (self, value) {
-            (Rule::YesNo { conditions, yes, no }, v) => {
+            (
+                Rule::YesNo {
+                    conditions,
+                    yes,
+                    no,
+                },
+                v,
+            ) => {
                 let (ok, unmet) = match v {
                     Value::YesNo(b) => (*b, Vec::new()),
                     Value::Conditions(map) => {
@@ -428,7 +496,9 @@ impl Rule {
                         let mut unmet = Vec::new();
                         for c in conditions {
                             match map.get(&c.key) {
-                                None => return Err(Problem::MissingCondition { key: c.key.clone() }),
+                                None => {
+                                    return Err(Problem::MissingCondition { key: c.key.clone() })
+                                }
                                 Some(false) => unmet.push(c),
                                 Some(true) => {}
                             }
@@ -444,7 +514,11 @@ impl Rule {
                     both(|l| {
                         let mut s = format!("{} → {}", a.label.get(l), pts(p, l));
                         if !unmet.is_empty() {
-                            let names = unmet.iter().map(|c| c.label.get(l)).collect::<Vec<_>>().join("; ");
+                            let names = unmet
+                                .iter()
+                                .map(|c| c.label.get(l))
+                                .collect::<Vec<_>>()
+                                .join("; ");
                             s.push_str(&match l {
                                 Lang::Vi => format!(" (chưa đạt: {names})"),
                                 Lang::En => format!(" (not met: {names})"),
@@ -454,7 +528,14 @@ impl Rule {
                     }),
                 )
             }
-            (Rule::Timeliness { on_time, late, not_done }, Value::Option(o)) => {
+            (
+                Rule::Timeliness {
+                    on_time,
+                    late,
+                    not_done,
+                },
+                Value::Option(o),
+            ) => {
                 let a = match o.as_str() {
                     "on_time" => on_time,
                     "late" => late,
@@ -470,10 +551,14 @@ impl Rule {
                 scored(p, both(|l| format!("{} → {}", a.label.get(l), pts(p, l))))
             }
             (Rule::Levels { levels }, Value::Option(o)) => {
-                let lv = levels.iter().find(|l| &l.key == o).ok_or_else(|| Problem::UnknownOption {
-                    option: o.clone(),
-                    allowed: levels.iter().map(|l| l.key.clone()).collect(),
-                })?;
+                let lv =
+                    levels
+                        .iter()
+                        .find(|l| &l.key == o)
+                        .ok_or_else(|| Problem::UnknownOption {
+                            option: o.clone(),
+                            allowed: levels.iter().map(|l| l.key.clone()).collect(),
+                        })?;
                 let p = lv.points(max)?;
                 scored(p, both(|l| format!("{} → {}", lv.label.get(l), pts(p, l))))
             }
@@ -484,17 +569,24 @@ impl Rule {
                         None => return Err(Problem::ZeroDenominator),
                     },
                     Measure::Count => {
-                        let Value::Number(n) = v else { return Err(wrong(self.accepts(), v)) };
+                        let Value::Number(n) = v else {
+                            return Err(wrong(self.accepts(), v));
+                        };
                         non_negative(*n, "count / số lượng")?;
                         whole(*n)?;
                         (*n, "")
                     }
                     Measure::Number => {
-                        let Value::Number(n) = v else { return Err(wrong(self.accepts(), v)) };
+                        let Value::Number(n) = v else {
+                            return Err(wrong(self.accepts(), v));
+                        };
                         (*n, "")
                     }
                 };
-                let t = tiers.iter().find(|t| t.range.contains(x)).ok_or(Problem::NoTier { value: x })?;
+                let t = tiers
+                    .iter()
+                    .find(|t| t.range.contains(x))
+                    .ok_or(Problem::NoTier { value: x })?;
                 let p = t.points(max)?;
                 scored(
                     p,
@@ -507,7 +599,11 @@ impl Rule {
                             (Measure::Number, Lang::Vi) => "giá trị",
                             (Measure::Number, Lang::En) => "value",
                         };
-                        let tier_word = if l == Lang::Vi { "thuộc mức" } else { "is in the tier" };
+                        let tier_word = if l == Lang::Vi {
+                            "thuộc mức"
+                        } else {
+                            "is in the tier"
+                        };
                         format!(
                             "{what} {}{unit} {tier_word} {} ({}) → {}",
                             num(x, l),
@@ -518,7 +614,15 @@ impl Rule {
                     }),
                 )
             }
-            (Rule::Proportional { threshold_percent, gate, zero_denominator, .. }, v) => {
+            (
+                Rule::Proportional {
+                    threshold_percent,
+                    gate,
+                    zero_denominator,
+                    ..
+                },
+                v,
+            ) => {
                 let m = need_max()?;
                 let Some(frac) = fraction_of(v, false)? else {
                     return match zero_denominator {
@@ -532,8 +636,14 @@ impl Rule {
                         ZeroDenominator::FullMarks => scored(
                             m,
                             both(|l| match l {
-                                Lang::Vi => format!("không phát sinh (mẫu số bằng 0) → đạt điểm tối đa {}", pts(m, l)),
-                                Lang::En => format!("nothing to count (denominator 0) → full marks, {}", pts(m, l)),
+                                Lang::Vi => format!(
+                                    "không phát sinh (mẫu số bằng 0) → đạt điểm tối đa {}",
+                                    pts(m, l)
+                                ),
+                                Lang::En => format!(
+                                    "nothing to count (denominator 0) → full marks, {}",
+                                    pts(m, l)
+                                ),
                             }),
                         ),
                         ZeroDenominator::NotApplicable => Ok(Outcome::NotApplicable {
@@ -547,19 +657,38 @@ impl Rule {
                 };
                 let pct = percent_value(frac);
                 let ratio_words = |l: Lang| match v {
-                    Value::Ratio { numerator, denominator } => {
-                        format!("{}/{} = {}%", num(*numerator, l), num(*denominator, l), num(pct, l))
+                    Value::Ratio {
+                        numerator,
+                        denominator,
+                    } => {
+                        format!(
+                            "{}/{} = {}%",
+                            num(*numerator, l),
+                            num(*denominator, l),
+                            num(pct, l)
+                        )
                     }
                     _ => format!("{}%", num(pct, l)),
                 };
                 if let Some(g) = gate {
                     if !reaches(frac, *g) {
-                        let gi = Interval { from: Some(*g), to: None };
+                        let gi = Interval {
+                            from: Some(*g),
+                            to: None,
+                        };
                         return scored(
                             Decimal::ZERO,
                             both(|l| match l {
-                                Lang::Vi => format!("tỷ lệ {} chưa đạt {} → 0 điểm", ratio_words(l), gi.describe(l, "%")),
-                                Lang::En => format!("rate {} does not reach {} → 0 points", ratio_words(l), gi.describe(l, "%")),
+                                Lang::Vi => format!(
+                                    "tỷ lệ {} chưa đạt {} → 0 điểm",
+                                    ratio_words(l),
+                                    gi.describe(l, "%")
+                                ),
+                                Lang::En => format!(
+                                    "rate {} does not reach {} → 0 points",
+                                    ratio_words(l),
+                                    gi.describe(l, "%")
+                                ),
                             }),
                         );
                     }
@@ -567,7 +696,11 @@ impl Rule {
                 let t = threshold_percent.unwrap_or(HUNDRED);
                 // One division: max × n × 100 / (d × threshold), exact up to the last digit.
                 let (num_, den_) = frac;
-                let p = if reaches(frac, Bound::incl(t)) { m } else { m * num_ * HUNDRED / (den_ * t) };
+                let p = if reaches(frac, Bound::incl(t)) {
+                    m
+                } else {
+                    m * num_ * HUNDRED / (den_ * t)
+                };
                 scored(
                     p,
                     both(|l| {
@@ -577,8 +710,12 @@ impl Rule {
                             format!("{} × min(1; {}% / {}%)", num(m, l), num(pct, l), num(t, l))
                         };
                         match l {
-                            Lang::Vi => format!("tỷ lệ {}; {} → {}", ratio_words(l), formula, pts(p, l)),
-                            Lang::En => format!("rate {}; {} → {}", ratio_words(l), formula, pts(p, l)),
+                            Lang::Vi => {
+                                format!("tỷ lệ {}; {} → {}", ratio_words(l), formula, pts(p, l))
+                            }
+                            Lang::En => {
+                                format!("rate {}; {} → {}", ratio_words(l), formula, pts(p, l))
+                            }
                         }
                     }),
                 )
@@ -588,9 +725,11 @@ impl Rule {
                 let mut total = Decimal::ZERO;
                 let mut parts: Vec<(&Level, Decimal, Decimal)> = Vec::new();
                 for (k, c) in counts {
-                    let sev = severities.iter().find(|s| &s.key == k).ok_or_else(|| Problem::UnknownOption {
-                        option: k.clone(),
-                        allowed: severities.iter().map(|s| s.key.clone()).collect(),
+                    let sev = severities.iter().find(|s| &s.key == k).ok_or_else(|| {
+                        Problem::UnknownOption {
+                            option: k.clone(),
+                            allowed: severities.iter().map(|s| s.key.clone()).collect(),
+                        }
                     })?;
                     non_negative(*c, "count / số lần")?;
                     whole(*c)?;
@@ -612,32 +751,59 @@ impl Rule {
                         }
                         let items = parts
                             .iter()
-                            .map(|(s, c, d)| format!("{} × {} (−{})", num(*c, l), s.label.get(l), num(*d, l)))
+                            .map(|(s, c, d)| {
+                                format!("{} × {} (−{})", num(*c, l), s.label.get(l), num(*d, l))
+                            })
                             .collect::<Vec<_>>()
                             .join("; ");
                         match l {
-                            Lang::Vi => format!("{} trừ {}; {} (tối thiểu 0) → {}", num(m, l), num(total, l), items, pts(p, l)),
-                            Lang::En => format!("{} minus {}; {} (floored at 0) → {}", num(m, l), num(total, l), items, pts(p, l)),
+                            Lang::Vi => format!(
+                                "{} trừ {}; {} (tối thiểu 0) → {}",
+                                num(m, l),
+                                num(total, l),
+                                items,
+                                pts(p, l)
+                            ),
+                            Lang::En => format!(
+                                "{} minus {}; {} (floored at 0) → {}",
+                                num(m, l),
+                                num(total, l),
+                                items,
+                                pts(p, l)
+                            ),
                         }
                     }),
                 )
             }
             (Rule::Discretionary { step }, Value::Points(p)) => {
                 let m = need_max()?;
-                let range = Interval { from: Some(Bound::incl(Decimal::ZERO)), to: Some(Bound::incl(m)) };
+                let range = Interval {
+                    from: Some(Bound::incl(Decimal::ZERO)),
+                    to: Some(Bound::incl(m)),
+                };
                 if !range.contains(*p) {
-                    return Err(Problem::OutOfRange { value: *p, range: range.describe(Lang::Vi, "") });
+                    return Err(Problem::OutOfRange {
+                        value: *p,
+                        range: range.describe(Lang::Vi, ""),
+                    });
                 }
                 if let Some(s) = step {
                     if !s.is_zero() && !(p / s).fract().is_zero() {
-                        return Err(Problem::NotOnStep { value: *p, step: *s });
+                        return Err(Problem::NotOnStep {
+                            value: *p,
+                            step: *s,
+                        });
                     }
                 }
                 scored(
                     *p,
                     both(|l| match l {
                         Lang::Vi => format!("Hội đồng chấm {} (tối đa {})", pts(*p, l), num(m, l)),
-                        Lang::En => format!("the appraiser awarded {} (maximum {})", pts(*p, l), num(m, l)),
+                        Lang::En => format!(
+                            "the appraiser awarded {} (maximum {})",
+                            pts(*p, l),
+                            num(m, l)
+                        ),
                     }),
                 )
             }
@@ -648,9 +814,11 @@ impl Rule {
                         let mut n = Decimal::ZERO;
                         let mut weighted = Decimal::ZERO;
                         for (k, c) in answers {
-                            let opt = options.iter().find(|o| &o.key == k).ok_or_else(|| Problem::UnknownOption {
-                                option: k.clone(),
-                                allowed: options.iter().map(|o| o.key.clone()).collect(),
+                            let opt = options.iter().find(|o| &o.key == k).ok_or_else(|| {
+                                Problem::UnknownOption {
+                                    option: k.clone(),
+                                    allowed: options.iter().map(|o| o.key.clone()).collect(),
+                                }
                             })?;
                             non_negative(*c, "answers / số phiếu")?;
                             n += c;
@@ -661,32 +829,67 @@ impl Rule {
                         }
                         let mean = weighted / n;
                         let p = m * mean / HUNDRED;
-                        let dist = answers.iter().map(|(k, c)| format!("{k}: {}", num(*c, Lang::En))).collect::<Vec<_>>().join(", ");
+                        let dist = answers
+                            .iter()
+                            .map(|(k, c)| format!("{k}: {}", num(*c, Lang::En)))
+                            .collect::<Vec<_>>()
+                            .join(", ");
                         scored(
                             p,
                             both(|l| match l {
-                                Lang::Vi => format!("{} phiếu ({dist}); tỷ lệ bình quân {}% × {} → {}", num(n, l), num(mean, l), num(m, l), pts(p, l)),
-                                Lang::En => format!("{} answers ({dist}); mean {}% × {} → {}", num(n, l), num(mean, l), num(m, l), pts(p, l)),
+                                Lang::Vi => format!(
+                                    "{} phiếu ({dist}); tỷ lệ bình quân {}% × {} → {}",
+                                    num(n, l),
+                                    num(mean, l),
+                                    num(m, l),
+                                    pts(p, l)
+                                ),
+                                Lang::En => format!(
+                                    "{} answers ({dist}); mean {}% × {} → {}",
+                                    num(n, l),
+                                    num(mean, l),
+                                    num(m, l),
+                                    pts(p, l)
+                                ),
                             }),
                         )
                     }
                     Value::Percent(pc) => {
                         if !percent_range().contains(*pc) {
-                            return Err(Problem::OutOfRange { value: *pc, range: percent_range().describe(Lang::Vi, "%") });
+                            return Err(Problem::OutOfRange {
+                                value: *pc,
+                                range: percent_range().describe(Lang::Vi, "%"),
+                            });
                         }
                         let p = m * pc / HUNDRED;
                         scored(
                             p,
                             both(|l| match l {
-                                Lang::Vi => format!("kết quả điều tra {}% × {} → {}", num(*pc, l), num(m, l), pts(p, l)),
-                                Lang::En => format!("survey result {}% × {} → {}", num(*pc, l), num(m, l), pts(p, l)),
+                                Lang::Vi => format!(
+                                    "kết quả điều tra {}% × {} → {}",
+                                    num(*pc, l),
+                                    num(m, l),
+                                    pts(p, l)
+                                ),
+                                Lang::En => format!(
+                                    "survey result {}% × {} → {}",
+                                    num(*pc, l),
+                                    num(m, l),
+                                    pts(p, l)
+                                ),
                             }),
                         )
                     }
                     Value::Points(p) => {
-                        let range = Interval { from: Some(Bound::incl(Decimal::ZERO)), to: Some(Bound::incl(m)) };
+                        let range = Interval {
+                            from: Some(Bound::incl(Decimal::ZERO)),
+                            to: Some(Bound::incl(m)),
+                        };
                         if !range.contains(*p) {
-                            return Err(Problem::OutOfRange { value: *p, range: range.describe(Lang::Vi, "") });
+                            return Err(Problem::OutOfRange {
+                                value: *p,
+                                range: range.describe(Lang::Vi, ""),
+                            });
                         }
                         scored(
                             *p,
@@ -701,9 +904,15 @@ impl Rule {
             }
             (Rule::Score { .. }, Value::Number(x) | Value::Points(x)) => {
                 if let Some(m) = max {
-                    let range = Interval { from: Some(Bound::incl(Decimal::ZERO)), to: Some(Bound::incl(m)) };
+                    let range = Interval {
+                        from: Some(Bound::incl(Decimal::ZERO)),
+                        to: Some(Bound::incl(m)),
+                    };
                     if !range.contains(*x) {
-                        return Err(Problem::OutOfRange { value: *x, range: range.describe(Lang::Vi, "") });
+                        return Err(Problem::OutOfRange {
+                            value: *x,
+                            range: range.describe(Lang::Vi, ""),
+                        });
                     }
                 }
                 scored(
@@ -721,8 +930,13 @@ impl Rule {
     /// Warnings about a value that is accepted but worth checking (nominal range).
     pub fn warnings(&self, value: &Value) -> Vec<Problem> {
         match (self, value) {
-            (Rule::Score { nominal: Some(r) }, Value::Number(x) | Value::Points(x)) if !r.contains(*x) => {
-                vec![Problem::OutsideNominalRange { value: *x, range: r.describe(Lang::Vi, "") }]
+            (Rule::Score { nominal: Some(r) }, Value::Number(x) | Value::Points(x))
+                if !r.contains(*x) =>
+            {
+                vec![Problem::OutsideNominalRange {
+                    value: *x,
+                    range: r.describe(Lang::Vi, ""),
+                }]
             }
             _ => Vec::new(),
         }
@@ -734,10 +948,21 @@ impl Rule {
         let best = |it: Vec<Result<Decimal, Problem>>| it.into_iter().filter_map(Result::ok).max();
         match self {
             Rule::YesNo { yes, no, .. } => best(vec![yes.points(max), no.points(max)]),
-            Rule::Timeliness { on_time, late, not_done } => best(vec![on_time.points(max), late.points(max), not_done.points(max)]),
+            Rule::Timeliness {
+                on_time,
+                late,
+                not_done,
+            } => best(vec![
+                on_time.points(max),
+                late.points(max),
+                not_done.points(max),
+            ]),
             Rule::Tiers { tiers, .. } => best(tiers.iter().map(|t| t.points(max)).collect()),
             Rule::Levels { levels } => best(levels.iter().map(|l| l.points(max)).collect()),
-            Rule::Proportional { .. } | Rule::Deductions { .. } | Rule::Discretionary { .. } | Rule::Survey { .. } => max,
+            Rule::Proportional { .. }
+            | Rule::Deductions { .. }
+            | Rule::Discretionary { .. }
+            | Rule::Survey { .. } => max,
             Rule::Score { .. } => None,
         }
     }

@@ -18,12 +18,29 @@ pub const MAX_NODES: usize = 20_000;
 
 /// Checks an index definition; returns every error and warning found.
 pub fn check_index(def: &IndexDefinition) -> Diagnostics {
-    let mut c = Checker { out: Diagnostics::default(), seen: BTreeMap::new(), count: 0 };
+    let mut c = Checker {
+        out: Diagnostics::default(),
+        seen: BTreeMap::new(),
+        count: 0,
+    };
     if def.format != INDEX_FORMAT {
-        c.err("$.format", None, Problem::WrongFormat { expected: INDEX_FORMAT.into(), found: def.format.clone() });
+        c.err(
+            "$.format",
+            None,
+            Problem::WrongFormat {
+                expected: INDEX_FORMAT.into(),
+                found: def.format.clone(),
+            },
+        );
     }
     if def.nodes.is_empty() {
-        c.err("$.nodes", None, Problem::Empty { what: "nodes".into() });
+        c.err(
+            "$.nodes",
+            None,
+            Problem::Empty {
+                what: "nodes".into(),
+            },
+        );
     }
     if let Some(Err(p)) = def.max_points.map(crate::rule::bounded) {
         c.err("$.max_points", None, p);
@@ -37,10 +54,23 @@ pub fn check_index(def: &IndexDefinition) -> Diagnostics {
     for (i, a) in def.adjustments.iter().enumerate() {
         let path = format!("$.adjustments[{i}]");
         if !adj.insert(a.code.clone()) {
-            c.err(&path, Some(&a.code), Problem::DuplicateKey { key: a.code.clone() });
+            c.err(
+                &path,
+                Some(&a.code),
+                Problem::DuplicateKey {
+                    key: a.code.clone(),
+                },
+            );
         }
         if a.cap.is_sign_negative() && !a.cap.is_zero() {
-            c.err(&format!("{path}.cap"), Some(&a.code), Problem::Negative { what: "cap".into(), value: a.cap });
+            c.err(
+                &format!("{path}.cap"),
+                Some(&a.code),
+                Problem::Negative {
+                    what: "cap".into(),
+                    value: a.cap,
+                },
+            );
         }
     }
     c.out
@@ -67,7 +97,11 @@ impl Checker {
     fn node(&mut self, n: &Node, path: &str, depth: usize) {
         self.count += 1;
         if self.count == MAX_NODES + 1 {
-            self.err(path, Some(&n.code), Problem::TooManyNodes { limit: MAX_NODES });
+            self.err(
+                path,
+                Some(&n.code),
+                Problem::TooManyNodes { limit: MAX_NODES },
+            );
         }
         if depth > MAX_DEPTH {
             self.err(path, Some(&n.code), Problem::TooDeep { limit: MAX_DEPTH });
@@ -78,7 +112,11 @@ impl Checker {
             self.err(&format!("{path}.code"), None, Problem::EmptyCode);
         } else if let Some(first) = self.seen.get(&n.code) {
             let first_path = first.clone();
-            self.err(&format!("{path}.code"), code, Problem::DuplicateCode { first_path });
+            self.err(
+                &format!("{path}.code"),
+                code,
+                Problem::DuplicateCode { first_path },
+            );
         } else {
             self.seen.insert(n.code.clone(), path.to_owned());
         }
@@ -88,7 +126,14 @@ impl Checker {
                 return;
             }
             if m.is_sign_negative() && !m.is_zero() {
-                self.err(&format!("{path}.max_points"), code, Problem::Negative { what: "max_points".into(), value: m });
+                self.err(
+                    &format!("{path}.max_points"),
+                    code,
+                    Problem::Negative {
+                        what: "max_points".into(),
+                        value: m,
+                    },
+                );
             }
         }
         match (&n.rule, n.children.is_empty()) {
@@ -96,7 +141,11 @@ impl Checker {
             (None, true) => self.err(path, code, Problem::NoRuleNoChildren),
             (Some(r), true) => {
                 if n.aggregation.is_some() {
-                    self.err(&format!("{path}.aggregation"), code, Problem::AggregationOnLeaf);
+                    self.err(
+                        &format!("{path}.aggregation"),
+                        code,
+                        Problem::AggregationOnLeaf,
+                    );
                 }
                 self.rule(r, n.max_points, &format!("{path}.rule"), code);
             }
@@ -110,37 +159,83 @@ impl Checker {
         }
     }
 
-    fn aggregation(&mut self, path: &str, code: Option<&str>, max: Option<Decimal>, agg: &Aggregation, children: &[Node]) {
-        let apath = if path == "$" { "$.aggregation".to_owned() } else { format!("{path}.aggregation") };
+    fn aggregation(
+        &mut self,
+        path: &str,
+        code: Option<&str>,
+        max: Option<Decimal>,
+        agg: &Aggregation,
+        children: &[Node],
+    ) {
+        let apath = if path == "$" {
+            "$.aggregation".to_owned()
+        } else {
+            format!("{path}.aggregation")
+        };
         let mut ok = true;
         if let Some(w) = agg.weights() {
             for ch in children {
                 match w.get(&ch.code) {
                     None => {
                         ok = false;
-                        self.err(&apath, code, Problem::WeightMissing { child: ch.code.clone() })
+                        self.err(
+                            &apath,
+                            code,
+                            Problem::WeightMissing {
+                                child: ch.code.clone(),
+                            },
+                        )
                     }
                     Some(x) if crate::rule::bounded(*x).is_err() => {
                         ok = false;
-                        self.err(&apath, code, Problem::TooLarge { value: *x, limit: crate::rule::INPUT_LIMIT })
+                        self.err(
+                            &apath,
+                            code,
+                            Problem::TooLarge {
+                                value: *x,
+                                limit: crate::rule::INPUT_LIMIT,
+                            },
+                        )
                     }
                     Some(x) if *x <= Decimal::ZERO => {
                         ok = false;
-                        self.err(&apath, code, Problem::WeightNotPositive { child: ch.code.clone(), weight: *x })
+                        self.err(
+                            &apath,
+                            code,
+                            Problem::WeightNotPositive {
+                                child: ch.code.clone(),
+                                weight: *x,
+                            },
+                        )
                     }
                     Some(_) => {}
                 }
             }
             for k in w.keys() {
                 if !children.iter().any(|c| &c.code == k) {
-                    self.err(&apath, code, Problem::WeightUnknownChild { child: k.clone() });
+                    self.err(
+                        &apath,
+                        code,
+                        Problem::WeightUnknownChild { child: k.clone() },
+                    );
                 }
             }
         }
-        let (Some(declared), true, false) = (max, ok, agg.rescales()) else { return };
+        let (Some(declared), true, false) = (max, ok, agg.rescales()) else {
+            return;
+        };
         let maxima: Option<Vec<(Decimal, Decimal)>> = children
             .iter()
-            .map(|c| c.max_points.map(|m| (agg.weights().and_then(|w| w.get(&c.code).copied()).unwrap_or(Decimal::ONE), m)))
+            .map(|c| {
+                c.max_points.map(|m| {
+                    (
+                        agg.weights()
+                            .and_then(|w| w.get(&c.code).copied())
+                            .unwrap_or(Decimal::ONE),
+                        m,
+                    )
+                })
+            })
             .collect();
         let Some(maxima) = maxima else { return };
         let computed = match agg {
@@ -155,36 +250,83 @@ impl Checker {
             }
         };
         if computed != declared {
-            let mpath = if path == "$" { "$.max_points".to_owned() } else { format!("{path}.max_points") };
+            let mpath = if path == "$" {
+                "$.max_points".to_owned()
+            } else {
+                format!("{path}.max_points")
+            };
             self.err(&mpath, code, Problem::MaxMismatch { declared, computed });
         }
     }
 
-    fn award(&mut self, path: &str, code: Option<&str>, label: &str, points: Option<Decimal>, pct: Option<Decimal>, max: Option<Decimal>) {
+    fn award(
+        &mut self,
+        path: &str,
+        code: Option<&str>,
+        label: &str,
+        points: Option<Decimal>,
+        pct: Option<Decimal>,
+        max: Option<Decimal>,
+    ) {
         match (points, pct) {
             (Some(p), None) if crate::rule::bounded(p).is_err() => {
-                self.err(path, code, Problem::TooLarge { value: p, limit: crate::rule::INPUT_LIMIT });
+                self.err(
+                    path,
+                    code,
+                    Problem::TooLarge {
+                        value: p,
+                        limit: crate::rule::INPUT_LIMIT,
+                    },
+                );
             }
             (Some(p), None) => {
                 if p.is_sign_negative() && !p.is_zero() {
-                    self.err(path, code, Problem::Negative { what: label.into(), value: p });
+                    self.err(
+                        path,
+                        code,
+                        Problem::Negative {
+                            what: label.into(),
+                            value: p,
+                        },
+                    );
                 }
                 if let Some(m) = max {
                     if p > m {
-                        self.err(path, code, Problem::PointsAboveMax { what: label.into(), points: p, max: m });
+                        self.err(
+                            path,
+                            code,
+                            Problem::PointsAboveMax {
+                                what: label.into(),
+                                points: p,
+                                max: m,
+                            },
+                        );
                     }
                 }
             }
             (None, Some(pc)) => {
                 if pc < Decimal::ZERO || pc > Decimal::ONE_HUNDRED {
-                    self.err(path, code, Problem::PercentOutOfRange { what: label.into(), value: pc });
+                    self.err(
+                        path,
+                        code,
+                        Problem::PercentOutOfRange {
+                            what: label.into(),
+                            value: pc,
+                        },
+                    );
                 }
             }
             _ => self.err(path, code, Problem::AwardSpec { what: label.into() }),
         }
     }
 
-    fn keys<'a>(&mut self, path: &str, code: Option<&str>, what_: &str, keys: impl Iterator<Item = &'a String>) {
+    fn keys<'a>(
+        &mut self,
+        path: &str,
+        code: Option<&str>,
+        what_: &str,
+        keys: impl Iterator<Item = &'a String>,
+    ) {
         let mut seen = BTreeSet::new();
         let mut n = 0;
         for k in keys {
@@ -203,40 +345,116 @@ impl Checker {
             self.err(path, code, Problem::MaxRequired);
         }
         match r {
-            Rule::YesNo { conditions, yes, no } => {
+            Rule::YesNo {
+                conditions,
+                yes,
+                no,
+            } => {
                 if !conditions.is_empty() {
-                    self.keys(&format!("{path}.conditions"), code, "conditions", conditions.iter().map(|c| &c.key));
+                    self.keys(
+                        &format!("{path}.conditions"),
+                        code,
+                        "conditions",
+                        conditions.iter().map(|c| &c.key),
+                    );
                 }
-                self.award(&format!("{path}.yes"), code, "yes", yes.points, yes.percent_of_max, max);
-                self.award(&format!("{path}.no"), code, "no", no.points, no.percent_of_max, max);
+                self.award(
+                    &format!("{path}.yes"),
+                    code,
+                    "yes",
+                    yes.points,
+                    yes.percent_of_max,
+                    max,
+                );
+                self.award(
+                    &format!("{path}.no"),
+                    code,
+                    "no",
+                    no.points,
+                    no.percent_of_max,
+                    max,
+                );
             }
-            Rule::Timeliness { on_time, late, not_done } => {
+            Rule::Timeliness {
+                on_time,
+                late,
+                not_done,
+            } => {
                 for (k, a) in [("on_time", on_time), ("late", late), ("not_done", not_done)] {
-                    self.award(&format!("{path}.{k}"), code, k, a.points, a.percent_of_max, max);
+                    self.award(
+                        &format!("{path}.{k}"),
+                        code,
+                        k,
+                        a.points,
+                        a.percent_of_max,
+                        max,
+                    );
                 }
             }
             Rule::Levels { levels } => {
-                self.keys(&format!("{path}.levels"), code, "levels", levels.iter().map(|l| &l.key));
+                self.keys(
+                    &format!("{path}.levels"),
+                    code,
+                    "levels",
+                    levels.iter().map(|l| &l.key),
+                );
                 for (i, l) in levels.iter().enumerate() {
-                    self.award(&format!("{path}.levels[{i}]"), code, &l.key, l.points, l.percent_of_max, max);
+                    self.award(
+                        &format!("{path}.levels[{i}]"),
+                        code,
+                        &l.key,
+                        l.points,
+                        l.percent_of_max,
+                        max,
+                    );
                 }
             }
             Rule::Deductions { severities } => {
-                self.keys(&format!("{path}.severities"), code, "severities", severities.iter().map(|l| &l.key));
+                self.keys(
+                    &format!("{path}.severities"),
+                    code,
+                    "severities",
+                    severities.iter().map(|l| &l.key),
+                );
                 for (i, l) in severities.iter().enumerate() {
-                    self.award(&format!("{path}.severities[{i}]"), code, &l.key, l.points, l.percent_of_max, max);
+                    self.award(
+                        &format!("{path}.severities[{i}]"),
+                        code,
+                        &l.key,
+                        l.points,
+                        l.percent_of_max,
+                        max,
+                    );
                 }
             }
             Rule::Tiers { measure, tiers } => self.tiers(*measure, tiers, max, path, code),
-            Rule::Proportional { threshold_percent, gate, .. } => {
+            Rule::Proportional {
+                threshold_percent,
+                gate,
+                ..
+            } => {
                 if let Some(t) = threshold_percent {
                     if *t <= Decimal::ZERO || *t > Decimal::ONE_HUNDRED {
-                        self.err(&format!("{path}.threshold_percent"), code, Problem::PercentOutOfRange { what: "threshold_percent".into(), value: *t });
+                        self.err(
+                            &format!("{path}.threshold_percent"),
+                            code,
+                            Problem::PercentOutOfRange {
+                                what: "threshold_percent".into(),
+                                value: *t,
+                            },
+                        );
                     }
                 }
                 if let Some(g) = gate {
                     if g.value < Decimal::ZERO || g.value > Decimal::ONE_HUNDRED {
-                        self.err(&format!("{path}.gate"), code, Problem::PercentOutOfRange { what: "gate".into(), value: g.value });
+                        self.err(
+                            &format!("{path}.gate"),
+                            code,
+                            Problem::PercentOutOfRange {
+                                what: "gate".into(),
+                                value: g.value,
+                            },
+                        );
                     }
                 }
             }
@@ -248,33 +466,70 @@ impl Checker {
                 }
             }
             Rule::Survey { options } => {
-                self.keys(&format!("{path}.options"), code, "options", options.iter().map(|o| &o.key));
+                self.keys(
+                    &format!("{path}.options"),
+                    code,
+                    "options",
+                    options.iter().map(|o| &o.key),
+                );
                 for (i, o) in options.iter().enumerate() {
                     if o.percent < Decimal::ZERO || o.percent > Decimal::ONE_HUNDRED {
-                        self.err(&format!("{path}.options[{i}]"), code, Problem::PercentOutOfRange { what: o.key.clone(), value: o.percent });
+                        self.err(
+                            &format!("{path}.options[{i}]"),
+                            code,
+                            Problem::PercentOutOfRange {
+                                what: o.key.clone(),
+                                value: o.percent,
+                            },
+                        );
                     }
                 }
             }
             Rule::Score { nominal } => {
                 if let Some(n) = nominal {
                     if n.is_empty() {
-                        self.err(&format!("{path}.nominal"), code, Problem::EmptyInterval { what: "nominal".into() });
+                        self.err(
+                            &format!("{path}.nominal"),
+                            code,
+                            Problem::EmptyInterval {
+                                what: "nominal".into(),
+                            },
+                        );
                     }
                 }
             }
         }
     }
 
-    fn tiers(&mut self, measure: Measure, tiers: &[crate::rule::Tier], max: Option<Decimal>, path: &str, code: Option<&str>) {
+    fn tiers(
+        &mut self,
+        measure: Measure,
+        tiers: &[crate::rule::Tier],
+        max: Option<Decimal>,
+        path: &str,
+        code: Option<&str>,
+    ) {
         if tiers.is_empty() {
-            self.err(&format!("{path}.tiers"), code, Problem::Empty { what: "tiers".into() });
+            self.err(
+                &format!("{path}.tiers"),
+                code,
+                Problem::Empty {
+                    what: "tiers".into(),
+                },
+            );
             return;
         }
         let unit = if measure == Measure::Percent { "%" } else { "" };
         for (i, t) in tiers.iter().enumerate() {
             let tp = format!("{path}.tiers[{i}]");
             if t.range.is_empty() {
-                self.err(&tp, code, Problem::EmptyInterval { what: what("tier", i) });
+                self.err(
+                    &tp,
+                    code,
+                    Problem::EmptyInterval {
+                        what: what("tier", i),
+                    },
+                );
             }
             self.award(&tp, code, &what("tier", i), t.points, t.percent_of_max, max);
         }
@@ -285,27 +540,50 @@ impl Checker {
                     self.err(
                         &format!("{path}.tiers[{j}]"),
                         code,
-                        Problem::Overlap { first: what("tier", i), second: what("tier", j), both },
+                        Problem::Overlap {
+                            first: what("tier", i),
+                            second: what("tier", j),
+                            both,
+                        },
                     );
                 }
             }
         }
         let domain = match measure {
-            Measure::Percent => Interval { from: Some(Bound::incl(Decimal::ZERO)), to: Some(Bound::incl(Decimal::ONE_HUNDRED)) },
-            Measure::Count => Interval { from: Some(Bound::incl(Decimal::ZERO)), to: None },
+            Measure::Percent => Interval {
+                from: Some(Bound::incl(Decimal::ZERO)),
+                to: Some(Bound::incl(Decimal::ONE_HUNDRED)),
+            },
+            Measure::Count => Interval {
+                from: Some(Bound::incl(Decimal::ZERO)),
+                to: None,
+            },
             Measure::Number => Interval::default(),
         };
-        let mut sorted: Vec<Interval> = tiers.iter().map(|t| t.range).filter(|r| !r.is_empty()).collect();
+        let mut sorted: Vec<Interval> = tiers
+            .iter()
+            .map(|t| t.range)
+            .filter(|r| !r.is_empty())
+            .collect();
         sorted.sort_by_key(lower_key);
-        let flip = |b: Bound| Bound { value: b.value, inclusive: !b.inclusive };
+        let flip = |b: Bound| Bound {
+            value: b.value,
+            inclusive: !b.inclusive,
+        };
         // `covered`: every value up to its upper end is in some tier (or below the domain).
-        let mut covered: Option<Interval> = domain.from.map(|b| Interval { from: None, to: Some(flip(b)) });
+        let mut covered: Option<Interval> = domain.from.map(|b| Interval {
+            from: None,
+            to: Some(flip(b)),
+        });
         let mut gaps: Vec<Interval> = Vec::new();
         for iv in sorted {
             match covered {
                 None => {
                     if let Some(b) = iv.from {
-                        gaps.push(Interval { from: None, to: Some(flip(b)) });
+                        gaps.push(Interval {
+                            from: None,
+                            to: Some(flip(b)),
+                        });
                     }
                 }
                 Some(prev) => gaps.extend(gap_between(&prev, &iv)),
@@ -316,13 +594,22 @@ impl Checker {
             });
         }
         if let Some(end) = covered.and_then(|c| c.to) {
-            let tail = Interval { from: Some(flip(end)), to: domain.to };
+            let tail = Interval {
+                from: Some(flip(end)),
+                to: domain.to,
+            };
             if !tail.is_empty() {
                 gaps.push(tail);
             }
         }
         for g in gaps.into_iter().filter(|g| overlaps(g, &domain)) {
-            self.warn(&format!("{path}.tiers"), code, Problem::Uncovered { gap: g.describe(Lang::Vi, unit) });
+            self.warn(
+                &format!("{path}.tiers"),
+                code,
+                Problem::Uncovered {
+                    gap: g.describe(Lang::Vi, unit),
+                },
+            );
         }
     }
 
@@ -331,10 +618,22 @@ impl Checker {
         for (i, b) in bands.iter().enumerate() {
             let p = format!("$.bands[{i}]");
             if !seen.insert(b.code.clone()) {
-                self.err(&p, None, Problem::DuplicateKey { key: b.code.clone() });
+                self.err(
+                    &p,
+                    None,
+                    Problem::DuplicateKey {
+                        key: b.code.clone(),
+                    },
+                );
             }
             if b.range.is_empty() {
-                self.err(&p, None, Problem::EmptyInterval { what: format!("band {}", b.code) });
+                self.err(
+                    &p,
+                    None,
+                    Problem::EmptyInterval {
+                        what: format!("band {}", b.code),
+                    },
+                );
             }
             for (j, other) in bands.iter().enumerate().skip(i + 1) {
                 if overlaps(&b.range, &other.range) {
@@ -358,18 +657,32 @@ fn upper_beyond(a: &Interval, b: &Interval) -> bool {
     match (a.to, b.to) {
         (None, _) => true,
         (Some(_), None) => false,
-        (Some(x), Some(y)) => x.value > y.value || (x.value == y.value && (x.inclusive || !y.inclusive)),
+        (Some(x), Some(y)) => {
+            x.value > y.value || (x.value == y.value && (x.inclusive || !y.inclusive))
+        }
     }
 }
 
 fn overlap_words(a: &Interval, b: &Interval, unit: &str) -> String {
     let lo = match (a.from, b.from) {
         (None, x) | (x, None) => x,
-        (Some(x), Some(y)) => Some(if x.value > y.value || (x.value == y.value && !x.inclusive) { x } else { y }),
+        (Some(x), Some(y)) => Some(
+            if x.value > y.value || (x.value == y.value && !x.inclusive) {
+                x
+            } else {
+                y
+            },
+        ),
     };
     let hi = match (a.to, b.to) {
         (None, x) | (x, None) => x,
-        (Some(x), Some(y)) => Some(if x.value < y.value || (x.value == y.value && !x.inclusive) { x } else { y }),
+        (Some(x), Some(y)) => Some(
+            if x.value < y.value || (x.value == y.value && !x.inclusive) {
+                x
+            } else {
+                y
+            },
+        ),
     };
     match (lo, hi) {
         (Some(l), Some(h)) if l.value == h.value => format!("{}{unit}", plain(l.value, Lang::Vi)),
