@@ -1,9 +1,265 @@
 //! validate, score, explain, schema.
 
+use crate::{Command, Format};
+use chiso::assessment::Assessment;
+use chiso::{Diagnostics, Index, Lang, View};
+use std::io::Write;
+use std::path::Path;
 use std::process::ExitCode;
 
+/// Exit code for invalid input.
+pub(crate) const INVALID: u8 = 1;
+/// Exit code for a usage error.
+pub(crate) const USAGE: u8 = 2;
+
 /// Runs every subcommand but `batch`.
-pub fn run(_cli: &crate::Cli) -> ExitCode {
-    eprintln!("not implemented yet");
-    ExitCode::from(1)
+pub fn run(cli: &crate::Cli) -> ExitCode {
+    let lang = cli.lang;
+    match &cli.command {
+        Command::Validate { index, assessments } => validate(index, assessments, lang),
+        Command::Score {
+            index,
+            assessment,
+            format,
+            layer,
+        } => score(index, assessment, *format, *layer, lang),
+        Command::Explain {
+            index,
+            assessment,
+            code,
+        } => explain(index, assessment, code, lang),
+        Command::Schema { document } => schema(document),
+        Command::Batch(_) => {
+            // main.rs dispatches batch itself; reaching this is a programming slip, not input.
+            eprintln!("batch is handled elsewhere");
+            ExitCode::from(USAGE)
+        }
+    }
+}
+
+/// Writes `text` to stdout, ignoring a closed pipe (`chiso score … | head`).
+pub(crate) fn out(text: &str) {
+    let stdout = std::io::stdout();
+    let mut lock = stdout.lock();
+    let _ = lock.write_all(text.as_bytes());
+    let _ = lock.flush();
+}
+
+/// Writes every diagnostic on stderr, one per line.
+pub(crate) fn report(d: &Diagnostics, lang: Lang) {
+    if d.is_empty() {
+        return;
+    }
+    let stderr = std::io::stderr();
+    let mut lock = stderr.lock();
+    for x in &d.0 {
+        let _ = writeln!(lock, "{}", x.message(lang));
+    }
+}
+
+fn file_name(path: &Path) -> String {
+    path.display().to_string()
+}
+
+/// Reads, parses and validates an index; on success its warnings carry the file name.
+pub(crate) fn load_index(path: &Path) -> Result<(Index, Diagnostics), Diagnostics> {
+    let index = Index::from_file(path)?;
+    let warnings = index.warnings().clone().in_file(&file_name(path));
+    Ok((index, warnings))
+}
+
+/// Reads and parses an assessment; diagnostics carry the file name.
+pub(crate) fn load_assessment(path: &Path) -> Result<Assessment, Diagnostics> {
+    let text = chiso::load::read_file(path)?;
+    chiso::load::assessment(&text).map_err(|d| d.in_file(&file_name(path)))
+}
+
+fn counts(d: &Diagnostics) -> (usize, usize) {
+    (d.errors().count(), d.warnings().count())
+}
+
+fn tally(errors: usize, warnings: usize, lang: Lang) -> String {
+    match lang {
+        Lang::Vi => format!("{errors} lỗi, {warnings} cảnh báo"),
+        Lang::En => format!(
+            "{errors} error{}, {warnings} warning{}",
+            if errors == 1 { "" } else { "s" },
+            if warnings == 1 { "" } else { "s" }
+        ),
+    }
+}
+
+fn validate(index_path: &Path, assessments: &[std::path::PathBuf], lang: Lang) -> ExitCode {
+    let mut summary = String::new();
+    let mut failed = false;
+    let index = match load_index(index_path) {
+        Ok((index, warnings)) => {
+            report(&warnings, lang);
+            let leaves = index.leaves().count();
+            let nodes = index.nodes().len().saturating_sub(1);
+            let def = index.definition();
+            summary.push_str(&match lang {
+                Lang::Vi => format!(
+                    "OK {}: bộ chỉ số \"{}\" phiên bản {}, {nodes} tiêu chí ({leaves} tiêu chí chấm điểm trực tiếp); {}\n",
+                    file_name(index_path),
+                    def.id,
+                    def.version,
+                    tally(0, warnings.len(), lang)
+                ),
+                Lang::En => format!(
+                    "OK {}: index \"{}\" version {}, {nodes} criteria ({leaves} scored directly); {}\n",
+                    file_name(index_path),
+                    def.id,
+                    def.version,
+                    tally(0, warnings.len(), lang)
+                ),
+            });
+            Some(index)
+        }
+        Err(d) => {
+            report(&d, lang);
+            let (e, w) = counts(&d);
+            eprintln!("{}: {}", file_name(index_path), tally(e, w, lang));
+            failed = true;
+            None
+        }
+    };
+    for a_path in assessments {
+        let Some(index) = &index else {
+            eprintln!(
+                "{}: {}",
+                file_name(a_path),
+                match lang {
+                    Lang::Vi => "chưa kiểm tra được vì bộ chỉ số có lỗi",
+                    Lang::En => "not checked because the index has errors",
+                }
+            );
+            continue;
+        };
+        let d = match load_assessment(a_path) {
+            Ok(a) => index.check_assessment(&a).in_file(&file_name(a_path)),
+            Err(d) => d,
+        };
+        report(&d, lang);
+        let (e, w) = counts(&d);
+        if e > 0 {
+            failed = true;
+            eprintln!("{}: {}", file_name(a_path), tally(e, w, lang));
+        } else {
+            summary.push_str(&format!(
+                "OK {}: {}\n",
+                file_name(a_path),
+                tally(0, w, lang)
+            ));
+        }
+    }
+    out(&summary);
+    if failed {
+        ExitCode::from(INVALID)
+    } else {
+        ExitCode::SUCCESS
+    }
+}
+
+/// Loads the index and the assessment and scores; on failure reports and returns the exit code.
+fn load_and_score(
+    index_path: &Path,
+    a_path: &Path,
+    view: View,
+    lang: Lang,
+) -> Result<(Index, Assessment, chiso::ScoreResult), ExitCode> {
+    let (index, warnings) = match load_index(index_path) {
+        Ok(x) => x,
+        Err(d) => {
+            report(&d, lang);
+            return Err(ExitCode::from(INVALID));
+        }
+    };
+    report(&warnings, lang);
+    let a = match load_assessment(a_path) {
+        Ok(a) => a,
+        Err(d) => {
+            report(&d, lang);
+            return Err(ExitCode::from(INVALID));
+        }
+    };
+    match index.score(&a, view) {
+        Ok(r) => {
+            report(&r.diagnostics.clone().in_file(&file_name(a_path)), lang);
+            Ok((index, a, r))
+        }
+        Err(d) => {
+            report(&d.in_file(&file_name(a_path)), lang);
+            Err(ExitCode::from(INVALID))
+        }
+    }
+}
+
+fn score(index_path: &Path, a_path: &Path, format: Format, view: View, lang: Lang) -> ExitCode {
+    let (index, _, result) = match load_and_score(index_path, a_path, view, lang) {
+        Ok(x) => x,
+        Err(code) => return code,
+    };
+    let text = match format {
+        Format::Table => crate::report::table(&index, &result, lang),
+        Format::Md => crate::report::markdown(&index, &result, lang),
+        Format::Csv => match crate::report::csv(&index, &result, lang) {
+            Ok(s) => s,
+            Err(e) => {
+                eprintln!("csv: {e}");
+                return ExitCode::from(INVALID);
+            }
+        },
+        Format::Json => match serde_json::to_string_pretty(&result) {
+            Ok(mut s) => {
+                s.push('\n');
+                s
+            }
+            Err(e) => {
+                eprintln!("json: {e}");
+                return ExitCode::from(INVALID);
+            }
+        },
+    };
+    out(&text);
+    ExitCode::SUCCESS
+}
+
+fn explain(index_path: &Path, a_path: &Path, code: &str, lang: Lang) -> ExitCode {
+    let (index, a, result) = match load_and_score(index_path, a_path, View::Final, lang) {
+        Ok(x) => x,
+        Err(code) => return code,
+    };
+    match crate::explain::explain(&index, &a, &result, code, lang) {
+        Some(text) => {
+            out(&text);
+            ExitCode::SUCCESS
+        }
+        None => {
+            match lang {
+                Lang::Vi => eprintln!(
+                    "{}: không có tiêu chí nào mang mã \"{code}\" trong bộ chỉ số",
+                    file_name(index_path)
+                ),
+                Lang::En => eprintln!(
+                    "{}: the index has no criterion with code \"{code}\"",
+                    file_name(index_path)
+                ),
+            }
+            ExitCode::from(INVALID)
+        }
+    }
+}
+
+fn schema(document: &str) -> ExitCode {
+    match chiso::schema::Document::parse(document) {
+        Some(doc) => {
+            out(&chiso::schema::schema_json(doc));
+            ExitCode::SUCCESS
+        }
+        None => {
+            eprintln!("error: unknown document '{document}' (use index, assessment or result)");
+            ExitCode::from(USAGE)
+        }
+    }
 }

@@ -8,6 +8,8 @@ use std::process::ExitCode;
 
 mod batch;
 mod commands;
+mod explain;
+mod report;
 
 /// Exact scoring of Vietnam's public-administration indices.
 #[derive(Debug, Parser)]
@@ -16,6 +18,7 @@ pub struct Cli {
     /// Language of messages and labels.
     #[arg(long, global = true, default_value = "vi")]
     pub lang: chiso::Lang,
+    /// What to do.
     #[command(subcommand)]
     pub command: Command,
 }
@@ -44,6 +47,7 @@ pub enum Command {
         assessments: Vec<PathBuf>,
     },
     /// Score one assessment.
+    #[command(after_help = report::FORMATS_HELP)]
     Score {
         /// Index definition.
         index: PathBuf,
@@ -80,7 +84,11 @@ fn main() -> ExitCode {
         Err(e) => {
             let usage = e.use_stderr();
             let _ = e.print();
-            return if usage { ExitCode::from(2) } else { ExitCode::SUCCESS };
+            return if usage {
+                ExitCode::from(2)
+            } else {
+                ExitCode::SUCCESS
+            };
         }
     };
     match cli.command {
