@@ -408,12 +408,12 @@ impl Problem {
         use Lang::*;
         use Problem::*;
         match (self, lang) {
-            (Io { detail }, Vi) => format!("không đọc được tệp ({detail})"),
-            (Io { detail }, En) => format!("cannot read the file ({detail})"),
-            (Syntax { line, column, detail }, Vi) => format!("tệp không đúng cú pháp JSON ở dòng {line}, cột {column} ({detail})"),
-            (Syntax { line, column, detail }, En) => format!("the file is not valid JSON at line {line}, column {column} ({detail})"),
-            (Structure { detail }, Vi) => format!("nội dung không đúng cấu trúc ({detail})"),
-            (Structure { detail }, En) => format!("the content does not have the expected shape ({detail})"),
+            (Io { detail }, Vi) => format!("không đọc được tệp ({})", words::io(detail, Vi)),
+            (Io { detail }, En) => format!("cannot read the file ({})", words::io(detail, En)),
+            (Syntax { line, column, detail }, Vi) => format!("tệp không đúng cú pháp JSON ở dòng {line}, cột {column} ({})", words::syntax(detail, Vi)),
+            (Syntax { line, column, detail }, En) => format!("the file is not valid JSON at line {line}, column {column} ({})", words::syntax(detail, En)),
+            (Structure { detail }, Vi) => format!("nội dung không đúng cấu trúc: {}", words::structure(detail, Vi)),
+            (Structure { detail }, En) => format!("the content does not have the expected shape: {}", words::structure(detail, En)),
             (WrongFormat { expected, found }, Vi) => format!("trường \"format\" phải là \"{expected}\", nhưng là \"{found}\""),
             (WrongFormat { expected, found }, En) => format!("field \"format\" must be \"{expected}\", found \"{found}\""),
             (EmptyCode, Vi) => "mã tiêu chí bị bỏ trống".into(),
@@ -436,24 +436,24 @@ impl Problem {
             (WeightUnknownChild { child }, En) => format!("a weight is declared for {child}, which is not a sub-criterion"),
             (WeightNotPositive { child, weight }, Vi) => format!("trọng số của {child} phải lớn hơn 0 (đang là {})", n(weight, Vi)),
             (WeightNotPositive { child, weight }, En) => format!("the weight of {child} must be greater than 0 (it is {})", n(weight, En)),
-            (PointsAboveMax { what, points, max }, Vi) => format!("{what}: {} điểm vượt điểm tối đa {}", n(points, Vi), n(max, Vi)),
-            (PointsAboveMax { what, points, max }, En) => format!("{what}: {} points exceed the maximum of {}", n(points, En), n(max, En)),
-            (Negative { what, value }, Vi) => format!("{what} không được âm (đang là {})", n(value, Vi)),
-            (Negative { what, value }, En) => format!("{what} must not be negative (it is {})", n(value, En)),
-            (AwardSpec { what }, Vi) => format!("{what}: phải ghi đúng một trong hai: số điểm (points) hoặc tỷ lệ % điểm tối đa (percent_of_max)"),
-            (AwardSpec { what }, En) => format!("{what}: give exactly one of points or percent_of_max"),
-            (PercentOutOfRange { what, value }, Vi) => format!("{what}: tỷ lệ {}% phải nằm trong khoảng 0–100%", n(value, Vi)),
-            (PercentOutOfRange { what, value }, En) => format!("{what}: {}% must lie between 0 and 100%", n(value, En)),
+            (PointsAboveMax { what, points, max }, Vi) => format!("{}: {} điểm vượt điểm tối đa {}", words::what(what, Vi), n(points, Vi), n(max, Vi)),
+            (PointsAboveMax { what, points, max }, En) => format!("{}: {} points exceed the maximum of {}", words::what(what, En), n(points, En), n(max, En)),
+            (Negative { what, value }, Vi) => format!("{} không được âm (đang là {})", words::what(what, Vi), n(value, Vi)),
+            (Negative { what, value }, En) => format!("{} must not be negative (it is {})", words::what(what, En), n(value, En)),
+            (AwardSpec { what }, Vi) => format!("{}: phải ghi đúng một trong hai: số điểm (points) hoặc tỷ lệ % của điểm tối đa (percent_of_max), không ghi cả hai hoặc bỏ trống cả hai", words::what(what, Vi)),
+            (AwardSpec { what }, En) => format!("{}: give exactly one of points or percent_of_max, not both and not neither", words::what(what, En)),
+            (PercentOutOfRange { what, value }, Vi) => format!("{}: tỷ lệ {}% phải nằm trong khoảng 0–100%", words::what(what, Vi), n(value, Vi)),
+            (PercentOutOfRange { what, value }, En) => format!("{}: {}% must lie between 0 and 100%", words::what(what, En), n(value, En)),
             (DuplicateKey { key }, Vi) => format!("khóa \"{key}\" bị trùng"),
             (DuplicateKey { key }, En) => format!("key \"{key}\" is used twice"),
-            (Empty { what }, Vi) => format!("{what} không được để trống"),
-            (Empty { what }, En) => format!("{what} must not be empty"),
-            (EmptyInterval { what }, Vi) => format!("{what} không chứa giá trị nào (cận dưới lớn hơn cận trên)"),
-            (EmptyInterval { what }, En) => format!("{what} holds no value (its lower bound is above its upper bound)"),
-            (Overlap { first, second, both }, Vi) => format!("{first} và {second} chồng lấn nhau ({both} thuộc cả hai)"),
-            (Overlap { first, second, both }, En) => format!("{first} and {second} overlap ({both} belongs to both)"),
-            (Uncovered { gap }, Vi) => format!("không mức nào áp dụng cho giá trị {gap}"),
-            (Uncovered { gap }, En) => format!("no tier covers values {gap}"),
+            (Empty { what }, Vi) => format!("{} không được để trống", words::what(what, Vi)),
+            (Empty { what }, En) => format!("{} must not be empty", words::what(what, En)),
+            (EmptyInterval { what }, Vi) => format!("{} không chứa giá trị nào (cận dưới lớn hơn cận trên)", words::what(what, Vi)),
+            (EmptyInterval { what }, En) => format!("{} holds no value (its lower bound is above its upper bound)", words::what(what, En)),
+            (Overlap { first, second, both }, Vi) => format!("{} và {} chồng lấn nhau: giá trị {both} thuộc cả hai", words::what(first, Vi), words::what(second, Vi)),
+            (Overlap { first, second, both }, En) => format!("{} and {} overlap: {} belongs to both", words::what(first, En), words::what(second, En), words::range_en(both)),
+            (Uncovered { gap }, Vi) => format!("thang điểm bỏ sót giá trị {gap}: giá trị này không thuộc mức nào nên không chấm được điểm"),
+            (Uncovered { gap }, En) => format!("the scale leaves out {}: such a value falls in no tier and cannot be scored", words::range_en(gap)),
             (StepNotPositive, Vi) => "bước điểm phải lớn hơn 0".into(),
             (StepNotPositive, En) => "the step must be greater than 0".into(),
             (TooDeep { limit }, Vi) => format!("cây tiêu chí sâu quá {limit} cấp"),
@@ -468,7 +468,7 @@ impl Problem {
             (UnknownAdjustment, En) => "the index has no bonus/penalty block with this code".into(),
             (ValueOnParent, Vi) => "tiêu chí này được tính từ các tiêu chí thành phần; hãy chấm điểm các tiêu chí thành phần".into(),
             (ValueOnParent, En) => "this criterion is computed from its sub-criteria; score the sub-criteria instead".into(),
-            (WrongValueKind { expected, found }, Vi) => format!("giá trị loại \"{found}\" không dùng được cho cách chấm điểm này; cần: {}", list(&expected.iter().map(|k| k.to_string()).collect::<Vec<_>>())),
+            (WrongValueKind { expected, found }, Vi) => format!("giá trị loại \"{found}\" không dùng được cho cách chấm điểm này; cần giá trị loại: {}", list(&expected.iter().map(|k| k.to_string()).collect::<Vec<_>>())),
             (WrongValueKind { expected, found }, En) => format!("a \"{found}\" value does not fit this scoring rule; expected: {}", list(&expected.iter().map(|k| k.to_string()).collect::<Vec<_>>())),
             (UnknownOption { option, allowed }, Vi) => format!("\"{option}\" không phải là mức chấm điểm của tiêu chí; các mức hợp lệ: {}", list(allowed)),
             (UnknownOption { option, allowed }, En) => format!("\"{option}\" is not an option of this criterion; valid options: {}", list(allowed)),
@@ -477,7 +477,7 @@ impl Problem {
             (UnknownCondition { key }, Vi) => format!("tiêu chí không có điều kiện \"{key}\""),
             (UnknownCondition { key }, En) => format!("the criterion has no condition \"{key}\""),
             (OutOfRange { value, range }, Vi) => format!("giá trị {} nằm ngoài khoảng cho phép ({range})", n(value, Vi)),
-            (OutOfRange { value, range }, En) => format!("value {} is outside the allowed range ({range})", n(value, En)),
+            (OutOfRange { value, range }, En) => format!("value {} is outside the allowed range ({})", n(value, En), words::range_en(range)),
             (NotWhole { value }, Vi) => format!("số lượng phải là số nguyên (đang là {})", n(value, Vi)),
             (NotWhole { value }, En) => format!("a count must be a whole number (it is {})", n(value, En)),
             (NotOnStep { value, step }, Vi) => format!("điểm {} không phải là bội số của bước {}", n(value, Vi), n(step, Vi)),
@@ -491,7 +491,7 @@ impl Problem {
             (NoAnswers, Vi) => "phiếu khảo sát không có câu trả lời nào".into(),
             (NoAnswers, En) => "the survey has no answers".into(),
             (OutsideNominalRange { value, range }, Vi) => format!("giá trị {} nằm ngoài khoảng danh nghĩa {range}; vẫn được giữ nguyên, đề nghị kiểm tra", n(value, Vi)),
-            (OutsideNominalRange { value, range }, En) => format!("value {} lies outside the nominal range {range}; it is kept as is, please check it", n(value, En)),
+            (OutsideNominalRange { value, range }, En) => format!("value {} lies outside the nominal range {}; it is kept as is, please check it", n(value, En), words::range_en(range)),
             (LayerIgnored { layer }, Vi) => format!("lớp điểm \"{layer}\" không được dùng cho tiêu chí này và bị bỏ qua"),
             (LayerIgnored { layer }, En) => format!("layer \"{layer}\" is not used by this criterion and is ignored"),
             (ValuesIgnoredNotApplicable, Vi) => "tiêu chí được đánh dấu không áp dụng nên các điểm đã nhập bị bỏ qua".into(),
@@ -501,5 +501,372 @@ impl Problem {
             (NotAnIndexForYear { year }, Vi) => format!("bộ chỉ số không áp dụng cho năm {year}"),
             (NotAnIndexForYear { year }, En) => format!("the index does not apply to year {year}"),
         }
+    }
+}
+
+/// Plain words for the parts of messages that come from elsewhere: parser details,
+/// operating-system errors, field names and ranges written in Vietnamese.
+mod words {
+    use crate::text::Lang;
+
+    /// A field, option, tier or band name as people read it.
+    pub(super) fn what(what: &str, lang: Lang) -> String {
+        // Bilingual labels written "english / tiếng Việt".
+        if let Some((en, vi)) = what.split_once(" / ") {
+            return match lang {
+                Lang::Vi => vi.to_owned(),
+                Lang::En => en.to_owned(),
+            };
+        }
+        if let Some(n) = what.strip_prefix("tier ") {
+            return match lang {
+                Lang::Vi => format!("mức {n}"),
+                Lang::En => format!("tier {n}"),
+            };
+        }
+        if let Some(b) = what.strip_prefix("band ") {
+            return match lang {
+                Lang::Vi => format!("xếp loại \"{b}\""),
+                Lang::En => format!("band \"{b}\""),
+            };
+        }
+        let vi = match what {
+            "yes" => "phương án \"có\" (yes)",
+            "no" => "phương án \"không\" (no)",
+            "on_time" => "phương án \"kịp thời\" (on_time)",
+            "late" => "phương án \"không kịp thời\" (late)",
+            "not_done" => "phương án \"không thực hiện\" (not_done)",
+            "levels" => "danh sách mức chấm điểm (levels)",
+            "tiers" => "danh sách mức chấm điểm (tiers)",
+            "severities" => "danh sách mức vi phạm (severities)",
+            "conditions" => "danh sách điều kiện (conditions)",
+            "options" => "danh sách phương án trả lời (options)",
+            "nodes" => "danh sách tiêu chí (nodes)",
+            "cap" => "mức tối đa (cap)",
+            "max_points" => "điểm tối đa (max_points)",
+            "gate" => "ngưỡng tối thiểu (gate)",
+            "threshold_percent" => "ngưỡng đạt điểm tối đa (threshold_percent)",
+            "nominal" => "khoảng danh nghĩa (nominal)",
+            "award" => "phương án",
+            _ => "",
+        };
+        let en = match what {
+            "yes" | "no" | "on_time" | "late" | "not_done" => Some(format!("outcome \"{what}\"")),
+            "levels" | "tiers" | "severities" | "conditions" | "options" | "nodes" | "cap"
+            | "max_points" | "gate" | "threshold_percent" | "nominal" => Some(what.to_owned()),
+            "award" => Some("outcome".to_owned()),
+            _ => None,
+        };
+        match lang {
+            Lang::Vi if !vi.is_empty() => vi.to_owned(),
+            Lang::Vi => format!("mức \"{what}\""),
+            Lang::En => en.unwrap_or_else(|| format!("option \"{what}\"")),
+        }
+    }
+
+    /// A range described in Vietnamese (`từ 70% đến dưới 90%`), in English.
+    pub(super) fn range_en(range: &str) -> String {
+        let mut s = range.to_owned();
+        for (vi, en) in [
+            ("mọi giá trị", "any value"),
+            ("đúng ", "exactly "),
+            (" đến dưới ", " to under "),
+            (" đến ", " to "),
+            ("từ ", "from "),
+            ("trên ", "over "),
+            ("không quá ", "at most "),
+            ("dưới ", "under "),
+        ] {
+            s = s.replace(vi, en);
+        }
+        // Decimal comma between digits → decimal point.
+        let chars: Vec<char> = s.chars().collect();
+        let mut out = String::with_capacity(s.len());
+        for (i, &c) in chars.iter().enumerate() {
+            let between_digits = c == ','
+                && i > 0
+                && chars[i - 1].is_ascii_digit()
+                && chars.get(i + 1).is_some_and(|d| d.is_ascii_digit());
+            out.push(if between_digits { '.' } else { c });
+        }
+        out
+    }
+
+    /// Operating-system error text.
+    pub(super) fn io(detail: &str, lang: Lang) -> String {
+        let known = [
+            (
+                "Is a directory",
+                "đây là một thư mục, không phải tệp",
+                "this is a folder, not a file",
+            ),
+            ("No such file", "không tìm thấy tệp", "no such file"),
+            ("cannot find the", "không tìm thấy tệp", "no such file"),
+            (
+                "Permission denied",
+                "không có quyền đọc tệp",
+                "permission denied",
+            ),
+            (
+                "Access is denied",
+                "không có quyền đọc tệp",
+                "permission denied",
+            ),
+            (
+                "valid UTF-8",
+                "tệp không phải là văn bản UTF-8; có thể là tệp nhị phân hoặc dùng bảng mã khác",
+                "the file is not UTF-8 text; it may be a binary file or use another encoding",
+            ),
+        ];
+        for (needle, vi, en) in known {
+            if detail.contains(needle) {
+                return match lang {
+                    Lang::Vi => vi.to_owned(),
+                    Lang::En => en.to_owned(),
+                };
+            }
+        }
+        detail.to_owned()
+    }
+
+    /// JSON parser detail.
+    pub(super) fn syntax(detail: &str, lang: Lang) -> String {
+        let known = [
+            (
+                "EOF while parsing a string",
+                "chuỗi chưa được đóng bằng dấu ngoặc kép",
+                "a string is not closed with a double quote",
+            ),
+            (
+                "EOF while parsing",
+                "tệp trống hoặc kết thúc giữa chừng",
+                "the file is empty or ends too early",
+            ),
+            (
+                "expected `,` or `}`",
+                "thiếu dấu phẩy \",\" hoặc dấu đóng \"}\"",
+                "a comma \",\" or a closing \"}\" is missing",
+            ),
+            (
+                "expected `,` or `]`",
+                "thiếu dấu phẩy \",\" hoặc dấu đóng \"]\"",
+                "a comma \",\" or a closing \"]\" is missing",
+            ),
+            (
+                "expected `:`",
+                "thiếu dấu hai chấm \":\" sau tên trường",
+                "a colon \":\" is missing after a field name",
+            ),
+            (
+                "trailing comma",
+                "thừa dấu phẩy \",\" ở cuối danh sách",
+                "an extra comma \",\" before the end of a list",
+            ),
+            (
+                "trailing characters",
+                "có nội dung thừa sau khi JSON đã kết thúc",
+                "extra text after the end of the JSON",
+            ),
+            (
+                "key must be a string",
+                "tên trường phải đặt trong dấu ngoặc kép",
+                "a field name must be in double quotes",
+            ),
+            (
+                "expected value",
+                "thiếu giá trị hoặc giá trị không hợp lệ",
+                "a value is missing or invalid",
+            ),
+            (
+                "expected ident",
+                "giá trị không hợp lệ (chỉ dùng true, false hoặc null)",
+                "invalid value (only true, false or null)",
+            ),
+            (
+                "number out of range",
+                "số quá lớn",
+                "the number is too large",
+            ),
+            ("invalid number", "số không hợp lệ", "invalid number"),
+            (
+                "recursion limit exceeded",
+                "dữ liệu lồng nhau quá sâu",
+                "the data is nested too deeply",
+            ),
+            (
+                "control character",
+                "chuỗi chứa ký tự điều khiển (ví dụ xuống dòng) chưa được viết thoát",
+                "a string contains an unescaped control character (e.g. a line break)",
+            ),
+            (
+                "invalid escape",
+                "chuỗi có ký tự thoát \"\\\" không hợp lệ",
+                "a string has an invalid \"\\\" escape",
+            ),
+        ];
+        for (needle, vi, en) in known {
+            if detail.contains(needle) {
+                return match lang {
+                    Lang::Vi => vi.to_owned(),
+                    Lang::En => en.to_owned(),
+                };
+            }
+        }
+        detail.to_owned()
+    }
+
+    /// Text between backticks, in order: "unknown field `a`, expected one of `b`, `c`" → [a, b, c].
+    fn ticked(s: &str) -> Vec<&str> {
+        s.split('`').skip(1).step_by(2).collect()
+    }
+
+    /// A Rust type name as people read it.
+    fn expected(e: &str, lang: Lang) -> String {
+        let e = e.trim();
+        let (vi, en) = if e.contains("Decimal") {
+            (
+                "một số thập phân, nên viết trong ngoặc kép, ví dụ \"2.5\"",
+                "a decimal number, best written as a string, e.g. \"2.5\"",
+            )
+        } else if e == "struct Text" {
+            (
+                "một đối tượng {\"vi\": \"…\", \"en\": \"…\"}",
+                "an object {\"vi\": \"…\", \"en\": \"…\"}",
+            )
+        } else if e.starts_with("struct ") || e.starts_with("a map") || e.contains("enum") {
+            ("một đối tượng JSON {…}", "a JSON object {…}")
+        } else if e.contains("sequence") || e.starts_with("a Vec") {
+            ("một danh sách JSON […]", "a JSON list […]")
+        } else if e.contains("string") {
+            ("một chuỗi trong ngoặc kép", "a string in double quotes")
+        } else if e.contains("boolean") {
+            ("true hoặc false", "true or false")
+        } else if e.starts_with('i') || e.starts_with('u') || e.contains("integer") {
+            ("một số nguyên", "a whole number")
+        } else {
+            return e.to_owned();
+        };
+        match lang {
+            Lang::Vi => vi.to_owned(),
+            Lang::En => en.to_owned(),
+        }
+    }
+
+    /// What was found, from "string \"x\"", "boolean `true`", "integer `5`", "map"…
+    fn found(f: &str, lang: Lang) -> String {
+        let f = f.trim();
+        let (kind, rest) = f.split_once(' ').unwrap_or((f, ""));
+        let rest = rest.trim_matches('`');
+        let vi = match kind {
+            "string" => format!("chuỗi {rest}"),
+            "boolean" => format!("giá trị {rest}"),
+            "integer" | "floating" => {
+                format!("số {}", rest.trim_start_matches("point ").trim_matches('`'))
+            }
+            "map" => "một đối tượng {…}".to_owned(),
+            "sequence" => "một danh sách […]".to_owned(),
+            "null" => "null".to_owned(),
+            _ => f.to_owned(),
+        };
+        let en = match kind {
+            "string" => format!("the string {rest}"),
+            "boolean" => format!("the value {rest}"),
+            "integer" | "floating" => format!(
+                "the number {}",
+                rest.trim_start_matches("point ").trim_matches('`')
+            ),
+            "map" => "an object {…}".to_owned(),
+            "sequence" => "a list […]".to_owned(),
+            "null" => "null".to_owned(),
+            _ => f.to_owned(),
+        };
+        match lang {
+            Lang::Vi => vi,
+            Lang::En => en,
+        }
+    }
+
+    /// Shape detail from the deserializer.
+    pub(super) fn structure(detail: &str, lang: Lang) -> String {
+        let names = ticked(detail);
+        let list = |v: &[&str]| {
+            v.iter()
+                .map(|x| format!("\"{x}\""))
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
+        if detail.starts_with("missing field") {
+            if let Some(f) = names.first() {
+                return match lang {
+                    Lang::Vi => format!("thiếu trường bắt buộc \"{f}\""),
+                    Lang::En => format!("the required field \"{f}\" is missing"),
+                };
+            }
+        }
+        if detail.starts_with("unknown field") {
+            if let Some((f, allowed)) = names.split_first() {
+                return match (lang, allowed.is_empty()) {
+                    (Lang::Vi, false) => format!("trường \"{f}\" không được dùng ở đây (có thể viết sai tên); các trường hợp lệ: {}", list(allowed)),
+                    (Lang::En, false) => format!("field \"{f}\" is not allowed here (perhaps misspelt); valid fields: {}", list(allowed)),
+                    (Lang::Vi, true) => format!("trường \"{f}\" không được dùng ở đây"),
+                    (Lang::En, true) => format!("field \"{f}\" is not allowed here"),
+                };
+            }
+        }
+        if detail.starts_with("unknown variant") {
+            if let Some((f, allowed)) = names.split_first() {
+                return match lang {
+                    Lang::Vi => format!(
+                        "\"{f}\" không phải là giá trị hợp lệ; các giá trị hợp lệ: {}",
+                        list(allowed)
+                    ),
+                    Lang::En => format!(
+                        "\"{f}\" is not a valid choice; valid choices: {}",
+                        list(allowed)
+                    ),
+                };
+            }
+        }
+        if let Some(rest) = detail.strip_prefix("invalid type: ") {
+            if let Some((f, e)) = rest.split_once(", expected ") {
+                return match lang {
+                    Lang::Vi => format!(
+                        "sai kiểu dữ liệu: đang là {}, cần {}",
+                        found(f, lang),
+                        expected(e, lang)
+                    ),
+                    Lang::En => format!(
+                        "wrong kind of value: found {}, expected {}",
+                        found(f, lang),
+                        expected(e, lang)
+                    ),
+                };
+            }
+        }
+        if let Some(rest) = detail.strip_prefix("invalid value: ") {
+            if let Some((f, e)) = rest.split_once(", expected ") {
+                return match lang {
+                    Lang::Vi => format!(
+                        "giá trị không hợp lệ: đang là {}, cần {}",
+                        found(f, lang),
+                        expected(e, lang)
+                    ),
+                    Lang::En => format!(
+                        "invalid value: found {}, expected {}",
+                        found(f, lang),
+                        expected(e, lang)
+                    ),
+                };
+            }
+        }
+        if detail.starts_with("duplicate field") {
+            if let Some(f) = names.first() {
+                return match lang {
+                    Lang::Vi => format!("trường \"{f}\" được ghi hai lần"),
+                    Lang::En => format!("field \"{f}\" is written twice"),
+                };
+            }
+        }
+        detail.to_owned()
     }
 }
