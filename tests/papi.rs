@@ -9,6 +9,8 @@
 //! Expected values all come from those files or from `reference/papi.md` /
 //! `data/README.md` (gap table, observed extremes, nominal-range outliers).
 
+#![allow(clippy::unwrap_used)] // tests may unwrap (preamble)
+
 mod common;
 
 use chiso::assessment::{LayerEntry, Unit, ASSESSMENT_FORMAT};
