@@ -799,7 +799,7 @@ mod words {
             if let Some(f) = names.first() {
                 return match lang {
                     Lang::Vi => format!("thiếu trường bắt buộc \"{f}\""),
-                    Lang::En => format!("the required field \"{f}\" is missing"),
+                    Lang::En => format!("missing field \"{f}\", which is required"),
                 };
             }
         }
