@@ -551,7 +551,7 @@ impl Index {
             });
         }
         let policy = self.def.policies.missing_value;
-        let Some((layer, le)) = entry.and_then(|e| pick_layer(e, node.channel, view)) else {
+        let Some((e, (layer, le))) = entry.and_then(|e| Some((e, pick_layer(e, node.channel, view)?))) else {
             return Ok(LeafInfo::missing(node, policy));
         };
         let Some(rule) = &node.rule else {
@@ -570,7 +570,6 @@ impl Index {
             } => {
                 let mut status = Status::Scored;
                 let mut points = points;
-                let e = entry.expect("a layer was picked from this entry");
                 let evidence_checked = node.evidence_required
                     && node.channel == Channel::Appraised
                     && self.def.policies.missing_evidence != MissingEvidencePolicy::Ignore;

@@ -33,7 +33,7 @@ pub(crate) fn typed<T: DeserializeOwned>(
     value: Json,
     prefix: &str,
     code: Option<&str>,
-) -> Result<T, Diagnostic> {
+) -> Result<T, Box<Diagnostic>> {
     serde_path_to_error::deserialize::<_, T>(value).map_err(|e| {
         let inner = e.path().to_string();
         let path = if inner == "." || inner.is_empty() {
@@ -41,13 +41,13 @@ pub(crate) fn typed<T: DeserializeOwned>(
         } else {
             format!("{prefix}.{inner}")
         };
-        Diagnostic::error(
+        Box::new(Diagnostic::error(
             path,
             code,
             Problem::Structure {
                 detail: strip_position(&e.into_inner().to_string()),
             },
-        )
+        ))
     })
 }
 
@@ -92,7 +92,7 @@ pub fn index_definition(text: &str) -> Result<IndexDefinition, Diagnostics> {
                 }
             }
             if let Err(d) = typed::<IndexDefinition>(top, "$", None) {
-                all.push(d);
+                all.push(*d);
             }
             if let Some(nodes) = v.get("nodes").and_then(Json::as_array) {
                 for (i, n) in nodes.iter().enumerate() {
@@ -100,7 +100,7 @@ pub fn index_definition(text: &str) -> Result<IndexDefinition, Diagnostics> {
                 }
             }
             if all.is_empty() {
-                all.push(first);
+                all.push(*first);
             }
             Err(all)
         }
@@ -116,7 +116,7 @@ fn collect_node_errors(n: &Json, path: &str, out: &mut Diagnostics) {
         }
     }
     if let Err(d) = typed::<Node>(shallow, path, code.as_deref()) {
-        out.push(d);
+        out.push(*d);
     }
     if let Some(children) = n.get("children").and_then(Json::as_array) {
         for (i, c) in children.iter().enumerate() {
@@ -149,7 +149,7 @@ pub fn assessment(text: &str) -> Result<Assessment, Diagnostics> {
     let mut a: Assessment = match typed(v, "$", None) {
         Ok(a) => a,
         Err(d) => {
-            errors.push(d);
+            errors.push(*d);
             Assessment::default()
         }
     };
@@ -165,7 +165,7 @@ pub fn assessment(text: &str) -> Result<Assessment, Diagnostics> {
                     };
                     target.insert(code, e);
                 }
-                Err(d) => errors.push(d),
+                Err(d) => errors.push(*d),
             }
         }
     }

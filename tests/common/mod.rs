@@ -14,7 +14,10 @@ pub fn reference_data() -> Option<PathBuf> {
     if p.is_dir() {
         Some(p)
     } else if std::env::var_os("CHISO_REQUIRE_REFERENCE_DATA").is_some() {
-        panic!("reference data not found at {} (CHISO_REQUIRE_REFERENCE_DATA is set)", p.display());
+        panic!(
+            "reference data not found at {} (CHISO_REQUIRE_REFERENCE_DATA is set)",
+            p.display()
+        );
     } else {
         eprintln!("SKIPPED: reference data not found at {}", p.display());
         None
