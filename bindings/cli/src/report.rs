@@ -20,7 +20,8 @@ Formats:
   csv    stable: header
            code,parent,depth,title,max_points,applicable_max,self,appraised,final,achieved,percent,status,source
          one row per node in tree order, then a row with code `total` (depth 0) for the whole
-         index (achieved includes bonus and penalty). Values are exact decimals with `.`,
+         index (achieved includes bonus and penalty). Values are exact decimals with `.` and no
+         trailing zeros,
          empty when absent; title in --lang; status is one of scored, missing, not_applicable,
          evidence_missing, evidence_missing_explained; source is the layer read: self,
          appraisal_1, appraisal_2, survey (empty for parents).
@@ -187,7 +188,7 @@ fn rows(result: &ScoreResult, lang: Lang, indent: &str) -> Vec<Row> {
     let mut band = blank();
     band[1] = total_label("band", lang);
     band[7] = match &t.band {
-        Some(b) => format!("{} ({})", b.label.get(lang), b.code),
+        Some(b) => b.label.get(lang).to_owned(),
         None => "—".into(),
     };
     rows.push(band);
@@ -280,7 +281,7 @@ pub fn markdown(index: &Index, result: &ScoreResult, lang: Lang) -> String {
 }
 
 fn exact(v: Option<Decimal>) -> String {
-    v.map(|d| d.to_string()).unwrap_or_default()
+    v.map(|d| d.normalize().to_string()).unwrap_or_default()
 }
 
 /// CSV header, stable.
