@@ -380,6 +380,13 @@ const MINISTRIES_2023: [(u32, &str, &str, &str, &str); 17] = [
 fn ministry_2023_table_is_reproduced() {
     let index = load("national-876-2022-ministry-parts.json");
     assert_eq!(index.node("survey").and_then(|n| n.max), Some(d("31.5")));
+    // 68.5 is not published: it is 100 − 31.5, and the file says so.
+    let appraised = &index.definition().nodes[0];
+    assert_eq!(appraised.max_points, Some(d("100") - d("31.5")));
+    assert!(appraised
+        .notes
+        .iter()
+        .any(|n| n.en.contains("inferred") && n.vi.contains("suy luận")));
     assert_eq!(index.definition().max_points, Some(d("100")));
     let tolerance = d("0.01");
     let mut sums = Vec::new();
