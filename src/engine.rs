@@ -383,6 +383,7 @@ impl Index {
             });
         }
         let views = [View::SelfAssessment, View::Appraised, View::Final];
+        let started = appraisal_started(a);
         let mut cells: [Vec<Cell>; 3] = std::array::from_fn(|_| vec![Cell::Missing; n]);
         let mut leaf_info: Vec<Option<LeafInfo>> = vec![None; n];
         let mut problems = Diagnostics::default();
@@ -391,7 +392,7 @@ impl Index {
             let entry = a.entries.get(&node.code);
             for (vi, &v) in views.iter().enumerate() {
                 let info = self
-                    .leaf(node, entry, na_reason[i].as_deref(), v)
+                    .leaf(node, entry, na_reason[i].as_deref(), v, started)
                     .unwrap_or_else(|p| {
                         problems.push(Diagnostic::error(node.path.clone(), Some(&node.code), p));
                         LeafInfo::missing(node, self.def.policies.missing_value)
@@ -489,6 +490,7 @@ impl Index {
         cells: &[Vec<Cell>; 3],
         chosen: usize,
     ) -> (Vec<AdjustmentResult>, [Option<Decimal>; 3]) {
+        let started = appraisal_started(a);
         let mut totals: [Option<Decimal>; 3] = std::array::from_fn(|v| cells[v][0].achieved());
         let mut results = Vec::new();
         for adj in &self.def.adjustments {
@@ -499,7 +501,7 @@ impl Index {
                 .into_iter()
                 .enumerate()
             {
-                let pick = entry.and_then(|e| pick_layer(e, Channel::Appraised, view));
+                let pick = entry.and_then(|e| pick_layer(e, Channel::Appraised, view, started));
                 if let Some((layer, le)) = pick {
                     if let Value::Points(p) = le.value {
                         per_view[v] = p.min(adj.cap);
@@ -538,6 +540,7 @@ impl Index {
         entry: Option<&Entry>,
         na: Option<&str>,
         view: View,
+        started: bool,
     ) -> Result<LeafInfo, Problem> {
         if let Some(reason) = na {
             return Ok(LeafInfo {
@@ -551,7 +554,17 @@ impl Index {
             });
         }
         let policy = self.def.policies.missing_value;
-        let Some((e, (layer, le))) = entry.and_then(|e| Some((e, pick_layer(e, node.channel, view)?))) else {
+        if view == View::Appraised && node.channel == Channel::Appraised && !started {
+            return Ok(LeafInfo {
+                cell: Cell::Missing,
+                status: Status::Missing,
+                source: None,
+                explanation: Text::new("chưa thẩm định", "not appraised yet"),
+            });
+        }
+        let Some((e, (layer, le))) =
+            entry.and_then(|e| Some((e, pick_layer(e, node.channel, view, started)?)))
+        else {
             return Ok(LeafInfo::missing(node, policy));
         };
         let Some(rule) = &node.rule else {
@@ -569,6 +582,14 @@ impl Index {
                 mut explanation,
             } => {
                 let mut status = Status::Scored;
+                if started && layer == Layer::SelfAssessment && view != View::SelfAssessment {
+                    explanation
+                        .vi
+                        .push_str(" (Hội đồng thẩm định công nhận điểm tự chấm)");
+                    explanation
+                        .en
+                        .push_str(" (self score recognised by the appraisal)");
+                }
                 let mut points = points;
                 let evidence_checked = node.evidence_required
                     && node.channel == Channel::Appraised
@@ -634,19 +655,36 @@ fn percent(c: Cell) -> Option<Decimal> {
 }
 
 /// Which layer a view reads for a leaf of `channel`.
-pub fn pick_layer(e: &Entry, channel: Channel, view: View) -> Option<(Layer, &LayerEntry)> {
+///
+/// The appraisal "recognises or adjusts" the self score (thẩm định: "xem xét, công nhận
+/// hoặc điều chỉnh nếu cần thiết", 1149/QĐ-BNV): once any appraisal layer exists in the
+/// assessment (`appraisal_started`), a leaf the council did not re-score keeps its self
+/// score in the appraised view. Before that, the appraised view has no value.
+pub(crate) fn pick_layer(
+    e: &Entry,
+    channel: Channel,
+    view: View,
+    appraisal_started: bool,
+) -> Option<(Layer, &LayerEntry)> {
+    let own = || {
+        e.self_assessment
+            .as_ref()
+            .map(|s| (Layer::SelfAssessment, s))
+    };
     match (channel, view) {
         (Channel::Survey, _) => e.survey.as_ref().map(|s| (Layer::Survey, s)),
-        (Channel::Appraised, View::SelfAssessment) => e
-            .self_assessment
-            .as_ref()
-            .map(|s| (Layer::SelfAssessment, s)),
-        (Channel::Appraised, View::Appraised) => e.latest_appraisal(),
-        (Channel::Appraised, View::Final) => e.latest_appraisal().or(e
-            .self_assessment
-            .as_ref()
-            .map(|s| (Layer::SelfAssessment, s))),
+        (Channel::Appraised, View::SelfAssessment) => own(),
+        (Channel::Appraised, View::Appraised) if !appraisal_started => None,
+        (Channel::Appraised, View::Appraised | View::Final) => e.latest_appraisal().or_else(own),
     }
+}
+
+/// Whether any entry or adjustment carries an appraisal round.
+fn appraisal_started(a: &Assessment) -> bool {
+    a.entries
+        .values()
+        .chain(a.adjustments.values())
+        .any(|e| e.latest_appraisal().is_some())
 }
 
 #[derive(Debug, Clone)]

@@ -403,7 +403,8 @@ proptest! {
                 }
                 if !n.leaf {
                     let kids: Vec<_> = nodes.values().filter(|c| c.parent.as_deref() == Some(n.code.as_str())).collect();
-                    if kids.iter().all(|k| k.achieved.is_none()) {
+                    let any_missing = kids.iter().any(|k| k.achieved.is_none() && k.status == chiso::Status::Missing);
+                    if any_missing || kids.iter().all(|k| k.achieved.is_none()) {
                         prop_assert!(n.achieved.is_none());
                     } else {
                         let sum: Decimal = kids.iter().filter_map(|k| k.achieved).sum();

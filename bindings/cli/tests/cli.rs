@@ -103,14 +103,16 @@ const INDEX: &str = r#"{
 
 /// Hand-worked scores:
 /// - 1.1: self on_time = 1; appraisal round 1 late = 0.5 → final 0.5, appraised 0.5.
-/// - 1.2: 19/20 = 95% > 90% → 2 (self only; appraised view: no value → 0).
+/// - 1.2: 19/20 = 95% > 90% → 2 (self only; the council did not re-score it, so the
+///   appraised view recognises the self score: 2).
 /// - 1.3: 3 × 2/3 = 2 (self only).
 /// - 2.1: self good = 2.5; appraisal round 2 ok = 1 → final 1.
 /// - 2.2: self 1.25.
 /// - node 1 final 0.5 + 2 + 2 = 4.5; node 2 final 1 + 1.25 = 2.25; criteria 6.75;
 ///   bonus (appraisal round 1) 0.5 → total 7.25 of 10 = 72.5% → band B.
 /// - self view: 1 + 2 + 2 + 2.5 + 1.25 = 8.75, no self bonus → 8.75 = 87.5% → band A.
-/// - appraised view: 0.5 + 0 + 0 + 1 + 0 = 1.5, bonus 0.5 → 2.
+/// - appraised view (appraisal recognises or adjusts the self score): 0.5 + 2 + 2 + 1 + 1.25
+///   = 6.75, bonus 0.5 → 7.25 (the same as final once appraisal has started).
 const ASSESSMENT: &str = r#"{
   "format": "chiso.assessment/1", "index": "cli-test", "unit": {"name": "Sở Tư pháp"}, "year": 2024,
   "entries": {
@@ -321,7 +323,30 @@ fn score_layer_appraised() {
     expect(&o, 0);
     let v: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
     assert_eq!(v["view"], "appraised");
-    assert_eq!(dec(v["total"]["achieved"].as_str().unwrap()), dec("2"));
+    assert_eq!(dec(v["total"]["achieved"].as_str().unwrap()), dec("7.25"));
+
+    // Before any appraisal round exists, the appraised view has no value at all (not 0).
+    let mut only_self: serde_json::Value = serde_json::from_str(ASSESSMENT).unwrap();
+    for (_, e) in only_self["entries"].as_object_mut().unwrap() {
+        let e = e.as_object_mut().unwrap();
+        e.remove("appraisal_1");
+        e.remove("appraisal_2");
+    }
+    only_self["adjustments"] = serde_json::json!({});
+    let d = scratch("not-appraised");
+    let a2 = write(&d, "a.json", only_self.to_string());
+    let o = chiso(&["score", &i, &a2, "--layer", "appraised", "--format", "json"]);
+    expect(&o, 0);
+    let v: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    assert!(v["total"]["achieved"].is_null(), "{}", v["total"]);
+    assert_eq!(
+        dec(v["total"]["self_points"].as_str().unwrap()),
+        dec("8.75")
+    );
+    assert_eq!(
+        dec(v["total"]["final_points"].as_str().unwrap()),
+        dec("8.75")
+    );
 }
 
 #[test]
@@ -358,13 +383,13 @@ fn score_csv_is_exact_and_stable() {
         assert_eq!(r[11], "scored", "{code}");
         assert_eq!(r[12], source, "{code}");
     };
-    expect_row("1", "", "1", "6", "5", "0.5", "4.5", "");
+    expect_row("1", "", "1", "6", "5", "4.5", "4.5", "");
     expect_row("1.1", "1", "2", "1", "1", "0.5", "0.5", "appraisal_1");
-    expect_row("1.2", "1", "2", "2", "2", "0", "2", "self");
-    expect_row("1.3", "1", "2", "3", "2", "0", "2", "self");
-    expect_row("2", "", "1", "4", "3.75", "1", "2.25", "");
+    expect_row("1.2", "1", "2", "2", "2", "2", "2", "self");
+    expect_row("1.3", "1", "2", "3", "2", "2", "2", "self");
+    expect_row("2", "", "1", "4", "3.75", "2.25", "2.25", "");
     expect_row("2.1", "2", "2", "2.5", "2.5", "1", "1", "appraisal_2");
-    expect_row("2.2", "2", "2", "1.5", "1.25", "0", "1.25", "self");
+    expect_row("2.2", "2", "2", "1.5", "1.25", "1.25", "1.25", "self");
     // 1.3 is 2/3 of its maximum: the percent is exact, not rounded to 2 places.
     let p13 = dec(&row(&rows, "1.3")[10]);
     assert!(p13 > dec("66.666666") && p13 < dec("66.666667"), "{p13}");
@@ -375,7 +400,7 @@ fn score_csv_is_exact_and_stable() {
     );
     assert_eq!(
         (dec(&total[6]), dec(&total[7]), dec(&total[8])),
-        (dec("8.75"), dec("2"), dec("7.25"))
+        (dec("8.75"), dec("7.25"), dec("7.25"))
     );
     assert_eq!(
         (dec(&total[9]), dec(&total[10])),
