@@ -22,6 +22,7 @@
 
 pub mod assessment;
 pub mod band;
+pub mod batch;
 pub mod diagnostics;
 pub mod display;
 pub mod engine;

@@ -1,10 +1,54 @@
 //! `chiso batch`: stream units in, rank, write every node's score.
 
+use chiso::band::TiePolicy;
+use chiso::batch::{BatchError, InputFormat, Options, OutputFormat};
+use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
+/// Tie policies on the command line.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Ties {
+    /// 1, 2, 2, 4 (shared rank, next rank skipped).
+    Competition,
+    /// 1, 2, 2, 3 (shared rank, next rank follows).
+    Dense,
+}
+
+/// Input kinds on the command line.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Input {
+    /// CSV with a header row.
+    Csv,
+    /// One chiso.assessment/1 JSON document per line.
+    Jsonl,
+}
+
 /// Arguments of `chiso batch`.
 #[derive(Debug, clap::Args)]
+#[command(
+    long_about = "Score many units, rank them and print every node's points.\n\n\
+INPUT. CSV with a header row: `unit` (name, required), optional `block` (units are ranked \
+separately per block, e.g. departments vs districts), one column per LEAF code of the index \
+(all leaves required; unknown columns are errors) and optional adjustment columns (bonus/penalty \
+points). Or JSON lines (.jsonl): one chiso.assessment/1 document per line, scored in the final view.\n\n\
+CELL VALUES (the unit's final values; '.' is the decimal point): score, discretionary: a number; \
+survey: points, a percent `85%` or answers `A=10;B=5`; proportional: `num/den` (45/50) or `90%`; \
+tiers: a number (percent tiers also `num/den`, `90%`); yes_no: yes/no, có/không, true/false, 1/0; \
+timeliness, levels: the option key (on_time, late, not_done, a level key); deductions: `minor=2;severe=1`. \
+An empty cell is a missing value (the index's missing_value policy applies); `n/a` = not applicable.\n\n\
+OUTPUT. Columns: unit, block (when the input has one; always for JSON lines), one column per node \
+code in tree order without the root (points), total (after bonus/penalty), percent (of the applicable \
+maximum; empty when the index has none), rank, band. Decimals are exact and normalized (never floats); \
+a missing value is an empty cell (null in JSON); a unit without a total is not ranked. Ranks use exact \
+totals and the index's tie_policy (override with --ties), within each block.\n\n\
+MEANS. A last row with unit `__mean__` (in JSON: the `mean` member) holds the unweighted mean over \
+units of every column, over the units that have a value; its rank and band are empty. --no-mean drops it.\n\n\
+ERRORS. Every row is checked before anything is written. Errors name the row (line number in the \
+file, header = row 1) and the column; all bad rows are reported (the first --max-errors listed, all \
+counted) and nothing is written to stdout.\n\n\
+EXIT CODES: 0 ok, 1 invalid input, 2 usage."
+)]
 pub struct BatchArgs {
     /// Index definition.
     pub index: PathBuf,
@@ -13,10 +57,98 @@ pub struct BatchArgs {
     /// Output format.
     #[arg(long, value_enum, default_value = "csv")]
     pub format: crate::Format,
+    /// Input kind (default: from the extension; .jsonl/.ndjson/.json = JSON lines, else CSV).
+    #[arg(long, value_enum)]
+    pub input: Option<Input>,
+    /// Tie policy for ranks (default: the index's `tie_policy`).
+    #[arg(long, value_enum)]
+    pub ties: Option<Ties>,
+    /// Do not write the `__mean__` row.
+    #[arg(long)]
+    pub no_mean: bool,
+    /// Most errors listed (all are counted).
+    #[arg(long, default_value_t = 50)]
+    pub max_errors: usize,
+    /// Scoring threads for CSV input (default: the number of cores, at most 4).
+    #[arg(long)]
+    pub threads: Option<usize>,
 }
 
 /// Runs the batch command.
-pub fn run(_args: &BatchArgs, _lang: chiso::Lang) -> ExitCode {
-    eprintln!("batch: not implemented yet");
-    ExitCode::from(1)
+pub fn run(args: &BatchArgs, lang: chiso::Lang) -> ExitCode {
+    let output = match args.format {
+        crate::Format::Csv => OutputFormat::Csv,
+        crate::Format::Json => OutputFormat::Json,
+        crate::Format::Table => OutputFormat::Table,
+        crate::Format::Md => {
+            eprintln!("chiso batch: --format md is not supported; use csv, json or table");
+            return ExitCode::from(2);
+        }
+    };
+    let index = match chiso::Index::from_file(&args.index) {
+        Ok(i) => i,
+        Err(d) => {
+            eprintln!("{}", d.render(lang));
+            return ExitCode::from(1);
+        }
+    };
+    let file = match std::fs::File::open(&args.units) {
+        Ok(f) => f,
+        Err(e) => {
+            eprintln!("{}: {e}", args.units.display());
+            return ExitCode::from(1);
+        }
+    };
+    let spool = match tempfile::tempfile() {
+        Ok(f) => f,
+        Err(e) => {
+            eprintln!("chiso batch: cannot create a temporary file: {e}");
+            return ExitCode::from(1);
+        }
+    };
+    let format = match args.input {
+        Some(Input::Csv) => InputFormat::Csv,
+        Some(Input::Jsonl) => InputFormat::JsonLines,
+        None => InputFormat::from_path(&args.units),
+    };
+    let source = args.units.file_name().map_or_else(
+        || args.units.display().to_string(),
+        |n| n.to_string_lossy().into_owned(),
+    );
+    let opts = Options {
+        output,
+        lang,
+        source,
+        tie_policy: args.ties.map(|t| match t {
+            Ties::Competition => TiePolicy::Competition,
+            Ties::Dense => TiePolicy::Dense,
+        }),
+        mean: !args.no_mean,
+        max_errors: args.max_errors.max(1),
+        threads: args
+            .threads
+            .unwrap_or_else(chiso::batch::default_threads)
+            .max(1),
+    };
+    let stdout = std::io::stdout().lock();
+    match chiso::batch::run(
+        &index,
+        std::io::BufReader::with_capacity(1 << 20, file),
+        format,
+        spool,
+        stdout,
+        &opts,
+    ) {
+        Ok(_) => ExitCode::SUCCESS,
+        Err(BatchError::Io(e)) if e.kind() == std::io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
+        Err(e @ BatchError::Input { .. }) => {
+            let mut err = std::io::stderr().lock();
+            let _ = writeln!(err, "{}", e.render());
+            ExitCode::from(1)
+        }
+        Err(BatchError::Io(e)) => {
+            eprintln!("chiso batch: {e}");
+            ExitCode::from(1)
+        }
+    }
 }

@@ -1,0 +1,2518 @@
+//! Batch scoring: many units in (CSV or JSON lines), every node's points, rank and band out.
+//!
+//! # Input
+//!
+//! **CSV** (header row required):
+//! - `unit` — the unit's name (required, not empty);
+//! - `block` — optional ranking block (khối): units are ranked separately per block
+//!   (e.g. departments vs districts);
+//! - one column per **leaf** code of the index (every leaf must have a column);
+//! - optionally one column per **adjustment** code (bonus / penalty points).
+//!
+//! Any other column is an error (it is usually a typo in a code). A cell maps to the
+//! value the leaf's rule needs; the value is the unit's **final** value (as the latest
+//! appraisal round for appraised leaves, as the survey for survey leaves), so the
+//! result equals [`Index::score`] with [`View::Final`] on that assessment:
+//!
+//! | rule | accepted cell | value |
+//! |---|---|---|
+//! | `score` | a number `3.2154` | `number` |
+//! | `discretionary` | a number | `points` |
+//! | `survey` | a number (points) / `85%` / answers `A=10;B=5` | `points` / `percent` / `answers` |
+//! | `proportional` | `num/den` (`45/50`) or a percent `90%` | `ratio` / `percent` |
+//! | `tiers` (percent) | `num/den`, `90%` or a plain number (a percent) | `ratio` / `percent` / `number` |
+//! | `tiers` (count, number) | a number | `number` |
+//! | `yes_no` | `yes`/`no`, `có`/`không`, `true`/`false`, `1`/`0` | `yes_no` |
+//! | `timeliness`, `levels` | the option key (`on_time`, `late`, `not_done`, a level key) | `option` |
+//! | `deductions` | counts per severity `minor=2;severe=1` | `counts` |
+//! | adjustment column | a number | `points` |
+//!
+//! Numbers use `.` as the decimal separator (`0.5`, not `0,5`) and are read exactly.
+//! An empty cell is a missing value (the index's `missing_value` policy applies);
+//! `n/a` marks the leaf not applicable.
+//!
+//! **JSON lines**: one `chiso.assessment/1` document per line (blank lines skipped),
+//! scored with [`Index::score`] ([`View::Final`]); `unit.block` is the block.
+//!
+//! # Output
+//!
+//! Columns: `unit`, `block` (only when the input has blocks), one column per node code
+//! in [`Index::nodes`] pre-order without the root (points), `total` (points after
+//! adjustments), `percent` (of the applicable maximum; empty when the index has no
+//! maximum), `rank`, `band`. Decimals are exact and normalized (`3.7`, never `3.70`
+//! nor a float). A missing value is an empty cell (`null` in JSON); a unit without a
+//! total is not ranked.
+//!
+//! Ranks use exact totals and the index's `tie_policy` (competition 1, 2, 2, 4 or dense
+//! 1, 2, 2, 3), within each block. Unless disabled, a last row with unit `__mean__`
+//! ([`MEAN_UNIT`]) gives the unweighted mean over units of every column (over the units
+//! that have a value; rank and band empty). In JSON the mean is the `mean` member.
+//!
+//! # Errors and streaming
+//!
+//! Every row is validated and scored before anything is written; errors name the row
+//! (line number in the file, header = row 1) and the column, all bad rows are
+//! reported (up to [`Options::max_errors`]) and nothing is written to the output.
+//! Memory does not grow with the rows beyond the ranking keys: each scored row is
+//! written to a spool (a temporary file in the CLI) and only its total, block and band
+//! are kept; the spool is streamed to the output with the ranks once all rows are in.
+
+use crate::assessment::{Assessment, Entry, LayerEntry, NotApplicable, Unit, Value};
+use crate::band::TiePolicy;
+use crate::engine::{Cell, Index};
+use crate::index::{AdjustmentKind, MissingValuePolicy};
+use crate::node::{Aggregation, Channel};
+use crate::result::View;
+use crate::rule::{Measure, Outcome, Rule};
+use crate::text::Lang;
+use rust_decimal::Decimal;
+use std::collections::{BTreeMap, HashMap};
+use std::io::{self, BufRead, BufReader, BufWriter, Read, Seek, SeekFrom, Write};
+
+/// Unit name of the row of means.
+pub const MEAN_UNIT: &str = "__mean__";
+
+/// Format tag of the JSON output.
+pub const BATCH_FORMAT: &str = "chiso.batch/1";
+
+/// Input kinds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum InputFormat {
+    /// CSV with a header row.
+    Csv,
+    /// One assessment (JSON) per line.
+    JsonLines,
+}
+
+impl InputFormat {
+    /// Guesses from a file name: `.jsonl`, `.ndjson` and `.json` are JSON lines, anything else CSV.
+    pub fn from_path(path: &std::path::Path) -> InputFormat {
+        match path
+            .extension()
+            .and_then(|e| e.to_str())
+            .map(str::to_ascii_lowercase)
+            .as_deref()
+        {
+            Some("jsonl" | "ndjson" | "json") => InputFormat::JsonLines,
+            _ => InputFormat::Csv,
+        }
+    }
+}
+
+/// Output kinds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OutputFormat {
+    /// CSV with a header row.
+    Csv,
+    /// One JSON document (`chiso.batch/1`), one unit per line.
+    Json,
+    /// An aligned text table.
+    Table,
+}
+
+/// Options of a batch run.
+#[derive(Debug, Clone)]
+pub struct Options {
+    /// Output format.
+    pub output: OutputFormat,
+    /// Language of error messages.
+    pub lang: Lang,
+    /// Name of the input in error messages (e.g. the file name).
+    pub source: String,
+    /// Tie policy; `None` = the index's declared one.
+    pub tie_policy: Option<TiePolicy>,
+    /// Whether to write the row (or member) of means.
+    pub mean: bool,
+    /// Most errors listed (all are counted).
+    pub max_errors: usize,
+    /// Scoring threads for CSV input (1 = score on the reading thread).
+    pub threads: usize,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options {
+            output: OutputFormat::Csv,
+            lang: Lang::En,
+            source: "units".into(),
+            tie_policy: None,
+            mean: true,
+            max_errors: 50,
+            threads: 1,
+        }
+    }
+}
+
+/// One input problem, located by row and column.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RowError {
+    /// Line number in the input (header = 1); 0 for the file as a whole.
+    pub row: u64,
+    /// Column (leaf code, `unit`, …) when known.
+    pub column: Option<String>,
+    /// The offending text, when there is one.
+    pub value: Option<String>,
+    /// What is wrong.
+    pub message: String,
+}
+
+impl RowError {
+    fn new(
+        row: u64,
+        column: Option<&str>,
+        value: Option<&str>,
+        message: impl Into<String>,
+    ) -> Self {
+        RowError {
+            row,
+            column: column.map(str::to_owned),
+            value: value.map(str::to_owned),
+            message: message.into(),
+        }
+    }
+
+    /// `units.csv row 17, column D5.2: '1,2x' is not a number`.
+    pub fn render(&self, source: &str, lang: Lang) -> String {
+        let (row, col) = match lang {
+            Lang::Vi => ("dòng", "cột"),
+            Lang::En => ("row", "column"),
+        };
+        let mut s = source.to_owned();
+        if self.row > 0 {
+            s.push_str(&format!(" {row} {}", self.row));
+        }
+        if let Some(c) = &self.column {
+            s.push_str(&format!(
+                "{} {col} {c}",
+                if self.row > 0 { "," } else { "" }
+            ));
+        }
+        s.push_str(": ");
+        if let Some(v) = &self.value {
+            s.push_str(&format!("'{v}' "));
+        }
+        s.push_str(&self.message);
+        s
+    }
+}
+
+/// Why a batch failed.
+#[derive(Debug)]
+pub enum BatchError {
+    /// The input has errors; nothing was written.
+    Input {
+        /// Name of the input.
+        source: String,
+        /// The first errors (at most [`Options::max_errors`]).
+        errors: Vec<RowError>,
+        /// How many errors there are in all.
+        total: usize,
+        /// Language of the messages.
+        lang: Lang,
+    },
+    /// Reading or writing failed.
+    Io(io::Error),
+}
+
+impl BatchError {
+    /// All messages, one per line, with a final count when the list was cut.
+    pub fn render(&self) -> String {
+        match self {
+            BatchError::Input {
+                source,
+                errors,
+                total,
+                lang,
+            } => {
+                let mut lines: Vec<String> =
+                    errors.iter().map(|e| e.render(source, *lang)).collect();
+                if *total > errors.len() {
+                    lines.push(match lang {
+                        Lang::Vi => format!(
+                            "… và {} lỗi khác ({total} lỗi tất cả)",
+                            total - errors.len()
+                        ),
+                        Lang::En => format!(
+                            "… and {} more errors ({total} in all)",
+                            total - errors.len()
+                        ),
+                    });
+                }
+                lines.join("\n")
+            }
+            BatchError::Io(e) => e.to_string(),
+        }
+    }
+}
+
+impl std::fmt::Display for BatchError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.render())
+    }
+}
+
+impl std::error::Error for BatchError {}
+
+impl From<io::Error> for BatchError {
+    fn from(e: io::Error) -> Self {
+        BatchError::Io(e)
+    }
+}
+
+impl From<csv::Error> for BatchError {
+    fn from(e: csv::Error) -> Self {
+        BatchError::Io(e.into())
+    }
+}
+
+/// What a batch run did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Summary {
+    /// Units scored.
+    pub units: u64,
+    /// Units with a rank.
+    pub ranked: u64,
+    /// Number of blocks (1 without a block column).
+    pub blocks: usize,
+}
+
+// ---------------------------------------------------------------------------
+// Exact decimal reading and writing without allocation.
+
+/// Parses `[+-]digits[.digits]` exactly; `None` if the text is not such a number.
+///
+/// ```
+/// use chiso::batch::parse_decimal;
+/// assert_eq!(parse_decimal(b"3.7000").map(|d| d.to_string()), Some("3.7000".into()));
+/// assert!(parse_decimal(b"1,2x").is_none());
+/// ```
+pub fn parse_decimal(s: &[u8]) -> Option<Decimal> {
+    let (neg, body) = match s.first()? {
+        b'-' => (true, &s[1..]),
+        b'+' => (false, &s[1..]),
+        _ => (false, s),
+    };
+    let mut mantissa: u64 = 0;
+    let mut digits = 0u32; // significant digits so far
+    let mut any_digit = false;
+    let mut scale = 0u32;
+    let mut seen_dot = false;
+    for &b in body {
+        let d = b.wrapping_sub(b'0');
+        if d < 10 {
+            any_digit = true;
+            if mantissa != 0 || d != 0 {
+                digits += 1;
+                if digits > 19 {
+                    return parse_long(s);
+                }
+            }
+            mantissa = mantissa * 10 + u64::from(d);
+            scale += u32::from(seen_dot);
+        } else if b == b'.' && !seen_dot {
+            seen_dot = true;
+        } else {
+            return None;
+        }
+    }
+    if !any_digit {
+        return None;
+    }
+    if scale > 28 {
+        return parse_long(s);
+    }
+    // lo and mid words of the 96-bit mantissa; the truncations are the intended split.
+    #[allow(clippy::cast_possible_truncation)]
+    Some(Decimal::from_parts(
+        mantissa as u32,
+        (mantissa >> 32) as u32,
+        0,
+        neg && mantissa != 0,
+        scale,
+    ))
+}
+
+fn parse_long(s: &[u8]) -> Option<Decimal> {
+    // Only called on text that is digits, one dot and a sign: exact or refused.
+    std::str::from_utf8(s)
+        .ok()
+        .and_then(|t| Decimal::from_str_exact(t.trim_start_matches('+')).ok())
+}
+
+/// Appends `d` normalized (as `d.normalize().to_string()`: no trailing zeros, no `-0`).
+///
+/// ```
+/// let mut out = Vec::new();
+/// chiso::batch::write_decimal(&mut out, "-0.0500".parse().unwrap());
+/// assert_eq!(out, b"-0.05");
+/// ```
+pub fn write_decimal(out: &mut Vec<u8>, d: Decimal) {
+    let m = d.mantissa();
+    if m == 0 {
+        out.push(b'0');
+        return;
+    }
+    let mut buf = [0u8; 40];
+    let mut i = buf.len();
+    let mut scale = d.scale();
+    let u = m.unsigned_abs();
+    if let Ok(mut v) = u64::try_from(u) {
+        while scale > 0 && v % 10 == 0 {
+            v /= 10;
+            scale -= 1;
+        }
+        while v >= 100 {
+            let r = (v % 100) as usize;
+            v /= 100;
+            i -= 2;
+            buf[i..i + 2].copy_from_slice(&DIGITS2[2 * r..2 * r + 2]);
+        }
+        if v >= 10 {
+            let r = v as usize;
+            i -= 2;
+            buf[i..i + 2].copy_from_slice(&DIGITS2[2 * r..2 * r + 2]);
+        } else {
+            i -= 1;
+            buf[i] = b'0' + v as u8;
+        }
+    } else {
+        let mut u = u;
+        while scale > 0 && u % 10 == 0 {
+            u /= 10;
+            scale -= 1;
+        }
+        while u > 0 {
+            i -= 1;
+            buf[i] = b'0' + (u % 10) as u8;
+            u /= 10;
+        }
+    }
+    if m < 0 {
+        out.push(b'-');
+    }
+    let digits = &buf[i..];
+    let scale = scale as usize;
+    if scale == 0 {
+        out.extend_from_slice(digits);
+    } else if digits.len() > scale {
+        let (int, frac) = digits.split_at(digits.len() - scale);
+        out.extend_from_slice(int);
+        out.push(b'.');
+        out.extend_from_slice(frac);
+    } else {
+        out.extend_from_slice(b"0.");
+        out.resize(out.len() + scale - digits.len(), b'0');
+        out.extend_from_slice(digits);
+    }
+}
+
+const DIGITS2: &[u8; 200] = b"00010203040506070809101112131415161718192021222324252627282930313233343536373839404142434445464748495051525354555657585960616263646566676869707172737475767778798081828384858687888990919293949596979899";
+
+fn write_u32(out: &mut Vec<u8>, mut v: u32) {
+    let mut buf = [0u8; 10];
+    let mut i = buf.len();
+    loop {
+        i -= 1;
+        buf[i] = b'0' + (v % 10) as u8;
+        v /= 10;
+        if v == 0 {
+            break;
+        }
+    }
+    out.extend_from_slice(&buf[i..]);
+}
+
+fn write_csv_field(out: &mut Vec<u8>, s: &[u8]) {
+    if s.iter().any(|&b| matches!(b, b',' | b'"' | b'\n' | b'\r')) {
+        out.push(b'"');
+        for &b in s {
+            if b == b'"' {
+                out.push(b'"');
+            }
+            out.push(b);
+        }
+        out.push(b'"');
+    } else {
+        out.extend_from_slice(s);
+    }
+}
+
+/// Splits one spooled CSV row (only text fields may be quoted).
+fn split_row(row: &[u8]) -> Vec<String> {
+    let mut fields = Vec::new();
+    let mut i = 0;
+    loop {
+        let mut field = Vec::new();
+        if row.get(i) == Some(&b'"') {
+            i += 1;
+            while i < row.len() {
+                if row[i] == b'"' {
+                    if row.get(i + 1) == Some(&b'"') {
+                        field.push(b'"');
+                        i += 2;
+                        continue;
+                    }
+                    i += 1;
+                    break;
+                }
+                field.push(row[i]);
+                i += 1;
+            }
+        } else {
+            while i < row.len() && row[i] != b',' {
+                field.push(row[i]);
+                i += 1;
+            }
+        }
+        fields.push(String::from_utf8_lossy(&field).into_owned());
+        if i >= row.len() {
+            break;
+        }
+        i += 1; // the comma
+    }
+    fields
+}
+
+// ---------------------------------------------------------------------------
+// Cell → value mapping.
+
+/// A leaf's input read from one cell.
+#[derive(Debug, Clone, PartialEq)]
+pub enum LeafInput {
+    /// Empty cell.
+    Missing,
+    /// `n/a`.
+    NotApplicable,
+    /// A value for the rule.
+    Value(Value),
+}
+
+fn number(s: &str, lang: Lang) -> Result<Decimal, String> {
+    parse_decimal(s.as_bytes()).ok_or_else(|| match lang {
+        Lang::Vi => "không phải là số (dùng dấu chấm thập phân: 0.5)".into(),
+        Lang::En => "is not a number (use a decimal point: 0.5)".into(),
+    })
+}
+
+fn percent_text(s: &str) -> Option<&str> {
+    s.strip_suffix('%').map(str::trim_end)
+}
+
+fn ratio(s: &str, lang: Lang) -> Option<Result<Value, String>> {
+    let (n, d) = s.split_once('/')?;
+    Some(number(n.trim(), lang).and_then(|n| {
+        number(d.trim(), lang).map(|d| Value::Ratio {
+            numerator: n,
+            denominator: d,
+        })
+    }))
+}
+
+fn pairs(s: &str, lang: Lang) -> Result<BTreeMap<String, Decimal>, String> {
+    let mut map = BTreeMap::new();
+    for part in s.split(';').map(str::trim).filter(|p| !p.is_empty()) {
+        let Some((k, v)) = part.split_once('=') else {
+            return Err(match lang {
+                Lang::Vi => format!("cần dạng khóa=số;khóa=số (phần '{part}')"),
+                Lang::En => format!("expected key=number;key=number (part '{part}')"),
+            });
+        };
+        map.insert(k.trim().to_owned(), number(v.trim(), lang)?);
+    }
+    Ok(map)
+}
+
+fn yes_no(s: &str) -> Option<bool> {
+    match s.to_lowercase().as_str() {
+        "yes" | "y" | "true" | "1" | "có" | "co" | "x" => Some(true),
+        "no" | "n" | "false" | "0" | "không" | "khong" => Some(false),
+        _ => None,
+    }
+}
+
+/// Reads a CSV cell for a leaf scored by `rule` (see the module docs for the mapping).
+///
+/// ```
+/// use chiso::batch::{leaf_input, LeafInput};
+/// use chiso::{rule::Rule, Value, Lang};
+/// let rule: Rule = serde_json::from_str(r#"{"type":"proportional","zero_denominator":"zero"}"#).unwrap();
+/// assert_eq!(leaf_input(&rule, "45/50", Lang::En),
+///     Ok(LeafInput::Value(Value::Ratio { numerator: 45.into(), denominator: 50.into() })));
+/// assert_eq!(leaf_input(&rule, "", Lang::En), Ok(LeafInput::Missing));
+/// ```
+pub fn leaf_input(rule: &Rule, cell: &str, lang: Lang) -> Result<LeafInput, String> {
+    let s = cell.trim();
+    if s.is_empty() {
+        return Ok(LeafInput::Missing);
+    }
+    if s.eq_ignore_ascii_case("n/a") {
+        return Ok(LeafInput::NotApplicable);
+    }
+    let need = |what_vi: &str, what_en: &str| match lang {
+        Lang::Vi => format!("không đọc được: cần {what_vi}"),
+        Lang::En => format!("cannot be read: expected {what_en}"),
+    };
+    let v = match rule {
+        Rule::Score { .. } => Value::Number(number(s, lang)?),
+        Rule::Discretionary { .. } => Value::Points(number(s, lang)?),
+        Rule::Survey { .. } => {
+            if let Some(p) = percent_text(s) {
+                Value::Percent(number(p, lang)?)
+            } else if s.contains('=') {
+                Value::Answers(pairs(s, lang)?)
+            } else {
+                Value::Points(number(s, lang)?)
+            }
+        }
+        Rule::Proportional { .. } => {
+            if let Some(p) = percent_text(s) {
+                Value::Percent(number(p, lang)?)
+            } else if let Some(r) = ratio(s, lang) {
+                r?
+            } else {
+                return Err(need(
+                    "tử số/mẫu số (45/50) hoặc tỷ lệ phần trăm (90%)",
+                    "numerator/denominator (45/50) or a percent (90%)",
+                ));
+            }
+        }
+        Rule::Tiers {
+            measure: Measure::Percent,
+            ..
+        } => {
+            if let Some(p) = percent_text(s) {
+                Value::Percent(number(p, lang)?)
+            } else if let Some(r) = ratio(s, lang) {
+                r?
+            } else {
+                Value::Number(number(s, lang)?)
+            }
+        }
+        Rule::Tiers { .. } => Value::Number(number(s, lang)?),
+        Rule::YesNo { .. } => {
+            Value::YesNo(yes_no(s).ok_or_else(|| need("có/không (yes/no)", "yes/no"))?)
+        }
+        Rule::Timeliness { .. } | Rule::Levels { .. } => Value::Option(s.to_owned()),
+        Rule::Deductions { .. } => Value::Counts(pairs(s, lang)?),
+    };
+    Ok(LeafInput::Value(v))
+}
+
+// ---------------------------------------------------------------------------
+// The scorer: a plan for one index and one CSV header.
+
+#[derive(Debug, Clone)]
+struct LeafPlan {
+    node: usize,
+    column: usize,
+    /// `score` rule: the number is the points (range-checked against the maximum).
+    fast_score: bool,
+}
+
+#[derive(Debug, Clone)]
+struct AdjPlan {
+    code: String,
+    column: usize,
+    kind: AdjustmentKind,
+    cap: Decimal,
+}
+
+/// The fields of one input row.
+pub trait Fields {
+    /// Number of fields.
+    fn count(&self) -> usize;
+    /// Field `i` (empty when absent).
+    fn field(&self, i: usize) -> &[u8];
+}
+
+impl Fields for [&[u8]] {
+    fn count(&self) -> usize {
+        self.len()
+    }
+    fn field(&self, i: usize) -> &[u8] {
+        self.get(i).copied().unwrap_or(b"")
+    }
+}
+
+impl Fields for Vec<&[u8]> {
+    fn count(&self) -> usize {
+        self.len()
+    }
+    fn field(&self, i: usize) -> &[u8] {
+        self.get(i).copied().unwrap_or(b"")
+    }
+}
+
+impl Fields for csv::ByteRecord {
+    fn count(&self) -> usize {
+        self.len()
+    }
+    fn field(&self, i: usize) -> &[u8] {
+        self.get(i).unwrap_or(b"")
+    }
+}
+
+/// The scores of one unit (node points are in [`Scorer::cells`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Scored {
+    /// Total after adjustments (floored at 0), when the unit has one.
+    pub total: Option<Decimal>,
+    /// Percent of the applicable maximum.
+    pub percent: Option<Decimal>,
+    /// Position of the band in the index's `bands`.
+    pub band: Option<usize>,
+}
+
+/// Scores CSV rows of one header against one index, reusing its buffers.
+///
+/// Leaves with a `score` rule are read straight into their cells (range-checked like
+/// the rule does); every other rule goes through [`Rule::evaluate`]; parents are
+/// formed by [`Index::aggregate`]. The result equals [`Index::score`] ([`View::Final`])
+/// on [`Scorer::assessment`] of the same row (tested).
+#[derive(Debug, Clone)]
+pub struct Scorer<'a> {
+    index: &'a Index,
+    lang: Lang,
+    unit_column: usize,
+    block_column: Option<usize>,
+    leaves: Vec<LeafPlan>,
+    adjustments: Vec<AdjPlan>,
+    cells: Vec<Cell>,
+    width: usize,
+    /// Every parent is a plain sum: aggregate without the (unit) weights.
+    plain_sums: bool,
+}
+
+impl<'a> Scorer<'a> {
+    /// Plans the columns of `header`. Errors: no `unit` column, a leaf without a
+    /// column, an unknown or duplicated column.
+    pub fn new(index: &'a Index, header: &[&str], lang: Lang) -> Result<Scorer<'a>, Vec<RowError>> {
+        let mut errors = Vec::new();
+        let mut unit_column = None;
+        let mut block_column = None;
+        let mut by_node: HashMap<usize, usize> = HashMap::new();
+        let mut adjustments = Vec::new();
+        let mut seen: HashMap<&str, usize> = HashMap::new();
+        for (c, raw) in header.iter().enumerate() {
+            let name = raw.trim();
+            if seen.insert(name, c).is_some() {
+                errors.push(RowError::new(
+                    1,
+                    Some(name),
+                    None,
+                    msg(lang, "cột bị trùng", "duplicate column"),
+                ));
+                continue;
+            }
+            match name {
+                "unit" => unit_column = Some(c),
+                "block" => block_column = Some(c),
+                _ => match index.position(name).filter(|&p| p != 0) {
+                    Some(p) if index.nodes()[p].is_leaf() => {
+                        by_node.insert(p, c);
+                    }
+                    Some(_) => errors.push(RowError::new(
+                        1,
+                        Some(name),
+                        None,
+                        msg(lang, "là tiêu chí cha: điểm được tính từ các tiêu chí con, không nhập", "is a parent criterion: its points are computed from its children, not entered"),
+                    )),
+                    None => match index.definition().adjustments.iter().find(|a| a.code == name) {
+                        Some(a) => adjustments.push(AdjPlan { code: a.code.clone(), column: c, kind: a.kind, cap: a.cap }),
+                        None => errors.push(RowError::new(
+                            1,
+                            Some(name),
+                            None,
+                            msg(lang, "không phải mã tiêu chí lá của bộ chỉ số", "is not a leaf code of the index"),
+                        )),
+                    },
+                },
+            }
+        }
+        if unit_column.is_none() {
+            errors.push(RowError::new(
+                1,
+                Some("unit"),
+                None,
+                msg(
+                    lang,
+                    "thiếu cột tên đơn vị",
+                    "the unit name column is missing",
+                ),
+            ));
+        }
+        let mut leaves = Vec::new();
+        let mut absent = Vec::new();
+        for p in index.leaves() {
+            let node = &index.nodes()[p];
+            match by_node.get(&p) {
+                Some(&column) => leaves.push(LeafPlan {
+                    node: p,
+                    column,
+                    fast_score: matches!(node.rule, Some(Rule::Score { .. })),
+                }),
+                None => absent.push(node.code.clone()),
+            }
+        }
+        if !absent.is_empty() {
+            errors.push(RowError::new(
+                1,
+                None,
+                None,
+                match lang {
+                    Lang::Vi => format!("thiếu cột cho tiêu chí: {}", absent.join(", ")),
+                    Lang::En => format!("no column for criteria: {}", absent.join(", ")),
+                },
+            ));
+        }
+        adjustments.sort_by_key(|a: &AdjPlan| {
+            index
+                .definition()
+                .adjustments
+                .iter()
+                .position(|x| x.code == a.code)
+        });
+        match unit_column {
+            Some(unit_column) if errors.is_empty() => Ok(Scorer {
+                index,
+                lang,
+                unit_column,
+                block_column,
+                leaves,
+                adjustments,
+                cells: vec![Cell::Missing; index.nodes().len()],
+                width: header.len(),
+                plain_sums: index.nodes().iter().all(|n| {
+                    n.is_leaf()
+                        || matches!(
+                            n.aggregation,
+                            Aggregation::Sum {
+                                rescale_to_max: false
+                            }
+                        )
+                }),
+            }),
+            _ => Err(errors),
+        }
+    }
+
+    /// Whether the header has a `block` column.
+    pub fn has_blocks(&self) -> bool {
+        self.block_column.is_some()
+    }
+
+    /// The cells of the last scored row, in [`Index::nodes`] order (root first).
+    pub fn cells(&self) -> &[Cell] {
+        &self.cells
+    }
+
+    /// Scores one row. `row` is its line number (for messages); errors list every bad cell.
+    pub fn score_row<F: Fields + ?Sized>(
+        &mut self,
+        row: u64,
+        fields: &F,
+    ) -> Result<Scored, Vec<RowError>> {
+        let index = self.index;
+        let nodes = index.nodes();
+        let lang = self.lang;
+        let mut errors = Vec::new();
+        if fields.count() != self.width {
+            errors.push(RowError::new(
+                row,
+                None,
+                None,
+                match lang {
+                    Lang::Vi => {
+                        format!("có {} cột, dòng tiêu đề có {}", fields.count(), self.width)
+                    }
+                    Lang::En => format!(
+                        "has {} fields, the header has {}",
+                        fields.count(),
+                        self.width
+                    ),
+                },
+            ));
+            return Err(errors);
+        }
+        if fields
+            .field(self.unit_column)
+            .iter()
+            .all(u8::is_ascii_whitespace)
+        {
+            errors.push(RowError::new(
+                row,
+                Some("unit"),
+                None,
+                msg(lang, "tên đơn vị trống", "the unit name is empty"),
+            ));
+        }
+        let policy = index.definition().policies.missing_value;
+        for li in 0..self.leaves.len() {
+            let LeafPlan {
+                node,
+                column,
+                fast_score,
+            } = self.leaves[li];
+            let n = &nodes[node];
+            let raw = fields.field(column);
+            // Fast path: a plain number for a `score` leaf.
+            if fast_score {
+                if let Some(x) = parse_decimal(raw) {
+                    match n.max {
+                        Some(m) if x.is_sign_negative() && !x.is_zero() || x > m => {
+                            let problem = crate::diagnostics::Problem::OutOfRange {
+                                value: x,
+                                range: format!("0 – {}", crate::display::plain(m, Lang::Vi)),
+                            };
+                            errors.push(RowError::new(
+                                row,
+                                Some(&n.code),
+                                text(raw).as_deref(),
+                                problem.message(lang),
+                            ));
+                        }
+                        _ => {
+                            self.cells[node] = Cell::Value {
+                                achieved: x,
+                                max: n.max,
+                            }
+                        }
+                    }
+                    continue;
+                }
+            }
+            let cell = match self.slow_leaf(node, raw) {
+                Ok(c) => c,
+                Err(m) => {
+                    errors.push(RowError::new(
+                        row,
+                        Some(&n.code),
+                        Some(&String::from_utf8_lossy(raw)),
+                        m,
+                    ));
+                    continue;
+                }
+            };
+            self.cells[node] = match cell {
+                None => match policy {
+                    MissingValuePolicy::Zero => Cell::Value {
+                        achieved: Decimal::ZERO,
+                        max: n.max,
+                    },
+                    MissingValuePolicy::Propagate => Cell::Missing,
+                },
+                Some(c) => c,
+            };
+        }
+        // Signed adjustment points in the index's order (the engine's order of additions).
+        let mut adj: Vec<Decimal> = Vec::new();
+        for a in &self.adjustments {
+            let raw = fields.field(a.column);
+            let s = String::from_utf8_lossy(raw);
+            if s.trim().is_empty() {
+                continue;
+            }
+            match number(s.trim(), lang) {
+                Ok(p) if !p.is_sign_negative() && p <= a.cap || p.is_zero() => match a.kind {
+                    AdjustmentKind::Bonus => adj.push(p),
+                    AdjustmentKind::Penalty => adj.push(-p),
+                },
+                Ok(p) => {
+                    let problem = crate::diagnostics::Problem::OutOfRange {
+                        value: p,
+                        range: format!("0 – {}", crate::display::plain(a.cap, Lang::Vi)),
+                    };
+                    errors.push(RowError::new(
+                        row,
+                        Some(&a.code),
+                        Some(&s),
+                        problem.message(lang),
+                    ));
+                }
+                Err(m) => errors.push(RowError::new(row, Some(&a.code), Some(&s), m)),
+            }
+        }
+        if !errors.is_empty() {
+            return Err(errors);
+        }
+        if self.plain_sums {
+            aggregate_sums(index.nodes(), &mut self.cells);
+        } else {
+            index.aggregate(&mut self.cells);
+        }
+        Ok(self.finish(&adj))
+    }
+
+    /// Total, percent and band from the aggregated cells and the adjustment sum.
+    fn finish(&self, adj: &[Decimal]) -> Scored {
+        finish(self.index, self.cells[0], adj)
+    }
+
+    /// `Ok(None)` = missing.
+    fn slow_leaf(&self, node: usize, raw: &[u8]) -> Result<Option<Cell>, String> {
+        let n = &self.index.nodes()[node];
+        let Some(rule) = &n.rule else { return Ok(None) };
+        let s = std::str::from_utf8(raw)
+            .map_err(|_| msg(self.lang, "không phải UTF-8", "is not valid UTF-8"))?;
+        match leaf_input(rule, s, self.lang)? {
+            LeafInput::Missing => Ok(None),
+            LeafInput::NotApplicable => Ok(Some(Cell::NotApplicable)),
+            LeafInput::Value(v) => match rule.evaluate(n.max, &v) {
+                Ok(Outcome::Scored { points, .. }) => Ok(Some(Cell::Value {
+                    achieved: points,
+                    max: n.max,
+                })),
+                Ok(Outcome::NotApplicable { .. }) => Ok(Some(Cell::NotApplicable)),
+                Err(p) => Err(p.message(self.lang)),
+            },
+        }
+    }
+
+    /// The assessment a row stands for (see the module docs); `Index::score` of it with
+    /// [`View::Final`] gives the same points as [`Scorer::score_row`].
+    pub fn assessment<F: Fields + ?Sized>(&self, fields: &F) -> Result<Assessment, String> {
+        let index = self.index;
+        let text_of = |c: usize| String::from_utf8_lossy(fields.field(c)).trim().to_owned();
+        let mut a = Assessment {
+            format: crate::assessment::ASSESSMENT_FORMAT.into(),
+            index: index.definition().id.clone(),
+            unit: Unit {
+                name: text_of(self.unit_column),
+                id: None,
+                block: self.block_column.map(text_of).filter(|b| !b.is_empty()),
+            },
+            ..Default::default()
+        };
+        for l in &self.leaves {
+            let n = &index.nodes()[l.node];
+            let Some(rule) = &n.rule else { continue };
+            let entry = match leaf_input(rule, &text_of(l.column), self.lang)? {
+                LeafInput::Missing => continue,
+                LeafInput::NotApplicable => Entry {
+                    not_applicable: Some(NotApplicable::default()),
+                    ..Default::default()
+                },
+                LeafInput::Value(v) => final_entry(n.channel, v),
+            };
+            a.entries.insert(n.code.clone(), entry);
+        }
+        for adj in &self.adjustments {
+            let s = text_of(adj.column);
+            if !s.is_empty() {
+                let p = number(&s, self.lang)?;
+                a.adjustments.insert(
+                    adj.code.clone(),
+                    final_entry(Channel::Appraised, Value::Points(p)),
+                );
+            }
+        }
+        Ok(a)
+    }
+}
+
+/// [`Index::aggregate`] for trees whose parents are all plain sums (weights 1, no
+/// rescaling): the same additions in the same order, without multiplying by 1.
+fn aggregate_sums(nodes: &[crate::engine::FlatNode], cells: &mut [Cell]) {
+    for i in (0..nodes.len()).rev() {
+        let n = &nodes[i];
+        if n.children.is_empty() {
+            continue;
+        }
+        let (mut all_na, mut missing) = (true, false);
+        let mut sum = Decimal::ZERO;
+        let mut max_sum = Some(Decimal::ZERO);
+        for &c in &n.children {
+            match cells[c] {
+                Cell::NotApplicable => {}
+                Cell::Missing => {
+                    all_na = false;
+                    missing = true;
+                }
+                Cell::Value { achieved, max } => {
+                    all_na = false;
+                    sum += achieved;
+                    max_sum = max_sum.zip(max).map(|(s, m)| s + m);
+                }
+            }
+        }
+        cells[i] = if all_na {
+            Cell::NotApplicable
+        } else if missing {
+            Cell::Missing
+        } else {
+            Cell::Value {
+                achieved: sum,
+                max: max_sum,
+            }
+        };
+    }
+}
+
+fn final_entry(channel: Channel, v: Value) -> Entry {
+    match channel {
+        Channel::Survey => Entry {
+            survey: Some(LayerEntry::new(v)),
+            ..Default::default()
+        },
+        Channel::Appraised => Entry {
+            appraisal_2: Some(LayerEntry::new(v)),
+            ..Default::default()
+        },
+    }
+}
+
+fn finish(index: &Index, root: Cell, adj: &[Decimal]) -> Scored {
+    let total = root
+        .achieved()
+        .map(|t| adj.iter().fold(t, |t, a| t + a).max(Decimal::ZERO));
+    let percent = total
+        .zip(root.max())
+        .and_then(|(x, m)| (!m.is_zero()).then(|| (x / m * Decimal::ONE_HUNDRED).normalize()));
+    let band = percent.and_then(|p| {
+        index
+            .definition()
+            .bands
+            .iter()
+            .position(|b| b.range.contains(p))
+    });
+    Scored {
+        total,
+        percent,
+        band,
+    }
+}
+
+fn msg(lang: Lang, vi: &str, en: &str) -> String {
+    match lang {
+        Lang::Vi => vi.to_owned(),
+        Lang::En => en.to_owned(),
+    }
+}
+
+fn text(raw: &[u8]) -> Option<String> {
+    Some(String::from_utf8_lossy(raw).into_owned())
+}
+
+// ---------------------------------------------------------------------------
+// The batch run.
+
+/// One column's exact running sum for the means: an `i128` mantissa at a common scale,
+/// falling back to `Decimal` arithmetic only if that would overflow.
+#[derive(Debug, Clone, Copy)]
+struct Acc {
+    m: i128,
+    scale: u32,
+    n: u64,
+    lossy: Option<Decimal>,
+}
+
+impl Acc {
+    const ZERO: Acc = Acc {
+        m: 0,
+        scale: 0,
+        n: 0,
+        lossy: None,
+    };
+
+    fn decimal(&self) -> Option<Decimal> {
+        match self.lossy {
+            Some(d) => Some(d),
+            None => Decimal::try_from_i128_with_scale(self.m, self.scale).ok(),
+        }
+    }
+
+    fn add_scaled(&mut self, m: i128, scale: u32) {
+        if scale == self.scale && self.lossy.is_none() {
+            if let Some(x) = self.m.checked_add(m) {
+                self.m = x;
+                return;
+            }
+        }
+        if let Some(l) = self.lossy.as_mut() {
+            if let Ok(d) = Decimal::try_from_i128_with_scale(m, scale) {
+                *l = l.saturating_add(d);
+            }
+            return;
+        }
+        let aligned = if scale > self.scale {
+            pow10(scale - self.scale)
+                .and_then(|p| self.m.checked_mul(p))
+                .map(|own| (own, m, scale))
+        } else {
+            pow10(self.scale - scale)
+                .and_then(|p| m.checked_mul(p))
+                .map(|v| (self.m, v, self.scale))
+        };
+        match aligned.and_then(|(a, b, s)| a.checked_add(b).map(|x| (x, s))) {
+            Some((x, s)) => {
+                self.m = x;
+                self.scale = s;
+            }
+            None => {
+                let own = self.decimal().unwrap_or(Decimal::MAX);
+                let v = Decimal::try_from_i128_with_scale(m, scale).unwrap_or(Decimal::MAX);
+                self.lossy = Some(own.saturating_add(v));
+            }
+        }
+    }
+
+    fn add(&mut self, v: Decimal) {
+        self.n += 1;
+        self.add_scaled(v.mantissa(), v.scale());
+    }
+
+    fn merge(&mut self, o: &Acc) {
+        self.n += o.n;
+        match o.lossy {
+            Some(d) => self.add_scaled(d.mantissa(), d.scale()),
+            None => self.add_scaled(o.m, o.scale),
+        }
+    }
+
+    fn mean(&self) -> Option<Decimal> {
+        if self.n == 0 {
+            return None;
+        }
+        let n = Decimal::from(self.n);
+        if self.lossy.is_none() {
+            if let Ok(sum) = Decimal::try_from_i128_with_scale(self.m, self.scale) {
+                return sum.checked_div(n);
+            }
+            // Too wide for a Decimal: divide the integer part first (exact), then the rest.
+            let (q, r) = (self.m / i128::from(self.n), self.m % i128::from(self.n));
+            let q = Decimal::try_from_i128_with_scale(q, self.scale).ok()?;
+            let r = Decimal::try_from_i128_with_scale(r, self.scale).ok()?;
+            return r.checked_div(n).and_then(|r| q.checked_add(r));
+        }
+        self.lossy.and_then(|s| s.checked_div(n))
+    }
+}
+
+fn pow10(e: u32) -> Option<i128> {
+    10i128.checked_pow(e)
+}
+
+/// Per-column accumulators for the means (node columns, total, percent).
+#[derive(Debug, Clone)]
+struct Means(Vec<Acc>);
+
+impl Means {
+    fn new(n: usize) -> Self {
+        Means(vec![Acc::ZERO; n])
+    }
+    fn merge(&mut self, o: &Means) {
+        for (a, b) in self.0.iter_mut().zip(&o.0) {
+            a.merge(b);
+        }
+    }
+    fn mean(&self, i: usize) -> Option<Decimal> {
+        self.0[i].mean()
+    }
+}
+
+/// The scored rows of one chunk of input: spooled text and ranking keys.
+#[derive(Debug)]
+struct Part {
+    bytes: Vec<u8>,
+    totals: Vec<Option<Decimal>>,
+    bands: Vec<u16>,
+    blocks: Vec<u8>,
+    block_ends: Vec<usize>,
+    means: Means,
+    widths: Option<Vec<usize>>,
+    errors: Vec<RowError>,
+    error_count: usize,
+}
+
+impl Part {
+    fn new(columns: usize, widths: Option<&Vec<usize>>) -> Part {
+        Part {
+            bytes: Vec::new(),
+            totals: Vec::new(),
+            bands: Vec::new(),
+            blocks: Vec::new(),
+            block_ends: Vec::new(),
+            means: Means::new(columns),
+            widths: widths.cloned(),
+            errors: Vec::new(),
+            error_count: 0,
+        }
+    }
+
+    fn fail(&mut self, errs: Vec<RowError>, max: usize) {
+        self.error_count += errs.len();
+        for e in errs {
+            if self.errors.len() < max {
+                self.errors.push(e);
+            }
+        }
+    }
+
+    /// Formats one scored unit (length-prefixed CSV text) and keeps its ranking key.
+    fn record(&mut self, unit: &[u8], block: Option<&[u8]>, cells: &[Cell], s: Scored) {
+        if self.error_count > 0 {
+            return; // nothing will be written; keep validating
+        }
+        let buf = &mut self.bytes;
+        let start = buf.len();
+        buf.extend_from_slice(&[0; 4]);
+        write_csv_field(buf, unit);
+        let mut ends = self.widths.as_ref().map(|_| vec![buf.len()]);
+        if let Some(b) = block {
+            buf.push(b',');
+            write_csv_field(buf, b);
+            if let Some(f) = ends.as_mut() {
+                f.push(buf.len());
+            }
+            self.blocks.extend_from_slice(b);
+            self.block_ends.push(self.blocks.len());
+        }
+        let n = cells.len() - 1;
+        let extra = [s.total, s.percent];
+        for (i, v) in cells
+            .iter()
+            .skip(1)
+            .map(Cell::achieved)
+            .chain(extra)
+            .enumerate()
+        {
+            buf.push(b',');
+            if let Some(v) = v {
+                write_decimal(buf, v);
+                self.means.0[i].add(v);
+            }
+            if let Some(f) = ends.as_mut() {
+                f.push(buf.len());
+            }
+        }
+        debug_assert_eq!(self.means.0.len(), n + 2);
+        let len = (buf.len() - start - 4) as u32;
+        buf[start..start + 4].copy_from_slice(&len.to_le_bytes());
+        if let (Some(w), Some(ends)) = (self.widths.as_mut(), ends) {
+            // Text fields are measured in characters; numbers are ASCII.
+            let mut prev = start + 4;
+            for (k, end) in ends.into_iter().enumerate() {
+                let len = match (k, block) {
+                    (0, _) => String::from_utf8_lossy(unit).chars().count(),
+                    (1, Some(b)) => String::from_utf8_lossy(b).chars().count(),
+                    _ => end - prev - 1,
+                };
+                w[k] = w[k].max(len);
+                prev = end;
+            }
+        }
+        self.totals.push(s.total);
+        self.bands.push(
+            s.band
+                .and_then(|b| u16::try_from(b).ok())
+                .unwrap_or(u16::MAX),
+        );
+    }
+}
+
+/// State of pass 1: the spool and what ranking needs.
+struct Pass1<S: Write> {
+    spool: BufWriter<S>,
+    totals: Vec<Option<Decimal>>,
+    blocks: Vec<u32>,
+    bands: Vec<u16>,
+    block_ids: HashMap<Vec<u8>, u32>,
+    has_blocks: bool,
+    means: Means,
+    widths: Option<Vec<usize>>,
+    errors: Vec<RowError>,
+    error_count: usize,
+    max_errors: usize,
+}
+
+impl<S: Write> Pass1<S> {
+    fn fail(&mut self, errs: Vec<RowError>) {
+        self.error_count += errs.len();
+        for e in errs {
+            if self.errors.len() < self.max_errors {
+                self.errors.push(e);
+            }
+        }
+    }
+
+    /// Takes in a scored chunk, in input order.
+    fn merge(&mut self, part: Part) -> io::Result<()> {
+        let Part {
+            bytes,
+            totals,
+            bands,
+            blocks,
+            block_ends,
+            means,
+            widths,
+            errors,
+            error_count,
+        } = part;
+        if error_count > 0 {
+            self.error_count += error_count;
+            for e in errors {
+                if self.errors.len() < self.max_errors {
+                    self.errors.push(e);
+                }
+            }
+        }
+        if self.error_count > 0 {
+            return Ok(());
+        }
+        self.spool.write_all(&bytes)?;
+        self.totals.extend_from_slice(&totals);
+        self.bands.extend_from_slice(&bands);
+        if self.has_blocks {
+            let mut start = 0;
+            for end in block_ends {
+                let b = &blocks[start..end];
+                let id = match self.block_ids.get(b) {
+                    Some(&id) => id,
+                    None => {
+                        let id = u32::try_from(self.block_ids.len()).unwrap_or(u32::MAX);
+                        self.block_ids.insert(b.to_vec(), id);
+                        id
+                    }
+                };
+                self.blocks.push(id);
+                start = end;
+            }
+        } else {
+            self.blocks.resize(self.totals.len(), 0);
+        }
+        self.means.merge(&means);
+        if let (Some(w), Some(o)) = (self.widths.as_mut(), widths) {
+            for (a, b) in w.iter_mut().zip(o) {
+                *a = (*a).max(b);
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Number of scoring threads used by default (the machine's parallelism, at most 4).
+pub fn default_threads() -> usize {
+    std::thread::available_parallelism().map_or(1, |n| n.get().min(4))
+}
+
+/// Scores every unit of `input`, then writes them with ranks to `out`.
+///
+/// `spool` holds the formatted rows between the two passes (a temporary file, or a
+/// `Cursor<Vec<u8>>` in memory). On an input error nothing is written to `out`.
+///
+/// ```
+/// use chiso::batch::{run, InputFormat, Options};
+/// let index = chiso::Index::from_json(r#"{"format":"chiso.index/1","id":"t","title":{"vi":"T"},
+///   "version":"1","legal_basis":[],"unit_levels":["province"],"years":{"from":2024},
+///   "completeness":"example","nodes":[{"code":"A","title":{"vi":"A"},"rule":{"type":"score"}}]}"#).unwrap();
+/// let mut out = Vec::new();
+/// run(&index, &b"unit,A\nX,1.50\nY,2\nZ,1.5\n"[..], InputFormat::Csv,
+///     std::io::Cursor::new(Vec::new()), &mut out, &Options::default()).unwrap();
+/// assert_eq!(String::from_utf8(out).unwrap(),
+///   "unit,A,total,percent,rank,band\nX,1.5,1.5,,2,\nY,2,2,,1,\nZ,1.5,1.5,,2,\n__mean__,1.6666666666666666666666666667,1.6666666666666666666666666667,,,\n");
+/// ```
+pub fn run<R: Read, S: Read + Write + Seek, W: Write>(
+    index: &Index,
+    input: R,
+    format: InputFormat,
+    spool: S,
+    out: W,
+    opts: &Options,
+) -> Result<Summary, BatchError> {
+    let n = index.nodes().len();
+    let mut p = Pass1 {
+        spool: BufWriter::with_capacity(1 << 20, spool),
+        totals: Vec::new(),
+        blocks: Vec::new(),
+        bands: Vec::new(),
+        block_ids: HashMap::new(),
+        has_blocks: false,
+        means: Means::new(n + 1),
+        widths: None,
+        errors: Vec::new(),
+        error_count: 0,
+        max_errors: opts.max_errors,
+    };
+    match format {
+        InputFormat::Csv => pass1_csv(index, input, &mut p, opts)?,
+        InputFormat::JsonLines => pass1_jsonl(index, input, &mut p, opts)?,
+    }
+    if p.error_count > 0 {
+        p.errors.sort_by_key(|e| e.row);
+        return Err(BatchError::Input {
+            source: opts.source.clone(),
+            errors: p.errors,
+            total: p.error_count,
+            lang: opts.lang,
+        });
+    }
+    let policy = opts.tie_policy.unwrap_or(index.definition().tie_policy);
+    let ranks = rank(&p.totals, &p.blocks, policy);
+    let summary = Summary {
+        units: p.totals.len() as u64,
+        ranked: ranks.iter().filter(|r| r.is_some()).count() as u64,
+        blocks: p.block_ids.len().max(1),
+    };
+    drop(p.totals);
+    drop(p.blocks);
+    let mut spool = p.spool.into_inner().map_err(|e| e.into_error())?;
+    spool.seek(SeekFrom::Start(0))?;
+    let spool = BufReader::with_capacity(1 << 20, spool);
+    let mut w = Writer {
+        index,
+        out: BufWriter::with_capacity(1 << 20, out),
+        has_blocks: p.has_blocks,
+        policy,
+    };
+    let mean_row = opts.mean.then(|| mean_fields(&p.means, n + 1));
+    match opts.output {
+        OutputFormat::Csv => w.csv(spool, &ranks, &p.bands, mean_row.as_deref())?,
+        OutputFormat::Json => w.json(spool, &ranks, &p.bands, mean_row.as_deref(), &summary)?,
+        OutputFormat::Table => {
+            let widths = p.widths.unwrap_or_default();
+            w.table(spool, &ranks, &p.bands, mean_row.as_deref(), widths)?
+        }
+    }
+    w.out.flush()?;
+    Ok(summary)
+}
+
+/// Ranks like [`crate::ranking::rank_in_blocks`] (and equal to it: tested), sorting
+/// contiguous integer keys when every total fits one common scale.
+pub fn rank(values: &[Option<Decimal>], blocks: &[u32], policy: TiePolicy) -> Vec<Option<u32>> {
+    let scale = values
+        .iter()
+        .flatten()
+        .map(Decimal::scale)
+        .max()
+        .unwrap_or(0);
+    let mut keys: Vec<(u32, i128, u32)> = Vec::with_capacity(values.len());
+    for (i, v) in values.iter().enumerate() {
+        let Some(v) = v else { continue };
+        let key = pow10(scale - v.scale()).and_then(|p| v.mantissa().checked_mul(p));
+        match (key, u32::try_from(i)) {
+            // Descending value, then input order.
+            (Some(k), Ok(i)) => keys.push((blocks.get(i as usize).copied().unwrap_or(0), -k, i)),
+            _ => return crate::ranking::rank_in_blocks(values, blocks, policy),
+        }
+    }
+    keys.sort_unstable();
+    let mut ranks = vec![None; values.len()];
+    let mut i = 0;
+    while i < keys.len() {
+        let block = keys[i].0;
+        let (mut position, mut dense, mut current) = (0u32, 0u32, 0u32);
+        let mut prev: Option<i128> = None;
+        while i < keys.len() && keys[i].0 == block {
+            position += 1;
+            if prev != Some(keys[i].1) {
+                dense += 1;
+                current = match policy {
+                    TiePolicy::Competition => position,
+                    TiePolicy::Dense => dense,
+                };
+                prev = Some(keys[i].1);
+            }
+            ranks[keys[i].2 as usize] = Some(current);
+            i += 1;
+        }
+    }
+    ranks
+}
+
+/// Formatted means: node columns, total, percent (empty = no value).
+fn mean_fields(m: &Means, count: usize) -> Vec<String> {
+    (0..count)
+        .map(|i| {
+            let mut b = Vec::new();
+            if let Some(v) = m.mean(i) {
+                write_decimal(&mut b, v);
+            }
+            String::from_utf8_lossy(&b).into_owned()
+        })
+        .collect()
+}
+
+const CHUNK: usize = 2048;
+
+/// Reads up to [`CHUNK`] records into `chunk` (reusing its records); returns how many.
+fn fill<R: Read>(
+    rdr: &mut csv::Reader<R>,
+    chunk: &mut Vec<csv::ByteRecord>,
+    errors: &mut Vec<RowError>,
+) -> Result<usize, BatchError> {
+    let mut n = 0;
+    while n < CHUNK {
+        if chunk.len() == n {
+            chunk.push(csv::ByteRecord::new());
+        }
+        match rdr.read_byte_record(&mut chunk[n]) {
+            Ok(false) => break,
+            Ok(true) => n += 1,
+            Err(e) => {
+                if let csv::ErrorKind::Io(_) = e.kind() {
+                    return Err(e.into());
+                }
+                let row = e.position().map_or(0, |pos| pos.line());
+                errors.push(RowError::new(row, None, None, e.to_string()));
+            }
+        }
+    }
+    Ok(n)
+}
+
+/// Scores one chunk of records.
+fn score_chunk(
+    scorer: &mut Scorer<'_>,
+    recs: &[csv::ByteRecord],
+    part: &mut Part,
+    max_errors: usize,
+) {
+    for rec in recs {
+        let line = rec.position().map_or(0, csv::Position::line);
+        match scorer.score_row(line, rec) {
+            Ok(s) => {
+                let unit = trim_bytes(rec.field(scorer.unit_column));
+                let block = scorer.block_column.map(|c| trim_bytes(rec.field(c)));
+                part.record(unit, block, scorer.cells(), s);
+            }
+            Err(e) => part.fail(e, max_errors),
+        }
+    }
+}
+
+fn pass1_csv<R: Read, S: Write>(
+    index: &Index,
+    input: R,
+    p: &mut Pass1<S>,
+    opts: &Options,
+) -> Result<(), BatchError> {
+    let mut rdr = csv::ReaderBuilder::new()
+        .has_headers(true)
+        .flexible(true)
+        .buffer_capacity(1 << 20)
+        .from_reader(input);
+    let header = match rdr.byte_headers() {
+        Ok(h) => h.clone(),
+        Err(e) => {
+            p.fail(vec![RowError::new(1, None, None, e.to_string())]);
+            return Ok(());
+        }
+    };
+    let names: Vec<String> = header
+        .iter()
+        .map(|h| String::from_utf8_lossy(h).into_owned())
+        .collect();
+    let name_refs: Vec<&str> = names.iter().map(String::as_str).collect();
+    let scorer = match Scorer::new(index, &name_refs, opts.lang) {
+        Ok(s) => s,
+        Err(e) => {
+            p.fail(e);
+            return Ok(());
+        }
+    };
+    p.has_blocks = scorer.has_blocks();
+    if opts.output == OutputFormat::Table {
+        p.widths = Some(initial_widths(index, p.has_blocks));
+    }
+    let columns = index.nodes().len() + 1;
+    let max_errors = opts.max_errors;
+    let threads = opts.threads.max(1);
+    let mut read_errors = Vec::new();
+    if threads == 1 {
+        let mut scorer = scorer;
+        let mut chunk = Vec::new();
+        loop {
+            let n = fill(&mut rdr, &mut chunk, &mut read_errors)?;
+            if n == 0 {
+                break;
+            }
+            let mut part = Part::new(columns, p.widths.as_ref());
+            score_chunk(&mut scorer, &chunk[..n], &mut part, max_errors);
+            p.merge(part)?;
+        }
+        p.fail(read_errors);
+        return Ok(());
+    }
+    // Ordered pipeline: this thread parses CSV and spools; chunk k is scored by worker
+    // k mod threads, and results are taken back in the same round-robin order.
+    type Job = (Vec<csv::ByteRecord>, usize);
+    type Done = (Vec<csv::ByteRecord>, Part);
+    let widths = p.widths.clone();
+    std::thread::scope(|sc| -> Result<(), BatchError> {
+        let mut to_workers = Vec::new();
+        let mut from_workers = Vec::new();
+        for _ in 0..threads {
+            let (tx, rx) = std::sync::mpsc::sync_channel::<Job>(2);
+            let (rtx, rrx) = std::sync::mpsc::sync_channel::<Done>(2);
+            let mut scorer = scorer.clone();
+            let widths = widths.clone();
+            sc.spawn(move || {
+                for (recs, n) in rx {
+                    let mut part = Part::new(columns, widths.as_ref());
+                    score_chunk(&mut scorer, &recs[..n], &mut part, max_errors);
+                    if rtx.send((recs, part)).is_err() {
+                        break;
+                    }
+                }
+            });
+            to_workers.push(tx);
+            from_workers.push(rrx);
+        }
+        let gone = || BatchError::Io(io::Error::other("a scoring thread stopped"));
+        let (mut sent, mut received) = (0usize, 0usize);
+        let mut free: Vec<Vec<csv::ByteRecord>> = Vec::new();
+        loop {
+            let mut chunk = free.pop().unwrap_or_default();
+            let n = fill(&mut rdr, &mut chunk, &mut read_errors)?;
+            if n == 0 {
+                break;
+            }
+            to_workers[sent % threads]
+                .send((chunk, n))
+                .map_err(|_| gone())?;
+            sent += 1;
+            while sent - received >= 2 * threads {
+                let (recs, part) = from_workers[received % threads]
+                    .recv()
+                    .map_err(|_| gone())?;
+                p.merge(part)?;
+                free.push(recs);
+                received += 1;
+            }
+        }
+        drop(to_workers);
+        while received < sent {
+            let (_, part) = from_workers[received % threads]
+                .recv()
+                .map_err(|_| gone())?;
+            p.merge(part)?;
+            received += 1;
+        }
+        Ok(())
+    })?;
+    p.fail(read_errors);
+    Ok(())
+}
+
+fn trim_bytes(b: &[u8]) -> &[u8] {
+    let start = b
+        .iter()
+        .position(|c| !c.is_ascii_whitespace())
+        .unwrap_or(b.len());
+    let end = b
+        .iter()
+        .rposition(|c| !c.is_ascii_whitespace())
+        .map_or(start, |e| e + 1);
+    &b[start..end.max(start)]
+}
+
+fn pass1_jsonl<R: Read, S: Write>(
+    index: &Index,
+    input: R,
+    p: &mut Pass1<S>,
+    opts: &Options,
+) -> Result<(), BatchError> {
+    let mut cells = vec![Cell::Missing; index.nodes().len()];
+    let columns = index.nodes().len() + 1;
+    // Blocks cannot be known before the end of a stream: JSON lines output always
+    // has the block column.
+    p.has_blocks = true;
+    if opts.output == OutputFormat::Table {
+        p.widths = Some(initial_widths(index, true));
+    }
+    let mut reader = BufReader::new(input);
+    let mut line_no = 0u64;
+    let mut buffered: Vec<u8> = Vec::new();
+    let mut part = Part::new(columns, p.widths.as_ref());
+    loop {
+        buffered.clear();
+        if reader.read_until(b'\n', &mut buffered)? == 0 {
+            break;
+        }
+        line_no += 1;
+        if part.totals.len() + part.error_count >= CHUNK {
+            p.merge(std::mem::replace(
+                &mut part,
+                Part::new(columns, p.widths.as_ref()),
+            ))?;
+        }
+        let Ok(text) = std::str::from_utf8(&buffered) else {
+            part.fail(
+                vec![RowError::new(
+                    line_no,
+                    None,
+                    None,
+                    msg(opts.lang, "không phải UTF-8", "is not valid UTF-8"),
+                )],
+                opts.max_errors,
+            );
+            continue;
+        };
+        let text = text.trim();
+        if text.is_empty() {
+            continue;
+        }
+        let diag_errors = |d: &crate::Diagnostics| -> Vec<RowError> {
+            d.errors()
+                .map(|x| RowError::new(line_no, x.code.as_deref(), None, x.message(opts.lang)))
+                .collect()
+        };
+        let a = match crate::load::assessment(text) {
+            Ok(a) => a,
+            Err(d) => {
+                part.fail(diag_errors(&d), opts.max_errors);
+                continue;
+            }
+        };
+        match index.score(&a, View::Final) {
+            Ok(r) => {
+                for (i, nr) in r.nodes.iter().enumerate() {
+                    cells[i + 1] = match nr.achieved {
+                        Some(x) => Cell::Value {
+                            achieved: x,
+                            max: nr.applicable_max,
+                        },
+                        None => Cell::Missing,
+                    };
+                }
+                let band = r.total.band.as_ref().and_then(|b| {
+                    index
+                        .definition()
+                        .bands
+                        .iter()
+                        .position(|x| x.code == b.code)
+                });
+                let s = Scored {
+                    total: r.total.achieved,
+                    percent: r.total.percent,
+                    band,
+                };
+                let block = a.unit.block.as_deref().unwrap_or("");
+                part.record(a.unit.name.as_bytes(), Some(block.as_bytes()), &cells, s);
+            }
+            Err(d) => part.fail(diag_errors(&d), opts.max_errors),
+        }
+    }
+    p.merge(part)?;
+    Ok(())
+}
+
+fn header_fields(index: &Index, has_blocks: bool) -> Vec<String> {
+    let mut h = vec!["unit".to_owned()];
+    if has_blocks {
+        h.push("block".into());
+    }
+    h.extend(index.nodes().iter().skip(1).map(|n| n.code.clone()));
+    h.extend([
+        "total".into(),
+        "percent".into(),
+        "rank".into(),
+        "band".into(),
+    ]);
+    h
+}
+
+fn initial_widths(index: &Index, has_blocks: bool) -> Vec<usize> {
+    header_fields(index, has_blocks)
+        .iter()
+        .map(|h| h.chars().count())
+        .collect()
+}
+
+struct Writer<'i, W: Write> {
+    index: &'i Index,
+    out: BufWriter<W>,
+    has_blocks: bool,
+    policy: TiePolicy,
+}
+
+fn next_record<R: BufRead>(r: &mut R, buf: &mut Vec<u8>) -> io::Result<bool> {
+    let mut len = [0u8; 4];
+    match r.read_exact(&mut len) {
+        Ok(()) => {}
+        Err(e) if e.kind() == io::ErrorKind::UnexpectedEof => return Ok(false),
+        Err(e) => return Err(e),
+    }
+    buf.resize(u32::from_le_bytes(len) as usize, 0);
+    r.read_exact(buf)?;
+    Ok(true)
+}
+
+/// Like [`next_record`], but writes the record to `out` straight from the reader's
+/// buffer when it lies there whole.
+fn next_record_into<R: BufRead, W: Write>(
+    r: &mut R,
+    buf: &mut Vec<u8>,
+    out: &mut W,
+) -> io::Result<bool> {
+    let avail = r.fill_buf()?;
+    if avail.len() >= 4 {
+        let len = u32::from_le_bytes([avail[0], avail[1], avail[2], avail[3]]) as usize;
+        if avail.len() >= 4 + len {
+            out.write_all(&avail[4..4 + len])?;
+            r.consume(4 + len);
+            return Ok(true);
+        }
+    }
+    if next_record(r, buf)? {
+        out.write_all(buf)?;
+        return Ok(true);
+    }
+    Ok(false)
+}
+
+impl<W: Write> Writer<'_, W> {
+    fn band_code(&self, b: u16) -> Option<&str> {
+        self.index
+            .definition()
+            .bands
+            .get(usize::from(b))
+            .map(|x| x.code.as_str())
+    }
+
+    fn csv<R: BufRead>(
+        &mut self,
+        mut spool: R,
+        ranks: &[Option<u32>],
+        bands: &[u16],
+        mean: Option<&[String]>,
+    ) -> io::Result<()> {
+        let mut line = Vec::with_capacity(1024);
+        for (k, h) in header_fields(self.index, self.has_blocks)
+            .iter()
+            .enumerate()
+        {
+            if k > 0 {
+                line.push(b',');
+            }
+            write_csv_field(&mut line, h.as_bytes());
+        }
+        line.push(b'\n');
+        self.out.write_all(&line)?;
+        let mut buf = Vec::with_capacity(1024);
+        let mut i = 0;
+        while next_record_into(&mut spool, &mut buf, &mut self.out)? {
+            line.clear();
+            line.push(b',');
+            if let Some(r) = ranks.get(i).copied().flatten() {
+                write_u32(&mut line, r);
+            }
+            line.push(b',');
+            if let Some(code) = bands.get(i).and_then(|&b| self.band_code(b)) {
+                write_csv_field(&mut line, code.as_bytes());
+            }
+            line.push(b'\n');
+            self.out.write_all(&line)?;
+            i += 1;
+        }
+        if let Some(m) = mean {
+            line.clear();
+            line.extend_from_slice(MEAN_UNIT.as_bytes());
+            if self.has_blocks {
+                line.push(b',');
+            }
+            for v in m {
+                line.push(b',');
+                line.extend_from_slice(v.as_bytes());
+            }
+            line.extend_from_slice(b",,\n");
+            self.out.write_all(&line)?;
+        }
+        Ok(())
+    }
+
+    fn json<R: BufRead>(
+        &mut self,
+        mut spool: R,
+        ranks: &[Option<u32>],
+        bands: &[u16],
+        mean: Option<&[String]>,
+        summary: &Summary,
+    ) -> io::Result<()> {
+        let def = self.index.definition();
+        let codes: Vec<&str> = self
+            .index
+            .nodes()
+            .iter()
+            .skip(1)
+            .map(|n| n.code.as_str())
+            .collect();
+        let js = |v: &str| serde_json::to_string(v).unwrap_or_else(|_| "\"\"".into());
+        let num = |v: &str| {
+            if v.is_empty() {
+                "null".to_owned()
+            } else {
+                js(v)
+            }
+        };
+        let policy = match self.policy {
+            TiePolicy::Competition => "competition",
+            TiePolicy::Dense => "dense",
+        };
+        writeln!(
+            self.out,
+            "{{\"format\":{},\"index\":{},\"index_version\":{},\"tie_policy\":\"{policy}\",\"units_count\":{},\"ranked\":{},",
+            js(BATCH_FORMAT),
+            js(&def.id),
+            js(&def.version),
+            summary.units,
+            summary.ranked
+        )?;
+        writeln!(
+            self.out,
+            "\"columns\":[{}],",
+            codes.iter().map(|c| js(c)).collect::<Vec<_>>().join(",")
+        )?;
+        self.out.write_all(b"\"units\":[")?;
+        let off = 1 + usize::from(self.has_blocks);
+        let mut buf = Vec::new();
+        let mut i = 0;
+        let points = |f: &[String]| {
+            codes
+                .iter()
+                .zip(f)
+                .map(|(c, v)| format!("{}:{}", js(c), num(v)))
+                .collect::<Vec<_>>()
+                .join(",")
+        };
+        while next_record(&mut spool, &mut buf)? {
+            let f = split_row(&buf);
+            let mut s = String::new();
+            s.push_str(if i == 0 { "\n" } else { ",\n" });
+            s.push_str(&format!("{{\"unit\":{}", js(&f[0])));
+            if self.has_blocks {
+                s.push_str(&format!(
+                    ",\"block\":{}",
+                    if f[1].is_empty() {
+                        "null".into()
+                    } else {
+                        js(&f[1])
+                    }
+                ));
+            }
+            let n = codes.len();
+            s.push_str(&format!(",\"points\":{{{}}}", points(&f[off..off + n])));
+            s.push_str(&format!(
+                ",\"total\":{},\"percent\":{}",
+                num(&f[off + n]),
+                num(&f[off + n + 1])
+            ));
+            match ranks.get(i).copied().flatten() {
+                Some(r) => s.push_str(&format!(",\"rank\":{r}")),
+                None => s.push_str(",\"rank\":null"),
+            }
+            match bands.get(i).and_then(|&b| self.band_code(b)) {
+                Some(b) => s.push_str(&format!(",\"band\":{}}}", js(b))),
+                None => s.push_str(",\"band\":null}"),
+            }
+            self.out.write_all(s.as_bytes())?;
+            i += 1;
+        }
+        self.out.write_all(b"\n]")?;
+        if let Some(m) = mean {
+            let n = codes.len();
+            write!(
+                self.out,
+                ",\n\"mean\":{{\"points\":{{{}}},\"total\":{},\"percent\":{}}}",
+                points(&m[..n]),
+                num(&m[n]),
+                num(&m[n + 1])
+            )?;
+        }
+        self.out.write_all(b"}\n")
+    }
+
+    fn table<R: BufRead>(
+        &mut self,
+        mut spool: R,
+        ranks: &[Option<u32>],
+        bands: &[u16],
+        mean: Option<&[String]>,
+        mut widths: Vec<usize>,
+    ) -> io::Result<()> {
+        let header = header_fields(self.index, self.has_blocks);
+        widths.resize(header.len(), 0);
+        let rank_col = header.len() - 2;
+        let band_col = header.len() - 1;
+        widths[0] = widths[0].max(header[0].chars().count());
+        if mean.is_some() {
+            widths[0] = widths[0].max(MEAN_UNIT.len());
+        }
+        if let Some(m) = mean {
+            let off = 1 + usize::from(self.has_blocks);
+            for (k, v) in m.iter().enumerate() {
+                widths[off + k] = widths[off + k].max(v.len());
+            }
+        }
+        let max_rank = ranks.iter().flatten().max().copied().unwrap_or(0);
+        widths[rank_col] = widths[rank_col].max(max_rank.to_string().len());
+        for b in &self.index.definition().bands {
+            widths[band_col] = widths[band_col].max(b.code.chars().count());
+        }
+        for (k, h) in header.iter().enumerate() {
+            widths[k] = widths[k].max(h.chars().count());
+        }
+        let text_cols = 1 + usize::from(self.has_blocks);
+        let line = |fields: &[String]| -> String {
+            let mut s = String::new();
+            for (k, f) in fields.iter().enumerate() {
+                if k > 0 {
+                    s.push_str("  ");
+                }
+                let pad = widths[k].saturating_sub(f.chars().count());
+                let left = k < text_cols || k == band_col;
+                if left {
+                    s.push_str(f);
+                    if k + 1 < fields.len() {
+                        s.push_str(&" ".repeat(pad));
+                    }
+                } else {
+                    s.push_str(&" ".repeat(pad));
+                    s.push_str(f);
+                }
+            }
+            s.truncate(s.trim_end().len());
+            s.push('\n');
+            s
+        };
+        self.out.write_all(line(&header).as_bytes())?;
+        let rule: String = widths
+            .iter()
+            .map(|w| "-".repeat(*w))
+            .collect::<Vec<_>>()
+            .join("  ");
+        writeln!(self.out, "{rule}")?;
+        let mut buf = Vec::new();
+        let mut i = 0;
+        while next_record(&mut spool, &mut buf)? {
+            let mut f = split_row(&buf);
+            f.push(
+                ranks
+                    .get(i)
+                    .copied()
+                    .flatten()
+                    .map(|r| r.to_string())
+                    .unwrap_or_default(),
+            );
+            f.push(
+                bands
+                    .get(i)
+                    .and_then(|&b| self.band_code(b))
+                    .unwrap_or("")
+                    .to_owned(),
+            );
+            self.out.write_all(line(&f).as_bytes())?;
+            i += 1;
+        }
+        if let Some(m) = mean {
+            writeln!(self.out, "{rule}")?;
+            let mut f = vec![MEAN_UNIT.to_owned()];
+            if self.has_blocks {
+                f.push(String::new());
+            }
+            f.extend(m.iter().cloned());
+            f.push(String::new());
+            f.push(String::new());
+            self.out.write_all(line(&f).as_bytes())?;
+        }
+        Ok(())
+    }
+}
+
+/// Runs a batch fully in memory (spool and output in memory); for tests and benchmarks.
+pub fn run_in_memory(
+    index: &Index,
+    input: &[u8],
+    format: InputFormat,
+    opts: &Options,
+) -> Result<Vec<u8>, BatchError> {
+    let mut out = Vec::new();
+    run(
+        index,
+        input,
+        format,
+        io::Cursor::new(Vec::new()),
+        &mut out,
+        opts,
+    )?;
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+    use proptest::prelude::*;
+
+    #[test]
+    fn decimal_text_round_trips() {
+        for s in [
+            "0",
+            "1",
+            "-1",
+            "3.70",
+            "0.000123",
+            "123456789.123456789",
+            "-0.0",
+            "79228162514264337593543950335",
+            "1.0000000000000000000000000001",
+        ] {
+            let d: Decimal = s.parse().unwrap();
+            assert_eq!(parse_decimal(s.as_bytes()), Some(d), "{s}");
+            let mut b = Vec::new();
+            write_decimal(&mut b, d);
+            assert_eq!(
+                String::from_utf8(b).unwrap(),
+                d.normalize().to_string(),
+                "{s}"
+            );
+        }
+        for s in [
+            "", "-", ".", "1,2", "1e3", "1_000", "1.2.3", " 1", "0x1", "--1", "NaN",
+        ] {
+            assert_eq!(parse_decimal(s.as_bytes()), None, "{s}");
+        }
+        assert_eq!(parse_decimal(b".5"), Some("0.5".parse().unwrap()));
+        assert_eq!(parse_decimal(b"+2.50"), Some("2.50".parse().unwrap()));
+    }
+
+    proptest! {
+        #[test]
+        fn write_decimal_is_normalized_display(m in any::<i64>(), hi in any::<u32>(), scale in 0u32..=28) {
+            let d = Decimal::from_i128_with_scale((i128::from(hi) << 64) | i128::from(m), scale);
+            let mut b = Vec::new();
+            write_decimal(&mut b, d);
+            prop_assert_eq!(String::from_utf8(b).unwrap(), d.normalize().to_string());
+        }
+
+        #[test]
+        fn parse_decimal_equals_from_str(int in 0u64..10_000_000_000, frac in 0u64..1_000_000, places in 0usize..7, neg in any::<bool>()) {
+            let s = if places == 0 { format!("{}{int}", if neg { "-" } else { "" }) }
+                else { format!("{}{int}.{:0>places$}", if neg { "-" } else { "" }, frac % 10u64.pow(places as u32)) };
+            let expected: Decimal = s.parse().unwrap();
+            prop_assert_eq!(parse_decimal(s.as_bytes()), Some(expected));
+            prop_assert_eq!(parse_decimal(s.as_bytes()).unwrap().scale(), expected.scale());
+        }
+    }
+
+    /// A hand-made tree exercising every CSV-mappable rule, weights, rescaling,
+    /// bands, adjustments and the zero missing policy.
+    const MIXED: &str = r#"{"format":"chiso.index/1","id":"mixed","title":{"vi":"Thử"},"version":"1",
+      "legal_basis":[],"unit_levels":["department"],"years":{"from":2024},"completeness":"example",
+      "max_points":"20",
+      "bands":[{"code":"A","label":{"vi":"A"},"range":{"from":{"value":"80","inclusive":true}}},
+               {"code":"B","label":{"vi":"B"},"range":{"to":{"value":"80","inclusive":false}}}],
+      "adjustments":[{"code":"bonus","title":{"vi":"Thưởng"},"kind":"bonus","cap":"2"},
+                     {"code":"penalty","title":{"vi":"Phạt"},"kind":"penalty","cap":"3"}],
+      "nodes":[
+       {"code":"1","title":{"vi":"1"},"max_points":"10","children":[
+         {"code":"1.1","title":{"vi":"1.1"},"max_points":"2","rule":{"type":"yes_no","yes":{"label":{"vi":"có"},"points":"2"},"no":{"label":{"vi":"không"},"points":"0"}}},
+         {"code":"1.2","title":{"vi":"1.2"},"max_points":"2","rule":{"type":"timeliness","on_time":{"label":{"vi":"kịp"},"points":"2"},"late":{"label":{"vi":"chậm"},"points":"1"},"not_done":{"label":{"vi":"không"},"points":"0"}}},
+         {"code":"1.3","title":{"vi":"1.3"},"max_points":"3","rule":{"type":"proportional","zero_denominator":"not_applicable"}},
+         {"code":"1.4","title":{"vi":"1.4"},"max_points":"3","rule":{"type":"discretionary","step":"0.25"}}]},
+       {"code":"2","title":{"vi":"2"},"max_points":"10","aggregation":{"method":"weighted_mean","weights":{"2.1":"2","2.2":"1","2.3":"1","2.4":"1"},"rescale_to_max":true},"children":[
+         {"code":"2.1","title":{"vi":"2.1"},"max_points":"4","rule":{"type":"tiers","measure":"percent","tiers":[
+            {"range":{"from":{"value":"90","inclusive":false}},"label":{"vi":"trên 90%"},"points":"4"},
+            {"range":{"to":{"value":"90","inclusive":true}},"label":{"vi":"đến 90%"},"points":"1"}]}},
+         {"code":"2.2","title":{"vi":"2.2"},"max_points":"3","rule":{"type":"levels","levels":[
+            {"key":"good","label":{"vi":"tốt"},"points":"3"},{"key":"fair","label":{"vi":"khá"},"percent_of_max":"50"}]}},
+         {"code":"2.3","title":{"vi":"2.3"},"max_points":"3","channel":"survey","rule":{"type":"survey"}},
+         {"code":"2.4","title":{"vi":"2.4"},"max_points":"0","rule":{"type":"score"}}]}]}"#;
+
+    fn mixed() -> Index {
+        Index::from_json(MIXED).unwrap()
+    }
+
+    const HEADER: [&str; 12] = [
+        "unit", "block", "1.1", "1.2", "1.3", "1.4", "2.1", "2.2", "2.3", "2.4", "bonus", "penalty",
+    ];
+
+    fn cell_text() -> impl Strategy<Value = [String; 10]> {
+        let opt = |v: Vec<&'static str>| proptest::sample::select(v).prop_map(str::to_owned);
+        (
+            opt(vec!["yes", "no", "có", "", "n/a"]),
+            opt(vec!["on_time", "late", "not_done", ""]),
+            (0u32..60, 0u32..60).prop_map(|(a, b)| {
+                if a % 7 == 0 {
+                    format!("{}%", a)
+                } else {
+                    format!("{}/{}", a.min(b), b)
+                }
+            }),
+            (0u32..=12).prop_map(|q| {
+                if q == 12 {
+                    String::new()
+                } else {
+                    format!("{}", Decimal::from(q) / Decimal::from(4))
+                }
+            }),
+            (0u32..=100, 1u32..100).prop_map(|(a, b)| match a % 3 {
+                0 => format!("{a}%"),
+                1 => format!("{}/{}", a.min(b), b),
+                _ => format!("{a}"),
+            }),
+            opt(vec!["good", "fair", "n/a"]),
+            (0u32..=300).prop_map(|x| {
+                if x % 5 == 0 {
+                    format!("{}%", x / 3)
+                } else {
+                    format!("{}", Decimal::from(x) / Decimal::from(100))
+                }
+            }),
+            opt(vec!["0", "0.0", ""]),
+            (0u32..=8).prop_map(|x| {
+                if x == 8 {
+                    String::new()
+                } else {
+                    format!("{}", Decimal::from(x) / Decimal::from(4))
+                }
+            }),
+            (0u32..=12).prop_map(|x| {
+                if x == 12 {
+                    String::new()
+                } else {
+                    format!("{}", Decimal::from(x) / Decimal::from(4))
+                }
+            }),
+        )
+            .prop_map(|(a, b, c, d, e, f, g, h, i, j)| [a, b, c, d, e, f, g, h, i, j])
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(300))]
+        /// The batch scorer gives the same points as `Index::score` on the same unit.
+        #[test]
+        fn batch_equals_index_score(cells in cell_text()) {
+            let index = mixed();
+            let mut scorer = Scorer::new(&index, &HEADER, Lang::En).unwrap();
+            let mut row: Vec<&[u8]> = vec!["Sở A".as_bytes(), "sở".as_bytes()];
+            row.extend(cells.iter().map(|c| c.as_bytes()));
+            let batch = scorer.score_row(2, &row);
+            let a = scorer.assessment(&row).unwrap();
+            let reference = index.score(&a, View::Final);
+            match (batch, reference) {
+                (Ok(s), Ok(r)) => {
+                    for (i, nr) in r.nodes.iter().enumerate() {
+                        prop_assert_eq!(scorer.cells()[i + 1].achieved(), nr.achieved, "node {}", nr.code);
+                    }
+                    prop_assert_eq!(s.total, r.total.achieved);
+                    prop_assert_eq!(s.percent, r.total.percent);
+                    let band = s.band.map(|b| index.definition().bands[b].code.clone());
+                    prop_assert_eq!(band, r.total.band.map(|b| b.code));
+                }
+                (Err(_), Err(_)) => {}
+                (b, r) => prop_assert!(false, "batch {:?} vs score {:?}", b, r.map(|r| r.total)),
+            }
+        }
+    }
+
+    #[test]
+    fn a_hand_worked_row() {
+        // 1.1 yes 2; 1.2 late 1; 1.3 45/50 → 3 × 90% = 2.7; 1.4 2.5 → 1 = 8.2
+        // 2: weighted mean (2·4 + 1·1.5 + 1·2.1 + 1·0)/5 = 2.32, max (2·4 + 3 + 3 + 0)/5 = 2.8
+        //    → 2.32 / 2.8 × 10 = 29/35 × 10 = 8.285714…
+        let index = mixed();
+        let mut s = Scorer::new(&index, &HEADER, Lang::En).unwrap();
+        let row: Vec<&[u8]> = vec![
+            b"X", b"", b"yes", b"late", b"45/50", b"2.5", b"95%", b"fair", b"2.1", b"0", b"1",
+            b"0.5",
+        ];
+        let r = s.score_row(2, &row).unwrap();
+        let c = |code: &str| s.cells()[index.position(code).unwrap()].achieved().unwrap();
+        assert_eq!(c("1"), "8.2".parse().unwrap());
+        assert_eq!(c("2.2"), "1.5".parse().unwrap());
+        assert_eq!(
+            c("2"),
+            Decimal::from(29) / Decimal::from(35) * Decimal::from(10)
+        );
+        // total = 8.2 + 8.2857… + 1 − 0.5
+        assert_eq!(
+            r.total,
+            Some(
+                "8.2".parse::<Decimal>().unwrap() + c("2") + Decimal::from(1)
+                    - "0.5".parse::<Decimal>().unwrap()
+            )
+        );
+        assert_eq!(
+            r.band.map(|b| index.definition().bands[b].code.as_str()),
+            Some("A")
+        );
+    }
+
+    #[test]
+    fn errors_name_row_and_column() {
+        let index = mixed();
+        let mut s = Scorer::new(&index, &HEADER, Lang::En).unwrap();
+        let row: Vec<&[u8]> = vec![
+            b"X", b"", b"maybe", b"late", b"45", b"1,2x", b"95%", b"fair", b"2.1", b"0", b"", b"",
+        ];
+        let e = s.score_row(17, &row).unwrap_err();
+        let text: Vec<String> = e.iter().map(|e| e.render("units.csv", Lang::En)).collect();
+        assert_eq!(text.len(), 3, "{text:?}");
+        assert!(
+            text[0].starts_with("units.csv row 17, column 1.1: 'maybe' "),
+            "{text:?}"
+        );
+        assert!(
+            text[1].starts_with("units.csv row 17, column 1.3: '45' "),
+            "{text:?}"
+        );
+        assert_eq!(
+            text[2],
+            "units.csv row 17, column 1.4: '1,2x' is not a number (use a decimal point: 0.5)"
+        );
+    }
+
+    #[test]
+    fn header_problems_are_all_reported() {
+        let index = mixed();
+        let e = Scorer::new(&index, &["name", "1.1", "1", "zzz", "1.1"], Lang::En).unwrap_err();
+        let text: Vec<String> = e.iter().map(|e| e.render("u.csv", Lang::En)).collect();
+        assert!(
+            text.iter().any(|t| t.contains("column 1.1: duplicate")),
+            "{text:?}"
+        );
+        assert!(
+            text.iter().any(|t| t.contains("column 1: is a parent")),
+            "{text:?}"
+        );
+        assert!(
+            text.iter()
+                .any(|t| t.contains("column zzz: is not a leaf code")),
+            "{text:?}"
+        );
+        assert!(text.iter().any(|t| t.contains("column unit")), "{text:?}");
+        assert!(
+            text.iter()
+                .any(|t| t.contains("no column for criteria: 1.2, 1.3, 1.4, 2.1, 2.2, 2.3, 2.4")),
+            "{text:?}"
+        );
+    }
+
+    #[test]
+    fn ranks_blocks_means_and_missing() {
+        // Score-only tree, propagate: a missing leaf leaves the unit unranked.
+        let index = Index::from_json(
+            r#"{"format":"chiso.index/1","id":"p","title":{"vi":"P"},"version":"1","legal_basis":[],
+            "unit_levels":["province"],"years":{"from":2021},"completeness":"example",
+            "policies":{"missing_value":"propagate"},"tie_policy":"dense",
+            "nodes":[{"code":"D1","title":{"vi":"D1"},"children":[
+              {"code":"D1.1","title":{"vi":"a"},"rule":{"type":"score"}},
+              {"code":"D1.2","title":{"vi":"b"},"rule":{"type":"score"}}]}]}"#,
+        )
+        .unwrap();
+        let input =
+            "unit,block,D1.1,D1.2\nA,x,1,2\nB,x,2.5,0.5\nC,x,0.5,0.5\nD,y,1,\nE,y,0.25,0.75\n";
+        let out = run_in_memory(
+            &index,
+            input.as_bytes(),
+            InputFormat::Csv,
+            &Options::default(),
+        )
+        .unwrap();
+        // A 3, B 3 (tie, dense → 1, 1), C 1 → 2; block y: D missing, E 1 → 1.
+        // Means over units with a value: D1.1 (1+2.5+0.5+1+0.25)/5 = 1.05; D1.2 (2+0.5+0.5+0.75)/4 = 0.9375;
+        // D1 and total (3+3+1+1)/4 = 2.
+        assert_eq!(
+            String::from_utf8(out).unwrap(),
+            "unit,block,D1,D1.1,D1.2,total,percent,rank,band\n\
+             A,x,3,1,2,3,,1,\nB,x,3,2.5,0.5,3,,1,\nC,x,1,0.5,0.5,1,,2,\nD,y,,1,,,,,\nE,y,1,0.25,0.75,1,,1,\n\
+             __mean__,,2,1.05,0.9375,2,,,\n"
+        );
+        let opts = Options {
+            tie_policy: Some(TiePolicy::Competition),
+            mean: false,
+            ..Options::default()
+        };
+        let out = run_in_memory(&index, input.as_bytes(), InputFormat::Csv, &opts).unwrap();
+        assert!(String::from_utf8(out)
+            .unwrap()
+            .contains("C,x,1,0.5,0.5,1,,3,\n"));
+    }
+
+    #[test]
+    fn bad_rows_are_all_reported_and_nothing_is_written() {
+        let index = mixed();
+        let mut input = String::from("unit,1.1,1.2,1.3,1.4,2.1,2.2,2.3,2.4\n");
+        for i in 0..70 {
+            input.push_str(&format!("U{i},yes,late,1/2,x{i},95%,fair,2,0\n"));
+        }
+        let mut out = Vec::new();
+        let opts = Options {
+            max_errors: 5,
+            ..Options::default()
+        };
+        let e = run(
+            &index,
+            input.as_bytes(),
+            InputFormat::Csv,
+            io::Cursor::new(Vec::new()),
+            &mut out,
+            &opts,
+        )
+        .unwrap_err();
+        assert!(out.is_empty());
+        let text = e.render();
+        assert!(
+            text.starts_with("units row 2, column 1.4: 'x0' is not a number"),
+            "{text}"
+        );
+        assert!(text.contains("units row 6, column 1.4: 'x4'"), "{text}");
+        assert!(text.ends_with("… and 65 more errors (70 in all)"), "{text}");
+    }
+
+    proptest! {
+        /// The integer-key ranking equals `chiso::ranking::rank_in_blocks`.
+        #[test]
+        fn rank_equals_ranking_module(
+            vals in proptest::collection::vec(proptest::option::weighted(0.9, (0i64..50, 0u32..4)), 0..60),
+            blocks in proptest::collection::vec(0u32..3, 60),
+            dense in any::<bool>(),
+        ) {
+            let values: Vec<Option<Decimal>> = vals.iter().map(|v| v.map(|(m, s)| Decimal::new(m, s))).collect();
+            let blocks = &blocks[..values.len()];
+            let policy = if dense { TiePolicy::Dense } else { TiePolicy::Competition };
+            prop_assert_eq!(rank(&values, blocks, policy), crate::ranking::rank_in_blocks(&values, blocks, policy));
+        }
+
+        /// On a plain-sum tree (the PAPI shape: fast leaf path and `aggregate_sums`) the
+        /// batch scorer equals `Index::score`, with missing and not-applicable cells.
+        #[test]
+        fn plain_sum_tree_equals_index_score(cells in proptest::collection::vec((0u64..4_000_000, 0u32..8), 5)) {
+            let index = Index::from_json(PLAIN).unwrap();
+            let header = ["unit", "D1.1", "D1.2", "D2.1", "D2.2", "D2.3"];
+            let mut scorer = Scorer::new(&index, &header, Lang::En).unwrap();
+            prop_assert!(scorer.plain_sums);
+            let texts: Vec<String> = cells.iter().map(|&(m, s)| match s {
+                6 => String::new(),
+                7 => "n/a".into(),
+                s => Decimal::new(m as i64, s).to_string(),
+            }).collect();
+            let mut row: Vec<&[u8]> = vec![b"U"];
+            row.extend(texts.iter().map(|t| t.as_bytes()));
+            let batch = scorer.score_row(2, &row);
+            let reference = index.score(&scorer.assessment(&row).unwrap(), View::Final);
+            let (s, r) = match (batch, reference) {
+                (Ok(s), Ok(r)) => (s, r),
+                (Err(_), Err(_)) => return Ok(()), // both refuse (a value above a maximum)
+                (b, r) => { prop_assert!(false, "batch {:?} vs score {:?}", b, r.map(|r| r.total)); unreachable!() }
+            };
+            for (i, nr) in r.nodes.iter().enumerate() {
+                prop_assert_eq!(scorer.cells()[i + 1].achieved(), nr.achieved, "node {}", nr.code);
+            }
+            prop_assert_eq!(s.total, r.total.achieved);
+            prop_assert_eq!(s.percent, r.total.percent);
+        }
+    }
+
+    const PLAIN: &str = r#"{"format":"chiso.index/1","id":"plain","title":{"vi":"P"},"version":"1","legal_basis":[],
+      "unit_levels":["province"],"years":{"from":2021},"completeness":"example","policies":{"missing_value":"propagate"},
+      "nodes":[{"code":"D1","title":{"vi":"D1"},"children":[
+          {"code":"D1.1","title":{"vi":"a"},"channel":"survey","rule":{"type":"score"}},
+          {"code":"D1.2","title":{"vi":"b"},"channel":"survey","rule":{"type":"score"}}]},
+        {"code":"D2","title":{"vi":"D2"},"max_points":"30","children":[
+          {"code":"D2.1","title":{"vi":"c"},"max_points":"10","rule":{"type":"score"}},
+          {"code":"D2.2","title":{"vi":"d"},"max_points":"10","rule":{"type":"score"}},
+          {"code":"D2.3","title":{"vi":"e"},"max_points":"10","rule":{"type":"score"}}]}]}"#;
+}
