@@ -406,6 +406,40 @@ pub fn write_decimal(out: &mut Vec<u8>, d: Decimal) {
     }
 }
 
+/// Appends the normalized form of a number's text that [`parse_decimal`] accepted: the
+/// same characters [`write_decimal`] writes for the parsed value (tested), without
+/// converting — no sign on zero, no leading zeros before the point, no trailing zeros
+/// after it.
+fn write_normalized(out: &mut Vec<u8>, text: &[u8]) {
+    let (neg, body) = match text.first() {
+        Some(b'-') => (true, &text[1..]),
+        Some(b'+') => (false, &text[1..]),
+        _ => (false, text),
+    };
+    let (int, frac) = match body.iter().position(|&b| b == b'.') {
+        Some(p) => (&body[..p], &body[p + 1..]),
+        None => (body, &b""[..]),
+    };
+    let int = &int[int.iter().position(|&b| b != b'0').unwrap_or(int.len())..];
+    let frac = &frac[..frac.iter().rposition(|&b| b != b'0').map_or(0, |p| p + 1)];
+    if int.is_empty() && frac.is_empty() {
+        out.push(b'0');
+        return;
+    }
+    if neg {
+        out.push(b'-');
+    }
+    if int.is_empty() {
+        out.push(b'0');
+    } else {
+        out.extend_from_slice(int);
+    }
+    if !frac.is_empty() {
+        out.push(b'.');
+        out.extend_from_slice(frac);
+    }
+}
+
 const DIGITS2: &[u8; 200] = b"00010203040506070809101112131415161718192021222324252627282930313233343536373839404142434445464748495051525354555657585960616263646566676869707172737475767778798081828384858687888990919293949596979899";
 
 fn write_u32(out: &mut Vec<u8>, mut v: u32) {
@@ -681,6 +715,10 @@ pub struct Scorer<'a> {
     width: usize,
     /// Every parent is a plain sum: aggregate without the (unit) weights.
     plain_sums: bool,
+    /// Input column of each leaf node (`usize::MAX` for parents).
+    column_of: Vec<usize>,
+    /// Whether each node's cell was read straight from its text in the last row.
+    from_text: Vec<bool>,
 }
 
 impl<'a> Scorer<'a> {
@@ -772,6 +810,10 @@ impl<'a> Scorer<'a> {
                 .iter()
                 .position(|x| x.code == a.code)
         });
+        let mut column_of = vec![usize::MAX; index.nodes().len()];
+        for l in &leaves {
+            column_of[l.node] = l.column;
+        }
         match unit_column {
             Some(unit_column) if errors.is_empty() => Ok(Scorer {
                 index,
@@ -782,6 +824,8 @@ impl<'a> Scorer<'a> {
                 adjustments,
                 cells: vec![Cell::Missing; index.nodes().len()],
                 width: header.len(),
+                column_of,
+                from_text: vec![false; index.nodes().len()],
                 plain_sums: index.nodes().iter().all(|n| {
                     n.is_leaf()
                         || matches!(
@@ -875,12 +919,14 @@ impl<'a> Scorer<'a> {
                             self.cells[node] = Cell::Value {
                                 achieved: x,
                                 max: n.max,
-                            }
+                            };
+                            self.from_text[node] = true;
                         }
                     }
                     continue;
                 }
             }
+            self.from_text[node] = false;
             let cell = match self.slow_leaf(node, raw) {
                 Ok(c) => c,
                 Err(m) => {
@@ -1249,7 +1295,14 @@ impl Part {
     }
 
     /// Formats one scored unit (length-prefixed CSV text) and keeps its ranking key.
-    fn record(&mut self, unit: &[u8], block: Option<&[u8]>, cells: &[Cell], s: Scored) {
+    fn record<'t>(
+        &mut self,
+        unit: &[u8],
+        block: Option<&[u8]>,
+        cells: &[Cell],
+        s: Scored,
+        text_of: impl Fn(usize) -> Option<&'t [u8]>,
+    ) {
         if self.error_count > 0 {
             return; // nothing will be written; keep validating
         }
@@ -1278,7 +1331,10 @@ impl Part {
         {
             buf.push(b',');
             if let Some(v) = v {
-                write_decimal(buf, v);
+                match text_of(i + 1) {
+                    Some(t) => write_normalized(buf, t),
+                    None => write_decimal(buf, v),
+                }
                 self.means.0[i].add(v);
             }
             if let Some(f) = ends.as_mut() {
@@ -1421,7 +1477,8 @@ pub fn run<R: Read, S: Read + Write + Seek, W: Write>(
 ) -> Result<Summary, BatchError> {
     let n = index.nodes().len();
     let mut p = Pass1 {
-        spool: BufWriter::with_capacity(1 << 20, spool),
+        // Small: whole chunks (~0.5 MB) go straight to the spool.
+        spool: BufWriter::with_capacity(1 << 16, spool),
         totals: Vec::new(),
         blocks: Vec::new(),
         bands: Vec::new(),
@@ -1574,7 +1631,15 @@ fn score_chunk(
             Ok(s) => {
                 let unit = trim_bytes(rec.field(scorer.unit_column));
                 let block = scorer.block_column.map(|c| trim_bytes(rec.field(c)));
-                part.record(unit, block, scorer.cells(), s);
+                let text_of = |node: usize| {
+                    scorer
+                        .from_text
+                        .get(node)
+                        .copied()
+                        .unwrap_or(false)
+                        .then(|| rec.field(scorer.column_of[node]))
+                };
+                part.record(unit, block, scorer.cells(), s, text_of);
             }
             Err(e) => part.fail(e, max_errors),
         }
@@ -1789,7 +1854,13 @@ fn pass1_jsonl<R: Read, S: Write>(
                     band,
                 };
                 let block = a.unit.block.as_deref().unwrap_or("");
-                part.record(a.unit.name.as_bytes(), Some(block.as_bytes()), &cells, s);
+                part.record(
+                    a.unit.name.as_bytes(),
+                    Some(block.as_bytes()),
+                    &cells,
+                    s,
+                    |_| None,
+                );
             }
             Err(d) => part.fail(diag_errors(&d), opts.max_errors),
         }
@@ -2184,6 +2255,21 @@ mod tests {
             let mut b = Vec::new();
             write_decimal(&mut b, d);
             prop_assert_eq!(String::from_utf8(b).unwrap(), d.normalize().to_string());
+        }
+
+        #[test]
+        fn normalized_text_equals_written_value(
+            sign in proptest::sample::select(vec!["", "-", "+"]),
+            int in "0{0,3}[0-9]{0,12}",
+            frac in proptest::option::of("[0-9]{0,14}0{0,3}"),
+        ) {
+            let text = format!("{sign}{int}{}", frac.map(|f| format!(".{f}")).unwrap_or_default());
+            if let Some(d) = parse_decimal(text.as_bytes()) {
+                let (mut a, mut b) = (Vec::new(), Vec::new());
+                write_normalized(&mut a, text.as_bytes());
+                write_decimal(&mut b, d);
+                prop_assert_eq!(String::from_utf8(a).unwrap(), String::from_utf8(b).unwrap(), "{}", text);
+            }
         }
 
         #[test]

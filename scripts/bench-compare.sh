@@ -1,0 +1,60 @@
+#!/usr/bin/env bash
+# Whole-process comparison of `chiso batch` with the pandas and polars peers on synthetic
+# PAPI 2021+ units: wall time and peak RSS (GNU time), and the chiso/polars ratio.
+#
+# Usage: scripts/bench-compare.sh [ROWS ...]          (default: 10000 100000 1000000)
+# Env:   BENCH_TOOLS  directory with gen-papi-units.py and peer-papi-batch.py
+#                     (default: ../shared/bench next to the repository)
+#        BENCH_TMP    where the unit files and outputs go (default: a fresh mktemp -d)
+#        INDEX        index file (default: criteria/papi/papi-2021-2024.json)
+#        REPEAT       runs per tool and size; the fastest is reported (default: 1)
+# Needs: python3, GNU time (/usr/bin/time), and `pip install pandas polars` for the peers.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ROOT=$PWD
+TOOLS=${BENCH_TOOLS:-$ROOT/../shared/bench}
+INDEX=${INDEX:-criteria/papi/papi-2021-2024.json}
+REPEAT=${REPEAT:-1}
+TMP=${BENCH_TMP:-$(mktemp -d)}
+mkdir -p "$TMP"
+SIZES=("$@")
+[ ${#SIZES[@]} -eq 0 ] && SIZES=(10000 100000 1000000)
+[ -x /usr/bin/time ] || { echo "GNU time (/usr/bin/time) is required" >&2; exit 2; }
+[ -f "$TOOLS/gen-papi-units.py" ] || { echo "no generator at $TOOLS (set BENCH_TOOLS)" >&2; exit 2; }
+
+cargo build --release -q -p chiso-cli
+CHISO=$ROOT/target/release/chiso
+PEERS=()
+python3 -c 'import pandas' 2>/dev/null && PEERS+=(pandas) || echo "pandas not installed: skipped (pip install pandas)" >&2
+python3 -c 'import polars' 2>/dev/null && PEERS+=(polars) || echo "polars not installed: skipped (pip install polars)" >&2
+
+# run NAME OUT CMD... -> prints "wall_s peak_kib" of the fastest of REPEAT runs
+run() {
+  local out=$1; shift
+  local best=""
+  for _ in $(seq "$REPEAT"); do
+    /usr/bin/time -f "%e %M" -o "$TMP/time.txt" "$@" > "$out"
+    local t; t=$(cat "$TMP/time.txt")
+    if [ -z "$best" ] || awk -v a="${t%% *}" -v b="${best%% *}" 'BEGIN{exit !(a<b)}'; then best=$t; fi
+  done
+  echo "$best"
+}
+
+echo "machine: $(nproc) cores; $(uname -sr); chiso $(git rev-parse --short HEAD 2>/dev/null || echo '?'); files in $TMP"
+printf '%-9s %-8s %9s %12s %14s\n' rows tool "wall (s)" "peak (MiB)" "chiso/polars"
+for n in "${SIZES[@]}"; do
+  f=$TMP/units-$n.csv
+  [ -s "$f" ] || python3 "$TOOLS/gen-papi-units.py" "$n" > "$f"
+  read -r cw cm < <(run "$TMP/chiso-$n.csv" "$CHISO" batch "$INDEX" "$f")
+  printf '%-9s %-8s %9s %12.1f\n' "$n" chiso "$cw" "$(echo "$cm/1024" | bc -l)"
+  pw=""
+  for p in "${PEERS[@]}"; do
+    read -r w m < <(run "$TMP/$p-$n.csv" python3 "$TOOLS/peer-papi-batch.py" "$p" "$f" "$TMP/$p-$n.out.csv")
+    ratio=""
+    if [ "$p" = polars ]; then pw=$w; ratio=$(awk -v a="$cw" -v b="$w" 'BEGIN{ if (b > 0) printf "%.2f", a/b }'); fi
+    printf '%-9s %-8s %9s %12.1f %14s\n' "$n" "$p" "$w" "$(echo "$m/1024" | bc -l)" "$ratio"
+  done
+  # Sanity: same number of ranked units as data rows (the generator never leaves a gap).
+  ranked=$(awk -F, 'NR>1 && $1 != "__mean__" && $(NF-1) != ""' "$TMP/chiso-$n.csv" | wc -l)
+  [ "$ranked" -eq "$n" ] || echo "WARNING: chiso ranked $ranked of $n units" >&2
+done
