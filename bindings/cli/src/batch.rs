@@ -26,8 +26,7 @@ pub enum Input {
 
 /// Arguments of `chiso batch`.
 #[derive(Debug, clap::Args)]
-#[command(
-    long_about = "Score many units, rank them and print every node's points.\n\n\
+#[command(after_help = "
 INPUT. CSV with a header row: `unit` (name, required), optional `block` (units are ranked \
 separately per block, e.g. departments vs districts), one column per LEAF code of the index \
 (all leaves required; unknown columns are errors) and optional adjustment columns (bonus/penalty \
@@ -47,8 +46,7 @@ units of every column, over the units that have a value; its rank and band are e
 ERRORS. Every row is checked before anything is written. Errors name the row (line number in the \
 file, header = row 1) and the column; all bad rows are reported (the first --max-errors listed, all \
 counted) and nothing is written to stdout.\n\n\
-EXIT CODES: 0 ok, 1 invalid input, 2 usage."
-)]
+EXIT CODES: 0 ok, 1 invalid input, 2 usage.")]
 pub struct BatchArgs {
     /// Index definition.
     pub index: PathBuf,
