@@ -902,31 +902,40 @@ impl<'a> Scorer<'a> {
             // Fast path: a plain number for a `score` leaf.
             if fast_score {
                 if let Some(x) = parse_decimal(raw) {
-                    match n.max {
-                        Some(m) if x.is_sign_negative() && !x.is_zero() || x > m => {
-                            let problem = crate::diagnostics::Problem::OutOfRange {
-                                value: x,
-                                range: format!("0 – {}", crate::display::plain(m, Lang::Vi)),
-                            };
-                            errors.push(RowError::new(
-                                row,
-                                Some(&n.code),
-                                text(raw).as_deref(),
-                                problem.message(lang),
-                            ));
-                        }
-                        _ => {
-                            self.cells[node] = Cell::Value {
-                                achieved: x,
-                                max: n.max,
-                            };
-                            self.from_text[node] = true;
-                        }
+                    let in_range = match n.max {
+                        Some(m) => x >= Decimal::ZERO && x <= m,
+                        None => true,
+                    };
+                    // Anything else goes through the rule for its own message.
+                    if in_range && x.abs() <= crate::rule::INPUT_LIMIT {
+                        self.cells[node] = Cell::Value {
+                            achieved: x,
+                            max: n.max,
+                        };
+                        self.from_text[node] = true;
+                        continue;
                     }
-                    continue;
                 }
             }
             self.from_text[node] = false;
+            if let Some(Rule::Proportional {
+                threshold_percent,
+                gate,
+                zero_denominator,
+                ..
+            }) = &n.rule
+            {
+                if let Some(cell) = fast_proportional(
+                    raw,
+                    n.max,
+                    *threshold_percent,
+                    gate.as_ref(),
+                    *zero_denominator,
+                ) {
+                    self.cells[node] = cell;
+                    continue;
+                }
+            }
             let cell = match self.slow_leaf(node, raw) {
                 Ok(c) => c,
                 Err(m) => {
@@ -1056,6 +1065,84 @@ impl<'a> Scorer<'a> {
     }
 }
 
+/// [`Rule::evaluate`] of a `proportional` rule on `num/den` or `p%` text, for the
+/// valid cases only and without the explanation text; `None` sends the cell to the
+/// general path (empty cells, `n/a`, and every error, so messages stay the rule's own).
+/// The arithmetic is the rule's, in the same order (tested equal).
+fn fast_proportional(
+    raw: &[u8],
+    max: Option<Decimal>,
+    threshold: Option<Decimal>,
+    gate: Option<&crate::interval::Bound>,
+    zero: crate::rule::ZeroDenominator,
+) -> Option<Cell> {
+    use crate::rule::ZeroDenominator;
+    let m = max?;
+    let raw = trim_bytes(raw);
+    let limit = crate::rule::INPUT_LIMIT;
+    let hundred = Decimal::ONE_HUNDRED;
+    // The share as an exact fraction (n, d), as the rule forms it.
+    let (n, d) = if let Some(p) = raw.iter().position(|&b| b == b'/') {
+        let n = parse_decimal(trim_bytes(&raw[..p]))?;
+        let d = parse_decimal(trim_bytes(&raw[p + 1..]))?;
+        if n.is_sign_negative() && !n.is_zero()
+            || d.is_sign_negative() && !d.is_zero()
+            || n.abs() > limit
+            || d.abs() > limit
+        {
+            return None;
+        }
+        if d.is_zero() {
+            return match zero {
+                ZeroDenominator::Zero => Some(Cell::Value {
+                    achieved: Decimal::ZERO,
+                    max,
+                }),
+                ZeroDenominator::FullMarks => Some(Cell::Value { achieved: m, max }),
+                ZeroDenominator::NotApplicable => Some(Cell::NotApplicable),
+                ZeroDenominator::Invalid => None,
+            };
+        }
+        if n > d {
+            return None;
+        }
+        (n, d)
+    } else {
+        let p = parse_decimal(trim_bytes(raw.strip_suffix(b"%")?))?;
+        if p < Decimal::ZERO || p > hundred {
+            return None;
+        }
+        (p, hundred)
+    };
+    // Exact comparison by cross-multiplication: n/d × 100 against a bound.
+    let reaches = |b: crate::interval::Bound| {
+        let (lhs, rhs) = (n * hundred, b.value * d);
+        if b.inclusive {
+            lhs >= rhs
+        } else {
+            lhs > rhs
+        }
+    };
+    if let Some(g) = gate {
+        if !reaches(*g) {
+            return Some(Cell::Value {
+                achieved: Decimal::ZERO,
+                max,
+            });
+        }
+    }
+    let t = threshold.unwrap_or(hundred);
+    let points = if reaches(crate::interval::Bound::incl(t)) {
+        m
+    } else {
+        m * n * hundred / (d * t)
+    };
+    Some(Cell::Value {
+        achieved: points,
+        max,
+    })
+}
+
 /// [`Index::aggregate`] for trees whose parents are all plain sums (weights 1, no
 /// rescaling): the same additions in the same order, without multiplying by 1.
 fn aggregate_sums(nodes: &[crate::engine::FlatNode], cells: &mut [Cell]) {
@@ -1133,10 +1220,6 @@ fn msg(lang: Lang, vi: &str, en: &str) -> String {
         Lang::Vi => vi.to_owned(),
         Lang::En => en.to_owned(),
     }
-}
-
-fn text(raw: &[u8]) -> Option<String> {
-    Some(String::from_utf8_lossy(raw).into_owned())
 }
 
 // ---------------------------------------------------------------------------
@@ -2601,4 +2684,44 @@ mod tests {
           {"code":"D2.1","title":{"vi":"c"},"max_points":"10","rule":{"type":"score"}},
           {"code":"D2.2","title":{"vi":"d"},"max_points":"10","rule":{"type":"score"}},
           {"code":"D2.3","title":{"vi":"e"},"max_points":"10","rule":{"type":"score"}}]}]}"#;
+
+    const PROPORTIONAL: &str = r#"{"format":"chiso.index/1","id":"prop","title":{"vi":"P"},"version":"1","legal_basis":[],
+      "unit_levels":["province"],"years":{"from":2022},"completeness":"example","max_points":"16",
+      "nodes":[{"code":"G","title":{"vi":"G"},"max_points":"16","children":[
+        {"code":"a","title":{"vi":"a"},"max_points":"6","rule":{"type":"proportional","zero_denominator":"full_marks"}},
+        {"code":"b","title":{"vi":"b"},"max_points":"4","rule":{"type":"proportional","threshold_percent":"80","zero_denominator":"zero"}},
+        {"code":"c","title":{"vi":"c"},"max_points":"3","rule":{"type":"proportional","gate":{"value":"98","inclusive":true},"zero_denominator":"invalid"}},
+        {"code":"d","title":{"vi":"d"},"max_points":"3","rule":{"type":"proportional","threshold_percent":"90","zero_denominator":"not_applicable"}}]}]}"#;
+
+    proptest! {
+        /// The `proportional` fast path equals `Index::score`, valid or not.
+        #[test]
+        fn proportional_fast_path_equals_index_score(
+            cells in proptest::collection::vec((0u32..120, 0u32..110, 0u8..6), 4),
+        ) {
+            let index = Index::from_json(PROPORTIONAL).unwrap();
+            let mut scorer = Scorer::new(&index, &["unit", "a", "b", "c", "d"], Lang::En).unwrap();
+            let texts: Vec<String> = cells.iter().map(|&(n, d, kind)| match kind {
+                0 => format!("{n}%"),
+                1 => String::new(),
+                2 => format!("{}/{}", Decimal::new(i64::from(n), 1), d),
+                _ => format!("{} / {d}", n.min(d)),
+            }).collect();
+            let mut row: Vec<&[u8]> = vec![b"U"];
+            row.extend(texts.iter().map(|t| t.as_bytes()));
+            let batch = scorer.score_row(2, &row);
+            let reference = index.score(&scorer.assessment(&row).unwrap(), View::Final);
+            match (batch, reference) {
+                (Ok(s), Ok(r)) => {
+                    for (i, nr) in r.nodes.iter().enumerate() {
+                        prop_assert_eq!(scorer.cells()[i + 1].achieved(), nr.achieved, "node {}", nr.code);
+                    }
+                    prop_assert_eq!(s.total, r.total.achieved);
+                    prop_assert_eq!(s.percent, r.total.percent);
+                }
+                (Err(_), Err(_)) => {}
+                (b, r) => prop_assert!(false, "{:?}: batch {:?} vs score {:?}", texts, b, r.map(|r| r.total)),
+            }
+        }
+    }
 }
