@@ -287,49 +287,125 @@ pub struct Summary {
 /// assert!(parse_decimal(b"1,2x").is_none());
 /// ```
 pub fn parse_decimal(s: &[u8]) -> Option<Decimal> {
-    let (neg, body) = match s.first()? {
-        b'-' => (true, &s[1..]),
-        b'+' => (false, &s[1..]),
-        _ => (false, s),
+    match parse_number(s) {
+        Some((d, _, _)) => Some(d),
+        None if plain_number_text(s) => parse_long(s),
+        None => None,
+    }
+}
+
+/// `[+-]digits[.digits]` with at least one digit.
+fn plain_number_text(s: &[u8]) -> bool {
+    let body = s
+        .strip_prefix(b"-")
+        .or_else(|| s.strip_prefix(b"+"))
+        .unwrap_or(s);
+    body.iter().any(u8::is_ascii_digit)
+        && body.iter().all(|&b| b.is_ascii_digit() || b == b'.')
+        && body.iter().filter(|&&b| b == b'.').count() <= 1
+}
+
+/// Where the normalized text of a parsed number lies in its input: an optional `-`,
+/// an optional `0` (for `.5` or `0.5`), then `text[start..end]`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Norm {
+    neg: bool,
+    lead0: bool,
+    start: usize,
+    end: usize,
+}
+
+/// [`parse_decimal`] for up to 19 significant digits and scale 28, in one pass: the
+/// value, whether it lies within [`crate::rule::INPUT_LIMIT`] (10^15), and where its
+/// normalized text is. `None` for anything else (longer numbers take the general path).
+fn parse_number(s: &[u8]) -> Option<(Decimal, bool, Norm)> {
+    let (neg, off) = match s.first()? {
+        b'-' => (true, 1),
+        b'+' => (false, 1),
+        _ => (false, 0),
     };
     let mut mantissa: u64 = 0;
     let mut digits = 0u32; // significant digits so far
     let mut any_digit = false;
     let mut scale = 0u32;
-    let mut seen_dot = false;
-    for &b in body {
+    let mut dot: Option<usize> = None;
+    let mut int_start: Option<usize> = None;
+    let mut frac_end = 0usize;
+    for (i, &b) in s.iter().enumerate().skip(off) {
         let d = b.wrapping_sub(b'0');
         if d < 10 {
             any_digit = true;
+            if d != 0 {
+                if dot.is_none() {
+                    int_start.get_or_insert(i);
+                } else {
+                    frac_end = i + 1;
+                }
+            }
             if mantissa != 0 || d != 0 {
                 digits += 1;
                 if digits > 19 {
-                    return parse_long(s);
+                    return None;
                 }
             }
             mantissa = mantissa * 10 + u64::from(d);
-            scale += u32::from(seen_dot);
-        } else if b == b'.' && !seen_dot {
-            seen_dot = true;
+            scale += u32::from(dot.is_some());
+        } else if b == b'.' && dot.is_none() {
+            dot = Some(i);
         } else {
             return None;
         }
     }
-    if !any_digit {
+    if !any_digit || scale > 28 {
         return None;
     }
-    if scale > 28 {
-        return parse_long(s);
-    }
+    // |x| ≤ 10^15 ⇔ mantissa ≤ 10^(15 + scale); always true from scale 5 (mantissa < 1.9e19).
+    let within = scale >= 5 || mantissa <= 10u64.pow(15 + scale);
+    let norm = if mantissa == 0 {
+        Norm {
+            neg: false,
+            lead0: true,
+            start: 0,
+            end: 0,
+        }
+    } else {
+        let dot_pos = dot.unwrap_or(s.len());
+        let has_frac = frac_end > dot_pos;
+        match int_start {
+            Some(a) => Norm {
+                neg,
+                lead0: false,
+                start: a,
+                end: if has_frac { frac_end } else { dot_pos },
+            },
+            None => Norm {
+                neg,
+                lead0: true,
+                start: dot_pos,
+                end: frac_end,
+            },
+        }
+    };
     // lo and mid words of the 96-bit mantissa; the truncations are the intended split.
     #[allow(clippy::cast_possible_truncation)]
-    Some(Decimal::from_parts(
+    let value = Decimal::from_parts(
         mantissa as u32,
         (mantissa >> 32) as u32,
         0,
         neg && mantissa != 0,
         scale,
-    ))
+    );
+    Some((value, within, norm))
+}
+
+fn write_norm(out: &mut Vec<u8>, text: &[u8], n: Norm) {
+    if n.neg {
+        out.push(b'-');
+    }
+    if n.lead0 {
+        out.push(b'0');
+    }
+    out.extend_from_slice(&text[n.start..n.end]);
 }
 
 fn parse_long(s: &[u8]) -> Option<Decimal> {
@@ -403,40 +479,6 @@ pub fn write_decimal(out: &mut Vec<u8>, d: Decimal) {
         out.extend_from_slice(b"0.");
         out.resize(out.len() + scale - digits.len(), b'0');
         out.extend_from_slice(digits);
-    }
-}
-
-/// Appends the normalized form of a number's text that [`parse_decimal`] accepted: the
-/// same characters [`write_decimal`] writes for the parsed value (tested), without
-/// converting — no sign on zero, no leading zeros before the point, no trailing zeros
-/// after it.
-fn write_normalized(out: &mut Vec<u8>, text: &[u8]) {
-    let (neg, body) = match text.first() {
-        Some(b'-') => (true, &text[1..]),
-        Some(b'+') => (false, &text[1..]),
-        _ => (false, text),
-    };
-    let (int, frac) = match body.iter().position(|&b| b == b'.') {
-        Some(p) => (&body[..p], &body[p + 1..]),
-        None => (body, &b""[..]),
-    };
-    let int = &int[int.iter().position(|&b| b != b'0').unwrap_or(int.len())..];
-    let frac = &frac[..frac.iter().rposition(|&b| b != b'0').map_or(0, |p| p + 1)];
-    if int.is_empty() && frac.is_empty() {
-        out.push(b'0');
-        return;
-    }
-    if neg {
-        out.push(b'-');
-    }
-    if int.is_empty() {
-        out.push(b'0');
-    } else {
-        out.extend_from_slice(int);
-    }
-    if !frac.is_empty() {
-        out.push(b'.');
-        out.extend_from_slice(frac);
     }
 }
 
@@ -718,7 +760,7 @@ pub struct Scorer<'a> {
     /// Input column of each leaf node (`usize::MAX` for parents).
     column_of: Vec<usize>,
     /// Whether each node's cell was read straight from its text in the last row.
-    from_text: Vec<bool>,
+    from_text: Vec<Option<Norm>>,
 }
 
 impl<'a> Scorer<'a> {
@@ -825,7 +867,7 @@ impl<'a> Scorer<'a> {
                 cells: vec![Cell::Missing; index.nodes().len()],
                 width: header.len(),
                 column_of,
-                from_text: vec![false; index.nodes().len()],
+                from_text: vec![None; index.nodes().len()],
                 plain_sums: index.nodes().iter().all(|n| {
                     n.is_leaf()
                         || matches!(
@@ -901,23 +943,23 @@ impl<'a> Scorer<'a> {
             let raw = fields.field(column);
             // Fast path: a plain number for a `score` leaf.
             if fast_score {
-                if let Some(x) = parse_decimal(raw) {
+                if let Some((x, within, norm)) = parse_number(raw) {
                     let in_range = match n.max {
                         Some(m) => x >= Decimal::ZERO && x <= m,
                         None => true,
                     };
                     // Anything else goes through the rule for its own message.
-                    if in_range && x.abs() <= crate::rule::INPUT_LIMIT {
+                    if in_range && within {
                         self.cells[node] = Cell::Value {
                             achieved: x,
                             max: n.max,
                         };
-                        self.from_text[node] = true;
+                        self.from_text[node] = Some(norm);
                         continue;
                     }
                 }
             }
-            self.from_text[node] = false;
+            self.from_text[node] = None;
             if let Some(Rule::Proportional {
                 threshold_percent,
                 gate,
@@ -1384,7 +1426,7 @@ impl Part {
         block: Option<&[u8]>,
         cells: &[Cell],
         s: Scored,
-        text_of: impl Fn(usize) -> Option<&'t [u8]>,
+        text_of: impl Fn(usize) -> Option<(&'t [u8], Norm)>,
     ) {
         if self.error_count > 0 {
             return; // nothing will be written; keep validating
@@ -1415,7 +1457,7 @@ impl Part {
             buf.push(b',');
             if let Some(v) = v {
                 match text_of(i + 1) {
-                    Some(t) => write_normalized(buf, t),
+                    Some((t, norm)) => write_norm(buf, t, norm),
                     None => write_decimal(buf, v),
                 }
                 self.means.0[i].add(v);
@@ -1715,12 +1757,8 @@ fn score_chunk(
                 let unit = trim_bytes(rec.field(scorer.unit_column));
                 let block = scorer.block_column.map(|c| trim_bytes(rec.field(c)));
                 let text_of = |node: usize| {
-                    scorer
-                        .from_text
-                        .get(node)
-                        .copied()
-                        .unwrap_or(false)
-                        .then(|| rec.field(scorer.column_of[node]))
+                    let norm = scorer.from_text.get(node).copied().flatten()?;
+                    Some((rec.field(scorer.column_of[node]), norm))
                 };
                 part.record(unit, block, scorer.cells(), s, text_of);
             }
@@ -2349,7 +2387,9 @@ mod tests {
             let text = format!("{sign}{int}{}", frac.map(|f| format!(".{f}")).unwrap_or_default());
             if let Some(d) = parse_decimal(text.as_bytes()) {
                 let (mut a, mut b) = (Vec::new(), Vec::new());
-                write_normalized(&mut a, text.as_bytes());
+                let Some((value, _, norm)) = parse_number(text.as_bytes()) else { return Ok(()) };
+                prop_assert_eq!(value, d);
+                write_norm(&mut a, text.as_bytes(), norm);
                 write_decimal(&mut b, d);
                 prop_assert_eq!(String::from_utf8(a).unwrap(), String::from_utf8(b).unwrap(), "{}", text);
             }
