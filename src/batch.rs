@@ -761,6 +761,10 @@ pub struct Scorer<'a> {
     column_of: Vec<usize>,
     /// Whether each node's cell was read straight from its text in the last row.
     from_text: Vec<Option<Norm>>,
+    /// Applicable maximum of each parent when every leaf has a value (plain sums).
+    static_max: Vec<Option<Decimal>>,
+    /// Scratch for [`aggregate_fixed`].
+    sums: Vec<(i128, u32)>,
 }
 
 impl<'a> Scorer<'a> {
@@ -852,6 +856,15 @@ impl<'a> Scorer<'a> {
                 .iter()
                 .position(|x| x.code == a.code)
         });
+        let mut full = vec![Cell::Missing; index.nodes().len()];
+        for p in index.leaves() {
+            full[p] = Cell::Value {
+                achieved: Decimal::ZERO,
+                max: index.nodes()[p].max,
+            };
+        }
+        aggregate_sums(index.nodes(), &mut full);
+        let static_max = full.iter().map(Cell::max).collect();
         let mut column_of = vec![usize::MAX; index.nodes().len()];
         for l in &leaves {
             column_of[l.node] = l.column;
@@ -868,6 +881,8 @@ impl<'a> Scorer<'a> {
                 width: header.len(),
                 column_of,
                 from_text: vec![None; index.nodes().len()],
+                static_max,
+                sums: Vec::new(),
                 plain_sums: index.nodes().iter().all(|n| {
                     n.is_leaf()
                         || matches!(
@@ -1032,7 +1047,18 @@ impl<'a> Scorer<'a> {
         if !errors.is_empty() {
             return Err(errors);
         }
-        if self.plain_sums {
+        let all_from_text = self.leaves.iter().all(|l| self.from_text[l.node].is_some());
+        if self.plain_sums
+            && all_from_text
+            && aggregate_fixed(
+                index.nodes(),
+                &mut self.cells,
+                &self.static_max,
+                &mut self.sums,
+            )
+        {
+            // done: integer sums
+        } else if self.plain_sums {
             aggregate_sums(index.nodes(), &mut self.cells);
         } else {
             index.aggregate(&mut self.cells);
@@ -1183,6 +1209,62 @@ fn fast_proportional(
         achieved: points,
         max,
     })
+}
+
+/// [`aggregate_sums`] when every leaf has a value: the sums in integers (each node at the
+/// largest scale of its children, as `Decimal` addition keeps it), giving the same
+/// values with the same scales. Returns `false` (cells untouched above the leaves) if
+/// a sum would not fit, so the caller falls back to `Decimal` arithmetic.
+fn aggregate_fixed(
+    nodes: &[crate::engine::FlatNode],
+    cells: &mut [Cell],
+    static_max: &[Option<Decimal>],
+    sums: &mut Vec<(i128, u32)>,
+) -> bool {
+    sums.resize(nodes.len(), (0, 0));
+    for i in (0..nodes.len()).rev() {
+        let n = &nodes[i];
+        if n.children.is_empty() {
+            match cells[i] {
+                Cell::Value { achieved, .. } => sums[i] = (achieved.mantissa(), achieved.scale()),
+                _ => return false,
+            }
+            continue;
+        }
+        let scale = n.children.iter().map(|&c| sums[c].1).max().unwrap_or(0);
+        let mut total: i128 = 0;
+        for &c in &n.children {
+            let (m, s) = sums[c];
+            let Some(v) = (if s == scale {
+                Some(m)
+            } else {
+                pow10(scale - s).and_then(|p| m.checked_mul(p))
+            }) else {
+                return false;
+            };
+            let Some(t) = total.checked_add(v) else {
+                return false;
+            };
+            total = t;
+        }
+        sums[i] = (total, scale);
+    }
+    for i in 0..nodes.len() {
+        if nodes[i].children.is_empty() {
+            continue;
+        }
+        let (m, s) = sums[i];
+        match Decimal::try_from_i128_with_scale(m, s) {
+            Ok(d) => {
+                cells[i] = Cell::Value {
+                    achieved: d,
+                    max: static_max[i],
+                }
+            }
+            Err(_) => return false,
+        }
+    }
+    true
 }
 
 /// [`Index::aggregate`] for trees whose parents are all plain sums (weights 1, no
@@ -2709,8 +2791,11 @@ mod tests {
             };
             for (i, nr) in r.nodes.iter().enumerate() {
                 prop_assert_eq!(scorer.cells()[i + 1].achieved(), nr.achieved, "node {}", nr.code);
+                prop_assert_eq!(scorer.cells()[i + 1].achieved().map(|d| d.scale()), nr.achieved.map(|d| d.scale()));
+                prop_assert_eq!(scorer.cells()[i + 1].max(), nr.applicable_max, "node {}", nr.code);
             }
             prop_assert_eq!(s.total, r.total.achieved);
+            prop_assert_eq!(s.total.map(|d| d.scale()), r.total.achieved.map(|d| d.scale()));
             prop_assert_eq!(s.percent, r.total.percent);
         }
     }
