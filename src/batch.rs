@@ -1797,7 +1797,7 @@ fn mean_fields(m: &Means, count: usize) -> Vec<String> {
         .collect()
 }
 
-const CHUNK: usize = 2048;
+const CHUNK: usize = 512;
 
 /// Reads up to [`CHUNK`] records into `chunk` (reusing its records); returns how many.
 fn fill<R: Read>(
