@@ -592,6 +592,18 @@ mod words {
         out
     }
 
+    /// The plain-words rendering of the first known phrase `detail` contains, else `detail`.
+    fn first_known(known: &[(&str, &str, &str)], detail: &str, lang: Lang) -> String {
+        known
+            .iter()
+            .find(|(needle, _, _)| detail.contains(needle))
+            .map(|(_, vi, en)| match lang {
+                Lang::Vi => (*vi).to_owned(),
+                Lang::En => (*en).to_owned(),
+            })
+            .unwrap_or_else(|| detail.to_owned())
+    }
+
     /// Operating-system error text.
     pub(super) fn io(detail: &str, lang: Lang) -> String {
         let known = [
@@ -618,15 +630,7 @@ mod words {
                 "the file is not UTF-8 text; it may be a binary file or use another encoding",
             ),
         ];
-        for (needle, vi, en) in known {
-            if detail.contains(needle) {
-                return match lang {
-                    Lang::Vi => vi.to_owned(),
-                    Lang::En => en.to_owned(),
-                };
-            }
-        }
-        detail.to_owned()
+        first_known(&known, detail, lang)
     }
 
     /// JSON parser detail.
@@ -704,15 +708,7 @@ mod words {
                 "a string has an invalid \"\\\" escape",
             ),
         ];
-        for (needle, vi, en) in known {
-            if detail.contains(needle) {
-                return match lang {
-                    Lang::Vi => vi.to_owned(),
-                    Lang::En => en.to_owned(),
-                };
-            }
-        }
-        detail.to_owned()
+        first_known(&known, detail, lang)
     }
 
     /// Text between backticks, in order: "unknown field `a`, expected one of `b`, `c`" → [a, b, c].

@@ -12,6 +12,7 @@
 #![allow(clippy::unwrap_used)] // tests may unwrap (preamble)
 
 mod common;
+use common::{dec, read_csv, Row};
 
 use chiso::assessment::{LayerEntry, Unit, ASSESSMENT_FORMAT};
 use chiso::diagnostics::{Problem, Severity};
@@ -30,29 +31,6 @@ const ERA_FILES: [&str; 5] = [
     "papi-2019-2020",
     "papi-2021-2024",
 ];
-
-type Row = BTreeMap<String, String>;
-
-fn read_csv(path: &Path) -> Vec<Row> {
-    let mut r = csv::Reader::from_path(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-    let headers = r.headers().unwrap().clone();
-    r.records()
-        .map(|rec| {
-            let rec = rec.unwrap();
-            headers
-                .iter()
-                .zip(rec.iter())
-                .map(|(h, v)| (h.to_owned(), v.trim().to_owned()))
-                .collect()
-        })
-        .collect()
-}
-
-fn dec(s: &str) -> Decimal {
-    Decimal::from_str(s)
-        .or_else(|_| Decimal::from_scientific(s))
-        .unwrap_or_else(|e| panic!("not a number: {s:?}: {e}"))
-}
 
 fn tol() -> Decimal {
     Decimal::from_str("0.00001").unwrap()

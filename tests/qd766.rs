@@ -13,6 +13,7 @@
 #![allow(clippy::unwrap_used)] // tests may unwrap (preamble)
 
 mod common;
+use common::{dec, read_csv, Row};
 
 use chiso::assessment::{Unit, ASSESSMENT_FORMAT};
 use chiso::band::band_of;
@@ -22,28 +23,6 @@ use chiso::rule::{Rule, ZeroDenominator};
 use chiso::{Assessment, Decimal, Entry, Index, ScoreResult, Status, Value, View};
 use std::collections::BTreeMap;
 use std::path::Path;
-use std::str::FromStr;
-
-type Row = BTreeMap<String, String>;
-
-fn read_csv(path: &Path) -> Vec<Row> {
-    let mut r = csv::Reader::from_path(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-    let headers = r.headers().unwrap().clone();
-    r.records()
-        .map(|rec| {
-            let rec = rec.unwrap();
-            headers
-                .iter()
-                .zip(rec.iter())
-                .map(|(h, v)| (h.to_owned(), v.trim().to_owned()))
-                .collect()
-        })
-        .collect()
-}
-
-fn dec(s: &str) -> Decimal {
-    Decimal::from_str(s).unwrap_or_else(|e| panic!("not a number: {s:?}: {e}"))
-}
 
 fn load(name: &str) -> Index {
     let p = common::repo().join(format!("criteria/service-766/{name}.json"));

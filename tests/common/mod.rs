@@ -1,7 +1,10 @@
 //! Shared helpers for integration tests.
 #![allow(dead_code)]
 
-use std::path::PathBuf;
+use chiso::Decimal;
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::str::FromStr;
 
 /// The published reference data folder (`../shared/data`, or `$CHISO_REFERENCE_DATA`).
 ///
@@ -27,4 +30,30 @@ pub fn reference_data() -> Option<PathBuf> {
 /// The repository root.
 pub fn repo() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// One CSV row keyed by column name (values trimmed).
+pub type Row = BTreeMap<String, String>;
+
+/// Reads a whole CSV file with a header row.
+pub fn read_csv(path: &Path) -> Vec<Row> {
+    let mut r = csv::Reader::from_path(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    let headers = r.headers().expect("CSV header").clone();
+    r.records()
+        .map(|rec| {
+            let rec = rec.expect("CSV record");
+            headers
+                .iter()
+                .zip(rec.iter())
+                .map(|(h, v)| (h.to_owned(), v.trim().to_owned()))
+                .collect()
+        })
+        .collect()
+}
+
+/// Parses a published number exactly (plain or scientific notation).
+pub fn dec(s: &str) -> Decimal {
+    Decimal::from_str(s)
+        .or_else(|_| Decimal::from_scientific(s))
+        .unwrap_or_else(|e| panic!("not a number: {s:?}: {e}"))
 }
