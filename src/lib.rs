@@ -20,6 +20,8 @@
 //! → [`ScoreResult`] with per-node explanations → rendered by callers, rounding only
 //! there ([`display`]).
 
+#![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used))]
+
 pub mod assessment;
 pub mod band;
 pub mod batch;
