@@ -863,7 +863,7 @@ impl<'a> Scorer<'a> {
                 max: index.nodes()[p].max,
             };
         }
-        aggregate_sums(index.nodes(), &mut full);
+        index.aggregate(&mut full);
         let static_max = full.iter().map(Cell::max).collect();
         let mut column_of = vec![usize::MAX; index.nodes().len()];
         for l in &leaves {
@@ -1058,8 +1058,6 @@ impl<'a> Scorer<'a> {
             )
         {
             // done: integer sums
-        } else if self.plain_sums {
-            aggregate_sums(index.nodes(), &mut self.cells);
         } else {
             index.aggregate(&mut self.cells);
         }
@@ -1144,13 +1142,14 @@ fn fast_proportional(
     gate: Option<&crate::interval::Bound>,
     zero: crate::rule::ZeroDenominator,
 ) -> Option<Cell> {
-    use crate::rule::ZeroDenominator;
     let m = max?;
     let raw = trim_bytes(raw);
     let limit = crate::rule::INPUT_LIMIT;
     let hundred = Decimal::ONE_HUNDRED;
-    // The share as an exact fraction (n, d), as the rule forms it.
-    let (n, d) = if let Some(p) = raw.iter().position(|&b| b == b'/') {
+    // The share as an exact fraction (n, d), as the rule forms it; anything unusual
+    // (negative, beyond the input limit, n > d, invalid zero denominator) goes the slow
+    // way so the message is the rule's own.
+    let share = if let Some(p) = raw.iter().position(|&b| b == b'/') {
         let n = parse_decimal(trim_bytes(&raw[..p]))?;
         let d = parse_decimal(trim_bytes(&raw[p + 1..]))?;
         if n.is_sign_negative() && !n.is_zero()
@@ -1161,14 +1160,12 @@ fn fast_proportional(
             return None;
         }
         if d.is_zero() {
-            return match zero {
-                ZeroDenominator::Zero => Some(Cell::Value {
-                    achieved: Decimal::ZERO,
+            return match zero.points(m).ok()? {
+                Some(points) => Some(Cell::Value {
+                    achieved: points,
                     max,
                 }),
-                ZeroDenominator::FullMarks => Some(Cell::Value { achieved: m, max }),
-                ZeroDenominator::NotApplicable => Some(Cell::NotApplicable),
-                ZeroDenominator::Invalid => None,
+                None => Some(Cell::NotApplicable),
             };
         }
         if n > d {
@@ -1182,36 +1179,11 @@ fn fast_proportional(
         }
         (p, hundred)
     };
-    // Exact comparison by cross-multiplication: n/d × 100 against a bound.
-    let reaches = |b: crate::interval::Bound| {
-        let (lhs, rhs) = (n * hundred, b.value * d);
-        if b.inclusive {
-            lhs >= rhs
-        } else {
-            lhs > rhs
-        }
-    };
-    if let Some(g) = gate {
-        if !reaches(*g) {
-            return Some(Cell::Value {
-                achieved: Decimal::ZERO,
-                max,
-            });
-        }
-    }
-    let t = threshold.unwrap_or(hundred);
-    let points = if reaches(crate::interval::Bound::incl(t)) {
-        m
-    } else {
-        m * n * hundred / (d * t)
-    };
-    Some(Cell::Value {
-        achieved: points,
-        max,
-    })
+    let achieved = crate::rule::proportional_points(m, share, threshold, gate.copied());
+    Some(Cell::Value { achieved, max })
 }
 
-/// [`aggregate_sums`] when every leaf has a value: the sums in integers (each node at the
+/// [`Index::aggregate`] on plain-sum trees when every leaf has a value: the sums in integers (each node at the
 /// largest scale of its children, as `Decimal` addition keeps it), giving the same
 /// values with the same scales. Returns `false` (cells untouched above the leaves) if
 /// a sum would not fit, so the caller falls back to `Decimal` arithmetic.
@@ -1265,44 +1237,6 @@ fn aggregate_fixed(
         }
     }
     true
-}
-
-/// [`Index::aggregate`] for trees whose parents are all plain sums (weights 1, no
-/// rescaling): the same additions in the same order, without multiplying by 1.
-fn aggregate_sums(nodes: &[crate::engine::FlatNode], cells: &mut [Cell]) {
-    for i in (0..nodes.len()).rev() {
-        let n = &nodes[i];
-        if n.children.is_empty() {
-            continue;
-        }
-        let (mut all_na, mut missing) = (true, false);
-        let mut sum = Decimal::ZERO;
-        let mut max_sum = Some(Decimal::ZERO);
-        for &c in &n.children {
-            match cells[c] {
-                Cell::NotApplicable => {}
-                Cell::Missing => {
-                    all_na = false;
-                    missing = true;
-                }
-                Cell::Value { achieved, max } => {
-                    all_na = false;
-                    sum += achieved;
-                    max_sum = max_sum.zip(max).map(|(s, m)| s + m);
-                }
-            }
-        }
-        cells[i] = if all_na {
-            Cell::NotApplicable
-        } else if missing {
-            Cell::Missing
-        } else {
-            Cell::Value {
-                achieved: sum,
-                max: max_sum,
-            }
-        };
-    }
 }
 
 fn final_entry(channel: Channel, v: Value) -> Entry {
@@ -1711,7 +1645,7 @@ pub fn run<R: Read, S: Read + Write + Seek, W: Write>(
         });
     }
     let policy = opts.tie_policy.unwrap_or(index.definition().tie_policy);
-    let ranks = rank(&p.totals, &p.blocks, policy);
+    let ranks = crate::ranking::rank_in_blocks(&p.totals, &p.blocks, policy);
     let summary = Summary {
         units: p.totals.len() as u64,
         ranked: ranks.iter().filter(|r| r.is_some()).count() as u64,
@@ -1739,49 +1673,6 @@ pub fn run<R: Read, S: Read + Write + Seek, W: Write>(
     }
     w.out.flush()?;
     Ok(summary)
-}
-
-/// Ranks like [`crate::ranking::rank_in_blocks`] (and equal to it: tested), sorting
-/// contiguous integer keys when every total fits one common scale.
-pub fn rank(values: &[Option<Decimal>], blocks: &[u32], policy: TiePolicy) -> Vec<Option<u32>> {
-    let scale = values
-        .iter()
-        .flatten()
-        .map(Decimal::scale)
-        .max()
-        .unwrap_or(0);
-    let mut keys: Vec<(u32, i128, u32)> = Vec::with_capacity(values.len());
-    for (i, v) in values.iter().enumerate() {
-        let Some(v) = v else { continue };
-        let key = pow10(scale - v.scale()).and_then(|p| v.mantissa().checked_mul(p));
-        match (key, u32::try_from(i)) {
-            // Descending value, then input order.
-            (Some(k), Ok(i)) => keys.push((blocks.get(i as usize).copied().unwrap_or(0), -k, i)),
-            _ => return crate::ranking::rank_in_blocks(values, blocks, policy),
-        }
-    }
-    keys.sort_unstable();
-    let mut ranks = vec![None; values.len()];
-    let mut i = 0;
-    while i < keys.len() {
-        let block = keys[i].0;
-        let (mut position, mut dense, mut current) = (0u32, 0u32, 0u32);
-        let mut prev: Option<i128> = None;
-        while i < keys.len() && keys[i].0 == block {
-            position += 1;
-            if prev != Some(keys[i].1) {
-                dense += 1;
-                current = match policy {
-                    TiePolicy::Competition => position,
-                    TiePolicy::Dense => dense,
-                };
-                prev = Some(keys[i].1);
-            }
-            ranks[keys[i].2 as usize] = Some(current);
-            i += 1;
-        }
-    }
-    ranks
 }
 
 /// Formatted means: node columns, total, percent (empty = no value).
@@ -2754,20 +2645,7 @@ mod tests {
     }
 
     proptest! {
-        /// The integer-key ranking equals `chiso::ranking::rank_in_blocks`.
-        #[test]
-        fn rank_equals_ranking_module(
-            vals in proptest::collection::vec(proptest::option::weighted(0.9, (0i64..50, 0u32..4)), 0..60),
-            blocks in proptest::collection::vec(0u32..3, 60),
-            dense in any::<bool>(),
-        ) {
-            let values: Vec<Option<Decimal>> = vals.iter().map(|v| v.map(|(m, s)| Decimal::new(m, s))).collect();
-            let blocks = &blocks[..values.len()];
-            let policy = if dense { TiePolicy::Dense } else { TiePolicy::Competition };
-            prop_assert_eq!(rank(&values, blocks, policy), crate::ranking::rank_in_blocks(&values, blocks, policy));
-        }
-
-        /// On a plain-sum tree (the PAPI shape: fast leaf path and `aggregate_sums`) the
+        /// On a plain-sum tree (the PAPI shape: fast leaf path and integer sums) the
         /// batch scorer equals `Index::score`, with missing and not-applicable cells.
         #[test]
         fn plain_sum_tree_equals_index_score(cells in proptest::collection::vec((0u64..4_000_000, 0u32..8), 5)) {

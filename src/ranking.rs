@@ -28,22 +28,24 @@ pub fn rank_in_blocks(
     blocks: &[u32],
     policy: TiePolicy,
 ) -> Vec<Option<u32>> {
-    let mut order: Vec<usize> = (0..values.len()).filter(|&i| values[i].is_some()).collect();
-    // Sort by block, then value descending; stable so equal values keep input order.
-    order.sort_by(|&a, &b| {
-        blocks[a]
-            .cmp(&blocks[b])
-            .then_with(|| values[b].cmp(&values[a]))
+    let block = |i: usize| blocks.get(i).copied().unwrap_or(0);
+    // Units with a value, by block, then value descending, then input order.
+    let order = integer_order(values, &block).unwrap_or_else(|| {
+        let mut order: Vec<usize> = (0..values.len()).filter(|&i| values[i].is_some()).collect();
+        order.sort_by(|&a, &b| {
+            block(a)
+                .cmp(&block(b))
+                .then_with(|| values[b].cmp(&values[a]))
+        });
+        order
     });
     let mut ranks = vec![None; values.len()];
     let mut i = 0;
     while i < order.len() {
-        let block = blocks[order[i]];
-        let mut position = 0u32;
-        let mut dense = 0u32;
+        let current_block = block(order[i]);
+        let (mut position, mut dense, mut current) = (0u32, 0u32, 0u32);
         let mut prev: Option<Decimal> = None;
-        let mut current = 0u32;
-        while i < order.len() && blocks[order[i]] == block {
+        while i < order.len() && block(order[i]) == current_block {
             position += 1;
             let v = values[order[i]];
             if v != prev {
@@ -59,6 +61,73 @@ pub fn rank_in_blocks(
         }
     }
     ranks
+}
+
+/// The same order as the `Decimal` sort, found by sorting integer keys: every value is
+/// brought to the largest scale present as an `i128` mantissa (ranking a million totals
+/// this way is several times faster). `None` when a value does not fit.
+fn integer_order(values: &[Option<Decimal>], block: &dyn Fn(usize) -> u32) -> Option<Vec<usize>> {
+    let scale = values
+        .iter()
+        .flatten()
+        .map(Decimal::scale)
+        .max()
+        .unwrap_or(0);
+    let mut keys: Vec<(u32, i128, usize)> = Vec::with_capacity(values.len());
+    for (i, v) in values.iter().enumerate() {
+        let Some(v) = v else { continue };
+        let k = 10i128
+            .checked_pow(scale - v.scale())?
+            .checked_mul(v.mantissa())?;
+        keys.push((block(i), -k, i));
+    }
+    keys.sort_unstable();
+    Some(keys.into_iter().map(|(_, _, i)| i).collect())
+}
+
+#[cfg(all(test, not(target_arch = "wasm32")))]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// The reference: a plain comparison sort on `Decimal`.
+    fn by_decimal_sort(values: &[Option<Decimal>], blocks: &[u32]) -> Vec<usize> {
+        let mut order: Vec<usize> = (0..values.len()).filter(|&i| values[i].is_some()).collect();
+        order.sort_by(|&a, &b| {
+            blocks[a]
+                .cmp(&blocks[b])
+                .then_with(|| values[b].cmp(&values[a]))
+        });
+        order
+    }
+
+    proptest! {
+        #[test]
+        fn integer_keys_sort_like_decimals(
+            vals in proptest::collection::vec(proptest::option::weighted(0.9, (-500i64..500, 0u32..6)), 0..80),
+            blocks in proptest::collection::vec(0u32..3, 80),
+        ) {
+            let values: Vec<Option<Decimal>> = vals.iter().map(|v| v.map(|(m, s)| Decimal::new(m, s))).collect();
+            let blocks = &blocks[..values.len()];
+            let fast = integer_order(&values, &|i| blocks[i]).expect("small values fit");
+            prop_assert_eq!(fast, by_decimal_sort(&values, blocks));
+        }
+    }
+
+    #[test]
+    fn huge_scales_fall_back_to_the_decimal_sort() {
+        let values = vec![
+            Some(Decimal::MAX),
+            Some(Decimal::new(1, 28)),
+            None,
+            Some(Decimal::MAX),
+        ];
+        assert!(integer_order(&values, &|_| 0).is_none());
+        assert_eq!(
+            rank(&values, TiePolicy::Competition),
+            vec![Some(1), Some(3), None, Some(1)]
+        );
+    }
 }
 
 /// Unweighted mean of the values present (the national QĐ 766 figure is the mean of

@@ -397,6 +397,48 @@ fn reaches((n, d): (Decimal, Decimal), b: Bound) -> bool {
     }
 }
 
+/// Points of a proportional rule for the share `n/d` (d > 0): 0 below the gate, else
+/// `max × min(1, (n/d × 100) / threshold)`, formed with a single division so the result
+/// is the correctly rounded value of the exact rational. Shared by [`Rule::evaluate`]
+/// and the batch scorer.
+///
+/// ```
+/// use chiso::rule::proportional_points;
+/// use chiso::Decimal;
+/// // QĐ 766 indicator 5.4: 6 × min(1, r / 90%) at r = 45% → 3.
+/// let p = proportional_points(6.into(), (45.into(), 100.into()), Some(90.into()), None);
+/// assert_eq!(p, Decimal::from(3));
+/// ```
+pub fn proportional_points(
+    max: Decimal,
+    (n, d): (Decimal, Decimal),
+    threshold_percent: Option<Decimal>,
+    gate: Option<Bound>,
+) -> Decimal {
+    if gate.is_some_and(|g| !reaches((n, d), g)) {
+        return Decimal::ZERO;
+    }
+    let t = threshold_percent.unwrap_or(HUNDRED);
+    if reaches((n, d), Bound::incl(t)) {
+        max
+    } else {
+        max * n * HUNDRED / (d * t)
+    }
+}
+
+impl ZeroDenominator {
+    /// What a zero denominator yields on a node of maximum `max`: `Ok(Some(points))`,
+    /// `Ok(None)` when the criterion becomes not applicable, or the input error.
+    pub fn points(self, max: Decimal) -> Result<Option<Decimal>, Problem> {
+        match self {
+            ZeroDenominator::Zero => Ok(Some(Decimal::ZERO)),
+            ZeroDenominator::FullMarks => Ok(Some(max)),
+            ZeroDenominator::NotApplicable => Ok(None),
+            ZeroDenominator::Invalid => Err(Problem::ZeroDenominator),
+        }
+    }
+}
+
 impl Rule {
     /// Value kinds the rule accepts.
     pub fn accepts(&self) -> &'static [ValueKind] {
@@ -670,37 +712,29 @@ impl Rule {
                     }
                     _ => format!("{}%", num(pct, l)),
                 };
-                if let Some(g) = gate {
-                    if !reaches(frac, *g) {
-                        let gi = Interval {
-                            from: Some(*g),
-                            to: None,
-                        };
-                        return scored(
-                            Decimal::ZERO,
-                            both(|l| match l {
-                                Lang::Vi => format!(
-                                    "tỷ lệ {} chưa đạt {} → 0 điểm",
-                                    ratio_words(l),
-                                    gi.describe(l, "%")
-                                ),
-                                Lang::En => format!(
-                                    "rate {} does not reach {} → 0 points",
-                                    ratio_words(l),
-                                    gi.describe(l, "%")
-                                ),
-                            }),
-                        );
-                    }
+                let p = proportional_points(m, frac, *threshold_percent, *gate);
+                if let Some(g) = gate.filter(|g| !reaches(frac, *g)) {
+                    let gi = Interval {
+                        from: Some(g),
+                        to: None,
+                    };
+                    return scored(
+                        p,
+                        both(|l| match l {
+                            Lang::Vi => format!(
+                                "tỷ lệ {} chưa đạt {} → 0 điểm",
+                                ratio_words(l),
+                                gi.describe(l, "%")
+                            ),
+                            Lang::En => format!(
+                                "rate {} does not reach {} → 0 points",
+                                ratio_words(l),
+                                gi.describe(l, "%")
+                            ),
+                        }),
+                    );
                 }
                 let t = threshold_percent.unwrap_or(HUNDRED);
-                // One division: max × n × 100 / (d × threshold), exact up to the last digit.
-                let (num_, den_) = frac;
-                let p = if reaches(frac, Bound::incl(t)) {
-                    m
-                } else {
-                    m * num_ * HUNDRED / (den_ * t)
-                };
                 scored(
                     p,
                     both(|l| {
