@@ -315,10 +315,136 @@ struct Norm {
     end: usize,
 }
 
+/// A plain number as read by [`parse_parts`]: `±mantissa × 10^-scale`.
+#[derive(Debug, Clone, Copy)]
+struct Parts {
+    mantissa: u64,
+    scale: u32,
+    neg: bool,
+    /// |x| ≤ [`crate::rule::INPUT_LIMIT`] (10^15).
+    within: bool,
+    norm: Norm,
+}
+
+impl Parts {
+    /// The exact value (`-0` is `0`).
+    fn decimal(&self) -> Decimal {
+        // lo and mid words of the 96-bit mantissa; the truncations are the intended split.
+        #[allow(clippy::cast_possible_truncation)]
+        Decimal::from_parts(
+            self.mantissa as u32,
+            (self.mantissa >> 32) as u32,
+            0,
+            self.neg && self.mantissa != 0,
+            self.scale,
+        )
+    }
+
+    /// The signed mantissa, as `Decimal::mantissa` of [`Parts::decimal`].
+    fn signed(&self) -> i128 {
+        if self.neg {
+            -i128::from(self.mantissa)
+        } else {
+            i128::from(self.mantissa)
+        }
+    }
+}
+
 /// [`parse_decimal`] for up to 19 significant digits and scale 28, in one pass: the
 /// value, whether it lies within [`crate::rule::INPUT_LIMIT`] (10^15), and where its
 /// normalized text is. `None` for anything else (longer numbers take the general path).
 fn parse_number(s: &[u8]) -> Option<(Decimal, bool, Norm)> {
+    parse_parts(s).map(|p| (p.decimal(), p.within, p.norm))
+}
+
+/// The reader behind [`parse_number`], without building the `Decimal`.
+fn parse_parts(s: &[u8]) -> Option<Parts> {
+    match scan_number(s, 0) {
+        Some((p, end)) if end == s.len() => Some(p),
+        _ => None,
+    }
+}
+
+/// Reads the number that starts at `at` in `text` and ends at the first byte that is
+/// not a digit or the (first) dot: the number and where it ends. Equal to
+/// [`parse_parts_long`] on `text[at..end]` (tested); short numbers (at most 19
+/// characters after the sign, hence at most 19 digits) are read in one tight loop.
+#[inline]
+fn scan_number(text: &[u8], at: usize) -> Option<(Parts, usize)> {
+    let (neg, off) = match text.get(at)? {
+        b'-' => (true, at + 1),
+        b'+' => (false, at + 1),
+        _ => (false, at),
+    };
+    let mut mantissa: u64 = 0;
+    let mut dot = usize::MAX;
+    let mut i = off;
+    while let Some(&b) = text.get(i) {
+        let d = b.wrapping_sub(b'0');
+        if d < 10 {
+            mantissa = mantissa.wrapping_mul(10).wrapping_add(u64::from(d));
+        } else if b == b'.' && dot == usize::MAX {
+            dot = i;
+        } else {
+            break;
+        }
+        i += 1;
+    }
+    if i - off > 19 {
+        return parse_parts_long(&text[at..i]).map(|p| (p, i));
+    }
+    let (int, frac) = if dot == usize::MAX {
+        (&text[off..i], &text[i..i])
+    } else {
+        (&text[off..dot], &text[dot + 1..i])
+    };
+    if int.is_empty() && frac.is_empty() {
+        return None; // no digit
+    }
+    let scale = frac.len() as u32;
+    // |x| ≤ 10^15 ⇔ mantissa ≤ 10^(15 + scale); always true from scale 5 (mantissa < 1.9e19).
+    let within = scale >= 5 || mantissa <= 10u64.pow(15 + scale);
+    // Positions relative to the number's first byte (`at`).
+    let dot_pos = off + int.len() - at; // the dot, or the end
+    let norm = if mantissa == 0 {
+        Norm {
+            neg: false,
+            lead0: true,
+            start: 0,
+            end: 0,
+        }
+    } else {
+        let frac_end = frac
+            .iter()
+            .rposition(|&b| b != b'0')
+            .map(|p| dot_pos + 2 + p);
+        match int.iter().position(|&b| b != b'0') {
+            Some(a) => Norm {
+                neg,
+                lead0: false,
+                start: off - at + a,
+                end: frac_end.unwrap_or(dot_pos),
+            },
+            None => Norm {
+                neg,
+                lead0: true,
+                start: dot_pos,
+                end: frac_end.unwrap_or(0),
+            },
+        }
+    };
+    let parts = Parts {
+        mantissa,
+        scale,
+        neg,
+        within,
+        norm,
+    };
+    Some((parts, i))
+}
+
+/// [`parse_parts`] for any length: counts significant digits (at most 19).
+fn parse_parts_long(s: &[u8]) -> Option<Parts> {
     let (neg, off) = match s.first()? {
         b'-' => (true, 1),
         b'+' => (false, 1),
@@ -386,16 +512,13 @@ fn parse_number(s: &[u8]) -> Option<(Decimal, bool, Norm)> {
             },
         }
     };
-    // lo and mid words of the 96-bit mantissa; the truncations are the intended split.
-    #[allow(clippy::cast_possible_truncation)]
-    let value = Decimal::from_parts(
-        mantissa as u32,
-        (mantissa >> 32) as u32,
-        0,
-        neg && mantissa != 0,
+    Some(Parts {
+        mantissa,
         scale,
-    );
-    Some((value, within, norm))
+        neg,
+        within,
+        norm,
+    })
 }
 
 fn write_norm(out: &mut Vec<u8>, text: &[u8], n: Norm) {
@@ -423,14 +546,18 @@ fn parse_long(s: &[u8]) -> Option<Decimal> {
 /// assert_eq!(out, b"-0.05");
 /// ```
 pub fn write_decimal(out: &mut Vec<u8>, d: Decimal) {
-    let m = d.mantissa();
+    write_fixed(out, d.mantissa(), d.scale());
+}
+
+/// [`write_decimal`] of `m × 10^-scale` (a valid `Decimal`: |m| < 2^96, scale ≤ 28).
+fn write_fixed(out: &mut Vec<u8>, m: i128, scale: u32) {
     if m == 0 {
         out.push(b'0');
         return;
     }
     let mut buf = [0u8; 40];
     let mut i = buf.len();
-    let mut scale = d.scale();
+    let mut scale = scale;
     let u = m.unsigned_abs();
     if let Ok(mut v) = u64::try_from(u) {
         while scale > 0 && v % 10 == 0 {
@@ -765,6 +892,28 @@ pub struct Scorer<'a> {
     static_max: Vec<Option<Decimal>>,
     /// Scratch for [`aggregate_fixed`].
     sums: Vec<(i128, u32)>,
+    /// Plan of [`Scorer::fast_row`], when the index and the header allow it.
+    fast: Option<FastPlan>,
+    /// Where each leaf's field lies in the line of the last [`Scorer::fast_row`].
+    spans: Vec<(usize, usize)>,
+}
+
+/// What an input column holds, for [`Scorer::fast_row`].
+#[derive(Debug, Clone, Copy)]
+enum Role {
+    Unit,
+    Block,
+    Leaf(usize),
+}
+
+/// [`Scorer::fast_row`] needs a plain-sum tree of `score` leaves and no adjustment
+/// columns; then a row of plain numbers within range is scored with integers only.
+#[derive(Debug, Clone)]
+struct FastPlan {
+    /// Role of each input column.
+    roles: Vec<Role>,
+    /// Each leaf's maximum as (mantissa, scale), for integer range checks.
+    max: Vec<Option<(u128, u32)>>,
 }
 
 impl<'a> Scorer<'a> {
@@ -869,6 +1018,36 @@ impl<'a> Scorer<'a> {
         for l in &leaves {
             column_of[l.node] = l.column;
         }
+        let plain_sums = index.nodes().iter().all(|n| {
+            n.is_leaf()
+                || matches!(
+                    n.aggregation,
+                    Aggregation::Sum {
+                        rescale_to_max: false
+                    }
+                )
+        });
+        let fast = (plain_sums && adjustments.is_empty() && leaves.iter().all(|l| l.fast_score))
+            .then(|| {
+                // Every column is the unit, the block or a leaf (no adjustments; any
+                // other column is a header error).
+                let mut roles = vec![Role::Unit; header.len()];
+                for l in &leaves {
+                    roles[l.column] = Role::Leaf(l.node);
+                }
+                if let Some(b) = block_column {
+                    roles[b] = Role::Block;
+                }
+                let mut max = vec![None; index.nodes().len()];
+                for l in &leaves {
+                    if let Some(m) = index.nodes()[l.node].max {
+                        // A negative maximum never passes the range check: general path.
+                        max[l.node] = Some((u128::try_from(m.mantissa()).ok()?, m.scale()));
+                    }
+                }
+                Some(FastPlan { roles, max })
+            })
+            .flatten();
         match unit_column {
             Some(unit_column) if errors.is_empty() => Ok(Scorer {
                 index,
@@ -882,19 +1061,139 @@ impl<'a> Scorer<'a> {
                 column_of,
                 from_text: vec![None; index.nodes().len()],
                 static_max,
-                sums: Vec::new(),
-                plain_sums: index.nodes().iter().all(|n| {
-                    n.is_leaf()
-                        || matches!(
-                            n.aggregation,
-                            Aggregation::Sum {
-                                rescale_to_max: false
-                            }
-                        )
-                }),
+                sums: vec![(0, 0); index.nodes().len()],
+                plain_sums,
+                fast,
+                spans: vec![(0, 0); index.nodes().len()],
             }),
             _ => Err(errors),
         }
+    }
+
+    /// Scores and records the CSV record (without quotes) that starts at `at` in `text`
+    /// when every field is as the common case has it: a plain number within its leaf's
+    /// range for every leaf (see [`FastPlan`]); returns where the record ends (its
+    /// terminator or the end of `text`). Same text, sums and means as
+    /// [`Scorer::score_row`] followed by [`Part::record`] (tested). Returns `None`,
+    /// having changed nothing in `part`, for anything else: the caller takes the general
+    /// path.
+    fn fast_row(&mut self, text: &[u8], at: usize, part: &mut Part) -> Option<usize> {
+        let plan = self.fast.as_ref()?;
+        if part.error_count > 0 || part.widths.is_some() {
+            return None;
+        }
+        let nodes = self.index.nodes();
+        let (mut unit, mut block): (&[u8], Option<&[u8]>) = (b"", None);
+        let mut column = 0;
+        let mut start = at;
+        let line_end = loop {
+            let role = *plan.roles.get(column)?; // `None`: too many fields
+            let end = match role {
+                Role::Leaf(node) => {
+                    let (x, end) = scan_number(text, start)?;
+                    // 0 ≤ x ≤ max, as `m × 10^-s ≤ M × 10^-S` ⇔ `m × 10^S ≤ M × 10^s`.
+                    let in_range = !(x.neg && x.mantissa != 0)
+                        && match plan.max[node] {
+                            None => true,
+                            Some((m, ms)) => {
+                                let a = u128::from(x.mantissa).checked_mul(pow10_u128(ms)?);
+                                let b = m.checked_mul(pow10_u128(x.scale)?);
+                                matches!((a, b), (Some(a), Some(b)) if a <= b)
+                            }
+                        };
+                    if !(in_range && x.within) {
+                        return None;
+                    }
+                    self.sums[node] = (x.signed(), x.scale);
+                    self.from_text[node] = Some(x.norm);
+                    self.spans[node] = (start, end);
+                    end
+                }
+                Role::Unit | Role::Block => {
+                    let end = text[start..]
+                        .iter()
+                        .position(|&b| matches!(b, b',' | b'\n' | b'\r'))
+                        .map_or(text.len(), |p| start + p);
+                    if let Role::Unit = role {
+                        unit = &text[start..end];
+                    } else {
+                        block = Some(&text[start..end]);
+                    }
+                    end
+                }
+            };
+            column += 1;
+            match text.get(end) {
+                Some(b',') => start = end + 1,
+                Some(b'\n' | b'\r') | None => break end,
+                Some(_) => return None, // not a plain number
+            }
+        };
+        let line = text;
+        let unit = trim_bytes(unit);
+        if column != self.width || unit.is_empty() || !fixed_sums(nodes, &mut self.sums) {
+            return None;
+        }
+        // Every parent must be a valid `Decimal`, as in [`aggregate_fixed`].
+        let root = Decimal::try_from_i128_with_scale(self.sums[0].0, self.sums[0].1).ok()?;
+        if self
+            .sums
+            .iter()
+            .any(|&(m, s)| Decimal::try_from_i128_with_scale(m, s).is_err())
+        {
+            return None;
+        }
+        let scored = finish(
+            self.index,
+            Cell::Value {
+                achieved: root,
+                max: self.static_max[0],
+            },
+            &[],
+        );
+        // As `Part::record`.
+        let buf = &mut part.bytes;
+        let at = buf.len();
+        buf.extend_from_slice(&[0; 4]);
+        write_csv_field(buf, unit);
+        if let Some(b) = block {
+            let b = trim_bytes(b);
+            buf.push(b',');
+            write_csv_field(buf, b);
+            part.blocks.extend_from_slice(b);
+            part.block_ends.push(part.blocks.len());
+        }
+        for (node, acc) in (1..nodes.len()).zip(part.means.0.iter_mut()) {
+            buf.push(b',');
+            let (m, scale) = self.sums[node];
+            match (nodes[node].children.is_empty(), self.from_text[node]) {
+                (true, Some(norm)) => {
+                    let (a, b) = self.spans[node];
+                    write_norm(buf, &line[a..b], norm);
+                }
+                _ => write_fixed(buf, m, scale),
+            }
+            acc.n += 1;
+            acc.add_scaled(m, scale);
+        }
+        let n = nodes.len() - 1;
+        for (k, v) in [scored.total, scored.percent].into_iter().enumerate() {
+            buf.push(b',');
+            if let Some(v) = v {
+                write_decimal(buf, v);
+                part.means.0[n + k].add(v);
+            }
+        }
+        let len = u32::try_from(buf.len() - at - 4).unwrap_or(u32::MAX);
+        buf[at..at + 4].copy_from_slice(&len.to_le_bytes());
+        part.totals.push(scored.total);
+        part.bands.push(
+            scored
+                .band
+                .and_then(|b| u16::try_from(b).ok())
+                .unwrap_or(u16::MAX),
+        );
+        Some(line_end)
     }
 
     /// Whether the header has a `block` column.
@@ -1194,13 +1493,41 @@ fn aggregate_fixed(
     sums: &mut Vec<(i128, u32)>,
 ) -> bool {
     sums.resize(nodes.len(), (0, 0));
-    for i in (0..nodes.len()).rev() {
-        let n = &nodes[i];
+    for (i, n) in nodes.iter().enumerate() {
         if n.children.is_empty() {
             match cells[i] {
                 Cell::Value { achieved, .. } => sums[i] = (achieved.mantissa(), achieved.scale()),
                 _ => return false,
             }
+        }
+    }
+    if !fixed_sums(nodes, sums) {
+        return false;
+    }
+    for i in 0..nodes.len() {
+        if nodes[i].children.is_empty() {
+            continue;
+        }
+        let (m, s) = sums[i];
+        match Decimal::try_from_i128_with_scale(m, s) {
+            Ok(d) => {
+                cells[i] = Cell::Value {
+                    achieved: d,
+                    max: static_max[i],
+                }
+            }
+            Err(_) => return false,
+        }
+    }
+    true
+}
+
+/// The parents' sums from the leaves' `(mantissa, scale)` in `sums`: each parent at the
+/// largest scale of its children (as `Decimal` addition keeps it). `false` on overflow.
+fn fixed_sums(nodes: &[crate::engine::FlatNode], sums: &mut [(i128, u32)]) -> bool {
+    for i in (0..nodes.len()).rev() {
+        let n = &nodes[i];
+        if n.children.is_empty() {
             continue;
         }
         let scale = n.children.iter().map(|&c| sums[c].1).max().unwrap_or(0);
@@ -1220,21 +1547,6 @@ fn aggregate_fixed(
             total = t;
         }
         sums[i] = (total, scale);
-    }
-    for i in 0..nodes.len() {
-        if nodes[i].children.is_empty() {
-            continue;
-        }
-        let (m, s) = sums[i];
-        match Decimal::try_from_i128_with_scale(m, s) {
-            Ok(d) => {
-                cells[i] = Cell::Value {
-                    achieved: d,
-                    max: static_max[i],
-                }
-            }
-            Err(_) => return false,
-        }
     }
     true
 }
@@ -1377,6 +1689,20 @@ impl Acc {
 
 fn pow10(e: u32) -> Option<i128> {
     10i128.checked_pow(e)
+}
+
+/// 10^e for e ≤ 38, from a table.
+fn pow10_u128(e: u32) -> Option<u128> {
+    const P: [u128; 39] = {
+        let mut p = [1u128; 39];
+        let mut i = 1;
+        while i < 39 {
+            p[i] = p[i - 1] * 10;
+            i += 1;
+        }
+        p
+    };
+    P.get(e as usize).copied()
 }
 
 /// Per-column accumulators for the means (node columns, total, percent).
@@ -1690,53 +2016,271 @@ fn mean_fields(m: &Means, count: usize) -> Vec<String> {
 
 const CHUNK: usize = 512;
 
-/// Reads up to [`CHUNK`] records into `chunk` (reusing its records); returns how many.
-fn fill<R: Read>(
-    rdr: &mut csv::Reader<R>,
-    chunk: &mut Vec<csv::ByteRecord>,
-    errors: &mut Vec<RowError>,
-) -> Result<usize, BatchError> {
-    let mut n = 0;
-    while n < CHUNK {
-        if chunk.len() == n {
-            chunk.push(csv::ByteRecord::new());
+/// The CSV input is cut into blocks of about this many bytes, at record boundaries;
+/// the scoring threads split the records into fields.
+const BLOCK: usize = 1 << 17;
+
+/// Cuts a CSV stream into blocks of whole records, so that the records can be split
+/// on the scoring threads. A block starts where a record starts; its `line` is the
+/// line number the `csv` crate gives the block's first record (1 + the `\n`s
+/// before it, blank lines counting for the next record).
+struct Blocks<R> {
+    input: R,
+    /// Bytes read past the last cut.
+    carry: Vec<u8>,
+    /// Line of the next block.
+    line: u64,
+    eof: bool,
+}
+
+impl<R: Read> Blocks<R> {
+    fn new(input: R) -> Self {
+        Blocks {
+            input,
+            carry: Vec::new(),
+            line: 1,
+            eof: false,
         }
-        match rdr.read_byte_record(&mut chunk[n]) {
-            Ok(false) => break,
-            Ok(true) => n += 1,
-            Err(e) => {
-                if let csv::ErrorKind::Io(_) = e.kind() {
-                    return Err(e.into());
+    }
+
+    /// Appends up to `want` bytes of input to `out`; sets `eof` at the end.
+    fn read_more(&mut self, out: &mut Vec<u8>, want: usize) -> io::Result<()> {
+        let len = out.len();
+        out.resize(len + want, 0);
+        loop {
+            match self.input.read(&mut out[len..]) {
+                Ok(n) => {
+                    out.truncate(len + n);
+                    self.eof = n == 0;
+                    return Ok(());
                 }
-                let row = e.position().map_or(0, |pos| pos.line());
-                errors.push(RowError::new(row, None, None, e.to_string()));
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+                Err(e) => {
+                    out.truncate(len);
+                    return Err(e);
+                }
             }
         }
     }
-    Ok(n)
+
+    /// The header record (and the blank lines before it) into `out`; all of the input
+    /// if it has no other record.
+    fn header(&mut self, out: &mut Vec<u8>) -> io::Result<()> {
+        out.clear();
+        loop {
+            let cut = header_cut(out);
+            if cut.is_some() || self.eof {
+                let c = cut.unwrap_or(out.len());
+                self.carry.extend_from_slice(&out[c..]);
+                out.truncate(c);
+                self.line += out.iter().filter(|&&b| b == b'\n').count() as u64;
+                return Ok(());
+            }
+            self.read_more(out, 1 << 16)?;
+        }
+    }
+
+    /// The next block of at least `size` bytes (all the rest at the end of the input)
+    /// into `out`, with its line; `None` at the end.
+    fn next(&mut self, out: &mut Vec<u8>, size: usize) -> io::Result<Option<u64>> {
+        out.clear();
+        out.append(&mut self.carry);
+        let mut target = size;
+        loop {
+            while !self.eof && out.len() < target {
+                self.read_more(out, target - out.len())?;
+            }
+            if out.is_empty() {
+                return Ok(None);
+            }
+            let cut = if self.eof {
+                Some(out.len())
+            } else {
+                record_cut(out)
+            };
+            match cut {
+                Some(c) => {
+                    self.carry.extend_from_slice(&out[c..]);
+                    out.truncate(c);
+                    let line = self.line;
+                    self.line += out.iter().filter(|&&b| b == b'\n').count() as u64;
+                    return Ok(Some(line));
+                }
+                // No record ends in the block yet: read on.
+                None => target = out.len() + size,
+            }
+        }
+    }
 }
 
-/// Scores one chunk of records.
-fn score_chunk(
+/// Where a block may end: just after the first terminator byte (`\n`, or `\r` of
+/// `\r\n` or alone) of its last whole record, where the `csv` crate stops reading
+/// that record (blank lines after it go to the next block, whose first record they
+/// precede). `buf` starts at the start of a record. A `\r` or `\n` outside quotes ends
+/// a record or a blank line; see [`unquoted_terminators`]. `None` if no record ends in
+/// `buf`.
+fn record_cut(buf: &[u8]) -> Option<usize> {
+    let last = if buf.contains(&b'"') {
+        let mut last = None;
+        unquoted_terminators(buf, |i| {
+            last = Some(i);
+            false
+        });
+        last?
+    } else {
+        buf.iter().rposition(|&b| b == b'\n' || b == b'\r')?
+    };
+    cut_before(buf, last)
+}
+
+/// Where the header ends: like [`record_cut`] for the first record.
+fn header_cut(buf: &[u8]) -> Option<usize> {
+    let mut cut = None;
+    unquoted_terminators(buf, |i| {
+        cut = cut_before(buf, i);
+        cut.is_some()
+    });
+    cut
+}
+
+/// Just after the first terminator byte of the record that ends at or before the
+/// terminator at `term` (blank lines skipped); `None` if only blank lines precede it.
+fn cut_before(buf: &[u8], term: usize) -> Option<usize> {
+    let end = buf[..term]
+        .iter()
+        .rposition(|&b| b != b'\n' && b != b'\r')?;
+    Some(end + 2)
+}
+
+/// Calls `f` with the position of each `\r` or `\n` outside a quoted field, until it
+/// returns `true`. Quotes are followed as `csv_core` reads them (RFC 4180): a field that starts
+/// with `"` is quoted, `""` inside it is a quote; elsewhere `"` is a character.
+fn unquoted_terminators(buf: &[u8], mut f: impl FnMut(usize) -> bool) {
+    let mut in_quotes = false;
+    let mut field_start = true; // a `"` here opens a quoted field
+    let mut closed = false; // just after a closing `"`: `""` is an escaped quote
+    for (i, &b) in buf.iter().enumerate() {
+        if in_quotes {
+            if b == b'"' {
+                in_quotes = false;
+                closed = true;
+            }
+            continue;
+        }
+        match b {
+            b'"' if field_start || closed => {
+                in_quotes = true;
+                field_start = false;
+            }
+            b',' => field_start = true,
+            b'\r' | b'\n' => {
+                field_start = true;
+                if f(i) {
+                    return;
+                }
+            }
+            _ => field_start = false,
+        }
+        closed = false;
+    }
+}
+
+/// Scores the records of one block (see [`Blocks`]). Without quotes, a record is a
+/// run of bytes other than `\r` and `\n`, split at commas here ([`Scorer::fast_row`]
+/// first); a block with a quote is read by the `csv` crate.
+fn score_block(
     scorer: &mut Scorer<'_>,
-    recs: &[csv::ByteRecord],
+    block: &[u8],
+    line: u64,
     part: &mut Part,
     max_errors: usize,
 ) {
-    for rec in recs {
-        let line = rec.position().map_or(0, csv::Position::line);
-        match scorer.score_row(line, rec) {
-            Ok(s) => {
-                let unit = trim_bytes(rec.field(scorer.unit_column));
-                let block = scorer.block_column.map(|c| trim_bytes(rec.field(c)));
-                let text_of = |node: usize| {
-                    let norm = scorer.from_text.get(node).copied().flatten()?;
-                    Some((rec.field(scorer.column_of[node]), norm))
-                };
-                part.record(unit, block, scorer.cells(), s, text_of);
+    if block.contains(&b'"') {
+        let mut rdr = csv::ReaderBuilder::new()
+            .has_headers(false)
+            .flexible(true)
+            .from_reader(block);
+        let mut rec = csv::ByteRecord::new();
+        loop {
+            match rdr.read_byte_record(&mut rec) {
+                Ok(true) => {
+                    let at = line - 1 + rec.position().map_or(1, csv::Position::line);
+                    score_one(scorer, at, &rec, part, max_errors);
+                }
+                Ok(false) => break,
+                Err(e) => {
+                    let at = line - 1 + e.position().map_or(1, csv::Position::line);
+                    part.fail(
+                        vec![RowError::new(at, None, None, e.to_string())],
+                        max_errors,
+                    );
+                    break;
+                }
             }
-            Err(e) => part.fail(e, max_errors),
         }
+        return;
+    }
+    // Line numbers as the `csv` crate gives them: a record is reported at the line
+    // where reading it began, i.e. just after the first terminator byte of the previous
+    // record (so blank lines before a record, and the `\n` of a `\r\n`, come after).
+    let mut at = line; // line of the next record
+    let mut newlines = line; // 1 + the `\n`s so far
+    let mut fields: Vec<&[u8]> = Vec::new();
+    let mut i = 0;
+    while i < block.len() {
+        match block[i] {
+            b'\n' => {
+                newlines += 1;
+                i += 1;
+                continue;
+            }
+            b'\r' => {
+                i += 1;
+                continue;
+            }
+            _ => {}
+        }
+        let end = match scorer.fast_row(block, i, part) {
+            Some(end) => end,
+            None => {
+                let end = block[i..]
+                    .iter()
+                    .position(|&b| b == b'\n' || b == b'\r')
+                    .map_or(block.len(), |p| i + p);
+                fields.clear();
+                fields.extend(block[i..end].split(|&b| b == b','));
+                score_one(scorer, at, &fields, part, max_errors);
+                end
+            }
+        };
+        // The record's first terminator byte is read with it.
+        if block.get(end) == Some(&b'\n') {
+            newlines += 1;
+        }
+        at = newlines;
+        i = end + 1;
+    }
+}
+
+/// Scores one record (general path) into `part`.
+fn score_one<F: Fields + ?Sized>(
+    scorer: &mut Scorer<'_>,
+    line: u64,
+    rec: &F,
+    part: &mut Part,
+    max_errors: usize,
+) {
+    match scorer.score_row(line, rec) {
+        Ok(s) => {
+            let unit = trim_bytes(rec.field(scorer.unit_column));
+            let block = scorer.block_column.map(|c| trim_bytes(rec.field(c)));
+            let text_of = |node: usize| {
+                let norm = scorer.from_text.get(node).copied().flatten()?;
+                Some((rec.field(scorer.column_of[node]), norm))
+            };
+            part.record(unit, block, scorer.cells(), s, text_of);
+        }
+        Err(e) => part.fail(e, max_errors),
     }
 }
 
@@ -1746,12 +2290,27 @@ fn pass1_csv<R: Read, S: Write>(
     p: &mut Pass1<S>,
     opts: &Options,
 ) -> Result<(), BatchError> {
-    let mut rdr = csv::ReaderBuilder::new()
+    pass1_csv_blocks(index, input, p, opts, BLOCK)
+}
+
+/// [`pass1_csv`] with blocks of `block_size` bytes (small in tests, to cut everywhere).
+fn pass1_csv_blocks<R: Read, S: Write>(
+    index: &Index,
+    input: R,
+    p: &mut Pass1<S>,
+    opts: &Options,
+    block_size: usize,
+) -> Result<(), BatchError> {
+    let mut blocks = Blocks::new(input);
+    // The header: the first record (read by the `csv` crate, like every quoted row).
+    let mut head = Vec::new();
+    blocks.header(&mut head)?;
+    let header = match csv::ReaderBuilder::new()
         .has_headers(true)
         .flexible(true)
-        .buffer_capacity(1 << 20)
-        .from_reader(input);
-    let header = match rdr.byte_headers() {
+        .from_reader(&head[..])
+        .byte_headers()
+    {
         Ok(h) => h.clone(),
         Err(e) => {
             p.fail(vec![RowError::new(1, None, None, e.to_string())]);
@@ -1777,26 +2336,21 @@ fn pass1_csv<R: Read, S: Write>(
     let columns = index.nodes().len() + 1;
     let max_errors = opts.max_errors;
     let threads = opts.threads.max(1);
-    let mut read_errors = Vec::new();
     if threads == 1 {
         let mut scorer = scorer;
-        let mut chunk = Vec::new();
-        loop {
-            let n = fill(&mut rdr, &mut chunk, &mut read_errors)?;
-            if n == 0 {
-                break;
-            }
+        let mut block = Vec::new();
+        while let Some(line) = blocks.next(&mut block, block_size)? {
             let mut part = Part::new(columns, p.widths.as_ref());
-            score_chunk(&mut scorer, &chunk[..n], &mut part, max_errors);
+            score_block(&mut scorer, &block, line, &mut part, max_errors);
             p.merge(part)?;
         }
-        p.fail(read_errors);
         return Ok(());
     }
-    // Ordered pipeline: this thread parses CSV and spools; chunk k is scored by worker
-    // k mod threads, and results are taken back in the same round-robin order.
-    type Job = (Vec<csv::ByteRecord>, usize);
-    type Done = (Vec<csv::ByteRecord>, Part);
+    // Ordered pipeline: this thread cuts the input into blocks and spools; block k is
+    // scored by worker k mod threads, and results are taken back in the same
+    // round-robin order.
+    type Job = (Vec<u8>, u64);
+    type Done = (Vec<u8>, Part);
     let widths = p.widths.clone();
     std::thread::scope(|sc| -> Result<(), BatchError> {
         let mut to_workers = Vec::new();
@@ -1807,10 +2361,10 @@ fn pass1_csv<R: Read, S: Write>(
             let mut scorer = scorer.clone();
             let widths = widths.clone();
             sc.spawn(move || {
-                for (recs, n) in rx {
+                for (block, line) in rx {
                     let mut part = Part::new(columns, widths.as_ref());
-                    score_chunk(&mut scorer, &recs[..n], &mut part, max_errors);
-                    if rtx.send((recs, part)).is_err() {
+                    score_block(&mut scorer, &block, line, &mut part, max_errors);
+                    if rtx.send((block, part)).is_err() {
                         break;
                     }
                 }
@@ -1820,23 +2374,22 @@ fn pass1_csv<R: Read, S: Write>(
         }
         let gone = || BatchError::Io(io::Error::other("a scoring thread stopped"));
         let (mut sent, mut received) = (0usize, 0usize);
-        let mut free: Vec<Vec<csv::ByteRecord>> = Vec::new();
+        let mut free: Vec<Vec<u8>> = Vec::new();
         loop {
-            let mut chunk = free.pop().unwrap_or_default();
-            let n = fill(&mut rdr, &mut chunk, &mut read_errors)?;
-            if n == 0 {
+            let mut block = free.pop().unwrap_or_default();
+            let Some(line) = blocks.next(&mut block, block_size)? else {
                 break;
-            }
+            };
             to_workers[sent % threads]
-                .send((chunk, n))
+                .send((block, line))
                 .map_err(|_| gone())?;
             sent += 1;
             while sent - received >= 2 * threads {
-                let (recs, part) = from_workers[received % threads]
+                let (block, part) = from_workers[received % threads]
                     .recv()
                     .map_err(|_| gone())?;
                 p.merge(part)?;
-                free.push(recs);
+                free.push(block);
                 received += 1;
             }
         }
@@ -1850,7 +2403,6 @@ fn pass1_csv<R: Read, S: Write>(
         }
         Ok(())
     })?;
-    p.fail(read_errors);
     Ok(())
 }
 
@@ -2675,6 +3227,181 @@ mod tests {
             prop_assert_eq!(s.total, r.total.achieved);
             prop_assert_eq!(s.total.map(|d| d.scale()), r.total.achieved.map(|d| d.scale()));
             prop_assert_eq!(s.percent, r.total.percent);
+        }
+    }
+
+    /// Pass 1 of `input` on PLAIN: by the block pipeline (`Some((block size,
+    /// threads))`) or by the reference, the `csv` crate on the whole input and the
+    /// general path for every record. Returns everything pass 2 would use.
+    fn pass1_of(input: &[u8], pipeline: Option<(usize, usize)>) -> String {
+        let index = Index::from_json(PLAIN).unwrap();
+        let n = index.nodes().len();
+        let mut p = Pass1 {
+            spool: BufWriter::new(io::Cursor::new(Vec::new())),
+            totals: Vec::new(),
+            blocks: Vec::new(),
+            bands: Vec::new(),
+            block_ids: HashMap::new(),
+            has_blocks: false,
+            means: Means::new(n + 1),
+            widths: None,
+            errors: Vec::new(),
+            error_count: 0,
+            max_errors: 1000,
+        };
+        let opts = Options::default();
+        match pipeline {
+            Some((size, threads)) => {
+                let opts = Options { threads, ..opts };
+                pass1_csv_blocks(&index, input, &mut p, &opts, size).unwrap();
+            }
+            None => {
+                let mut rdr = csv::ReaderBuilder::new()
+                    .has_headers(true)
+                    .flexible(true)
+                    .from_reader(input);
+                let header = rdr.byte_headers().unwrap().clone();
+                let names: Vec<String> = header
+                    .iter()
+                    .map(|h| String::from_utf8_lossy(h).into_owned())
+                    .collect();
+                let refs: Vec<&str> = names.iter().map(String::as_str).collect();
+                match Scorer::new(&index, &refs, Lang::En) {
+                    Err(e) => p.fail(e),
+                    Ok(mut scorer) => {
+                        p.has_blocks = scorer.has_blocks();
+                        let mut part = Part::new(n + 1, None);
+                        for rec in rdr.byte_records() {
+                            let rec = rec.unwrap();
+                            let line = rec.position().unwrap().line();
+                            score_one(&mut scorer, line, &rec, &mut part, 1000);
+                        }
+                        p.merge(part).unwrap();
+                    }
+                }
+            }
+        }
+        if p.error_count > 0 {
+            // Nothing is written then; only the errors count.
+            return format!("errors {} {:?}", p.error_count, p.errors);
+        }
+        let spool = p.spool.into_inner().unwrap().into_inner();
+        format!(
+            "spool {:?}\ntotals {:?}\nbands {:?}\nblocks {:?} {:?}\nerrors {} {:?}\nmeans {:?}",
+            String::from_utf8_lossy(&spool),
+            p.totals,
+            p.bands,
+            p.blocks,
+            p.block_ids.len(),
+            p.error_count,
+            p.errors,
+            mean_fields(&p.means, n + 1)
+        )
+    }
+
+    /// Random CSV text for PLAIN: quoted and unquoted fields (quotes inside, commas and
+    /// line breaks in quotes), numbers the fast path takes and ones it leaves, empty
+    /// fields, wrong field counts, LF / CRLF / CR and blank lines, with or without a
+    /// final line break, and with or without a block column.
+    fn csv_text() -> impl Strategy<Value = String> {
+        let number = proptest::sample::select(vec![
+            "1",
+            "0.50",
+            "-0",
+            "+2",
+            "007",
+            "10.000",
+            ".5",
+            "5.",
+            "3.25",
+            "0",
+            "9.999999",
+            "12345678901234567.5",
+            "0.0000000000000000000001",
+            "1e3",
+            "",
+            " 2",
+            "n/a",
+            "-1",
+            "11",
+            "\"4\"",
+            "2.5.1",
+        ]);
+        let unit = proptest::sample::select(vec![
+            "U",
+            "V w",
+            "\"a,b\"",
+            "\"q\"\"x\"",
+            "a\"b",
+            "\"line\nbreak\"",
+            " ",
+            "",
+            "Ü",
+            "\"\"",
+        ]);
+        let block = proptest::sample::select(vec!["k1", "k2", "\"k,3\"", ""]);
+        let term = proptest::sample::select(vec![
+            "\n", "\n", "\n", "\r\n", "\r\n", "\r", "\n\n", "\r\n\r\n",
+        ]);
+        let row = (
+            unit,
+            block,
+            proptest::collection::vec(number, 4..=6),
+            term.clone(),
+        );
+        (
+            any::<bool>(),
+            proptest::sample::select(vec!["", "\n", "\r\n"]),
+            term,
+            proptest::collection::vec(row, 0..10),
+            any::<bool>(),
+        )
+            .prop_map(|(with_block, lead, head_term, rows, final_term)| {
+                let mut s = String::from(lead);
+                s.push_str(if with_block {
+                    "unit,block,D1.1,D1.2,D2.1,D2.2,D2.3"
+                } else {
+                    "\"unit\",D1.1,D1.2,D2.1,D2.2,D2.3"
+                });
+                s.push_str(head_term);
+                let count = rows.len();
+                for (k, (u, b, nums, t)) in rows.into_iter().enumerate() {
+                    s.push_str(u);
+                    if with_block {
+                        s.push(',');
+                        s.push_str(b);
+                    }
+                    for x in nums {
+                        s.push(',');
+                        s.push_str(x);
+                    }
+                    if k + 1 < count || final_term {
+                        s.push_str(t);
+                    }
+                }
+                s
+            })
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(400))]
+        /// The block pipeline (records split on the workers, the fast row path) gives
+        /// the same spool, keys, means and errors (with their line numbers) as the
+        /// `csv` crate reading the whole input, for any block size and thread count.
+        #[test]
+        fn blocks_equal_csv_crate(text in csv_text(), size in 1usize..80, threads in 1usize..=2) {
+            let reference = pass1_of(text.as_bytes(), None);
+            prop_assert_eq!(pass1_of(text.as_bytes(), Some((size, threads))), reference.clone());
+            prop_assert_eq!(pass1_of(text.as_bytes(), Some((BLOCK, 1))), reference);
+        }
+
+        /// The short-number loop equals the digit-counting reader.
+        #[test]
+        fn scan_number_equals_long_reader(text in "[-+]?[0-9]{0,12}[.]?[0-9]{0,10}[.x,]?[0-9]{0,3}") {
+            let b = text.as_bytes();
+            let long = parse_parts_long(b).map(|p| (p.mantissa, p.scale, p.neg, p.within, p.norm));
+            let short = parse_parts(b).map(|p| (p.mantissa, p.scale, p.neg, p.within, p.norm));
+            prop_assert_eq!(short, long);
         }
     }
 
