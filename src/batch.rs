@@ -1934,7 +1934,7 @@ pub fn default_threads() -> usize {
 /// assert_eq!(String::from_utf8(out).unwrap(),
 ///   "unit,A,total,percent,rank,band\nX,1.5,1.5,,2,\nY,2,2,,1,\nZ,1.5,1.5,,2,\n__mean__,1.6666666666666666666666666667,1.6666666666666666666666666667,,,\n");
 /// ```
-pub fn run<R: Read, S: Read + Write + Seek, W: Write>(
+pub fn run<R: Read, S: Read + Write + Seek + Send, W: Write>(
     index: &Index,
     input: R,
     format: InputFormat,
@@ -1981,7 +1981,6 @@ pub fn run<R: Read, S: Read + Write + Seek, W: Write>(
     drop(p.blocks);
     let mut spool = p.spool.into_inner().map_err(|e| e.into_error())?;
     spool.seek(SeekFrom::Start(0))?;
-    let spool = BufReader::with_capacity(1 << 20, spool);
     let mut w = Writer {
         index,
         out: BufWriter::with_capacity(1 << 20, out),
@@ -1991,9 +1990,13 @@ pub fn run<R: Read, S: Read + Write + Seek, W: Write>(
     let mean_row = opts.mean.then(|| mean_fields(&p.means, n + 1));
     match opts.output {
         OutputFormat::Csv => w.csv(spool, &ranks, &p.bands, mean_row.as_deref())?,
-        OutputFormat::Json => w.json(spool, &ranks, &p.bands, mean_row.as_deref(), &summary)?,
+        OutputFormat::Json => {
+            let spool = BufReader::with_capacity(1 << 20, spool);
+            w.json(spool, &ranks, &p.bands, mean_row.as_deref(), &summary)?
+        }
         OutputFormat::Table => {
             let widths = p.widths.unwrap_or_default();
+            let spool = BufReader::with_capacity(1 << 20, spool);
             w.table(spool, &ranks, &p.bands, mean_row.as_deref(), widths)?
         }
     }
@@ -2045,22 +2048,8 @@ impl<R: Read> Blocks<R> {
 
     /// Appends up to `want` bytes of input to `out`; sets `eof` at the end.
     fn read_more(&mut self, out: &mut Vec<u8>, want: usize) -> io::Result<()> {
-        let len = out.len();
-        out.resize(len + want, 0);
-        loop {
-            match self.input.read(&mut out[len..]) {
-                Ok(n) => {
-                    out.truncate(len + n);
-                    self.eof = n == 0;
-                    return Ok(());
-                }
-                Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
-                Err(e) => {
-                    out.truncate(len);
-                    return Err(e);
-                }
-            }
-        }
+        self.eof = read_some(&mut self.input, out, want)? == 0;
+        Ok(())
     }
 
     /// The header record (and the blank lines before it) into `out`; all of the input
@@ -2556,29 +2545,6 @@ fn next_record<R: BufRead>(r: &mut R, buf: &mut Vec<u8>) -> io::Result<bool> {
     Ok(true)
 }
 
-/// Like [`next_record`], but writes the record to `out` straight from the reader's
-/// buffer when it lies there whole.
-fn next_record_into<R: BufRead, W: Write>(
-    r: &mut R,
-    buf: &mut Vec<u8>,
-    out: &mut W,
-) -> io::Result<bool> {
-    let avail = r.fill_buf()?;
-    if avail.len() >= 4 {
-        let len = u32::from_le_bytes([avail[0], avail[1], avail[2], avail[3]]) as usize;
-        if avail.len() >= 4 + len {
-            out.write_all(&avail[4..4 + len])?;
-            r.consume(4 + len);
-            return Ok(true);
-        }
-    }
-    if next_record(r, buf)? {
-        out.write_all(buf)?;
-        return Ok(true);
-    }
-    Ok(false)
-}
-
 impl<W: Write> Writer<'_, W> {
     fn band_code(&self, b: u16) -> Option<&str> {
         self.index
@@ -2588,9 +2554,11 @@ impl<W: Write> Writer<'_, W> {
             .map(|x| x.code.as_str())
     }
 
-    fn csv<R: BufRead>(
+    /// The CSV output: the spooled rows with rank and band. A helper thread reads the
+    /// spool and forms the rows ([`csv_rows`]) while this one writes them.
+    fn csv<S: Read + Send>(
         &mut self,
-        mut spool: R,
+        spool: S,
         ranks: &[Option<u32>],
         bands: &[u16],
         mean: Option<&[String]>,
@@ -2607,22 +2575,30 @@ impl<W: Write> Writer<'_, W> {
         }
         line.push(b'\n');
         self.out.write_all(&line)?;
-        let mut buf = Vec::with_capacity(1024);
-        let mut i = 0;
-        while next_record_into(&mut spool, &mut buf, &mut self.out)? {
-            line.clear();
-            line.push(b',');
-            if let Some(r) = ranks.get(i).copied().flatten() {
-                write_u32(&mut line, r);
+        let codes: Vec<Vec<u8>> = self
+            .index
+            .definition()
+            .bands
+            .iter()
+            .map(|b| {
+                let mut v = Vec::new();
+                write_csv_field(&mut v, b.code.as_bytes());
+                v
+            })
+            .collect();
+        std::thread::scope(|sc| -> io::Result<()> {
+            let (tx, rx) = std::sync::mpsc::sync_channel(2);
+            let (back_tx, back_rx) = std::sync::mpsc::channel();
+            let codes = &codes;
+            sc.spawn(move || csv_rows(spool, ranks, bands, codes, &tx, &back_rx));
+            for rows in rx {
+                let rows: Vec<u8> = rows?;
+                self.out.write_all(&rows)?;
+                // The helper may have stopped already.
+                let _ = back_tx.send(rows);
             }
-            line.push(b',');
-            if let Some(code) = bands.get(i).and_then(|&b| self.band_code(b)) {
-                write_csv_field(&mut line, code.as_bytes());
-            }
-            line.push(b'\n');
-            self.out.write_all(&line)?;
-            i += 1;
-        }
+            Ok(())
+        })?;
         if let Some(m) = mean {
             line.clear();
             line.extend_from_slice(MEAN_UNIT.as_bytes());
@@ -2834,6 +2810,96 @@ impl<W: Write> Writer<'_, W> {
             self.out.write_all(line(&f).as_bytes())?;
         }
         Ok(())
+    }
+}
+
+/// Pass 2 of the CSV output, on a helper thread: reads the spool in blocks of about
+/// 1 MiB and sends the rows of each block, with rank and band (`codes`: the bands'
+/// CSV text), to the writing thread; takes used buffers back from `back`.
+fn csv_rows<S: Read>(
+    mut spool: S,
+    ranks: &[Option<u32>],
+    bands: &[u16],
+    codes: &[Vec<u8>],
+    tx: &std::sync::mpsc::SyncSender<io::Result<Vec<u8>>>,
+    back: &std::sync::mpsc::Receiver<Vec<u8>>,
+) {
+    const SPOOL_BLOCK: usize = 1 << 20;
+    let mut raw = Vec::new();
+    let mut carry = Vec::new();
+    let mut i = 0usize;
+    loop {
+        raw.clear();
+        raw.append(&mut carry);
+        let target = raw.len() + SPOOL_BLOCK;
+        let mut eof = false;
+        while !eof && raw.len() < target {
+            let want = target - raw.len();
+            match read_some(&mut spool, &mut raw, want) {
+                Ok(n) => eof = n == 0,
+                Err(e) => {
+                    let _ = tx.send(Err(e));
+                    return;
+                }
+            }
+        }
+        let mut rows = back.try_recv().unwrap_or_default();
+        rows.clear();
+        rows.reserve(raw.len() + raw.len() / 8);
+        // Whole records: a 4-byte length, then the row text.
+        let mut pos = 0;
+        while let Some(len) = raw
+            .get(pos..pos + 4)
+            .map(|l| u32::from_le_bytes([l[0], l[1], l[2], l[3]]) as usize)
+        {
+            let Some(text) = raw.get(pos + 4..pos + 4 + len) else {
+                break;
+            };
+            rows.extend_from_slice(text);
+            rows.push(b',');
+            if let Some(r) = ranks.get(i).copied().flatten() {
+                write_u32(&mut rows, r);
+            }
+            rows.push(b',');
+            if let Some(code) = bands.get(i).and_then(|&b| codes.get(usize::from(b))) {
+                rows.extend_from_slice(code);
+            }
+            rows.push(b'\n');
+            i += 1;
+            pos += 4 + len;
+        }
+        carry.extend_from_slice(&raw[pos..]);
+        if !rows.is_empty() && tx.send(Ok(rows)).is_err() {
+            return;
+        }
+        if eof {
+            if !carry.is_empty() {
+                let _ = tx.send(Err(io::Error::new(
+                    io::ErrorKind::UnexpectedEof,
+                    "the spool ends inside a row",
+                )));
+            }
+            return;
+        }
+    }
+}
+
+/// Appends up to `want` bytes read from `r` to `out`; returns how many (0 at the end).
+fn read_some<R: Read>(r: &mut R, out: &mut Vec<u8>, want: usize) -> io::Result<usize> {
+    let len = out.len();
+    out.resize(len + want, 0);
+    loop {
+        match r.read(&mut out[len..]) {
+            Ok(n) => {
+                out.truncate(len + n);
+                return Ok(n);
+            }
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+            Err(e) => {
+                out.truncate(len);
+                return Err(e);
+            }
+        }
     }
 }
 
