@@ -2184,6 +2184,8 @@ fn score_block(
     part: &mut Part,
     max_errors: usize,
 ) {
+    // The rows take about 4/3 of their input (PAPI: 348 B per 262 B): no regrowth.
+    part.bytes.reserve(block.len() + block.len() / 2);
     if block.contains(&b'"') {
         let mut rdr = csv::ReaderBuilder::new()
             .has_headers(false)
