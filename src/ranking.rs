@@ -64,8 +64,10 @@ pub fn rank_in_blocks(
 }
 
 /// The same order as the `Decimal` sort, found by sorting integer keys: every value is
-/// brought to the largest scale present as an `i128` mantissa (ranking a million totals
-/// this way is several times faster). `None` when a value does not fit.
+/// brought to the largest scale present as an integer mantissa (ranking a million totals
+/// this way is several times faster). Keys are 16 bytes when the mantissas fit `i64`,
+/// else 32. `None` when a value does not fit `i128` or there are more than `u32::MAX`
+/// units.
 fn integer_order(values: &[Option<Decimal>], block: &dyn Fn(usize) -> u32) -> Option<Vec<usize>> {
     let scale = values
         .iter()
@@ -73,16 +75,29 @@ fn integer_order(values: &[Option<Decimal>], block: &dyn Fn(usize) -> u32) -> Op
         .map(Decimal::scale)
         .max()
         .unwrap_or(0);
-    let mut keys: Vec<(u32, i128, usize)> = Vec::with_capacity(values.len());
+    let mut keys: Vec<(u32, i128, u32)> = Vec::with_capacity(values.len());
     for (i, v) in values.iter().enumerate() {
         let Some(v) = v else { continue };
         let k = 10i128
             .checked_pow(scale - v.scale())?
             .checked_mul(v.mantissa())?;
-        keys.push((block(i), -k, i));
+        keys.push((block(i), -k, u32::try_from(i).ok()?));
     }
-    keys.sort_unstable();
-    Some(keys.into_iter().map(|(_, _, i)| i).collect())
+    let narrow: Option<Vec<(u32, i64, u32)>> = keys
+        .iter()
+        .map(|&(b, k, i)| i64::try_from(k).ok().map(|k| (b, k, i)))
+        .collect();
+    let order = match narrow {
+        Some(mut small) => {
+            small.sort_unstable();
+            small.into_iter().map(|(_, _, i)| i as usize).collect()
+        }
+        None => {
+            keys.sort_unstable();
+            keys.into_iter().map(|(_, _, i)| i as usize).collect()
+        }
+    };
+    Some(order)
 }
 
 #[cfg(all(test, not(target_arch = "wasm32")))]
@@ -112,6 +127,25 @@ mod tests {
             let fast = integer_order(&values, &|i| blocks[i]).expect("small values fit");
             prop_assert_eq!(fast, by_decimal_sort(&values, blocks));
         }
+    }
+
+    #[test]
+    fn wide_keys_sort_like_decimals() {
+        // Mantissas beyond i64 at the common scale use the 128-bit keys.
+        let values: Vec<Option<Decimal>> = [
+            "12345678901234.56789",
+            "0.00001",
+            "-3",
+            "12345678901234.5679",
+        ]
+        .iter()
+        .map(|s| s.parse().ok())
+        .collect();
+        let blocks = [0u32; 4];
+        assert_eq!(
+            integer_order(&values, &|_| 0),
+            Some(by_decimal_sort(&values, &blocks))
+        );
     }
 
     #[test]
