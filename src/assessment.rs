@@ -30,6 +30,29 @@ pub struct Assessment {
     pub adjustments: BTreeMap<String, Entry>,
 }
 
+impl Assessment {
+    /// An empty assessment of `unit` against the index with id `index`.
+    ///
+    /// ```
+    /// use chiso::{Assessment, Entry, Value};
+    /// let mut a = Assessment::new("pci-2013", "Đà Nẵng");
+    /// a.year = Some(2016);
+    /// a.entries.insert("transparency".into(), Entry::self_value(Value::Number("7.2".parse().unwrap())));
+    /// assert_eq!(a.format, chiso::assessment::ASSESSMENT_FORMAT);
+    /// ```
+    pub fn new(index: impl Into<String>, unit: impl Into<String>) -> Self {
+        Assessment {
+            format: ASSESSMENT_FORMAT.into(),
+            index: index.into(),
+            unit: Unit {
+                name: unit.into(),
+                ..Default::default()
+            },
+            ..Default::default()
+        }
+    }
+}
+
 /// The assessed unit.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]

@@ -1849,6 +1849,23 @@ struct Pass1<S: Write> {
 }
 
 impl<S: Write> Pass1<S> {
+    /// An empty pass 1 over an index of `nodes` nodes, writing to `spool`.
+    fn new(spool: BufWriter<S>, nodes: usize, max_errors: usize) -> Self {
+        Pass1 {
+            spool,
+            totals: Vec::new(),
+            blocks: Vec::new(),
+            bands: Vec::new(),
+            block_ids: HashMap::new(),
+            has_blocks: false,
+            means: Means::new(nodes + 1),
+            widths: None,
+            errors: Vec::new(),
+            error_count: 0,
+            max_errors,
+        }
+    }
+
     fn fail(&mut self, errs: Vec<RowError>) {
         self.error_count += errs.len();
         for e in errs {
@@ -1943,20 +1960,8 @@ pub fn run<R: Read, S: Read + Write + Seek + Send, W: Write>(
     opts: &Options,
 ) -> Result<Summary, BatchError> {
     let n = index.nodes().len();
-    let mut p = Pass1 {
-        // Small: whole chunks (~0.5 MB) go straight to the spool.
-        spool: BufWriter::with_capacity(1 << 16, spool),
-        totals: Vec::new(),
-        blocks: Vec::new(),
-        bands: Vec::new(),
-        block_ids: HashMap::new(),
-        has_blocks: false,
-        means: Means::new(n + 1),
-        widths: None,
-        errors: Vec::new(),
-        error_count: 0,
-        max_errors: opts.max_errors,
-    };
+    // Small buffer: whole chunks (~0.5 MB) go straight to the spool.
+    let mut p = Pass1::new(BufWriter::with_capacity(1 << 16, spool), n, opts.max_errors);
     match format {
         InputFormat::Csv => pass1_csv(index, input, &mut p, opts)?,
         InputFormat::JsonLines => pass1_jsonl(index, input, &mut p, opts)?,
@@ -3304,19 +3309,7 @@ mod tests {
     fn pass1_of(input: &[u8], pipeline: Option<(usize, usize)>) -> String {
         let index = Index::from_json(PLAIN).unwrap();
         let n = index.nodes().len();
-        let mut p = Pass1 {
-            spool: BufWriter::new(io::Cursor::new(Vec::new())),
-            totals: Vec::new(),
-            blocks: Vec::new(),
-            bands: Vec::new(),
-            block_ids: HashMap::new(),
-            has_blocks: false,
-            means: Means::new(n + 1),
-            widths: None,
-            errors: Vec::new(),
-            error_count: 0,
-            max_errors: 1000,
-        };
+        let mut p = Pass1::new(BufWriter::new(io::Cursor::new(Vec::new())), n, 1000);
         let opts = Options::default();
         match pipeline {
             Some((size, threads)) => {

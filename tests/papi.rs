@@ -14,7 +14,7 @@
 mod common;
 use common::{dec, read_csv, Row};
 
-use chiso::assessment::{LayerEntry, Unit, ASSESSMENT_FORMAT};
+use chiso::assessment::LayerEntry;
 use chiso::diagnostics::{Problem, Severity};
 use chiso::display::{round, Rounding};
 use chiso::index::MissingValuePolicy;
@@ -115,15 +115,9 @@ fn assessment(
     entries: BTreeMap<String, Entry>,
 ) -> Assessment {
     Assessment {
-        format: ASSESSMENT_FORMAT.into(),
-        index: index.definition().id.clone(),
-        unit: Unit {
-            name: unit.into(),
-            ..Default::default()
-        },
         year: Some(year),
         entries,
-        adjustments: BTreeMap::new(),
+        ..Assessment::new(&index.definition().id, unit)
     }
 }
 

@@ -15,7 +15,6 @@
 mod common;
 use common::{dec, read_csv, Row};
 
-use chiso::assessment::{Unit, ASSESSMENT_FORMAT};
 use chiso::band::band_of;
 use chiso::display::{round, Rounding};
 use chiso::ranking::{mean, rank};
@@ -31,15 +30,9 @@ fn load(name: &str) -> Index {
 
 fn assessment(index: &Index, unit: &str, entries: BTreeMap<String, Entry>) -> Assessment {
     Assessment {
-        format: ASSESSMENT_FORMAT.into(),
-        index: index.definition().id.clone(),
-        unit: Unit {
-            name: unit.into(),
-            ..Default::default()
-        },
         year: Some(2026),
         entries,
-        adjustments: BTreeMap::new(),
+        ..Assessment::new(&index.definition().id, unit)
     }
 }
 
