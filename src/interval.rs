@@ -145,9 +145,9 @@ pub(crate) fn gap_between(a: &Interval, b: &Interval) -> Option<Interval> {
     (!gap.is_empty()).then_some(gap)
 }
 
-/// Whether two intervals share at least one value.
-pub(crate) fn overlaps(a: &Interval, b: &Interval) -> bool {
-    let lo = match (a.from, b.from) {
+/// The values two intervals share (possibly empty).
+pub(crate) fn intersection(a: &Interval, b: &Interval) -> Interval {
+    let from = match (a.from, b.from) {
         (None, x) | (x, None) => x,
         (Some(x), Some(y)) => Some(
             if x.value > y.value || (x.value == y.value && !x.inclusive) {
@@ -157,7 +157,7 @@ pub(crate) fn overlaps(a: &Interval, b: &Interval) -> bool {
             },
         ),
     };
-    let hi = match (a.to, b.to) {
+    let to = match (a.to, b.to) {
         (None, x) | (x, None) => x,
         (Some(x), Some(y)) => Some(
             if x.value < y.value || (x.value == y.value && !x.inclusive) {
@@ -167,5 +167,10 @@ pub(crate) fn overlaps(a: &Interval, b: &Interval) -> bool {
             },
         ),
     };
-    !Interval { from: lo, to: hi }.is_empty()
+    Interval { from, to }
+}
+
+/// Whether two intervals share at least one value.
+pub(crate) fn overlaps(a: &Interval, b: &Interval) -> bool {
+    !intersection(a, b).is_empty()
 }

@@ -11,7 +11,6 @@ use crate::text::{Lang, Text};
 use rust_decimal::Decimal;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
-use std::collections::BTreeMap;
 
 /// A scoring rule. The JSON `type` field names the variant.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
@@ -480,17 +479,6 @@ impl Rule {
             Rule::Levels { levels } => levels.iter().any(|l| l.percent_of_max.is_some()),
             Rule::Score { .. } => false,
         }
-    }
-
-    /// Whether better evidence can only raise the score (used by property tests).
-    pub fn is_monotone(&self) -> bool {
-        matches!(
-            self,
-            Rule::Proportional { .. }
-                | Rule::Survey { .. }
-                | Rule::Score { .. }
-                | Rule::Discretionary { .. }
-        )
     }
 
     /// Applies the rule to `value` for a node whose maximum is `max`.
@@ -975,44 +963,4 @@ impl Rule {
             _ => Vec::new(),
         }
     }
-
-    /// Largest points any value can earn under this rule (for validation against the
-    /// node maximum); `None` when unbounded or not computable.
-    pub fn best_points(&self, max: Option<Decimal>) -> Option<Decimal> {
-        let best = |it: Vec<Result<Decimal, Problem>>| it.into_iter().filter_map(Result::ok).max();
-        match self {
-            Rule::YesNo { yes, no, .. } => best(vec![yes.points(max), no.points(max)]),
-            Rule::Timeliness {
-                on_time,
-                late,
-                not_done,
-            } => best(vec![
-                on_time.points(max),
-                late.points(max),
-                not_done.points(max),
-            ]),
-            Rule::Tiers { tiers, .. } => best(tiers.iter().map(|t| t.points(max)).collect()),
-            Rule::Levels { levels } => best(levels.iter().map(|l| l.points(max)).collect()),
-            Rule::Proportional { .. }
-            | Rule::Deductions { .. }
-            | Rule::Discretionary { .. }
-            | Rule::Survey { .. } => max,
-            Rule::Score { .. } => None,
-        }
-    }
-
-    /// The option keys the rule accepts, when it is option-based.
-    pub fn option_keys(&self) -> Vec<String> {
-        match self {
-            Rule::Timeliness { .. } => vec!["on_time".into(), "late".into(), "not_done".into()],
-            Rule::Levels { levels } => levels.iter().map(|l| l.key.clone()).collect(),
-            Rule::Deductions { severities } => severities.iter().map(|l| l.key.clone()).collect(),
-            Rule::Survey { options } => options.iter().map(|o| o.key.clone()).collect(),
-            Rule::YesNo { conditions, .. } => conditions.iter().map(|c| c.key.clone()).collect(),
-            _ => Vec::new(),
-        }
-    }
 }
-
-/// Counts of occurrences keyed by severity, for building [`Value::Counts`].
-pub type Counts = BTreeMap<String, Decimal>;

@@ -664,26 +664,7 @@ fn upper_beyond(a: &Interval, b: &Interval) -> bool {
 }
 
 fn overlap_words(a: &Interval, b: &Interval, unit: &str) -> String {
-    let lo = match (a.from, b.from) {
-        (None, x) | (x, None) => x,
-        (Some(x), Some(y)) => Some(
-            if x.value > y.value || (x.value == y.value && !x.inclusive) {
-                x
-            } else {
-                y
-            },
-        ),
-    };
-    let hi = match (a.to, b.to) {
-        (None, x) | (x, None) => x,
-        (Some(x), Some(y)) => Some(
-            if x.value < y.value || (x.value == y.value && !x.inclusive) {
-                x
-            } else {
-                y
-            },
-        ),
-    };
+    let Interval { from: lo, to: hi } = crate::interval::intersection(a, b);
     match (lo, hi) {
         (Some(l), Some(h)) if l.value == h.value => format!("{}{unit}", plain(l.value, Lang::Vi)),
         _ => Interval { from: lo, to: hi }.describe(Lang::Vi, unit),
