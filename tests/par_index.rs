@@ -4,7 +4,7 @@
 
 mod common;
 
-use chiso::assessment::{Assessment, Entry, LayerEntry, Unit, ASSESSMENT_FORMAT};
+use chiso::assessment::{Assessment, Entry, LayerEntry};
 use chiso::band::TiePolicy;
 use chiso::display::{round, Rounding};
 use chiso::index::{Completeness, UnitLevel};
@@ -255,15 +255,9 @@ fn points_entry(v: &str) -> Entry {
 
 fn assessment(index: &str, unit: &str, entries: BTreeMap<String, Entry>) -> Assessment {
     Assessment {
-        format: ASSESSMENT_FORMAT.into(),
-        index: index.into(),
-        unit: Unit {
-            name: unit.into(),
-            ..Default::default()
-        },
         year: Some(2023),
         entries,
-        adjustments: BTreeMap::new(),
+        ..Assessment::new(index, unit)
     }
 }
 

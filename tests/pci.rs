@@ -4,7 +4,7 @@
 
 mod common;
 
-use chiso::assessment::{Assessment, Entry, Unit, ASSESSMENT_FORMAT};
+use chiso::assessment::{Assessment, Entry};
 use chiso::{Decimal, Index, Value, View};
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -87,15 +87,9 @@ fn pci_2013_2016_recomputed_within_tolerance() {
             entries.insert((*code).to_owned(), Entry::self_value(value));
         }
         let a = Assessment {
-            format: ASSESSMENT_FORMAT.into(),
-            index: "pci-2013".into(),
-            unit: Unit {
-                name: province.clone(),
-                ..Default::default()
-            },
             year: Some(year),
             entries,
-            adjustments: BTreeMap::new(),
+            ..Assessment::new("pci-2013", province.clone())
         };
         let r = index
             .score(&a, View::Final)

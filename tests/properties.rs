@@ -1,7 +1,7 @@
 //! Property tests: invariants of the engine over random criteria trees and assessments.
 #![cfg(not(target_arch = "wasm32"))]
 
-use chiso::assessment::{Assessment, Entry, EvidenceRef, LayerEntry, NotApplicable, Unit};
+use chiso::assessment::{Assessment, Entry, EvidenceRef, LayerEntry, NotApplicable};
 use chiso::index::{Completeness, IndexDefinition, LegalBasis, Policies, UnitLevel, YearRange};
 use chiso::interval::{Bound, Interval};
 use chiso::node::{Aggregation, Channel, Node};
@@ -367,16 +367,9 @@ fn random_assessment(index: &Index, seed: u64) -> Assessment {
         entries.insert(n.code.clone(), e);
     }
     Assessment {
-        format: chiso::assessment::ASSESSMENT_FORMAT.into(),
-        index: "prop".into(),
-        unit: Unit {
-            name: "Sở thử".into(),
-            id: None,
-            block: None,
-        },
         year: Some(2024),
         entries,
-        adjustments: BTreeMap::new(),
+        ..Assessment::new("prop", "Sở thử")
     }
 }
 
