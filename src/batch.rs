@@ -327,6 +327,48 @@ struct Parts {
 }
 
 impl Parts {
+    /// A number read as `mantissa × 10^-scale`, given (relative to the number's first
+    /// byte) its first non-zero integer digit, its dot (or end) and the end of its last
+    /// non-zero fraction digit — all a reader needs to find the normalized text.
+    fn new(
+        mantissa: u64,
+        scale: u32,
+        neg: bool,
+        first_nonzero_int: Option<usize>,
+        dot_pos: usize,
+        frac_end: Option<usize>,
+    ) -> Parts {
+        // |x| ≤ 10^15 ⇔ mantissa ≤ 10^(15 + scale); always true from scale 5 (mantissa < 1.9e19).
+        let within = scale >= 5 || mantissa <= 10u64.pow(15 + scale);
+        let norm = match (mantissa, first_nonzero_int) {
+            (0, _) => Norm {
+                neg: false,
+                lead0: true,
+                start: 0,
+                end: 0,
+            },
+            (_, Some(a)) => Norm {
+                neg,
+                lead0: false,
+                start: a,
+                end: frac_end.unwrap_or(dot_pos),
+            },
+            (_, None) => Norm {
+                neg,
+                lead0: true,
+                start: dot_pos,
+                end: frac_end.unwrap_or(0),
+            },
+        };
+        Parts {
+            mantissa,
+            scale,
+            neg,
+            within,
+            norm,
+        }
+    }
+
     /// The exact value (`-0` is `0`).
     fn decimal(&self) -> Decimal {
         // lo and mid words of the 96-bit mantissa; the truncations are the intended split.
@@ -402,44 +444,14 @@ fn scan_number(text: &[u8], at: usize) -> Option<(Parts, usize)> {
         return None; // no digit
     }
     let scale = frac.len() as u32;
-    // |x| ≤ 10^15 ⇔ mantissa ≤ 10^(15 + scale); always true from scale 5 (mantissa < 1.9e19).
-    let within = scale >= 5 || mantissa <= 10u64.pow(15 + scale);
     // Positions relative to the number's first byte (`at`).
     let dot_pos = off + int.len() - at; // the dot, or the end
-    let norm = if mantissa == 0 {
-        Norm {
-            neg: false,
-            lead0: true,
-            start: 0,
-            end: 0,
-        }
-    } else {
-        let frac_end = frac
-            .iter()
-            .rposition(|&b| b != b'0')
-            .map(|p| dot_pos + 2 + p);
-        match int.iter().position(|&b| b != b'0') {
-            Some(a) => Norm {
-                neg,
-                lead0: false,
-                start: off - at + a,
-                end: frac_end.unwrap_or(dot_pos),
-            },
-            None => Norm {
-                neg,
-                lead0: true,
-                start: dot_pos,
-                end: frac_end.unwrap_or(0),
-            },
-        }
-    };
-    let parts = Parts {
-        mantissa,
-        scale,
-        neg,
-        within,
-        norm,
-    };
+    let first_nonzero = int.iter().position(|&b| b != b'0').map(|a| off - at + a);
+    let frac_end = frac
+        .iter()
+        .rposition(|&b| b != b'0')
+        .map(|p| dot_pos + 2 + p);
+    let parts = Parts::new(mantissa, scale, neg, first_nonzero, dot_pos, frac_end);
     Some((parts, i))
 }
 
@@ -485,40 +497,11 @@ fn parse_parts_long(s: &[u8]) -> Option<Parts> {
     if !any_digit || scale > 28 {
         return None;
     }
-    // |x| ≤ 10^15 ⇔ mantissa ≤ 10^(15 + scale); always true from scale 5 (mantissa < 1.9e19).
-    let within = scale >= 5 || mantissa <= 10u64.pow(15 + scale);
-    let norm = if mantissa == 0 {
-        Norm {
-            neg: false,
-            lead0: true,
-            start: 0,
-            end: 0,
-        }
-    } else {
-        let dot_pos = dot.unwrap_or(s.len());
-        let has_frac = frac_end > dot_pos;
-        match int_start {
-            Some(a) => Norm {
-                neg,
-                lead0: false,
-                start: a,
-                end: if has_frac { frac_end } else { dot_pos },
-            },
-            None => Norm {
-                neg,
-                lead0: true,
-                start: dot_pos,
-                end: frac_end,
-            },
-        }
-    };
-    Some(Parts {
-        mantissa,
-        scale,
-        neg,
-        within,
-        norm,
-    })
+    let dot_pos = dot.unwrap_or(s.len());
+    let frac_end = (frac_end > dot_pos).then_some(frac_end);
+    Some(Parts::new(
+        mantissa, scale, neg, int_start, dot_pos, frac_end,
+    ))
 }
 
 fn write_norm(out: &mut Vec<u8>, text: &[u8], n: Norm) {

@@ -201,26 +201,18 @@ fn heading(index: &Index, result: &ScoreResult, lang: Lang) -> String {
         .year
         .map(|y| y.to_string())
         .unwrap_or_else(|| "—".into());
-    match lang {
-        Lang::Vi => format!(
-            "{} (\"{}\", phiên bản {})\nĐơn vị: {}; năm: {}; lớp điểm dùng cho cột %: {}",
-            def.title.get(lang),
-            def.id,
-            def.version,
-            result.unit.name,
-            year,
-            view_name(result.view, lang)
-        ),
-        Lang::En => format!(
-            "{} (\"{}\", version {})\nUnit: {}; year: {}; layer used for the % column: {}",
-            def.title.get(lang),
-            def.id,
-            def.version,
-            result.unit.name,
-            year,
-            view_name(result.view, lang)
-        ),
-    }
+    let (version, unit, year_word, layer) = match lang {
+        Lang::Vi => ("phiên bản", "Đơn vị", "năm", "lớp điểm dùng cho cột %"),
+        Lang::En => ("version", "Unit", "year", "layer used for the % column"),
+    };
+    format!(
+        "{} (\"{}\", {version} {})\n{unit}: {}; {year_word}: {year}; {layer}: {}",
+        def.title.get(lang),
+        def.id,
+        def.version,
+        result.unit.name,
+        view_name(result.view, lang)
+    )
 }
 
 /// The readable table.
