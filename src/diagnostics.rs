@@ -168,6 +168,41 @@ fn list(items: &[String]) -> String {
 #[serde(tag = "type", rename_all = "snake_case")]
 #[non_exhaustive]
 pub enum Problem {
+    /// No row of the table names the required columns (criteria import).
+    MissingColumns {
+        /// Columns not found, e.g. `STT`, `Tiêu chí`.
+        missing: Vec<String>,
+    },
+    /// A row has a criterion but no STT, or an STT that is not a code.
+    UnreadableCode {
+        /// The text found in the STT column (empty when blank).
+        text: String,
+    },
+    /// A cell that must hold a number does not.
+    UnreadableNumber {
+        /// The text found.
+        text: String,
+    },
+    /// The rule column cannot be read.
+    RuleSyntax {
+        /// The rule text.
+        text: String,
+        /// What is wrong, written "english / tiếng Việt".
+        detail: String,
+    },
+    /// A bound of the scoring wording can be read two ways; chiso chose one.
+    AmbiguousBound {
+        /// The bound.
+        value: Decimal,
+        /// The reading chosen, in Vietnamese words.
+        reading: String,
+    },
+    /// The scoring wording was not recognised as a rule; the criterion is scored by
+    /// the appraiser (discretionary) until a rule is written.
+    WordingNotRecognised {
+        /// The wording.
+        text: String,
+    },
     /// The file could not be read.
     Io {
         /// Operating-system message.
@@ -408,6 +443,20 @@ impl Problem {
         use Lang::*;
         use Problem::*;
         match (self, lang) {
+            (MissingColumns { missing }, Vi) => format!("không tìm thấy dòng tiêu đề có các cột bắt buộc; thiếu cột: {}", list(missing)),
+            (MissingColumns { missing }, En) => format!("no header row names the required columns; missing: {}", list(missing)),
+            (UnreadableCode { text }, Vi) if text.is_empty() => "dòng có tên tiêu chí hoặc điểm nhưng không có số thứ tự (STT)".into(),
+            (UnreadableCode { text }, En) if text.is_empty() => "the row has a criterion name or points but no STT (code)".into(),
+            (UnreadableCode { text }, Vi) => format!("\"{text}\" không phải là số thứ tự tiêu chí (ví dụ: 1, 1.1, 1.1.4, I, a)"),
+            (UnreadableCode { text }, En) => format!("\"{text}\" is not a criterion code (e.g. 1, 1.1, 1.1.4, I, a)"),
+            (UnreadableNumber { text }, Vi) => format!("\"{text}\" không phải là số (viết ví dụ 1 hoặc 0,5)"),
+            (UnreadableNumber { text }, En) => format!("\"{text}\" is not a number (write e.g. 1 or 0,5)"),
+            (RuleSyntax { text, detail }, Vi) => format!("không đọc được quy tắc chấm \"{text}\": {}", words::what(detail, Vi)),
+            (RuleSyntax { text, detail }, En) => format!("cannot read the rule \"{text}\": {}", words::what(detail, En)),
+            (AmbiguousBound { value, reading }, Vi) => format!("mốc {} có thể hiểu theo hai cách; chiso đọc là: {reading}. Đề nghị người soạn xác định rõ (ví dụ ghi \"từ … đến dưới …\" hoặc điền cột quy tắc chấm)", n(value, Vi)),
+            (AmbiguousBound { value, reading }, En) => format!("the bound {} can be read two ways; chiso read it as: {}. Please settle it (e.g. write \"từ … đến dưới …\" or fill the rule column)", n(value, En), words::range_en(reading)),
+            (WordingNotRecognised { text }, Vi) => format!("không nhận ra cách chấm điểm \"{text}\"; tạm để Hội đồng chấm trực tiếp (discretionary). Hãy ghi quy tắc ở cột quy tắc chấm"),
+            (WordingNotRecognised { text }, En) => format!("the scoring wording \"{text}\" was not recognised; the appraiser scores it directly (discretionary) until a rule is written in the rule column"),
             (Io { detail }, Vi) => format!("không đọc được tệp ({})", words::io(detail, Vi)),
             (Io { detail }, En) => format!("cannot read the file ({})", words::io(detail, En)),
             (Syntax { line, column, detail }, Vi) => format!("tệp không đúng cú pháp JSON ở dòng {line}, cột {column} ({})", words::syntax(detail, Vi)),

@@ -23,9 +23,11 @@
 #![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used))]
 
 pub mod assessment;
+pub mod authoring;
 pub mod band;
 pub mod batch;
 pub mod diagnostics;
+pub mod diff;
 pub mod display;
 pub mod engine;
 pub mod index;
