@@ -435,6 +435,43 @@ pub enum Problem {
         /// The year.
         year: i32,
     },
+    /// A scenario override sets what the base already has.
+    OverrideSameAsBase,
+    /// A scenario override changes no points, maximum, percent or band of any unit.
+    OverrideNoEffect,
+    /// A weight override names a child whose parent is a plain sum (no weights).
+    NotWeighted {
+        /// Code of the parent (`total` for the index).
+        parent: String,
+    },
+    /// A rule parameter override names a parameter the criterion's rule does not have.
+    ParameterNotInRule {
+        /// The parameter.
+        parameter: String,
+        /// The rule type.
+        rule: String,
+    },
+    /// A tier position that does not exist.
+    NoSuchTier {
+        /// Position given (0-based).
+        tier: usize,
+        /// Number of tiers.
+        count: usize,
+    },
+    /// A unit named in a scenario is not in the batch.
+    UnknownUnit {
+        /// The name.
+        unit: String,
+    },
+    /// A band code the index does not have.
+    UnknownBand {
+        /// The code given.
+        band: String,
+        /// Codes the index has.
+        allowed: Vec<String>,
+    },
+    /// The total cannot be formed (missing values that the index does not impute).
+    TotalMissing,
 }
 
 impl Problem {
@@ -549,6 +586,22 @@ impl Problem {
             (TooLarge { value, limit }, En) => format!("the number {} is too large (limit ±{})", n(value, En), n(limit, En)),
             (NotAnIndexForYear { year }, Vi) => format!("bộ chỉ số không áp dụng cho năm {year}"),
             (NotAnIndexForYear { year }, En) => format!("the index does not apply to year {year}"),
+            (OverrideSameAsBase, Vi) => "thay đổi này đặt đúng giá trị/thiết lập đã có, nên không thay đổi gì".into(),
+            (OverrideSameAsBase, En) => "this override sets what is already there, so it changes nothing".into(),
+            (OverrideNoEffect, Vi) => "thay đổi này không làm thay đổi điểm, điểm tối đa, tỷ lệ hay xếp loại của đơn vị nào (ví dụ: giá trị vẫn cùng mức, hoặc lớp điểm được sửa không phải lớp được dùng để tính điểm)".into(),
+            (OverrideNoEffect, En) => "this override changes no points, maximum, percent or band of any unit (e.g. the value stays in the same tier, or the layer changed is not the one scored)".into(),
+            (NotWeighted { parent }, Vi) => format!("tiêu chí cha {parent} cộng điểm trực tiếp, không có trọng số để thay đổi"),
+            (NotWeighted { parent }, En) => format!("the parent {parent} is a plain sum; it has no weights to change"),
+            (ParameterNotInRule { parameter, rule }, Vi) => format!("cách chấm điểm loại \"{rule}\" không có tham số \"{parameter}\""),
+            (ParameterNotInRule { parameter, rule }, En) => format!("a \"{rule}\" rule has no parameter \"{parameter}\""),
+            (NoSuchTier { tier, count }, Vi) => format!("không có mức số {tier} (các mức được đánh số từ 0 đến {})", count.saturating_sub(1)),
+            (NoSuchTier { tier, count }, En) => format!("there is no tier {tier} (tiers are numbered 0 to {})", count.saturating_sub(1)),
+            (UnknownUnit { unit }, Vi) => format!("không có đơn vị \"{unit}\" trong danh sách đơn vị"),
+            (UnknownUnit { unit }, En) => format!("there is no unit \"{unit}\" in the batch"),
+            (UnknownBand { band, allowed }, Vi) => format!("bộ chỉ số không có xếp loại \"{band}\"; các xếp loại: {}", list(allowed)),
+            (UnknownBand { band, allowed }, En) => format!("the index has no band \"{band}\"; bands: {}", list(allowed)),
+            (TotalMissing, Vi) => "không tính được tổng điểm: còn thiếu số liệu mà bộ chỉ số không ước tính".into(),
+            (TotalMissing, En) => "the total cannot be computed: values are missing and the index does not impute them".into(),
         }
     }
 }
