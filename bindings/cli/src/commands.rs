@@ -29,7 +29,7 @@ pub fn run(cli: &crate::Cli) -> ExitCode {
             code,
         } => explain(index, assessment, code, lang),
         Command::Schema { document } => schema(document),
-        Command::Batch(_) => {
+        _ => {
             // main.rs dispatches batch itself; reaching this is a programming slip, not input.
             eprintln!("batch is handled elsewhere");
             ExitCode::from(USAGE)

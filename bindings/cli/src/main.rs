@@ -10,6 +10,7 @@ mod batch;
 mod commands;
 mod explain;
 mod report;
+mod spreadsheet;
 
 /// Exact scoring of Vietnam's public-administration indices.
 #[derive(Debug, Parser)]
@@ -76,6 +77,16 @@ pub enum Command {
     },
     /// Score many units (CSV or JSON lines), rank them and print every node.
     Batch(batch::BatchArgs),
+    /// Turn a criteria table (.xlsx or .csv) into an index definition.
+    Import(spreadsheet::import::ImportArgs),
+    /// Write a fill-in form (.xlsx) for an index; it reads back with read-form and import.
+    ExportTemplate(spreadsheet::export::ExportArgs),
+    /// Read a filled form (.xlsx) into an assessment.
+    ReadForm(spreadsheet::export::ReadFormArgs),
+    /// Score sheets in the official Excel layout, one sheet per unit, and a ranking.
+    Sheet(spreadsheet::sheet::SheetArgs),
+    /// What changed between two criteria sets.
+    Diff(spreadsheet::diff::DiffArgs),
 }
 
 fn main() -> ExitCode {
@@ -93,6 +104,11 @@ fn main() -> ExitCode {
     };
     match cli.command {
         Command::Batch(ref args) => batch::run(args, cli.lang),
+        Command::Import(ref a) => spreadsheet::import::run(a, cli.lang),
+        Command::ExportTemplate(ref a) => spreadsheet::export::run_export(a, cli.lang),
+        Command::ReadForm(ref a) => spreadsheet::export::run_read(a, cli.lang),
+        Command::Sheet(ref a) => spreadsheet::sheet::run(a, cli.lang),
+        Command::Diff(ref a) => spreadsheet::diff::run(a, cli.lang),
         _ => commands::run(&cli),
     }
 }
