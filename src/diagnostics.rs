@@ -203,6 +203,13 @@ pub enum Problem {
         /// The wording.
         text: String,
     },
+    /// A value typed in a fill-in form cannot be read for the criterion's rule.
+    UnreadableValue {
+        /// The text typed.
+        text: String,
+        /// What is expected, written "english / tiếng Việt".
+        detail: String,
+    },
     /// The file could not be read.
     Io {
         /// Operating-system message.
@@ -493,6 +500,8 @@ impl Problem {
             (AmbiguousBound { value, reading }, Vi) => format!("mốc {} có thể hiểu theo hai cách; chiso đọc là: {reading}. Đề nghị người soạn xác định rõ (ví dụ ghi \"từ … đến dưới …\" hoặc điền cột quy tắc chấm)", n(value, Vi)),
             (AmbiguousBound { value, reading }, En) => format!("the bound {} can be read two ways; chiso read it as: {}. Please settle it (e.g. write \"từ … đến dưới …\" or fill the rule column)", n(value, En), words::range_en(reading)),
             (WordingNotRecognised { text }, Vi) => format!("không nhận ra cách chấm điểm \"{text}\"; tạm để Hội đồng chấm trực tiếp (discretionary). Hãy ghi quy tắc ở cột quy tắc chấm"),
+            (UnreadableValue { text, detail }, Vi) => format!("không đọc được giá trị \"{text}\": {}", words::what(detail, Vi)),
+            (UnreadableValue { text, detail }, En) => format!("cannot read the value \"{text}\": {}", words::what(detail, En)),
             (WordingNotRecognised { text }, En) => format!("the scoring wording \"{text}\" was not recognised; the appraiser scores it directly (discretionary) until a rule is written in the rule column"),
             (Io { detail }, Vi) => format!("không đọc được tệp ({})", words::io(detail, Vi)),
             (Io { detail }, En) => format!("cannot read the file ({})", words::io(detail, En)),
