@@ -40,6 +40,7 @@ pub mod result;
 pub mod rule;
 pub mod scenario;
 pub mod schema;
+pub mod sensitivity;
 pub mod text;
 pub mod validate;
 
