@@ -442,6 +442,13 @@ pub enum Problem {
         /// The year.
         year: i32,
     },
+    /// Inputs or a cell buffer prepared for another index (program error, not a data error).
+    InputsMismatch {
+        /// Node count of the index.
+        expected: usize,
+        /// Length found.
+        found: usize,
+    },
     /// A scenario override sets what the base already has.
     OverrideSameAsBase,
     /// A scenario override changes no points, maximum, percent or band of any unit.
@@ -595,6 +602,8 @@ impl Problem {
             (TooLarge { value, limit }, En) => format!("the number {} is too large (limit ±{})", n(value, En), n(limit, En)),
             (NotAnIndexForYear { year }, Vi) => format!("bộ chỉ số không áp dụng cho năm {year}"),
             (NotAnIndexForYear { year }, En) => format!("the index does not apply to year {year}"),
+            (InputsMismatch { expected, found }, Vi) => format!("dữ liệu chấm điểm được chuẩn bị cho một bộ chỉ số khác ({found} ô, bộ chỉ số có {expected} tiêu chí)"),
+            (InputsMismatch { expected, found }, En) => format!("the scoring inputs were prepared for another index ({found} cells, the index has {expected} criteria)"),
             (OverrideSameAsBase, Vi) => "thay đổi này đặt đúng giá trị/thiết lập đã có, nên không thay đổi gì".into(),
             (OverrideSameAsBase, En) => "this override sets what is already there, so it changes nothing".into(),
             (OverrideNoEffect, Vi) => "thay đổi này không làm thay đổi điểm, điểm tối đa, tỷ lệ hay xếp loại của đơn vị nào (ví dụ: giá trị vẫn cùng mức, hoặc lớp điểm được sửa không phải lớp được dùng để tính điểm)".into(),

@@ -689,7 +689,7 @@ pub(crate) fn pick_layer(
 }
 
 /// Whether any entry or adjustment carries an appraisal round.
-fn appraisal_started(a: &Assessment) -> bool {
+pub(crate) fn appraisal_started(a: &Assessment) -> bool {
     a.entries
         .values()
         .chain(a.adjustments.values())

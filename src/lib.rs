@@ -31,6 +31,7 @@ pub mod diff;
 pub mod display;
 pub mod engine;
 pub mod index;
+pub mod inputs;
 pub mod interval;
 pub mod load;
 pub mod node;

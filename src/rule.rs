@@ -269,8 +269,13 @@ fn pts(d: Decimal, lang: Lang) -> String {
     }
 }
 
-fn both(f: impl Fn(Lang) -> String) -> Text {
-    Text::new(f(Lang::Vi), f(Lang::En))
+/// The explanation in both languages, or an empty text when the caller wants points only.
+fn both(explain: bool, f: impl Fn(Lang) -> String) -> Text {
+    if explain {
+        Text::new(f(Lang::Vi), f(Lang::En))
+    } else {
+        Text::default()
+    }
 }
 
 fn award_points(
@@ -495,6 +500,34 @@ impl Rule {
     /// assert_eq!(explanation.vi, "tỷ lệ 90% thuộc mức từ 70% đến 90% (từ 70% - 90%) → 1 điểm");
     /// ```
     pub fn evaluate(&self, max: Option<Decimal>, value: &Value) -> Result<Outcome, Problem> {
+        self.apply(max, value, true)
+    }
+
+    /// The points [`Rule::evaluate`] gives, without building the explanation: `Ok(None)`
+    /// when the value makes the criterion not applicable. Same checks, same arithmetic,
+    /// same errors; this is the path used for re-scoring, planning and Monte-Carlo runs.
+    ///
+    /// ```
+    /// use chiso::rule::Rule;
+    /// use chiso::assessment::Value;
+    /// let rule: Rule = serde_json::from_str(r#"{"type":"proportional","zero_denominator":"not_applicable"}"#).unwrap();
+    /// let ratio = |n: i64, d: i64| Value::Ratio { numerator: n.into(), denominator: d.into() };
+    /// assert_eq!(rule.points(Some(2.into()), &ratio(3, 4)).unwrap(), Some("1.5".parse().unwrap()));
+    /// assert_eq!(rule.points(Some(2.into()), &ratio(0, 0)).unwrap(), None);
+    /// ```
+    pub fn points(&self, max: Option<Decimal>, value: &Value) -> Result<Option<Decimal>, Problem> {
+        Ok(match self.apply(max, value, false)? {
+            Outcome::Scored { points, .. } => Some(points),
+            Outcome::NotApplicable { .. } => None,
+        })
+    }
+
+    fn apply(
+        &self,
+        max: Option<Decimal>,
+        value: &Value,
+        explain: bool,
+    ) -> Result<Outcome, Problem> {
         if !self.accepts().contains(&value.kind()) {
             return Err(wrong(self.accepts(), value));
         }
@@ -541,7 +574,7 @@ impl Rule {
                 let p = a.points(max)?;
                 scored(
                     p,
-                    both(|l| {
+                    both(explain, |l| {
                         let mut s = format!("{} → {}", a.label.get(l), pts(p, l));
                         if !unmet.is_empty() {
                             let names = unmet
@@ -578,7 +611,10 @@ impl Rule {
                     }
                 };
                 let p = a.points(max)?;
-                scored(p, both(|l| format!("{} → {}", a.label.get(l), pts(p, l))))
+                scored(
+                    p,
+                    both(explain, |l| format!("{} → {}", a.label.get(l), pts(p, l))),
+                )
             }
             (Rule::Levels { levels }, Value::Option(o)) => {
                 let lv =
@@ -590,7 +626,10 @@ impl Rule {
                             allowed: levels.iter().map(|l| l.key.clone()).collect(),
                         })?;
                 let p = lv.points(max)?;
-                scored(p, both(|l| format!("{} → {}", lv.label.get(l), pts(p, l))))
+                scored(
+                    p,
+                    both(explain, |l| format!("{} → {}", lv.label.get(l), pts(p, l))),
+                )
             }
             (Rule::Tiers { measure, tiers }, v) => {
                 let (x, unit) = match measure {
@@ -620,7 +659,7 @@ impl Rule {
                 let p = t.points(max)?;
                 scored(
                     p,
-                    both(|l| {
+                    both(explain, |l| {
                         let what = match (measure, l) {
                             (Measure::Percent, Lang::Vi) => "tỷ lệ",
                             (Measure::Percent, Lang::En) => "rate",
@@ -658,14 +697,14 @@ impl Rule {
                     return match zero_denominator {
                         ZeroDenominator::Zero => scored(
                             Decimal::ZERO,
-                            both(|l| match l {
+                            both(explain, |l| match l {
                                 Lang::Vi => "mẫu số bằng 0 → 0 điểm".into(),
                                 Lang::En => "denominator is 0 → 0 points".into(),
                             }),
                         ),
                         ZeroDenominator::FullMarks => scored(
                             m,
-                            both(|l| match l {
+                            both(explain, |l| match l {
                                 Lang::Vi => format!(
                                     "không phát sinh (mẫu số bằng 0) → đạt điểm tối đa {}",
                                     pts(m, l)
@@ -677,7 +716,7 @@ impl Rule {
                             }),
                         ),
                         ZeroDenominator::NotApplicable => Ok(Outcome::NotApplicable {
-                            explanation: both(|l| match l {
+                            explanation: both(explain, |l| match l {
                                 Lang::Vi => "mẫu số bằng 0 → tiêu chí không áp dụng".into(),
                                 Lang::En => "denominator is 0 → criterion not applicable".into(),
                             }),
@@ -708,7 +747,7 @@ impl Rule {
                     };
                     return scored(
                         p,
-                        both(|l| match l {
+                        both(explain, |l| match l {
                             Lang::Vi => format!(
                                 "tỷ lệ {} chưa đạt {} → 0 điểm",
                                 ratio_words(l),
@@ -725,7 +764,7 @@ impl Rule {
                 let t = threshold_percent.unwrap_or(HUNDRED);
                 scored(
                     p,
-                    both(|l| {
+                    both(explain, |l| {
                         let formula = if t == HUNDRED {
                             format!("{} × {}%", num(m, l), num(pct, l))
                         } else {
@@ -764,7 +803,7 @@ impl Rule {
                 let p = (m - total).max(Decimal::ZERO);
                 scored(
                     p,
-                    both(|l| {
+                    both(explain, |l| {
                         if parts.is_empty() {
                             return match l {
                                 Lang::Vi => format!("không có vi phạm → {}", pts(p, l)),
@@ -819,7 +858,7 @@ impl Rule {
                 }
                 scored(
                     *p,
-                    both(|l| match l {
+                    both(explain, |l| match l {
                         Lang::Vi => format!("Hội đồng chấm {} (tối đa {})", pts(*p, l), num(m, l)),
                         Lang::En => format!(
                             "the appraiser awarded {} (maximum {})",
@@ -851,24 +890,28 @@ impl Rule {
                         }
                         let mean = weighted / n;
                         let p = m * mean / HUNDRED;
-                        let dist = answers
-                            .iter()
-                            .map(|(k, c)| format!("{k}: {}", num(*c, Lang::En)))
-                            .collect::<Vec<_>>()
-                            .join(", ");
+                        let dist = || {
+                            answers
+                                .iter()
+                                .map(|(k, c)| format!("{k}: {}", num(*c, Lang::En)))
+                                .collect::<Vec<_>>()
+                                .join(", ")
+                        };
                         scored(
                             p,
-                            both(|l| match l {
+                            both(explain, |l| match l {
                                 Lang::Vi => format!(
-                                    "{} phiếu ({dist}); tỷ lệ bình quân {}% × {} → {}",
+                                    "{} phiếu ({}); tỷ lệ bình quân {}% × {} → {}",
                                     num(n, l),
+                                    dist(),
                                     num(mean, l),
                                     num(m, l),
                                     pts(p, l)
                                 ),
                                 Lang::En => format!(
-                                    "{} answers ({dist}); mean {}% × {} → {}",
+                                    "{} answers ({}); mean {}% × {} → {}",
                                     num(n, l),
+                                    dist(),
                                     num(mean, l),
                                     num(m, l),
                                     pts(p, l)
@@ -886,7 +929,7 @@ impl Rule {
                         let p = m * pc / HUNDRED;
                         scored(
                             p,
-                            both(|l| match l {
+                            both(explain, |l| match l {
                                 Lang::Vi => format!(
                                     "kết quả điều tra {}% × {} → {}",
                                     num(*pc, l),
@@ -915,7 +958,7 @@ impl Rule {
                         }
                         scored(
                             *p,
-                            both(|l| match l {
+                            both(explain, |l| match l {
                                 Lang::Vi => format!("điểm điều tra xã hội học → {}", pts(*p, l)),
                                 Lang::En => format!("survey score → {}", pts(*p, l)),
                             }),
@@ -939,7 +982,7 @@ impl Rule {
                 }
                 scored(
                     *x,
-                    both(|l| match l {
+                    both(explain, |l| match l {
                         Lang::Vi => format!("điểm được công bố/nhập trực tiếp → {}", pts(*x, l)),
                         Lang::En => format!("score supplied as such → {}", pts(*x, l)),
                     }),

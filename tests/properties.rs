@@ -2,10 +2,14 @@
 #![cfg(not(target_arch = "wasm32"))]
 
 use chiso::assessment::{Assessment, Entry, EvidenceRef, LayerEntry, NotApplicable};
-use chiso::index::{Completeness, IndexDefinition, LegalBasis, Policies, UnitLevel, YearRange};
+use chiso::index::{
+    Completeness, IndexDefinition, LegalBasis, MissingEvidencePolicy, MissingValuePolicy, Policies,
+    UnitLevel, YearRange,
+};
+use chiso::inputs::Inputs;
 use chiso::interval::{Bound, Interval};
 use chiso::node::{Aggregation, Channel, Node};
-use chiso::rule::{Award, Level, Measure, Rule, Tier, ZeroDenominator};
+use chiso::rule::{Award, Level, Measure, Outcome, Rule, Tier, ZeroDenominator};
 use chiso::{Cell, Decimal, Index, Text, Value, View};
 use proptest::prelude::*;
 use std::collections::BTreeMap;
@@ -486,6 +490,31 @@ proptest! {
     }
 
     #[test]
+    fn points_only_path_equals_score(seed in any::<u64>(), aseed in any::<u64>(), policy in 0u8..6) {
+        let mut def = random_index(seed);
+        def.policies.missing_value = if policy % 2 == 0 { MissingValuePolicy::Zero } else { MissingValuePolicy::Propagate };
+        def.policies.missing_evidence = match policy / 2 {
+            0 => MissingEvidencePolicy::NotCredited,
+            1 => MissingEvidencePolicy::Flag,
+            _ => MissingEvidencePolicy::Ignore,
+        };
+        let index = Index::new(def).expect("valid");
+        let a = random_assessment(&index, aseed);
+        for view in [View::SelfAssessment, View::Appraised, View::Final] {
+            let r = index.score(&a, view).expect("score");
+            let inputs = Inputs::resolve(&index, &a, view).expect("resolve");
+            let mut cells = vec![Cell::Missing; index.nodes().len()];
+            let total = index.evaluate(&inputs, &mut cells).expect("evaluate");
+            prop_assert_eq!(total, r.total.achieved);
+            for (n, c) in index.nodes().iter().zip(&cells).skip(1) {
+                let res = r.node(&n.code).expect("node");
+                prop_assert_eq!(c.achieved(), res.achieved, "{} in {:?}", n.code, view);
+                prop_assert_eq!(c.max(), res.applicable_max, "{} in {:?}", n.code, view);
+            }
+        }
+    }
+
+    #[test]
     fn loaders_never_panic(s in ".{0,200}") {
         let _ = chiso::load::index_definition(&s);
         let _ = chiso::load::assessment(&s);
@@ -511,8 +540,13 @@ proptest! {
             Value::Answers(BTreeMap::from([("A".into(), a), ("B".into(), b)])),
             Value::Option("x".into()), Value::YesNo(true),
         ] {
-            let _ = rule.evaluate(Some(max), &v);
-            let _ = rule.evaluate(None, &v);
+            for m in [Some(max), None] {
+                let full = rule.evaluate(m, &v).map(|o| match o {
+                    Outcome::Scored { points, .. } => Some(points),
+                    Outcome::NotApplicable { .. } => None,
+                });
+                prop_assert_eq!(rule.points(m, &v), full);
+            }
         }
     }
 }

@@ -1,0 +1,286 @@
+//! The points-only path: an assessment resolved against an index for one view.
+//!
+//! [`Index::score`] explains every point in two languages; that is what a score sheet
+//! needs, but re-scoring after each keystroke, planning and Monte-Carlo runs only need
+//! the numbers. [`Inputs::resolve`] does the per-assessment work once (which layer each
+//! view reads, not-applicable subtrees, evidence that is not credited, adjustment
+//! points); [`Index::evaluate`] then turns the inputs into points with the rules' own
+//! arithmetic ([`Rule::points`](crate::rule::Rule::points)) and the same aggregation as
+//! [`Index::score`]. A property test keeps the two paths equal.
+//!
+//! ```
+//! use chiso::{inputs::Inputs, Cell, Index, View};
+//! let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/criteria/examples/");
+//! let index = Index::from_file(format!("{dir}department-example.json").as_ref()).unwrap();
+//! let text = std::fs::read_to_string(format!("{dir}department-example.assessment.json")).unwrap();
+//! let assessment = chiso::load::assessment(&text).unwrap();
+//! let inputs = Inputs::resolve(&index, &assessment, View::Final).unwrap();
+//! let mut cells = vec![Cell::Missing; index.nodes().len()];
+//! let total = index.evaluate(&inputs, &mut cells).unwrap();
+//! let full = index.score(&assessment, View::Final).unwrap();
+//! assert_eq!(total, full.total.achieved);
+//! ```
+
+use crate::assessment::{Assessment, Entry, Layer, Value};
+use crate::diagnostics::{Diagnostic, Diagnostics};
+use crate::engine::{appraisal_started, pick_layer, Cell, FlatNode, Index};
+use crate::index::{AdjustmentKind, MissingEvidencePolicy, MissingValuePolicy};
+use crate::node::Channel;
+use crate::result::View;
+use rust_decimal::Decimal;
+
+/// What one leaf contributes in one view, before its rule is applied.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Slot {
+    /// No value for this view (scored per the index's missing-value policy).
+    Missing,
+    /// The appraised view before any appraisal was entered: no value, whatever the
+    /// missing-value policy says.
+    NotAppraised,
+    /// The leaf, or an ancestor, is marked not applicable.
+    NotApplicable,
+    /// A value to score.
+    Value {
+        /// The value read from the chosen layer.
+        value: Value,
+        /// `false` when required evidence is missing and the policy withholds the points.
+        credited: bool,
+    },
+}
+
+/// An assessment resolved for one [`View`]: one [`Slot`] per node position (parents are
+/// [`Slot::Missing`] and ignored) and the bonus / penalty points of each adjustment.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Inputs {
+    view: View,
+    slots: Vec<Slot>,
+    adjustments: Vec<Decimal>,
+    started: bool,
+}
+
+impl Inputs {
+    /// Resolves `a` for `view`. The assessment is checked first
+    /// ([`Index::check_assessment`]); errors are returned all at once.
+    pub fn resolve(index: &Index, a: &Assessment, view: View) -> Result<Inputs, Diagnostics> {
+        let checks = index.check_assessment(a);
+        if checks.has_errors() {
+            return Err(checks);
+        }
+        Ok(Inputs::resolve_unchecked(index, a, view))
+    }
+
+    /// Re-reads the entry of `code` after the caller changed it in `a` (the assessment
+    /// these inputs were resolved from). Only that leaf is re-read, unless the change
+    /// affects more (a parent marked not applicable, the first appraisal entered), in which
+    /// case everything is. Values are not checked here: [`Index::evaluate`] reports a value
+    /// its rule rejects.
+    ///
+    /// ```
+    /// use chiso::{inputs::Inputs, Cell, Index, LayerEntry, Value, View};
+    /// let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/criteria/examples/");
+    /// let index = Index::from_file(format!("{dir}department-example.json").as_ref()).unwrap();
+    /// let text = std::fs::read_to_string(format!("{dir}department-example.assessment.json")).unwrap();
+    /// let mut a = chiso::load::assessment(&text).unwrap();
+    /// let mut inputs = Inputs::resolve(&index, &a, View::SelfAssessment).unwrap();
+    /// a.entries.get_mut("1.1.4").unwrap().self_assessment = Some(LayerEntry::new(Value::Percent(50.into())));
+    /// inputs.refresh(&index, &a, "1.1.4").unwrap();
+    /// let mut cells = vec![Cell::Missing; index.nodes().len()];
+    /// let total = index.evaluate(&inputs, &mut cells).unwrap();
+    /// assert_eq!(total, index.score(&a, View::SelfAssessment).unwrap().total.achieved);
+    /// ```
+    pub fn refresh(&mut self, index: &Index, a: &Assessment, code: &str) -> Result<(), Diagnostic> {
+        if index.definition().adjustments.iter().any(|x| x.code == code) {
+            *self = Inputs::resolve_unchecked(index, a, self.view);
+            return Ok(());
+        }
+        let Some(i) = index.position(code).filter(|&i| i != 0) else {
+            return Err(Diagnostic::error(
+                format!("$.entries[\"{code}\"]"),
+                Some(code),
+                crate::diagnostics::Problem::UnknownCode,
+            ));
+        };
+        let nodes = index.nodes();
+        let started = appraisal_started(a);
+        if self.slots.len() != nodes.len() || !nodes[i].is_leaf() || started != self.started {
+            *self = Inputs::resolve_unchecked(index, a, self.view);
+            return Ok(());
+        }
+        let mut na = false;
+        let mut at = Some(i);
+        while let Some(p) = at.filter(|&p| p != 0) {
+            na |= a
+                .entries
+                .get(&nodes[p].code)
+                .is_some_and(|e| e.not_applicable.is_some());
+            at = nodes[p].parent;
+        }
+        self.slots[i] = if na {
+            Slot::NotApplicable
+        } else {
+            slot(index, &nodes[i], a.entries.get(code), self.view, started)
+        };
+        Ok(())
+    }
+
+    fn resolve_unchecked(index: &Index, a: &Assessment, view: View) -> Inputs {
+        let nodes = index.nodes();
+        let mut na = vec![false; nodes.len()];
+        let mut slots = vec![Slot::Missing; nodes.len()];
+        let started = appraisal_started(a);
+        for (i, node) in nodes.iter().enumerate().skip(1) {
+            let entry = a.entries.get(&node.code);
+            na[i] = node.parent.is_some_and(|p| na[p])
+                || entry.is_some_and(|e| e.not_applicable.is_some());
+            if node.is_leaf() {
+                slots[i] = if na[i] {
+                    Slot::NotApplicable
+                } else {
+                    slot(index, node, entry, view, started)
+                };
+            }
+        }
+        let adjustments = index
+            .definition()
+            .adjustments
+            .iter()
+            .map(|adj| {
+                let picked = a
+                    .adjustments
+                    .get(&adj.code)
+                    .and_then(|e| pick_layer(e, Channel::Appraised, view, started));
+                match picked.map(|(_, le)| &le.value) {
+                    Some(Value::Points(p)) => (*p).min(adj.cap),
+                    _ => Decimal::ZERO,
+                }
+            })
+            .collect();
+        Inputs {
+            view,
+            slots,
+            adjustments,
+            started,
+        }
+    }
+
+    /// The view these inputs were resolved for.
+    pub fn view(&self) -> View {
+        self.view
+    }
+
+    /// The slot of the node at `position` (see [`Index::position`]).
+    pub fn slot(&self, position: usize) -> Option<&Slot> {
+        self.slots.get(position)
+    }
+
+    /// Replaces the slot of the leaf at `position` (a what-if on one input). Returns the
+    /// previous slot, or `None` when `position` is out of range.
+    pub fn set_slot(&mut self, position: usize, slot: Slot) -> Option<Slot> {
+        self.slots
+            .get_mut(position)
+            .map(|s| std::mem::replace(s, slot))
+    }
+
+    /// Bonus / penalty points per adjustment, in the index's order (capped, unsigned).
+    pub fn adjustments(&self) -> &[Decimal] {
+        &self.adjustments
+    }
+
+    /// Sets the points of the adjustment at `i` (give a value within the block's cap;
+    /// [`Inputs::resolve`] caps, this does not).
+    pub fn set_adjustment(&mut self, i: usize, points: Decimal) -> Option<Decimal> {
+        self.adjustments
+            .get_mut(i)
+            .map(|s| std::mem::replace(s, points))
+    }
+}
+
+fn slot(index: &Index, node: &FlatNode, entry: Option<&Entry>, view: View, started: bool) -> Slot {
+    if view == View::Appraised && node.channel == Channel::Appraised && !started {
+        return Slot::NotAppraised;
+    }
+    let Some(e) = entry else {
+        return Slot::Missing;
+    };
+    let Some((layer, le)) = pick_layer(e, node.channel, view, started) else {
+        return Slot::Missing;
+    };
+    let policy = index.definition().policies.missing_evidence;
+    let withheld = node.evidence_required
+        && node.channel == Channel::Appraised
+        && policy == MissingEvidencePolicy::NotCredited
+        && layer == Layer::SelfAssessment
+        && view != View::SelfAssessment
+        && e.layers().all(|(_, l)| l.evidence.is_empty());
+    Slot::Value {
+        value: le.value.clone(),
+        credited: !withheld,
+    }
+}
+
+impl Index {
+    /// Points of `inputs`: fills `cells` (one per node, [`Index::nodes`] order) and returns
+    /// the total after bonus / penalty blocks (floored at 0), as [`Index::score`] reports
+    /// it in `total.achieved`. `cells` must hold `self.nodes().len()` cells.
+    ///
+    /// Errors name the criterion whose value its rule rejects.
+    pub fn evaluate(
+        &self,
+        inputs: &Inputs,
+        cells: &mut [Cell],
+    ) -> Result<Option<Decimal>, Diagnostic> {
+        let nodes = self.nodes();
+        if cells.len() != nodes.len() || inputs.slots.len() != nodes.len() {
+            return Err(Diagnostic::error(
+                "$",
+                None,
+                crate::diagnostics::Problem::InputsMismatch {
+                    expected: nodes.len(),
+                    found: cells.len().min(inputs.slots.len()),
+                },
+            ));
+        }
+        let zero_if_missing = self.definition().policies.missing_value == MissingValuePolicy::Zero;
+        for (i, node) in nodes.iter().enumerate().skip(1) {
+            if !node.is_leaf() {
+                continue;
+            }
+            cells[i] = match (&inputs.slots[i], &node.rule) {
+                (Slot::NotApplicable, _) => Cell::NotApplicable,
+                (Slot::Value { value, credited }, Some(rule)) => {
+                    match rule.points(node.max, value) {
+                        Ok(None) => Cell::NotApplicable,
+                        Ok(Some(p)) => Cell::Value {
+                            achieved: if *credited { p } else { Decimal::ZERO },
+                            max: node.max,
+                        },
+                        Err(p) => {
+                            return Err(Diagnostic::error(node.path.clone(), Some(&node.code), p))
+                        }
+                    }
+                }
+                (Slot::NotAppraised, _) => Cell::Missing,
+                _ if zero_if_missing => Cell::Value {
+                    achieved: Decimal::ZERO,
+                    max: node.max,
+                },
+                _ => Cell::Missing,
+            };
+        }
+        self.aggregate(cells);
+        Ok(self.adjusted_total(cells[0].achieved(), &inputs.adjustments))
+    }
+
+    /// The total after bonus / penalty points (`points[i]` for the i-th adjustment of the
+    /// definition), floored at 0; `None` when the criteria total is missing.
+    pub fn adjusted_total(&self, criteria: Option<Decimal>, points: &[Decimal]) -> Option<Decimal> {
+        let mut t = criteria?;
+        for (adj, p) in self.definition().adjustments.iter().zip(points) {
+            match adj.kind {
+                AdjustmentKind::Bonus => t += *p,
+                AdjustmentKind::Penalty => t -= *p,
+            }
+        }
+        Some(t.max(Decimal::ZERO))
+    }
+}
