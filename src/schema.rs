@@ -11,11 +11,18 @@ pub enum Document {
     Assessment,
     /// A score result.
     Result,
+    /// A sensitivity / uncertainty analysis spec (`chiso sensitivity --spec`).
+    Sensitivity,
 }
 
 impl Document {
     /// All documents.
-    pub const ALL: [Document; 3] = [Document::Index, Document::Assessment, Document::Result];
+    pub const ALL: [Document; 4] = [
+        Document::Index,
+        Document::Assessment,
+        Document::Result,
+        Document::Sensitivity,
+    ];
 
     /// File name under `criteria/schema/`.
     pub fn file_name(self) -> &'static str {
@@ -23,6 +30,7 @@ impl Document {
             Document::Index => "index.schema.json",
             Document::Assessment => "assessment.schema.json",
             Document::Result => "result.schema.json",
+            Document::Sensitivity => "sensitivity.schema.json",
         }
     }
 
@@ -32,6 +40,7 @@ impl Document {
             "index" => Some(Document::Index),
             "assessment" => Some(Document::Assessment),
             "result" => Some(Document::Result),
+            "sensitivity" => Some(Document::Sensitivity),
             _ => None,
         }
     }
@@ -48,6 +57,7 @@ pub fn schema_json(doc: Document) -> String {
         Document::Index => schema_for!(crate::index::IndexDefinition),
         Document::Assessment => schema_for!(crate::assessment::Assessment),
         Document::Result => schema_for!(crate::result::ScoreResult),
+        Document::Sensitivity => schema_for!(crate::sensitivity::Spec),
     };
     let mut s = serde_json::to_string_pretty(&schema).unwrap_or_default();
     s.push('\n');
