@@ -275,7 +275,9 @@ pub struct PlanStep {
     pub to_value: Value,
     /// Whether evidence must be attached.
     pub attach_evidence: bool,
-    /// The improvement, in the words of the criterion.
+    /// The improvement alone, in the words of the criterion.
+    pub action: Text,
+    /// The whole step: code, criterion, improvement and points gained.
     pub text: Text,
     /// Distance to the bound reached (rates, counts), in words.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1456,6 +1458,7 @@ fn step_of(ctx: &Context, leaf: usize, o: &Opt) -> PlanStep {
         from_value: ctx.layers.get(&leaf).and_then(|(_, v)| v.clone()),
         to_value: o.cand.value.clone(),
         attach_evidence: o.cand.evidence,
+        action: both(|l| format!("{} (+{})", o.cand.text.get(l), pts_text(leaf_gain, l))),
         text,
         distance: o.cand.distance.clone(),
     }

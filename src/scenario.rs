@@ -193,9 +193,10 @@ pub enum Parameter {
         /// New gate.
         bound: Option<Bound>,
     },
-    /// `tiers`: one end of a tier's range (`null` = unbounded). Neighbouring tiers are
-    /// not moved: change both when a bound is shared, or the index check reports the
-    /// gap or overlap.
+    /// `tiers`: one end of a tier's range (`null` = unbounded). A neighbouring tier
+    /// that shares the old bound (its opposite end at the same value with the other
+    /// inclusivity, e.g. "trên 90%" / "đến 90%") moves with it, so the tiers stay
+    /// without gap or overlap.
     TierBound {
         /// Position of the tier in the rule (0-based).
         tier: usize,
@@ -603,9 +604,29 @@ fn set_parameter(rule: &mut Rule, p: &Parameter) -> Result<bool, Problem> {
                 End::From => &mut t.range.from,
                 End::To => &mut t.range.to,
             };
-            let same = *slot == *bound;
+            let old = *slot;
             *slot = *bound;
-            !same
+            // The neighbouring tier that shares the old bound (its opposite end, with
+            // the complementary inclusivity) moves with it.
+            if let (Some(o), Some(n)) = (old, *bound) {
+                let shared = Some(Bound {
+                    value: o.value,
+                    inclusive: !o.inclusive,
+                });
+                for (k, other) in tiers.iter_mut().enumerate() {
+                    let opposite = match end {
+                        End::From => &mut other.range.to,
+                        End::To => &mut other.range.from,
+                    };
+                    if k != *tier && *opposite == shared {
+                        *opposite = Some(Bound {
+                            value: n.value,
+                            inclusive: !n.inclusive,
+                        });
+                    }
+                }
+            }
+            old != *bound
         }
         (Rule::Tiers { tiers, .. }, Parameter::TierPoints { tier, points }) => {
             let count = tiers.len();

@@ -13,14 +13,29 @@ pub enum Document {
     Result,
     /// A sensitivity / uncertainty analysis spec (`chiso sensitivity --spec`).
     Sensitivity,
+    /// A what-if scenario (`chiso.scenario/1`).
+    Scenario,
+    /// The output of `chiso whatif` (`chiso.whatif/1`).
+    WhatIf,
+    /// Costs of improvements for the planner (`chiso.costs/1`).
+    Costs,
+    /// A plan (`chiso.plan/1`).
+    Plan,
+    /// The points-still-available table (`chiso.headroom/1`).
+    Headroom,
 }
 
 impl Document {
     /// All documents.
-    pub const ALL: [Document; 4] = [
+    pub const ALL: [Document; 9] = [
         Document::Index,
         Document::Assessment,
         Document::Result,
+        Document::Scenario,
+        Document::WhatIf,
+        Document::Costs,
+        Document::Plan,
+        Document::Headroom,
         Document::Sensitivity,
     ];
 
@@ -31,16 +46,26 @@ impl Document {
             Document::Assessment => "assessment.schema.json",
             Document::Result => "result.schema.json",
             Document::Sensitivity => "sensitivity.schema.json",
+            Document::Scenario => "scenario.schema.json",
+            Document::WhatIf => "whatif.schema.json",
+            Document::Costs => "costs.schema.json",
+            Document::Plan => "plan.schema.json",
+            Document::Headroom => "headroom.schema.json",
         }
     }
 
-    /// Parses `index`, `assessment` or `result`.
+    /// Parses `index`, `assessment`, `result`, `sensitivity`, `scenario`, `whatif`, `costs`, `plan` or `headroom`.
     pub fn parse(s: &str) -> Option<Document> {
         match s {
             "index" => Some(Document::Index),
             "assessment" => Some(Document::Assessment),
             "result" => Some(Document::Result),
             "sensitivity" => Some(Document::Sensitivity),
+            "scenario" => Some(Document::Scenario),
+            "whatif" => Some(Document::WhatIf),
+            "costs" => Some(Document::Costs),
+            "plan" => Some(Document::Plan),
+            "headroom" => Some(Document::Headroom),
             _ => None,
         }
     }
@@ -58,6 +83,11 @@ pub fn schema_json(doc: Document) -> String {
         Document::Assessment => schema_for!(crate::assessment::Assessment),
         Document::Result => schema_for!(crate::result::ScoreResult),
         Document::Sensitivity => schema_for!(crate::sensitivity::Spec),
+        Document::Scenario => schema_for!(crate::scenario::Scenario),
+        Document::WhatIf => schema_for!(crate::scenario::WhatIf),
+        Document::Costs => schema_for!(crate::planner::Costs),
+        Document::Plan => schema_for!(crate::planner::Plan),
+        Document::Headroom => schema_for!(crate::planner::Headroom),
     };
     let mut s = serde_json::to_string_pretty(&schema).unwrap_or_default();
     s.push('\n');

@@ -102,12 +102,12 @@ fn is_assessment(p: &Path) -> bool {
         .is_some_and(|n| n.ends_with(".assessment.json"))
 }
 
-/// Sensitivity specs (`*.spec.json`) live beside the criteria but are other documents
-/// (checked by tests/sensitivity.rs).
+/// Scenario, costs and sensitivity spec (`*.spec.json`) files live beside the criteria
+/// but are other documents (checked by tests/scenario.rs, planner.rs, sensitivity.rs).
 fn is_other_document(p: &Path) -> bool {
-    p.file_name()
-        .and_then(|n| n.to_str())
-        .is_some_and(|n| n.ends_with(".spec.json"))
+    p.file_name().and_then(|n| n.to_str()).is_some_and(|n| {
+        n.ends_with(".scenario.json") || n.ends_with(".costs.json") || n.ends_with(".spec.json")
+    })
 }
 
 fn rel(p: &Path) -> String {

@@ -9,8 +9,10 @@ use std::process::ExitCode;
 mod batch;
 mod commands;
 mod explain;
+mod plan;
 mod report;
 mod spreadsheet;
+mod whatif;
 
 /// Exact scoring of Vietnam's public-administration indices.
 #[derive(Debug, Parser)]
@@ -77,6 +79,10 @@ pub enum Command {
     },
     /// Score many units (CSV or JSON lines), rank them and print every node.
     Batch(batch::BatchArgs),
+    /// What-if: apply scenario files to an assessment or a batch and compare with the baseline.
+    Whatif(whatif::WhatIfArgs),
+    /// What does it take: the least-cost improvements reaching a percent, total, band or rank.
+    Plan(plan::PlanArgs),
     /// Turn a criteria table (.xlsx or .csv) into an index definition.
     Import(spreadsheet::import::ImportArgs),
     /// Write a fill-in form (.xlsx) for an index; it reads back with read-form and import.
@@ -104,6 +110,8 @@ fn main() -> ExitCode {
     };
     match cli.command {
         Command::Batch(ref args) => batch::run(args, cli.lang),
+        Command::Whatif(ref a) => whatif::run(a, cli.lang),
+        Command::Plan(ref a) => plan::run(a, cli.lang),
         Command::Import(ref a) => spreadsheet::import::run(a, cli.lang),
         Command::ExportTemplate(ref a) => spreadsheet::export::run_export(a, cli.lang),
         Command::ReadForm(ref a) => spreadsheet::export::run_read(a, cli.lang),

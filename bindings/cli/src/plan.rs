@@ -1,0 +1,394 @@
+//! `chiso plan`: the least-cost improvements reaching a target, and the table of
+//! points still available (`--available`).
+
+use crate::commands::{load_assessment, load_index, out, report, INVALID, USAGE};
+use crate::report::{num2, rounding_note};
+use crate::whatif::OutFormat;
+use chiso::batch::InputFormat;
+use chiso::planner::{self, Costs, Headroom, Plan, Target};
+use chiso::{Decimal, Diagnostics, Lang, View};
+use clap::Args;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+/// Arguments of `chiso plan`.
+#[derive(Debug, Args)]
+#[command(after_help = "\
+Give exactly one target (or --available for the points-still-available table):
+  --target 90%        the index percent, at least
+  --target-points 85  the total after bonus and penalty, at least
+  --target-band A     this band or better (its lower bound)
+  --target-rank 5     this rank or better within --batch (same block)
+Each step of a leaf costs 1 unless --costs (chiso.costs/1) says otherwise. The plan is
+exact and optimal (least total cost; among equal costs, the most points).
+json: format \"chiso.plan/1\" or \"chiso.headroom/1\" (schemas: `chiso schema plan`, `chiso schema headroom`).
+Exit codes: 0 ok (also when the target is out of reach: the output says by how much),
+1 invalid input, 2 usage.")]
+pub struct PlanArgs {
+    /// Index definition.
+    pub index: PathBuf,
+    /// Assessment of the unit.
+    pub assessment: PathBuf,
+    /// Target index percent, e.g. 90% or 90.
+    #[arg(long)]
+    pub target: Option<String>,
+    /// Target total points.
+    #[arg(long)]
+    pub target_points: Option<Decimal>,
+    /// Target band code.
+    #[arg(long)]
+    pub target_band: Option<String>,
+    /// Target rank within the batch.
+    #[arg(long, requires = "batch")]
+    pub target_rank: Option<u32>,
+    /// The other units (CSV or JSON lines, as for `chiso batch`), for --target-rank.
+    #[arg(long)]
+    pub batch: Option<PathBuf>,
+    /// Costs per step and leaf (`chiso.costs/1`).
+    #[arg(long)]
+    pub costs: Option<PathBuf>,
+    /// Print the points still available per leaf instead of a plan.
+    #[arg(long)]
+    pub available: bool,
+    /// Output format.
+    #[arg(long, value_enum, default_value = "table")]
+    pub format: OutFormat,
+    /// Which layers are scored: self, appraised or final.
+    #[arg(long, default_value = "final")]
+    pub layer: View,
+}
+
+fn usage(lang: Lang, vi: &str, en: &str) -> ExitCode {
+    eprintln!(
+        "{}",
+        match lang {
+            Lang::Vi => vi,
+            Lang::En => en,
+        }
+    );
+    ExitCode::from(USAGE)
+}
+
+fn target(args: &PlanArgs, lang: Lang) -> Result<Target, ExitCode> {
+    let mut ts = Vec::new();
+    if let Some(t) = &args.target {
+        let s = t.trim().trim_end_matches('%').trim();
+        match s.parse::<Decimal>() {
+            Ok(v) => ts.push(Target::Percent { value: v }),
+            Err(_) => {
+                return Err(usage(
+                    lang,
+                    "--target cần một tỷ lệ phần trăm, ví dụ 90%",
+                    "--target needs a percent, e.g. 90%",
+                ))
+            }
+        }
+    }
+    if let Some(v) = args.target_points {
+        ts.push(Target::Points { value: v });
+    }
+    if let Some(b) = &args.target_band {
+        ts.push(Target::Band { code: b.clone() });
+    }
+    if let Some(r) = args.target_rank {
+        if r == 0 {
+            return Err(usage(lang, "hạng bắt đầu từ 1", "ranks start at 1"));
+        }
+        ts.push(Target::Rank { rank: r });
+    }
+    if ts.len() != 1 {
+        return Err(usage(
+            lang,
+            "cần đúng một mục tiêu: --target, --target-points, --target-band hoặc --target-rank (hoặc --available)",
+            "give exactly one target: --target, --target-points, --target-band or --target-rank (or --available)",
+        ));
+    }
+    Ok(ts.remove(0))
+}
+
+/// Runs `chiso plan`.
+pub fn run(args: &PlanArgs, lang: Lang) -> ExitCode {
+    let t = if args.available {
+        None
+    } else {
+        match target(args, lang) {
+            Ok(t) => Some(t),
+            Err(c) => return c,
+        }
+    };
+    let (index, warnings) = match load_index(&args.index) {
+        Ok(x) => x,
+        Err(d) => {
+            report(&d, lang);
+            return ExitCode::from(INVALID);
+        }
+    };
+    report(&warnings, lang);
+    let a = match load_assessment(&args.assessment) {
+        Ok(a) => a,
+        Err(d) => {
+            report(&d, lang);
+            return ExitCode::from(INVALID);
+        }
+    };
+    let costs = match &args.costs {
+        None => Costs::default(),
+        Some(p) => {
+            let parsed = chiso::load::read_file(p)
+                .and_then(|text| Costs::parse(&text))
+                .and_then(|c| {
+                    let d = c.check(&index);
+                    if d.has_errors() {
+                        Err(d)
+                    } else {
+                        Ok(c)
+                    }
+                });
+            match parsed {
+                Ok(c) => c,
+                Err(d) => {
+                    report(&d.in_file(&p.display().to_string()), lang);
+                    return ExitCode::from(INVALID);
+                }
+            }
+        }
+    };
+    let units = match &args.batch {
+        None => None,
+        Some(p) => {
+            let read = chiso::load::read_file(p).and_then(|text| {
+                chiso::scenario::units_from_text(&index, &text, InputFormat::from_path(p), lang)
+            });
+            match read {
+                Ok(u) => Some(u),
+                Err(d) => {
+                    report(&d.in_file(&p.display().to_string()), lang);
+                    return ExitCode::from(INVALID);
+                }
+            }
+        }
+    };
+    let a_name = args.assessment.display().to_string();
+    let fail = |d: Diagnostics| {
+        report(&d.in_file(&a_name), lang);
+        ExitCode::from(INVALID)
+    };
+    let text = match t {
+        None => match planner::headroom(&index, &a, args.layer, &costs) {
+            Ok(h) => match args.format {
+                OutFormat::Json => json(&h),
+                OutFormat::Table => headroom_table(&h, lang),
+            },
+            Err(d) => return fail(d),
+        },
+        Some(t) => match planner::plan(&index, &a, args.layer, &t, &costs, units.as_deref()) {
+            Ok(p) => match args.format {
+                OutFormat::Json => json(&p),
+                OutFormat::Table => plan_table(&p, lang),
+            },
+            Err(d) => return fail(d),
+        },
+    };
+    out(&text);
+    ExitCode::SUCCESS
+}
+
+fn json<T: serde::Serialize>(v: &T) -> String {
+    serde_json::to_string_pretty(v)
+        .map(|s| s + "\n")
+        .unwrap_or_default()
+}
+
+fn target_words(t: &Target, lang: Lang) -> String {
+    match (t, lang) {
+        (Target::Percent { value }, Lang::Vi) => {
+            format!("đạt từ {}% trở lên", planner::show(*value, lang))
+        }
+        (Target::Percent { value }, Lang::En) => {
+            format!("reach {}% or more", planner::show(*value, lang))
+        }
+        (Target::Points { value }, Lang::Vi) => {
+            format!("đạt từ {} điểm trở lên", planner::show(*value, lang))
+        }
+        (Target::Points { value }, Lang::En) => {
+            format!("reach {} points or more", planner::show(*value, lang))
+        }
+        (Target::Band { code }, Lang::Vi) => format!("đạt xếp loại {code} trở lên"),
+        (Target::Band { code }, Lang::En) => format!("reach band {code} or better"),
+        (Target::Rank { rank }, Lang::Vi) => format!("đạt hạng {rank} trở lên"),
+        (Target::Rank { rank }, Lang::En) => format!("reach rank {rank} or better"),
+    }
+}
+
+fn opt(s: &Option<String>) -> String {
+    s.clone().unwrap_or_else(|| "—".into())
+}
+
+/// The readable plan.
+pub fn plan_table(p: &Plan, lang: Lang) -> String {
+    use comfy_table::{presets, CellAlignment, Table};
+    let mut s = String::new();
+    let cmp = if p.strict { ">" } else { "≥" };
+    s.push_str(&match lang {
+        Lang::Vi => format!(
+            "Đơn vị: {}; mục tiêu: {} (tổng điểm {cmp} {})\nHiện tại: {} điểm, {}%, xếp loại {}\n",
+            p.unit,
+            target_words(&p.target, lang),
+            num2(Some(p.required_total), lang),
+            num2(p.baseline.total, lang),
+            num2(p.baseline.percent, lang),
+            opt(&p.baseline.band)
+        ),
+        Lang::En => format!(
+            "Unit: {}; target: {} (total {cmp} {})\nNow: {} points, {}%, band {}\n",
+            p.unit,
+            target_words(&p.target, lang),
+            num2(Some(p.required_total), lang),
+            num2(p.baseline.total, lang),
+            num2(p.baseline.percent, lang),
+            opt(&p.baseline.band)
+        ),
+    });
+    if p.already_met {
+        s.push_str(match lang {
+            Lang::Vi => "Mục tiêu đã đạt; không cần cải thiện.\n",
+            Lang::En => "The target is met already; nothing to improve.\n",
+        });
+        return s;
+    }
+    if !p.reached {
+        s.push_str(&match lang {
+            Lang::Vi => format!(
+                "KHÔNG THỂ ĐẠT mục tiêu: kể cả khi thực hiện mọi cải thiện có thể, tổng điểm chỉ đạt {} ({}%), còn thiếu {} điểm.\n",
+                num2(p.result.total, lang),
+                num2(p.result.percent, lang),
+                num2(p.shortfall, lang)
+            ),
+            Lang::En => format!(
+                "OUT OF REACH: even with every possible improvement the total is {} ({}%), {} points short.\n",
+                num2(p.result.total, lang),
+                num2(p.result.percent, lang),
+                num2(p.shortfall, lang)
+            ),
+        });
+    }
+    let mut t = Table::new();
+    t.load_style(presets::UTF8_FULL_CONDENSED);
+    t.set_header(match lang {
+        Lang::Vi => vec!["Mã", "Cải thiện", "Bước", "Chi phí", "Điểm", "Tổng +"],
+        Lang::En => vec!["Code", "Improvement", "Steps", "Cost", "Points", "Total +"],
+    });
+    for st in &p.steps {
+        t.add_row(vec![
+            st.code.clone(),
+            format!("{}: {}", st.title.get(lang), st.action.get(lang)),
+            st.steps.to_string(),
+            planner::show(st.cost, lang),
+            format!(
+                "{} → {}",
+                num2(Some(st.from_points), lang),
+                num2(Some(st.to_points), lang)
+            ),
+            num2(Some(st.total_gain), lang),
+        ]);
+    }
+    for i in 2..=5 {
+        if let Some(c) = t.column_mut(i) {
+            c.set_cell_alignment(CellAlignment::Right);
+        }
+    }
+    s.push_str(&format!("{t}\n"));
+    s.push_str(&match lang {
+        Lang::Vi => format!(
+            "Tổng chi phí: {}; sau cải thiện: {} điểm, {}%, xếp loại {}\n",
+            planner::show(p.cost, lang),
+            num2(p.result.total, lang),
+            num2(p.result.percent, lang),
+            opt(&p.result.band)
+        ),
+        Lang::En => format!(
+            "Total cost: {}; after: {} points, {}%, band {}\n",
+            planner::show(p.cost, lang),
+            num2(p.result.total, lang),
+            num2(p.result.percent, lang),
+            opt(&p.result.band)
+        ),
+    });
+    s.push_str(rounding_note(lang));
+    s.push('\n');
+    s
+}
+
+/// The readable points-still-available table.
+pub fn headroom_table(h: &Headroom, lang: Lang) -> String {
+    use comfy_table::{presets, CellAlignment, Table};
+    let mut t = Table::new();
+    t.load_style(presets::UTF8_FULL_CONDENSED);
+    t.set_header(match lang {
+        Lang::Vi => vec![
+            "Mã",
+            "Tiêu chí",
+            "Điểm",
+            "Tối đa",
+            "Còn lại",
+            "Tổng +",
+            "Bước tiếp theo",
+            "Khoảng cách",
+        ],
+        Lang::En => vec![
+            "Code",
+            "Criterion",
+            "Points",
+            "Max",
+            "Available",
+            "Total +",
+            "Next step",
+            "Distance",
+        ],
+    });
+    for r in &h.rows {
+        let next = match &r.next {
+            Some(n) => n.action.get(lang).to_owned(),
+            None => match lang {
+                Lang::Vi => "— (ngoài tầm đơn vị: điều tra/điểm cung cấp, hoặc cố định)".into(),
+                Lang::En => "— (not in the unit's hands: survey/supplied score, or fixed)".into(),
+            },
+        };
+        t.add_row(vec![
+            r.code.clone(),
+            r.title.get(lang).to_owned(),
+            num2(Some(r.points), lang),
+            num2(Some(r.max), lang),
+            num2(Some(r.available), lang),
+            num2(Some(r.total_available), lang),
+            next,
+            r.next
+                .as_ref()
+                .and_then(|n| n.distance.as_ref())
+                .map(|d| d.get(lang).to_owned())
+                .unwrap_or_default(),
+        ]);
+    }
+    for i in 2..=5 {
+        if let Some(c) = t.column_mut(i) {
+            c.set_cell_alignment(CellAlignment::Right);
+        }
+    }
+    let head = match lang {
+        Lang::Vi => format!(
+            "Đơn vị: {}; hiện tại {} điểm, {}%, xếp loại {}. Điểm còn có thể đạt, theo tiêu chí:\n",
+            h.unit,
+            num2(h.baseline.total, lang),
+            num2(h.baseline.percent, lang),
+            opt(&h.baseline.band)
+        ),
+        Lang::En => format!(
+            "Unit: {}; now {} points, {}%, band {}. Points still available, per criterion:\n",
+            h.unit,
+            num2(h.baseline.total, lang),
+            num2(h.baseline.percent, lang),
+            opt(&h.baseline.band)
+        ),
+    };
+    format!("{head}{t}\n{}\n", rounding_note(lang))
+}
