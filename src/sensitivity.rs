@@ -1024,7 +1024,7 @@ pub fn run(
                     .get(units.blocks[u] as usize)
                     .cloned()
                     .unwrap_or_default(),
-                nominal_total: nominal_totals[u],
+                nominal_total: nominal_totals[u].map(|t| t.normalize()),
                 nominal_rank: nominal[u],
                 median_rank: nearest(50),
                 p05_rank: nearest(5),

@@ -11,6 +11,7 @@ mod commands;
 mod explain;
 mod plan;
 mod report;
+mod sensitivity;
 mod spreadsheet;
 mod whatif;
 
@@ -79,6 +80,8 @@ pub enum Command {
     },
     /// Score many units (CSV or JSON lines), rank them and print every node.
     Batch(batch::BatchArgs),
+    /// Rank intervals under uncertain weights, inputs and aggregations; sensitivity indices.
+    Sensitivity(sensitivity::SensitivityArgs),
     /// What-if: apply scenario files to an assessment or a batch and compare with the baseline.
     Whatif(whatif::WhatIfArgs),
     /// What does it take: the least-cost improvements reaching a percent, total, band or rank.
@@ -110,6 +113,7 @@ fn main() -> ExitCode {
     };
     match cli.command {
         Command::Batch(ref args) => batch::run(args, cli.lang),
+        Command::Sensitivity(ref a) => sensitivity::run(a, cli.lang),
         Command::Whatif(ref a) => whatif::run(a, cli.lang),
         Command::Plan(ref a) => plan::run(a, cli.lang),
         Command::Import(ref a) => spreadsheet::import::run(a, cli.lang),
