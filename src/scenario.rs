@@ -292,7 +292,7 @@ impl Base {
 /// let e = chiso::scenario::parse(r#"{"format":"chiso.scenario/1","index":"x",
 ///   "overrides":[{"op":"set_weight","code":"A"},{"op":"nope","code":"B"}]}"#).unwrap_err();
 /// assert_eq!(e.len(), 2);
-/// assert_eq!(e.0[1].path, "$.overrides[1]");
+/// assert!(e.0[1].path.starts_with("$.overrides[1]"));
 /// ```
 pub fn parse(text: &str) -> Result<Scenario, Diagnostics> {
     let mut v: serde_json::Value = serde_json::from_str(text).map_err(|e| {
