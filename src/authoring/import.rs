@@ -40,6 +40,8 @@ pub enum Field {
     ScoringEn,
     /// Tài liệu kiểm chứng.
     Evidence,
+    /// English evidence.
+    EvidenceEn,
     /// Quy tắc chấm (rule column syntax).
     Rule,
     /// Ghi chú.
@@ -54,7 +56,7 @@ pub enum Field {
 
 impl Field {
     /// Every field, in the column order chiso writes.
-    pub const ALL: [Field; 12] = [
+    pub const ALL: [Field; 13] = [
         Field::Code,
         Field::Name,
         Field::Max,
@@ -66,6 +68,7 @@ impl Field {
         Field::Channel,
         Field::NameEn,
         Field::ScoringEn,
+        Field::EvidenceEn,
         Field::NotesEn,
     ];
 
@@ -79,6 +82,7 @@ impl Field {
             Field::Scoring => "Cách chấm điểm",
             Field::ScoringEn => "Cách chấm điểm (tiếng Anh)",
             Field::Evidence => "Tài liệu kiểm chứng",
+            Field::EvidenceEn => "Tài liệu kiểm chứng (tiếng Anh)",
             Field::Rule => "Quy tắc chấm",
             Field::Notes => "Ghi chú",
             Field::NotesEn => "Ghi chú (tiếng Anh)",
@@ -147,7 +151,11 @@ pub fn header_field(text: &str) -> Option<Field> {
         return Some(Field::Max);
     }
     if has("kiem chung") || has("tlkc") || f == "evidence" {
-        return Some(Field::Evidence);
+        return Some(if english {
+            Field::EvidenceEn
+        } else {
+            Field::Evidence
+        });
     }
     if f == "stt"
         || f == "tt"
@@ -212,6 +220,14 @@ pub fn criteria_table(def: &IndexDefinition) -> Vec<CriteriaRow> {
                 .map(|t| t.en.clone())
                 .unwrap_or_default(),
             evidence: join(&n.evidence, Lang::Vi),
+            evidence_en: {
+                let e = join(&n.evidence, Lang::En);
+                if e.trim().is_empty() {
+                    String::new()
+                } else {
+                    e
+                }
+            },
             rule,
             notes: join(&n.notes, Lang::Vi),
             notes_en: if notes_en.trim().is_empty() {
@@ -280,6 +296,8 @@ pub struct CriteriaRow {
     pub scoring_en: String,
     /// Evidence, one per line.
     pub evidence: String,
+    /// English evidence, one per line.
+    pub evidence_en: String,
     /// Rule column.
     pub rule: String,
     /// Notes, one per line.
@@ -308,6 +326,7 @@ impl CriteriaRow {
             Field::Scoring => self.scoring.clone(),
             Field::ScoringEn => self.scoring_en.clone(),
             Field::Evidence => self.evidence.clone(),
+            Field::EvidenceEn => self.evidence_en.clone(),
             Field::Rule => self.rule.clone(),
             Field::Notes => self.notes.clone(),
             Field::NotesEn => self.notes_en.clone(),
@@ -530,6 +549,36 @@ pub fn import(grids: &[Grid], template: &IndexDefinition) -> Result<Imported, Di
                 ));
                 continue;
             }
+            let kind_text = fold(texts.get(&Field::Kind).map(String::as_str).unwrap_or(""));
+            let declared = if kind_text.contains("thuong")
+                || kind_text.contains("cong")
+                || kind_text == "bonus"
+            {
+                Some(AdjustmentKind::Bonus)
+            } else if kind_text.contains("tru")
+                || kind_text.contains("phat")
+                || kind_text == "penalty"
+            {
+                Some(AdjustmentKind::Penalty)
+            } else {
+                None
+            };
+            if let Some(kind) = declared.filter(|_| parse_stt(&code).is_none()) {
+                // A bonus/penalty block may carry any code ("bonus", "IV").
+                by_code.insert(code.clone(), drafts.len());
+                drafts.push(Draft {
+                    code: code.clone(),
+                    text: texts,
+                    max,
+                    sheet: g.name.clone(),
+                    row: r,
+                    cols: cols.clone(),
+                    adjustment: Some(kind),
+                    ..Default::default()
+                });
+                stack.clear();
+                continue;
+            }
             let Some(stt) = parse_stt(&code) else {
                 diags.push(Diagnostic::error(
                     loc(Field::Code),
@@ -565,17 +614,8 @@ pub fn import(grids: &[Grid], template: &IndexDefinition) -> Result<Imported, Di
                     format!("{}.{last}", drafts[p].code)
                 }
             };
-            let kind_text = fold(texts.get(&Field::Kind).map(String::as_str).unwrap_or(""));
-            let adjustment = if kind_text.contains("thuong")
-                || kind_text.contains("cong")
-                || kind_text == "bonus"
-            {
-                Some(AdjustmentKind::Bonus)
-            } else if kind_text.contains("tru")
-                || kind_text.contains("phat")
-                || kind_text == "penalty"
-            {
-                Some(AdjustmentKind::Penalty)
+            let adjustment = if declared.is_some() {
+                declared
             } else if parent.is_none() {
                 adjustment_kind(&fname)
             } else {
@@ -708,6 +748,12 @@ fn build(
             n.en = en.vi;
         }
     }
+    let mut evidence = lines(d.get(Field::Evidence));
+    for (k, en) in lines(d.get(Field::EvidenceEn)).into_iter().enumerate() {
+        if let Some(e) = evidence.get_mut(k) {
+            e.en = en.vi;
+        }
+    }
     let channel = {
         let c = fold(d.get(Field::Channel));
         if c.contains("dieu tra") || c.contains("survey") || c.contains("xhh") {
@@ -796,7 +842,7 @@ fn build(
         title: Text::new(d.get(Field::Name), d.get(Field::NameEn)),
         max_points: d.max,
         scoring_text: (!scoring.is_empty()).then(|| Text::new(scoring, d.get(Field::ScoringEn))),
-        evidence: lines(d.get(Field::Evidence)),
+        evidence,
         channel,
         verifier: None,
         notes,
