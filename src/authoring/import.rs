@@ -485,7 +485,7 @@ pub fn import(grids: &[Grid], template: &IndexDefinition) -> Result<Imported, Di
             let loc = |f: Field| cell_ref(&g.name, r, cols.get(&f).copied());
             let max = match parse_decimal(&max_text) {
                 Ok(m) => m,
-                Err(()) => {
+                Err(_) => {
                     diags.push(Diagnostic::error(
                         loc(Field::Max),
                         (!code.is_empty()).then_some(code.as_str()),

@@ -19,4 +19,6 @@ pub use import::{
 };
 pub use syntax::{parse_rule, rule_syntax, SyntaxError};
 pub use wording::{recognise, Recognised};
-pub use words::{cell_ref, column_letters, fold, parse_decimal, parse_stt, slug, CodeStyle, Stt};
+pub use words::{
+    cell_ref, column_letters, fold, parse_decimal, parse_stt, slug, CodeStyle, NotANumber, Stt,
+};

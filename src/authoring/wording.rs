@@ -253,9 +253,10 @@ fn read_bound(f: &str) -> Option<Reading> {
         (up(false), None)
     } else if has_phrase(&pre.join(" "), "khong qua") || has_phrase(&pre.join(" "), "toi da") {
         (up(true), None)
-    } else if has_word(&pre, "tu") || has_phrase(&pre.join(" "), "toi thieu") {
-        (down(true), None)
-    } else if percent && v0 == Decimal::ONE_HUNDRED {
+    } else if has_word(&pre, "tu")
+        || has_phrase(&pre.join(" "), "toi thieu")
+        || (percent && v0 == Decimal::ONE_HUNDRED)
+    {
         (down(true), None)
     } else if is_negative(f) {
         return None;

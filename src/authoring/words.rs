@@ -51,7 +51,7 @@ pub fn fold(s: &str) -> String {
 /// assert_eq!(parse_decimal("1,0 điểm").unwrap(), Some(1.into()));
 /// assert!(parse_decimal("một").is_err());
 /// ```
-pub fn parse_decimal(s: &str) -> Result<Option<Decimal>, ()> {
+pub fn parse_decimal(s: &str) -> Result<Option<Decimal>, NotANumber> {
     let f = fold(s);
     let mut t = f.trim();
     for suffix in ["diem", "d"] {
@@ -75,13 +75,17 @@ pub fn parse_decimal(s: &str) -> Result<Option<Decimal>, ()> {
         .any(|c| !(c.is_ascii_digit() || c == '.' || c == '-'))
         || !normal.chars().any(|c| c.is_ascii_digit())
     {
-        return Err(());
+        return Err(NotANumber);
     }
     normal
         .parse::<Decimal>()
         .map(|d| Some(d.normalize()))
-        .map_err(|_| ())
+        .map_err(|_| NotANumber)
 }
+
+/// The text is not a number.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct NotANumber;
 
 /// A key for an option, from its wording: "Đạt yêu cầu" → "dat_yeu_cau".
 pub fn slug(s: &str) -> String {

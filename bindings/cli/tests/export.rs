@@ -160,7 +160,7 @@ fn score_sheet_has_the_official_layout_and_numbers() {
     let idx = chiso::Index::from_file(&index).unwrap();
     let asm = chiso::load::assessment(&std::fs::read_to_string(&a1).unwrap()).unwrap();
     let res = idx.score(&asm, chiso::View::Final).unwrap();
-    let mut wb = open_workbook_auto(&out).unwrap();
+    let wb = open_workbook_auto(&out).unwrap();
     let names = wb.sheet_names();
     assert_eq!(names.len(), 3, "{names:?}"); // two units (same name, made unique) + ranking
     assert_eq!(names[2], "Xếp hạng");
