@@ -943,9 +943,9 @@ struct Context<'a> {
 
 fn standing(r: &ScoreResult, rank: Option<u32>) -> Standing {
     Standing {
-        total: r.total.achieved,
-        applicable_max: r.total.applicable_max,
-        percent: r.total.percent,
+        total: r.total.achieved.map(|d| d.normalize()),
+        applicable_max: r.total.applicable_max.map(|d| d.normalize()),
+        percent: r.total.percent.map(|d| d.normalize()),
         band: r.total.band.as_ref().map(|b| b.code.clone()),
         rank,
     }
@@ -1452,8 +1452,8 @@ fn step_of(ctx: &Context, leaf: usize, o: &Opt) -> PlanStep {
         title: node.title.clone(),
         steps: o.cand.steps,
         cost: o.cost.normalize(),
-        from_points: from,
-        to_points: o.cand.points,
+        from_points: from.normalize(),
+        to_points: o.cand.points.normalize(),
         total_gain: gain.normalize(),
         from_value: ctx.layers.get(&leaf).and_then(|(_, v)| v.clone()),
         to_value: o.cand.value.clone(),

@@ -1057,9 +1057,9 @@ fn standings(index: &Index, base: &Base, results: &[ScoreResult]) -> Vec<Standin
         .iter()
         .zip(ranks)
         .map(|(r, rank)| Standing {
-            total: r.total.achieved,
-            applicable_max: r.total.applicable_max,
-            percent: r.total.percent,
+            total: r.total.achieved.map(|d| d.normalize()),
+            applicable_max: r.total.applicable_max.map(|d| d.normalize()),
+            percent: r.total.percent.map(|d| d.normalize()),
             band: band_code(r),
             rank,
         })
@@ -1131,13 +1131,13 @@ fn unit_change(b: &ScoreResult, s: &ScoreResult, sb: Standing, ss: Standing) -> 
             code: x.code.clone(),
             title: x.title.clone(),
             depth: x.depth,
-            baseline: x.achieved,
-            scenario: y.achieved,
+            baseline: x.achieved.map(|d| d.normalize()),
+            scenario: y.achieved.map(|d| d.normalize()),
             delta: y.achieved.zip(x.achieved).map(|(a, b)| (a - b).normalize()),
-            baseline_percent: x.percent,
-            scenario_percent: y.percent,
-            baseline_max: x.applicable_max,
-            scenario_max: y.applicable_max,
+            baseline_percent: x.percent.map(|d| d.normalize()),
+            scenario_percent: y.percent.map(|d| d.normalize()),
+            baseline_max: x.applicable_max.map(|d| d.normalize()),
+            scenario_max: y.applicable_max.map(|d| d.normalize()),
             changed: x.achieved.map(|d| d.normalize()) != y.achieved.map(|d| d.normalize())
                 || x.applicable_max.map(|d| d.normalize())
                     != y.applicable_max.map(|d| d.normalize()),

@@ -462,3 +462,97 @@ proptest! {
         }
     }
 }
+
+/// A PAR-like index of 150 leaves with mixed rules (10 areas × 15 leaves), every leaf
+/// half-way, and a target 10 points above: the plan must come quickly (the benchmark
+/// target is ≤ 100 ms in release; here a loose bound for debug builds).
+#[test]
+fn plan_on_150_leaves_with_a_10_point_gap_is_fast() {
+    let mut areas = Vec::new();
+    let mut a = Assessment::new("big", "u");
+    for i in 0..10 {
+        let mut kids = Vec::new();
+        for j in 0..15 {
+            let code = format!("{i}.{j}");
+            let (rule, max, value) = match j % 5 {
+                0 => (
+                    json!({"type": "proportional", "threshold_percent": "90", "zero_denominator": "zero"}),
+                    "1",
+                    Value::Ratio {
+                        numerator: d("45"),
+                        denominator: d("100"),
+                    },
+                ),
+                1 => (
+                    json!({"type": "tiers", "measure": "percent", "tiers": [
+                        {"range": {"from": {"value": "90", "inclusive": false}}, "label": {"vi": "a", "en": "a"}, "points": "1"},
+                        {"range": {"from": {"value": "70", "inclusive": true}, "to": {"value": "90", "inclusive": true}}, "label": {"vi": "b", "en": "b"}, "points": "0.5"},
+                        {"range": {"to": {"value": "70", "inclusive": false}}, "label": {"vi": "c", "en": "c"}, "points": "0"}]}),
+                    "1",
+                    Value::Percent(d("60")),
+                ),
+                2 => (
+                    json!({"type": "levels", "levels": [
+                        {"key": "a", "label": {"vi": "a", "en": "a"}, "points": "1"},
+                        {"key": "b", "label": {"vi": "b", "en": "b"}, "points": "0.75"},
+                        {"key": "c", "label": {"vi": "c", "en": "c"}, "points": "0.5"},
+                        {"key": "d", "label": {"vi": "d", "en": "d"}, "points": "0"}]}),
+                    "1",
+                    Value::Option("c".into()),
+                ),
+                3 => (
+                    json!({"type": "discretionary", "step": "0.25"}),
+                    "1",
+                    Value::Points(d("0.5")),
+                ),
+                _ => (
+                    json!({"type": "deductions", "severities": [
+                        {"key": "minor", "label": {"vi": "nhẹ", "en": "minor"}, "percent_of_max": "25"}]}),
+                    "1",
+                    Value::Counts([("minor".to_string(), d("2"))].into()),
+                ),
+            };
+            kids.push(json!({"code": code, "title": {"vi": "x", "en": "x"}, "max_points": max, "rule": rule}));
+            a.entries.insert(code, Entry::self_value(value));
+        }
+        areas.push(json!({"code": i.to_string(), "title": {"vi": "x", "en": "x"}, "max_points": "15", "children": kids}));
+    }
+    let def = json!({
+        "format": "chiso.index/1", "id": "big", "title": {"vi": "b", "en": "b"}, "version": "1",
+        "legal_basis": [{"decision": "test", "issuer": "test", "url": "https://example.invalid"}],
+        "unit_levels": ["province"], "years": {"from": 2020}, "completeness": "example",
+        "max_points": "150", "nodes": areas
+    });
+    let index = Index::from_json(&def.to_string()).unwrap();
+    assert_eq!(index.leaves().count(), 150);
+    let now = index
+        .score(&a, View::Final)
+        .unwrap()
+        .total
+        .achieved
+        .unwrap();
+    let start = std::time::Instant::now();
+    let p = planner::plan(
+        &index,
+        &a,
+        View::Final,
+        &Target::Points {
+            value: now + d("10"),
+        },
+        &Costs::default(),
+        None,
+    )
+    .unwrap();
+    let took = start.elapsed();
+    eprintln!(
+        "150 leaves, 10-point gap: {took:?}, cost {}, {} steps",
+        p.cost,
+        p.steps.len()
+    );
+    assert!(p.reached);
+    // Each leaf's best single step is +0.5 (tiers 60% → 70%, levels c → b is +0.25,
+    // discretionary +0.25, deductions +0.25, proportional 45% → 50%: +0.0555…),
+    // so 10 points need at least 20 steps; 30 tiers leaves give +0.5 each for one step.
+    assert_eq!(p.cost, d("20"));
+    assert!(took < std::time::Duration::from_secs(5), "{took:?}");
+}
