@@ -545,7 +545,7 @@ fn candidates(
                     eval(&Value::Option((*k).into())).map(|p| (k.to_string(), p, a.label.clone()))
                 })
                 .collect();
-            list.sort_by(|a, b| a.1.cmp(&b.1));
+            list.sort_by_key(|a| a.1);
             ladder(&list, current, now, &mut push);
         }
         Rule::Levels { levels } => {
@@ -556,7 +556,7 @@ fn candidates(
                         .map(|p| (lv.key.clone(), p, lv.label.clone()))
                 })
                 .collect();
-            list.sort_by(|a, b| a.1.cmp(&b.1));
+            list.sort_by_key(|a| a.1);
             ladder(&list, current, now, &mut push);
         }
         Rule::Tiers { measure, tiers } => {
@@ -566,7 +566,7 @@ fn candidates(
                 .filter_map(|t| t.points(max).ok().map(|p| (p, t)))
                 .filter(|(p, _)| *p > now)
                 .collect();
-            better.sort_by(|a, b| a.0.cmp(&b.0));
+            better.sort_by_key(|a| a.0);
             let whole = *measure == Measure::Count;
             for (k, (_, t)) in better.iter().enumerate() {
                 let x = cur.map(|c| c.0);
