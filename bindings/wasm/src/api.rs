@@ -1,0 +1,743 @@
+//! The binding's logic in plain Rust (strings in, strings out), so it is tested natively
+//! as well as in WASM. `lib.rs` only wraps it for JavaScript.
+
+use chiso::assessment::{Assessment, Entry, Layer, LayerEntry, NotApplicable, Value};
+use chiso::diagnostics::{Diagnostic, Diagnostics, Problem, Severity};
+use chiso::inputs::Inputs;
+use chiso::{Cell, Decimal, Index, Lang, View};
+use serde::{Deserialize, Serialize};
+use std::rc::Rc;
+
+/// An error for JavaScript: a stable `code` (the problem's type tag), where it is, and
+/// every diagnostic found, in both languages.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ApiError {
+    /// Stable machine code of the first error, e.g. `unknown_code`, `syntax`.
+    pub code: String,
+    /// JSON path of the first error.
+    pub path: String,
+    /// Criterion code of the first error, if any.
+    pub criterion: Option<String>,
+    /// Vietnamese message of the first error (with location).
+    pub message_vi: String,
+    /// English message of the first error (with location).
+    pub message_en: String,
+    /// Every problem (errors and warnings).
+    pub diagnostics: Vec<DiagnosticView>,
+}
+
+/// One diagnostic as JavaScript sees it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct DiagnosticView {
+    /// `error` or `warning`.
+    pub severity: &'static str,
+    /// Stable problem code.
+    pub code: String,
+    /// JSON path.
+    pub path: String,
+    /// Criterion code.
+    pub criterion: Option<String>,
+    /// File, if known.
+    pub file: Option<String>,
+    /// Message in Vietnamese.
+    pub vi: String,
+    /// Message in English.
+    pub en: String,
+}
+
+fn problem_code(p: &Problem) -> String {
+    serde_json::to_value(p)
+        .ok()
+        .and_then(|v| v.get("type").and_then(|t| t.as_str()).map(str::to_owned))
+        .unwrap_or_else(|| "invalid".into())
+}
+
+impl DiagnosticView {
+    fn of(d: &Diagnostic) -> Self {
+        DiagnosticView {
+            severity: match d.severity {
+                Severity::Error => "error",
+                Severity::Warning => "warning",
+            },
+            code: problem_code(&d.problem),
+            path: d.path.clone(),
+            criterion: d.code.clone(),
+            file: d.file.clone(),
+            vi: d.message(Lang::Vi),
+            en: d.message(Lang::En),
+        }
+    }
+}
+
+impl From<Diagnostics> for ApiError {
+    fn from(ds: Diagnostics) -> Self {
+        let views: Vec<DiagnosticView> = ds.0.iter().map(DiagnosticView::of).collect();
+        let first = ds
+            .errors()
+            .next()
+            .or(ds.0.first())
+            .map(DiagnosticView::of)
+            .unwrap_or_else(|| DiagnosticView {
+                severity: "error",
+                code: "invalid".into(),
+                path: "$".into(),
+                criterion: None,
+                file: None,
+                vi: "dữ liệu không hợp lệ".into(),
+                en: "invalid input".into(),
+            });
+        ApiError {
+            code: first.code,
+            path: first.path,
+            criterion: first.criterion,
+            message_vi: first.vi,
+            message_en: first.en,
+            diagnostics: views,
+        }
+    }
+}
+
+impl From<Diagnostic> for ApiError {
+    fn from(d: Diagnostic) -> Self {
+        Diagnostics(vec![d]).into()
+    }
+}
+
+fn usage(path: &str, vi: String, en: String) -> ApiError {
+    ApiError {
+        code: "usage".into(),
+        path: path.into(),
+        criterion: None,
+        message_vi: vi.clone(),
+        message_en: en.clone(),
+        diagnostics: vec![DiagnosticView {
+            severity: "error",
+            code: "usage".into(),
+            path: path.into(),
+            criterion: None,
+            file: None,
+            vi,
+            en,
+        }],
+    }
+}
+
+/// Result type of the API.
+pub type ApiResult<T> = Result<T, ApiError>;
+
+fn to_json<T: Serialize>(v: &T) -> String {
+    // Our result types serialise infallibly (string keys, no non-finite floats).
+    serde_json::to_string(v).unwrap_or_else(|_| "null".into())
+}
+
+/// Parses a view name: `self`, `appraised` or `final` (empty = final).
+pub fn parse_view(s: &str) -> ApiResult<View> {
+    if s.is_empty() {
+        return Ok(View::Final);
+    }
+    s.parse().map_err(|_| {
+        usage(
+            "view",
+            format!("chế độ xem \"{s}\" không hợp lệ; dùng self, appraised hoặc final"),
+            format!("unknown view \"{s}\"; use self, appraised or final"),
+        )
+    })
+}
+
+fn parse_layer(s: &str) -> ApiResult<Layer> {
+    match s {
+        "self" => Ok(Layer::SelfAssessment),
+        "appraisal_1" => Ok(Layer::Appraisal1),
+        "appraisal_2" => Ok(Layer::Appraisal2),
+        "survey" => Ok(Layer::Survey),
+        _ => Err(usage(
+            "layer",
+            format!(
+                "lớp điểm \"{s}\" không hợp lệ; dùng self, appraisal_1, appraisal_2 hoặc survey"
+            ),
+            format!("unknown layer \"{s}\"; use self, appraisal_1, appraisal_2 or survey"),
+        )),
+    }
+}
+
+fn parse_lang(s: &str) -> Lang {
+    if s.eq_ignore_ascii_case("en") {
+        Lang::En
+    } else {
+        Lang::Vi
+    }
+}
+
+fn parse_json<T: for<'de> Deserialize<'de>>(text: &str, path: &str) -> ApiResult<T> {
+    let mut de = serde_json::Deserializer::from_str(text);
+    let parsed = serde_path_to_error::deserialize::<_, T>(&mut de)
+        .map_err(|e| (e.path().to_string(), e.into_inner()))
+        .and_then(|v| de.end().map(|_| v).map_err(|e| (String::new(), e)));
+    parsed.map_err(|(at, inner)| {
+        let problem = if inner.is_syntax() || inner.is_eof() {
+            Problem::Syntax {
+                line: inner.line(),
+                column: inner.column(),
+                detail: inner.to_string(),
+            }
+        } else {
+            Problem::Structure {
+                detail: inner.to_string(),
+            }
+        };
+        let full = if at == "." || at.is_empty() {
+            path.to_owned()
+        } else {
+            format!("{path}.{at}")
+        };
+        Diagnostic::error(full, None, problem).into()
+    })
+}
+
+/// A loaded, validated index (parse once, score many times).
+#[derive(Debug, Clone)]
+pub struct Engine {
+    index: Rc<Index>,
+}
+
+/// One node of the tree as the form needs it.
+#[derive(Debug, Serialize)]
+struct NodeInfo<'a> {
+    code: &'a str,
+    parent: Option<&'a str>,
+    depth: usize,
+    leaf: bool,
+    title: &'a chiso::Text,
+    max_points: Option<Decimal>,
+    channel: chiso::node::Channel,
+    evidence_required: bool,
+    rule: Option<&'a chiso::rule::Rule>,
+    accepts: Vec<String>,
+    scoring_text: Option<&'a chiso::Text>,
+    path: &'a str,
+}
+
+impl Engine {
+    /// Loads an index file's text; every problem at once on failure.
+    pub fn load(text: &str) -> ApiResult<Engine> {
+        Ok(Engine {
+            index: Rc::new(Index::from_json(text)?),
+        })
+    }
+
+    /// The index.
+    pub fn index(&self) -> &Index {
+        &self.index
+    }
+
+    /// `id` of the index.
+    pub fn id(&self) -> String {
+        self.index.definition().id.clone()
+    }
+
+    /// The definition as JSON (as written, decimals as strings).
+    pub fn definition(&self) -> String {
+        to_json(self.index.definition())
+    }
+
+    /// Validation warnings of the index as JSON.
+    pub fn warnings(&self) -> String {
+        to_json(
+            &self
+                .index
+                .warnings()
+                .0
+                .iter()
+                .map(DiagnosticView::of)
+                .collect::<Vec<_>>(),
+        )
+    }
+
+    /// The flattened tree (pre-order, without the root) as JSON: what a form renders.
+    pub fn nodes(&self) -> String {
+        let nodes = self.index.nodes();
+        let out: Vec<NodeInfo> = nodes
+            .iter()
+            .skip(1)
+            .map(|n| NodeInfo {
+                code: &n.code,
+                parent: n.parent.filter(|&p| p != 0).map(|p| nodes[p].code.as_str()),
+                depth: n.depth,
+                leaf: n.is_leaf(),
+                title: &n.title,
+                max_points: n.max,
+                channel: n.channel,
+                evidence_required: n.evidence_required,
+                rule: n.rule.as_ref(),
+                accepts: n
+                    .rule
+                    .as_ref()
+                    .map(|r| r.accepts().iter().map(|k| k.key().to_owned()).collect())
+                    .unwrap_or_default(),
+                scoring_text: n.scoring_text.as_ref(),
+                path: &n.path,
+            })
+            .collect();
+        to_json(&out)
+    }
+
+    /// Checks an assessment: every error and warning as JSON (an empty list when clean).
+    /// Malformed JSON is reported as a diagnostic too, never thrown.
+    pub fn validate(&self, assessment: &str) -> String {
+        let ds = match chiso::load::assessment(assessment) {
+            Ok(a) => self.index.check_assessment(&a),
+            Err(ds) => ds,
+        };
+        to_json(&ds.0.iter().map(DiagnosticView::of).collect::<Vec<_>>())
+    }
+
+    fn parse_assessment(&self, text: &str) -> ApiResult<Assessment> {
+        Ok(chiso::load::assessment(text)?)
+    }
+
+    /// Scores an assessment in `view` (`self`, `appraised`, `final`): the full result
+    /// (every node, explanation, status) as JSON, decimals as strings.
+    pub fn score(&self, assessment: &str, view: &str) -> ApiResult<String> {
+        let view = parse_view(view)?;
+        let a = self.parse_assessment(assessment)?;
+        Ok(to_json(&self.index.score(&a, view)?))
+    }
+
+    /// Why a criterion got its points: the node's result, its definition and the
+    /// assessment's entry, as JSON; `lang` picks the `text` summary's language.
+    pub fn explain(&self, assessment: &str, code: &str, lang: &str) -> ApiResult<String> {
+        let a = self.parse_assessment(assessment)?;
+        let result = self.index.score(&a, View::Final)?;
+        let Some(node) = result.node(code) else {
+            return Err(Diagnostic::error("code", Some(code), Problem::UnknownCode).into());
+        };
+        let lang = parse_lang(lang);
+        let mut text = format!(
+            "{} {}: {}/{}",
+            node.code,
+            node.title.get(lang),
+            opt(node.achieved, lang),
+            opt(node.applicable_max, lang)
+        );
+        if let Some(e) = &node.explanation {
+            text.push_str(" — ");
+            text.push_str(e.get(lang));
+        }
+        #[derive(Serialize)]
+        struct Explained<'a> {
+            node: &'a chiso::NodeResult,
+            entry: Option<&'a Entry>,
+            text: String,
+        }
+        Ok(to_json(&Explained {
+            node,
+            entry: a.entries.get(code),
+            text,
+        }))
+    }
+
+    /// Applies what-if overrides (see [`Override`]) to a copy of the assessment and
+    /// returns baseline and scenario totals and every node that changed, as JSON.
+    /// The assessment itself is not modified.
+    pub fn what_if(&self, assessment: &str, overrides: &str, view: &str) -> ApiResult<String> {
+        let view = parse_view(view)?;
+        let base = self.parse_assessment(assessment)?;
+        let list: Vec<Override> = parse_json(overrides, "$overrides")?;
+        let mut changed = base.clone();
+        for (i, o) in list.iter().enumerate() {
+            o.apply(&self.index, &mut changed)
+                .map_err(|d| ApiError::from(retarget(d, &format!("$overrides[{i}]"))))?;
+        }
+        let before = self.index.score(&base, view)?;
+        let after = self.index.score(&changed, view)?;
+        #[derive(Serialize)]
+        struct Delta<'a> {
+            code: &'a str,
+            before: Option<Decimal>,
+            after: Option<Decimal>,
+            delta: Option<Decimal>,
+        }
+        let nodes: Vec<Delta> = before
+            .nodes
+            .iter()
+            .zip(&after.nodes)
+            .filter(|(b, a)| b.achieved != a.achieved || b.applicable_max != a.applicable_max)
+            .map(|(b, a)| Delta {
+                code: &b.code,
+                before: b.achieved,
+                after: a.achieved,
+                delta: a.achieved.zip(b.achieved).map(|(x, y)| x - y),
+            })
+            .collect();
+        #[derive(Serialize)]
+        struct WhatIf<'a> {
+            baseline: &'a chiso::result::Total,
+            scenario: &'a chiso::result::Total,
+            delta: Option<Decimal>,
+            nodes: Vec<Delta<'a>>,
+            assessment: &'a Assessment,
+        }
+        Ok(to_json(&WhatIf {
+            baseline: &before.total,
+            scenario: &after.total,
+            delta: after
+                .total
+                .achieved
+                .zip(before.total.achieved)
+                .map(|(x, y)| x - y),
+            nodes,
+            assessment: &changed,
+        }))
+    }
+
+    /// Starts a resident session on an assessment: later single-value changes re-score
+    /// without re-parsing anything.
+    pub fn session(&self, assessment: &str, view: &str) -> ApiResult<Session> {
+        let view = parse_view(view)?;
+        let a = self.parse_assessment(assessment)?;
+        let inputs = Inputs::resolve(&self.index, &a, view)?;
+        let mut s = Session {
+            index: Rc::clone(&self.index),
+            cells: vec![Cell::Missing; self.index.nodes().len()],
+            total: None,
+            assessment: a,
+            inputs,
+        };
+        s.total = s.index.evaluate(&s.inputs, &mut s.cells)?;
+        Ok(s)
+    }
+}
+
+fn retarget(mut d: Diagnostic, path: &str) -> Diagnostic {
+    d.path = path.to_owned();
+    d
+}
+
+fn opt(d: Option<Decimal>, lang: Lang) -> String {
+    d.map(|x| chiso::display::plain(x, lang))
+        .unwrap_or_else(|| "—".into())
+}
+
+/// One what-if override, addressed by criterion code:
+/// `{"code":"1.1.4","layer":"self","value":{"percent":"85"}}`,
+/// `{"code":"2","not_applicable":"lý do"}`, `{"code":"2","applicable":true}` or
+/// `{"code":"1.1.4","layer":"appraisal_1","clear":true}`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Override {
+    /// Criterion or adjustment code.
+    pub code: String,
+    /// Layer to set (default `self`).
+    #[serde(default)]
+    pub layer: Option<String>,
+    /// New value for the layer.
+    #[serde(default)]
+    pub value: Option<Value>,
+    /// Marks the criterion not applicable with this reason.
+    #[serde(default)]
+    pub not_applicable: Option<String>,
+    /// Makes a criterion marked not applicable applicable again.
+    #[serde(default)]
+    pub applicable: Option<bool>,
+    /// Removes the layer's record.
+    #[serde(default)]
+    pub clear: Option<bool>,
+}
+
+impl Override {
+    fn apply(&self, index: &Index, a: &mut Assessment) -> Result<(), Diagnostic> {
+        let is_adj = index
+            .definition()
+            .adjustments
+            .iter()
+            .any(|x| x.code == self.code);
+        if index.position(&self.code).filter(|&i| i != 0).is_none() && !is_adj {
+            return Err(Diagnostic::error(
+                "$",
+                Some(&self.code),
+                Problem::UnknownCode,
+            ));
+        }
+        let layer = parse_layer(self.layer.as_deref().unwrap_or("self")).map_err(|e| {
+            Diagnostic::error(
+                "$.layer",
+                Some(&self.code),
+                Problem::Structure {
+                    detail: e.message_en,
+                },
+            )
+        })?;
+        let map = if is_adj {
+            &mut a.adjustments
+        } else {
+            &mut a.entries
+        };
+        let entry = map.entry(self.code.clone()).or_default();
+        let before = entry.clone();
+        if let Some(reason) = &self.not_applicable {
+            entry.not_applicable = Some(NotApplicable {
+                reason: reason.clone(),
+            });
+        }
+        if self.applicable == Some(true) {
+            entry.not_applicable = None;
+        }
+        if self.clear == Some(true) {
+            *slot_of(entry, layer) = None;
+        }
+        if let Some(v) = &self.value {
+            let s = slot_of(entry, layer);
+            match s {
+                Some(le) => le.value = v.clone(),
+                None => *s = Some(LayerEntry::new(v.clone())),
+            }
+        }
+        if *entry == before {
+            return Err(Diagnostic::error(
+                "$",
+                Some(&self.code),
+                Problem::Structure {
+                    detail: "override changes nothing".into(),
+                },
+            ));
+        }
+        Ok(())
+    }
+}
+
+fn slot_of(e: &mut Entry, layer: Layer) -> &mut Option<LayerEntry> {
+    match layer {
+        Layer::SelfAssessment => &mut e.self_assessment,
+        Layer::Appraisal1 => &mut e.appraisal_1,
+        Layer::Appraisal2 => &mut e.appraisal_2,
+        Layer::Survey => &mut e.survey,
+    }
+}
+
+/// A resident assessment: the index, the assessment and its resolved inputs stay in
+/// memory; [`Session::set_value`] re-scores after one change in microseconds.
+#[derive(Debug, Clone)]
+pub struct Session {
+    index: Rc<Index>,
+    assessment: Assessment,
+    inputs: Inputs,
+    cells: Vec<Cell>,
+    total: Option<Decimal>,
+}
+
+impl Session {
+    /// Current total (after bonus / penalty) of the session's view, exact, as a string;
+    /// `None` while a value is missing under the propagate policy.
+    pub fn total(&self) -> Option<String> {
+        self.total.map(|t| t.to_string())
+    }
+
+    /// Current points of a node, exact, as a string.
+    pub fn points(&self, code: &str) -> ApiResult<Option<String>> {
+        let i = self
+            .index
+            .position(code)
+            .ok_or_else(|| Diagnostic::error("code", Some(code), Problem::UnknownCode))?;
+        Ok(self.cells[i].achieved().map(|d| d.to_string()))
+    }
+
+    /// Sets the value of `code` in `layer` from JSON (e.g. `{"percent":"85"}`, or `null`
+    /// to remove the layer's value) and re-scores. On any error nothing changes.
+    pub fn set_value(&mut self, code: &str, layer: &str, value: &str) -> ApiResult<Option<String>> {
+        let layer = parse_layer(layer)?;
+        let value: Option<Value> = parse_json(value, "$value")?;
+        let entry = self.entry_mut(code)?;
+        let old = entry.clone();
+        let s = slot_of(entry, layer);
+        match (s.as_mut(), value) {
+            (Some(le), Some(v)) => le.value = v,
+            (None, Some(v)) => *s = Some(LayerEntry::new(v)),
+            (_, None) => *s = None,
+        }
+        self.commit(code, old)
+    }
+
+    /// Replaces the whole record of `code` in `layer` (value, evidence, note,
+    /// explanation) from JSON, or removes it with `null`, and re-scores.
+    pub fn set_layer(
+        &mut self,
+        code: &str,
+        layer: &str,
+        record: &str,
+    ) -> ApiResult<Option<String>> {
+        let layer = parse_layer(layer)?;
+        let record: Option<LayerEntry> = parse_json(record, "$record")?;
+        let entry = self.entry_mut(code)?;
+        let old = entry.clone();
+        *slot_of(entry, layer) = record;
+        self.commit(code, old)
+    }
+
+    /// Marks `code` not applicable with `reason`, or applicable again with `None`.
+    pub fn set_not_applicable(
+        &mut self,
+        code: &str,
+        reason: Option<String>,
+    ) -> ApiResult<Option<String>> {
+        let entry = self.entry_mut(code)?;
+        let old = entry.clone();
+        entry.not_applicable = reason.map(|reason| NotApplicable { reason });
+        self.commit(code, old)
+    }
+
+    fn entry_mut(&mut self, code: &str) -> ApiResult<&mut Entry> {
+        let is_adj = self
+            .index
+            .definition()
+            .adjustments
+            .iter()
+            .any(|x| x.code == code);
+        if is_adj {
+            return Ok(self
+                .assessment
+                .adjustments
+                .entry(code.to_owned())
+                .or_default());
+        }
+        if self.index.position(code).filter(|&i| i != 0).is_none() {
+            return Err(Diagnostic::error(
+                format!("$.entries[\"{code}\"]"),
+                Some(code),
+                Problem::UnknownCode,
+            )
+            .into());
+        }
+        Ok(self.assessment.entries.entry(code.to_owned()).or_default())
+    }
+
+    /// Re-reads `code` and re-scores; on error restores `old` and the previous state.
+    fn commit(&mut self, code: &str, old: Entry) -> ApiResult<Option<String>> {
+        let attempt = self
+            .inputs
+            .refresh(&self.index, &self.assessment, code)
+            .and_then(|_| self.index.evaluate(&self.inputs, &mut self.cells))
+            .and_then(|t| self.check_entry(code).map(|_| t));
+        match attempt {
+            Ok(t) => {
+                self.tidy(code);
+                self.total = t;
+                Ok(self.total())
+            }
+            Err(d) => {
+                let map = if self.assessment.adjustments.contains_key(code) {
+                    &mut self.assessment.adjustments
+                } else {
+                    &mut self.assessment.entries
+                };
+                map.insert(code.to_owned(), old);
+                self.tidy(code);
+                // Restoring a state that scored before cannot fail; keep the old total.
+                let _ = self
+                    .inputs
+                    .refresh(&self.index, &self.assessment, code)
+                    .and_then(|_| self.index.evaluate(&self.inputs, &mut self.cells));
+                Err(d.into())
+            }
+        }
+    }
+
+    /// Checks the changed entry on its own (every layer, not only those the session's
+    /// view reads), as a full check of the assessment would.
+    fn check_entry(&self, code: &str) -> Result<(), Diagnostic> {
+        let mut probe = Assessment::new(self.assessment.index.clone(), "");
+        if let Some(e) = self.assessment.adjustments.get(code) {
+            probe.adjustments.insert(code.to_owned(), e.clone());
+        }
+        if let Some(e) = self.assessment.entries.get(code) {
+            probe.entries.insert(code.to_owned(), e.clone());
+        }
+        match self.index.check_assessment(&probe).errors().next() {
+            Some(d) => Err(d.clone()),
+            None => Ok(()),
+        }
+    }
+
+    /// Drops an entry left empty by a change, so exports stay clean.
+    fn tidy(&mut self, code: &str) {
+        for map in [
+            &mut self.assessment.entries,
+            &mut self.assessment.adjustments,
+        ] {
+            if map.get(code).is_some_and(|e| *e == Entry::default()) {
+                map.remove(code);
+            }
+        }
+    }
+
+    /// The assessment as it stands, as JSON (the CLI's format).
+    pub fn assessment(&self) -> String {
+        to_json(&self.assessment)
+    }
+
+    /// The full result (every node explained) in `view`, as JSON.
+    pub fn result(&self, view: &str) -> ApiResult<String> {
+        let view = parse_view(view)?;
+        Ok(to_json(&self.index.score(&self.assessment, view)?))
+    }
+}
+
+/// The checked-in JSON Schemas (`criteria/schema/`), embedded as text: identical to what
+/// the crate generates (a test checks both), without shipping the generator to the browser.
+pub const SCHEMAS: &[(&str, &str)] = &[
+    (
+        "index",
+        include_str!("../../../criteria/schema/index.schema.json"),
+    ),
+    (
+        "assessment",
+        include_str!("../../../criteria/schema/assessment.schema.json"),
+    ),
+    (
+        "result",
+        include_str!("../../../criteria/schema/result.schema.json"),
+    ),
+    (
+        "scenario",
+        include_str!("../../../criteria/schema/scenario.schema.json"),
+    ),
+    (
+        "whatif",
+        include_str!("../../../criteria/schema/whatif.schema.json"),
+    ),
+    (
+        "costs",
+        include_str!("../../../criteria/schema/costs.schema.json"),
+    ),
+    (
+        "plan",
+        include_str!("../../../criteria/schema/plan.schema.json"),
+    ),
+    (
+        "headroom",
+        include_str!("../../../criteria/schema/headroom.schema.json"),
+    ),
+    (
+        "sensitivity",
+        include_str!("../../../criteria/schema/sensitivity.schema.json"),
+    ),
+];
+
+/// The JSON Schema of `name` (`index`, `assessment`, `result`, …).
+pub fn schema(name: &str) -> ApiResult<String> {
+    SCHEMAS
+        .iter()
+        .find(|(n, _)| *n == name)
+        .map(|(_, s)| (*s).to_owned())
+        .ok_or_else(|| {
+            let names = SCHEMAS
+                .iter()
+                .map(|(n, _)| *n)
+                .collect::<Vec<_>>()
+                .join(", ");
+            usage(
+                "name",
+                format!("không có lược đồ \"{name}\"; có: {names}"),
+                format!("no schema named \"{name}\"; available: {names}"),
+            )
+        })
+}

@@ -1,0 +1,175 @@
+//! chiso in WebAssembly: the same engine as the crate, behind a small JavaScript API.
+//!
+//! Documents cross the boundary as JSON text and every decimal inside them is a string
+//! (`"3.7"`), never a JavaScript number. The index is parsed once ([`Engine::load`]) and
+//! stays inside WASM; a [`Session`] keeps an assessment resident so a single change
+//! re-scores in microseconds. Every failure is a JavaScript `Error` carrying a stable
+//! `code`, the JSON `path`, the `criterion` code, both messages and all `diagnostics`.
+//!
+//! The logic lives in [`api`] (plain Rust, tested natively); this file only adapts it.
+
+pub mod api;
+
+use wasm_bindgen::prelude::*;
+
+fn js_error(e: api::ApiError) -> JsValue {
+    let err = js_sys::Error::new(&e.message_vi);
+    let obj: &JsValue = err.as_ref();
+    let set = |k: &str, v: JsValue| {
+        // Setting a property on a fresh Error object cannot fail.
+        let _ = js_sys::Reflect::set(obj, &JsValue::from_str(k), &v);
+    };
+    set("name", JsValue::from_str("ChisoError"));
+    set("code", JsValue::from_str(&e.code));
+    set("path", JsValue::from_str(&e.path));
+    set(
+        "criterion",
+        e.criterion
+            .as_deref()
+            .map(JsValue::from_str)
+            .unwrap_or(JsValue::NULL),
+    );
+    set("messageVi", JsValue::from_str(&e.message_vi));
+    set("messageEn", JsValue::from_str(&e.message_en));
+    let diags = serde_json::to_string(&e.diagnostics).unwrap_or_else(|_| "[]".into());
+    set(
+        "diagnostics",
+        js_sys::JSON::parse(&diags).unwrap_or(JsValue::NULL),
+    );
+    err.into()
+}
+
+type JsResult<T> = Result<T, JsValue>;
+
+fn js<T>(r: api::ApiResult<T>) -> JsResult<T> {
+    r.map_err(js_error)
+}
+
+/// A loaded, validated index.
+#[wasm_bindgen]
+pub struct Engine(api::Engine);
+
+#[wasm_bindgen]
+impl Engine {
+    /// Parses and validates an index file's text. Throws with every problem found.
+    pub fn load(text: &str) -> JsResult<Engine> {
+        js(api::Engine::load(text)).map(Engine)
+    }
+
+    /// The index `id`.
+    #[wasm_bindgen(getter)]
+    pub fn id(&self) -> String {
+        self.0.id()
+    }
+
+    /// The definition as JSON text.
+    pub fn definition(&self) -> String {
+        self.0.definition()
+    }
+
+    /// The flattened criteria tree as JSON text (what a form renders).
+    pub fn nodes(&self) -> String {
+        self.0.nodes()
+    }
+
+    /// Validation warnings of the index, as JSON text.
+    pub fn warnings(&self) -> String {
+        self.0.warnings()
+    }
+
+    /// Every error and warning of an assessment, as JSON text (`[]` when clean).
+    pub fn validate(&self, assessment: &str) -> String {
+        self.0.validate(assessment)
+    }
+
+    /// The full score result as JSON text; `view` is `self`, `appraised` or `final`.
+    pub fn score(&self, assessment: &str, view: Option<String>) -> JsResult<String> {
+        js(self.0.score(assessment, view.as_deref().unwrap_or("")))
+    }
+
+    /// Why a criterion got its points, as JSON text.
+    pub fn explain(&self, assessment: &str, code: &str, lang: Option<String>) -> JsResult<String> {
+        js(self
+            .0
+            .explain(assessment, code, lang.as_deref().unwrap_or("vi")))
+    }
+
+    /// Baseline vs what-if totals and changed nodes, as JSON text.
+    #[wasm_bindgen(js_name = whatIf)]
+    pub fn what_if(
+        &self,
+        assessment: &str,
+        overrides: &str,
+        view: Option<String>,
+    ) -> JsResult<String> {
+        js(self
+            .0
+            .what_if(assessment, overrides, view.as_deref().unwrap_or("")))
+    }
+
+    /// Keeps an assessment resident for fast re-scoring.
+    pub fn session(&self, assessment: &str, view: Option<String>) -> JsResult<Session> {
+        js(self.0.session(assessment, view.as_deref().unwrap_or(""))).map(Session)
+    }
+}
+
+/// A resident assessment.
+#[wasm_bindgen]
+pub struct Session(api::Session);
+
+#[wasm_bindgen]
+impl Session {
+    /// Current total as an exact decimal string (`undefined` when missing).
+    pub fn total(&self) -> Option<String> {
+        self.0.total()
+    }
+
+    /// Current points of a node as an exact decimal string.
+    pub fn points(&self, code: &str) -> JsResult<Option<String>> {
+        js(self.0.points(code))
+    }
+
+    /// Sets one value (JSON, e.g. `{"percent":"85"}`, or `null`) and returns the new total.
+    #[wasm_bindgen(js_name = setValue)]
+    pub fn set_value(&mut self, code: &str, layer: &str, value: &str) -> JsResult<Option<String>> {
+        js(self.0.set_value(code, layer, value))
+    }
+
+    /// Replaces a layer record (JSON with value, evidence, note, explanation, or `null`).
+    #[wasm_bindgen(js_name = setLayer)]
+    pub fn set_layer(&mut self, code: &str, layer: &str, record: &str) -> JsResult<Option<String>> {
+        js(self.0.set_layer(code, layer, record))
+    }
+
+    /// Marks a criterion not applicable (a reason) or applicable again (`null`).
+    #[wasm_bindgen(js_name = setNotApplicable)]
+    pub fn set_not_applicable(
+        &mut self,
+        code: &str,
+        reason: Option<String>,
+    ) -> JsResult<Option<String>> {
+        js(self.0.set_not_applicable(code, reason))
+    }
+
+    /// The assessment as JSON text (the CLI's format).
+    pub fn assessment(&self) -> String {
+        self.0.assessment()
+    }
+
+    /// The full result in `view`, as JSON text.
+    pub fn result(&self, view: Option<String>) -> JsResult<String> {
+        js(self.0.result(view.as_deref().unwrap_or("")))
+    }
+}
+
+/// The JSON Schema of `index`, `assessment`, `result`, … as text.
+#[wasm_bindgen]
+pub fn schema(name: &str) -> JsResult<String> {
+    js(api::schema(name))
+}
+
+/// The engine's version.
+#[wasm_bindgen]
+pub fn version() -> String {
+    env!("CARGO_PKG_VERSION").to_owned()
+}
