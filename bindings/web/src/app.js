@@ -552,6 +552,8 @@ function statusText(st) {
   return t(state.lang, `status_${st.status}`);
 }
 
+state.refreshNow = () => refresh();
+
 function refresh() {
   state.refreshPending = false;
   const res = JSON.parse(state.session.result('final'));
