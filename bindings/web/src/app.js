@@ -37,7 +37,7 @@ window.chisoForm = state; // for debugging and the browser tests
 function msg(key, vars, kind = 'ok') {
   const box = $('#message');
   box.textContent = key ? t(state.lang, key, vars) : '';
-  box.className = `message ${kind}`;
+  box.className = `message no-print ${kind}`;
   box.setAttribute('role', kind === 'error' ? 'alert' : 'status');
 }
 
@@ -350,7 +350,7 @@ function renderAdjustment(a) {
 
 function renderPrintSheet() {
   const L = state.lang;
-  const rows = state.nodes.map((n) => h('tr', { class: `depth-${n.depth}${n.leaf ? '' : ' group'}` },
+  const rows = state.nodes.map((n) => h('tr', { class: `depth-${n.depth}${n.leaf ? '' : ' inner'}` },
     h('td', { class: 'stt' }, n.code),
     h('td', { class: 'crit', style: `padding-left:${0.3 + (n.depth - 1) * 0.8}em` }, tx(n.title, L)),
     h('td', { class: 'num' }, figure(n.code, 'max_points')),
@@ -358,9 +358,12 @@ function renderPrintSheet() {
     h('td', { class: 'num' }, figure(n.code, 'appraised_points')),
     h('td', { class: 'note' }, textSlot(n.code, 'printnote'))));
   for (const a of state.def.adjustments || []) {
+    const sign = a.kind === 'penalty' ? '−' : '+';
     rows.push(h('tr', { class: 'adjustment' }, h('td', {}), h('td', { class: 'crit' }, tx(a.title, L)),
-      h('td', { class: 'num' }, fmt(a.cap, L)), h('td', { class: 'num', colspan: 2 },
-        a.kind === 'penalty' ? '−' : '+', figure(`$adj:${a.code}`, 'points')), h('td', {})));
+      h('td', { class: 'num' }, fmt(a.cap, L)),
+      h('td', { class: 'num' }, sign, figure(`$adj@self:${a.code}`, 'points')),
+      h('td', { class: 'num' }, sign, figure(`$adj@appraised:${a.code}`, 'points')),
+      h('td', { class: 'note' }, textSlot(`$adj:${a.code}`, 'printnote'))));
   }
   rows.push(h('tr', { class: 'total' }, h('td', {}), h('th', { scope: 'row', class: 'crit' }, t(L, 'total')),
     h('td', { class: 'num' }, figure('$total', 'applicable_max')),
@@ -563,6 +566,7 @@ function refresh() {
   const adj = new Map((res.adjustments || []).map((a) => [`$adj:${a.code}`, a]));
   for (const f of state.figs) {
     let v;
+    if (f.code.startsWith('$adj@')) continue; // per-view adjustment points: filled when saving
     if (f.code === '$total') v = res.total[f.field];
     else if (f.code.startsWith('$adj:')) v = (adj.get(f.code) || {})[f.field];
     else v = (byCode.get(f.code) || {})[f.field];
@@ -570,12 +574,12 @@ function refresh() {
   }
   for (const s of state.texts) {
     let v = '';
+    if (s.kind === 'printnote' || s.code === '$unit') continue; // filled when saving
     if (s.code === '$total' && s.kind === 'band') v = res.total.band ? `${res.total.band.code} — ${tx(res.total.band.label, L)}` : '—';
     else if (s.code.startsWith('$adj:')) {
       const a = adj.get(s.code);
       v = a && a.source ? `(${t(L, 'fromLayer')} ${t(L, `layer_${a.source}`)})` : '';
-    } else if (s.code === '$unit' || s.kind === 'printnote') continue; // filled when saving
-    else {
+    } else {
       const n = byCode.get(s.code);
       if (!n) continue;
       if (s.kind === 'status') v = statusText(n.status);
@@ -635,7 +639,7 @@ function fillPrintNotes(a) {
       continue;
     }
     if (s.kind !== 'printnote') continue;
-    const e = (a.entries && a.entries[s.code]) || {};
+    const e = (s.code.startsWith('$adj:') ? (a.adjustments || {})[s.code.slice(5)] : (a.entries && a.entries[s.code])) || {};
     const notes = [];
     if (e.not_applicable) notes.push(`${t(L, 'notApplicable')}: ${e.not_applicable.reason}`);
     for (const layer of ['self', 'appraisal_1', 'appraisal_2', 'survey']) {
@@ -643,8 +647,15 @@ function fillPrintNotes(a) {
     }
     const n = state.result && state.result.nodes.find((x) => x.code === s.code);
     if (n && n.leaf && n.status && n.status.status !== 'scored' && n.status.status !== 'not_applicable') notes.push(statusText(n.status));
-    const v = notes.join('; ');
+    const v = notes.join('\n');
     if (s.last !== v) { s.last = v; s.el.textContent = v; }
+  }
+  // Bonus and penalty as the self-assessment and the appraisal give them.
+  for (const view of ['self', 'appraised']) {
+    const res = JSON.parse(state.session.result(view));
+    for (const x of res.adjustments || []) {
+      for (const f of state.figIndex.get(`$adj@${view}:${x.code}|points`) || []) setFig(f, x.points);
+    }
   }
 }
 
@@ -655,6 +666,8 @@ function scheduleSave() {
   clearTimeout(state.saveTimer);
   state.saveTimer = setTimeout(saveNow, 250);
 }
+
+state.flushSave = () => saveNow();
 
 function saveNow() {
   clearTimeout(state.saveTimer);
@@ -815,6 +828,6 @@ async function main() {
 main().catch((e) => {
   const box = $('#message');
   box.textContent = `${t(state.lang, 'indexError', { msg: errText(e) })}`;
-  box.className = 'message error';
+  box.className = 'message no-print error';
   document.body.dataset.ready = 'error';
 });

@@ -12,6 +12,8 @@ const INDEX = 'criteria/examples/department-example.json';
 const ASSESSMENT = 'criteria/examples/department-example.assessment.json';
 const example = JSON.parse(readFileSync(join(repo, ASSESSMENT), 'utf8'));
 const expected = cliScore(INDEX, ASSESSMENT);
+// The print sheet's bonus/penalty columns show the self-assessed and the appraised view.
+expected.views = { self: cliScore(INDEX, ASSESSMENT, 'self'), appraised: cliScore(INDEX, ASSESSMENT, 'appraised') };
 
 let server;
 let browser;
@@ -113,6 +115,8 @@ async function fillAssessment(a) {
 // ---------- reading what is displayed ----------
 
 function expectedFigure(result, code, field) {
+  const perView = /^\$adj@(self|appraised):(.*)$/.exec(code);
+  if (perView) return result.views[perView[1]].adjustments.find((a) => a.code === perView[2])[field];
   if (code === '$total') return result.total[field];
   if (code.startsWith('$adj:')) return result.adjustments.find((a) => a.code === code.slice(5))[field];
   const node = result.nodes.find((n) => n.code === code);
@@ -129,6 +133,7 @@ async function settled() {
 
 async function checkFigures(result) {
   await settled();
+  await page.evaluate(() => window.chisoForm.flushSave()); // print-sheet notes and per-view bonus/penalty
   const figs = await page.$$eval('[data-fig]', (els) => els.map((e) => ({
     code: e.dataset.node, field: e.dataset.fig, text: e.textContent, exact: e.getAttribute('data-exact'),
   })));
@@ -183,6 +188,8 @@ async function exportFile(name) {
 test('filling the whole example through the UI shows exactly what `chiso score` computes', async () => {
   await open();
   await fillAssessment(example);
+  await page.waitForFunction(() => document.querySelector('#saved').dataset.savedAt);
+  await page.evaluate(() => window.chisoForm.flushSave());
   // The assessment the form built from the keystrokes is the example file itself.
   assert.deepEqual(await pageAssessment(), example);
   const n = await checkFigures(expected);
@@ -193,9 +200,11 @@ test('filling the whole example through the UI shows exactly what `chiso score` 
     .map((x) => [x.code.split('.')[0], x.code, x.status.status === 'missing' ? 'missing' : (x.status.explained ? 'lacking' : 'explain')]);
   assert.ok(want.length > 0);
   assert.deepEqual(listed, want);
+  await page.screenshot({ path: join(artifacts, 'filled-form-viewport.png') });
+  await page.evaluate(() => document.body.classList.add('render-all'));
   await page.screenshot({ path: join(artifacts, 'filled-form.png'), fullPage: true });
+  await page.evaluate(() => document.body.classList.remove('render-all'));
   // The print sheet: the official column layout, visible only in print.
-  await page.waitForFunction(() => document.querySelector('#saved').dataset.savedAt);
   await page.emulateMedia({ media: 'print' });
   const heads = await page.locator('#print-sheet thead th').allTextContents();
   assert.deepEqual(heads, ['STT', 'Tiêu chí', 'Điểm tối đa', 'Điểm tự chấm', 'Điểm thẩm định', 'Ghi chú']);

@@ -56,9 +56,9 @@ export function launch() {
   });
 }
 
-/** `chiso score <index> <assessment> --format json` from the native CLI. */
-export function cliScore(index, assessment) {
-  const args = ['score', index, assessment, '--format', 'json'];
+/** `chiso score <index> <assessment> --format json --layer <view>` from the native CLI. */
+export function cliScore(index, assessment, view = 'final') {
+  const args = ['score', index, assessment, '--format', 'json', '--layer', view];
   const bin = process.env.CHISO_BIN || join(repo, 'target', 'release', 'chiso');
   const out = existsSync(bin)
     ? execFileSync(bin, args, { cwd: repo, encoding: 'utf8' })
