@@ -207,13 +207,12 @@ function render() {
   const areas = state.nodes.filter((n) => n.depth === 1);
   $('#areas').replaceChildren(h('table', { class: 'areas' },
     h('caption', { class: 'sr-only' }, t(L, 'areas')),
-    h('thead', {}, h('tr', {}, ...[t(L, 'area'), t(L, 'achieved'), t(L, 'applicableMax'), t(L, 'percent'),
-      t(L, 'selfPoints'), t(L, 'appraisedPoints')].map((x) => h('th', { scope: 'col' }, x)))),
+    h('thead', {}, h('tr', {}, ...[t(L, 'area'), t(L, 'achieved'), t(L, 'applicableMax'), '%']
+      .map((x) => h('th', { scope: 'col' }, x)))),
     h('tbody', {}, areas.map((n) => h('tr', {},
       h('th', { scope: 'row' }, h('a', { href: `#node-${cssId(n.code)}` }, `${n.code}. ${tx(n.title, L)}`)),
       h('td', {}, figure(n.code, 'achieved')), h('td', {}, figure(n.code, 'applicable_max')),
-      h('td', {}, figure(n.code, 'percent')), h('td', {}, figure(n.code, 'self_points')),
-      h('td', {}, figure(n.code, 'appraised_points')))))));
+      h('td', {}, figure(n.code, 'percent')))))));
   renderChart(areas);
 
   // The criteria tree
@@ -231,12 +230,12 @@ function cssId(code) {
 
 function renderChart(areas) {
   const NS = 'http://www.w3.org/2000/svg';
-  const rowH = 26;
-  const labelW = 220;
-  const barW = 300;
+  const rowH = 24;
+  const labelW = 150;
+  const barW = 140;
   const svg = document.createElementNS(NS, 'svg');
   const height = areas.length * rowH + 10;
-  svg.setAttribute('viewBox', `0 0 ${labelW + barW + 70} ${height}`);
+  svg.setAttribute('viewBox', `0 0 ${labelW + barW + 62} ${height}`);
   svg.setAttribute('role', 'img');
   svg.setAttribute('class', 'chart');
   const title = document.createElementNS(NS, 'title');
@@ -250,7 +249,10 @@ function renderChart(areas) {
     label.setAttribute('y', y + 16);
     label.setAttribute('text-anchor', 'end');
     const name = `${n.code}. ${tx(n.title, state.lang)}`;
-    label.textContent = name.length > 32 ? `${name.slice(0, 31)}…` : name;
+    label.textContent = name.length > 24 ? `${name.slice(0, 23)}…` : name;
+    const full = document.createElementNS(NS, 'title');
+    full.textContent = name;
+    label.append(full);
     const bg = document.createElementNS(NS, 'rect');
     Object.entries({ x: labelW, y: y + 3, width: barW, height: rowH - 8, class: 'bar-bg' }).forEach(([k, v]) => bg.setAttribute(k, v));
     const bar = document.createElementNS(NS, 'rect');

@@ -99,7 +99,8 @@ export function valueWidget(node, lang, onChange, labelPrefix) {
       }
       const { input, wrap } = numberInput(`${label}`, 'num');
       input.addEventListener('input', fire);
-      panel.append(wrap, kind === 'percent' ? h('span', { class: 'suffix' }, '%') : null);
+      panel.append(wrap);
+      if (kind === 'percent') panel.append(h('span', { class: 'suffix' }, '%'));
       readers[kind] = () => {
         const d = readDecimal(input.value);
         if (d === '') return { ok: true, value: null };

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
-  serve, launch, cliScore, roundHalfUp2, normalise, median, syntheticIndex, repo, artifacts,
+  serve, launch, cliScore, roundHalfUp2, normalise, median, syntheticIndex, repo, artifacts, dist,
 } from './helpers.mjs';
 
 const INDEX = 'criteria/examples/department-example.json';
@@ -131,13 +131,13 @@ async function settled() {
   await page.waitForFunction(() => !window.chisoForm.refreshPending);
 }
 
-async function checkFigures(result) {
+async function checkFigures(result, minFigures = 200) {
   await settled();
   await page.evaluate(() => window.chisoForm.flushSave()); // print-sheet notes and per-view bonus/penalty
   const figs = await page.$$eval('[data-fig]', (els) => els.map((e) => ({
     code: e.dataset.node, field: e.dataset.fig, text: e.textContent, exact: e.getAttribute('data-exact'),
   })));
-  assert.ok(figs.length > 200, `many figures displayed (${figs.length})`);
+  assert.ok(figs.length > minFigures, `many figures displayed (${figs.length})`);
   const seen = new Set();
   for (const f of figs) {
     const want = expectedFigure(result, f.code, f.field);
@@ -200,6 +200,7 @@ test('filling the whole example through the UI shows exactly what `chiso score` 
     .map((x) => [x.code.split('.')[0], x.code, x.status.status === 'missing' ? 'missing' : (x.status.explained ? 'lacking' : 'explain')]);
   assert.ok(want.length > 0);
   assert.deepEqual(listed, want);
+  await page.evaluate(() => window.scrollTo(0, 0));
   await page.screenshot({ path: join(artifacts, 'filled-form-viewport.png') });
   await page.evaluate(() => document.body.classList.add('render-all'));
   await page.screenshot({ path: join(artifacts, 'filled-form.png'), fullPage: true });
@@ -273,6 +274,35 @@ test('a file for another index, or broken JSON, is refused with a clear message 
   assert.deepEqual(await pageAssessment(), before);
   await page.click('#lang-switch');
   assert.equal(await page.evaluate(() => document.documentElement.lang), 'vi');
+});
+
+test('every shipped criteria set opens and renders a form with the engine\'s figures', async () => {
+  const manifest = JSON.parse(readFileSync(join(dist, 'criteria-list.json'), 'utf8'));
+  assert.ok(manifest.indexes.length >= 10, `${manifest.indexes.length} criteria sets listed`);
+  await open();
+  assert.ok(manifest.indexes.some((x) => x.path === INDEX));
+  assert.ok(manifest.assessments.some((x) => x.path === ASSESSMENT && x.index === example.index));
+  for (const ix of manifest.indexes) {
+    await page.selectOption('#criteria-select', ix.path);
+    await page.click('#open-selected');
+    await page.waitForFunction((id) => window.chisoForm.def && window.chisoForm.def.id === id, ix.id);
+    await settled();
+    const { leaves, rendered, layers } = await page.evaluate(() => ({
+      leaves: window.chisoForm.nodes.filter((n) => n.leaf).length,
+      rendered: document.querySelectorAll('#criteria article.leaf:not(.adjustment)').length,
+      layers: document.querySelectorAll('#criteria .layer').length,
+    }));
+    assert.equal(rendered, leaves, `${ix.path}: one card per leaf`);
+    assert.ok(layers >= leaves, `${ix.path}: input columns`);
+    assert.doesNotMatch(await page.locator('#message').textContent(), /Không mở được/);
+    // An empty assessment: every displayed figure is what the CLI says for it.
+    const blank = join(artifacts, `blank-${ix.id}.assessment.json`);
+    writeFileSync(blank, JSON.stringify({ format: 'chiso.assessment/1', index: ix.id, unit: { name: '' }, entries: {} }));
+    const want = cliScore(ix.path, blank);
+    want.views = { self: cliScore(ix.path, blank, 'self'), appraised: cliScore(ix.path, blank, 'appraised') };
+    await checkFigures(want, 5 * leaves);
+  }
+  assert.deepEqual(pageErrors, []);
 });
 
 test('keyboard only: every input has a label and Tab reaches the first criterion', async () => {
