@@ -88,17 +88,27 @@ impl Inputs {
     /// let total = index.evaluate(&inputs, &mut cells).unwrap();
     /// assert_eq!(total, index.score(&a, View::SelfAssessment).unwrap().total.achieved);
     /// ```
-    pub fn refresh(&mut self, index: &Index, a: &Assessment, code: &str) -> Result<(), Diagnostic> {
-        if index.definition().adjustments.iter().any(|x| x.code == code) {
+    pub fn refresh(
+        &mut self,
+        index: &Index,
+        a: &Assessment,
+        code: &str,
+    ) -> Result<(), Box<Diagnostic>> {
+        if index
+            .definition()
+            .adjustments
+            .iter()
+            .any(|x| x.code == code)
+        {
             *self = Inputs::resolve_unchecked(index, a, self.view);
             return Ok(());
         }
         let Some(i) = index.position(code).filter(|&i| i != 0) else {
-            return Err(Diagnostic::error(
+            return Err(Box::new(Diagnostic::error(
                 format!("$.entries[\"{code}\"]"),
                 Some(code),
                 crate::diagnostics::Problem::UnknownCode,
-            ));
+            )));
         };
         let nodes = index.nodes();
         let started = appraisal_started(a);
@@ -228,17 +238,17 @@ impl Index {
         &self,
         inputs: &Inputs,
         cells: &mut [Cell],
-    ) -> Result<Option<Decimal>, Diagnostic> {
+    ) -> Result<Option<Decimal>, Box<Diagnostic>> {
         let nodes = self.nodes();
         if cells.len() != nodes.len() || inputs.slots.len() != nodes.len() {
-            return Err(Diagnostic::error(
+            return Err(Box::new(Diagnostic::error(
                 "$",
                 None,
                 crate::diagnostics::Problem::InputsMismatch {
                     expected: nodes.len(),
                     found: cells.len().min(inputs.slots.len()),
                 },
-            ));
+            )));
         }
         let zero_if_missing = self.definition().policies.missing_value == MissingValuePolicy::Zero;
         for (i, node) in nodes.iter().enumerate().skip(1) {
@@ -255,7 +265,11 @@ impl Index {
                             max: node.max,
                         },
                         Err(p) => {
-                            return Err(Diagnostic::error(node.path.clone(), Some(&node.code), p))
+                            return Err(Box::new(Diagnostic::error(
+                                node.path.clone(),
+                                Some(&node.code),
+                                p,
+                            )))
                         }
                     }
                 }

@@ -1,6 +1,10 @@
 //! The binding's logic in plain Rust (strings in, strings out), so it is tested natively
 //! as well as in WASM. `lib.rs` only wraps it for JavaScript.
 
+// An error is built once per failed call and handed to JavaScript; boxing it would only
+// add an allocation.
+#![allow(clippy::result_large_err)]
+
 use chiso::assessment::{Assessment, Entry, Layer, LayerEntry, NotApplicable, Value};
 use chiso::diagnostics::{Diagnostic, Diagnostics, Problem, Severity};
 use chiso::inputs::Inputs;
@@ -103,6 +107,12 @@ impl From<Diagnostic> for ApiError {
     }
 }
 
+impl From<Box<Diagnostic>> for ApiError {
+    fn from(d: Box<Diagnostic>) -> Self {
+        Diagnostics(vec![*d]).into()
+    }
+}
+
 fn usage(path: &str, vi: String, en: String) -> ApiError {
     ApiError {
         code: "usage".into(),
@@ -168,29 +178,36 @@ fn parse_lang(s: &str) -> Lang {
     }
 }
 
+/// Parses `text` as `T`, reporting syntax and shape errors with their JSON path under
+/// `path`. Goes through `serde_json::Value`, like `chiso::load`, so the WASM module holds
+/// one deserialiser per type.
 fn parse_json<T: for<'de> Deserialize<'de>>(text: &str, path: &str) -> ApiResult<T> {
-    let mut de = serde_json::Deserializer::from_str(text);
-    let parsed = serde_path_to_error::deserialize::<_, T>(&mut de)
-        .map_err(|e| (e.path().to_string(), e.into_inner()))
-        .and_then(|v| de.end().map(|_| v).map_err(|e| (String::new(), e)));
-    parsed.map_err(|(at, inner)| {
-        let problem = if inner.is_syntax() || inner.is_eof() {
+    let v: serde_json::Value = serde_json::from_str(text).map_err(|e| {
+        Diagnostic::error(
+            path,
+            None,
             Problem::Syntax {
-                line: inner.line(),
-                column: inner.column(),
-                detail: inner.to_string(),
-            }
-        } else {
-            Problem::Structure {
-                detail: inner.to_string(),
-            }
-        };
+                line: e.line(),
+                column: e.column(),
+                detail: e.to_string(),
+            },
+        )
+    })?;
+    serde_path_to_error::deserialize::<_, T>(v).map_err(|e| {
+        let at = e.path().to_string();
         let full = if at == "." || at.is_empty() {
             path.to_owned()
         } else {
             format!("{path}.{at}")
         };
-        Diagnostic::error(full, None, problem).into()
+        Diagnostic::error(
+            full,
+            None,
+            Problem::Structure {
+                detail: e.into_inner().to_string(),
+            },
+        )
+        .into()
     })
 }
 
@@ -408,7 +425,7 @@ impl Engine {
     }
 }
 
-fn retarget(mut d: Diagnostic, path: &str) -> Diagnostic {
+fn retarget(mut d: Box<Diagnostic>, path: &str) -> Box<Diagnostic> {
     d.path = path.to_owned();
     d
 }
@@ -445,27 +462,27 @@ pub struct Override {
 }
 
 impl Override {
-    fn apply(&self, index: &Index, a: &mut Assessment) -> Result<(), Diagnostic> {
+    fn apply(&self, index: &Index, a: &mut Assessment) -> Result<(), Box<Diagnostic>> {
         let is_adj = index
             .definition()
             .adjustments
             .iter()
             .any(|x| x.code == self.code);
         if index.position(&self.code).filter(|&i| i != 0).is_none() && !is_adj {
-            return Err(Diagnostic::error(
+            return Err(Box::new(Diagnostic::error(
                 "$",
                 Some(&self.code),
                 Problem::UnknownCode,
-            ));
+            )));
         }
         let layer = parse_layer(self.layer.as_deref().unwrap_or("self")).map_err(|e| {
-            Diagnostic::error(
+            Box::new(Diagnostic::error(
                 "$.layer",
                 Some(&self.code),
                 Problem::Structure {
                     detail: e.message_en,
                 },
-            )
+            ))
         })?;
         let map = if is_adj {
             &mut a.adjustments
@@ -493,13 +510,11 @@ impl Override {
             }
         }
         if *entry == before {
-            return Err(Diagnostic::error(
+            return Err(Box::new(Diagnostic::error(
                 "$",
                 Some(&self.code),
-                Problem::Structure {
-                    detail: "override changes nothing".into(),
-                },
-            ));
+                Problem::OverrideSameAsBase,
+            )));
         }
         Ok(())
     }
@@ -643,7 +658,7 @@ impl Session {
 
     /// Checks the changed entry on its own (every layer, not only those the session's
     /// view reads), as a full check of the assessment would.
-    fn check_entry(&self, code: &str) -> Result<(), Diagnostic> {
+    fn check_entry(&self, code: &str) -> Result<(), Box<Diagnostic>> {
         let mut probe = Assessment::new(self.assessment.index.clone(), "");
         if let Some(e) = self.assessment.adjustments.get(code) {
             probe.adjustments.insert(code.to_owned(), e.clone());
@@ -652,7 +667,7 @@ impl Session {
             probe.entries.insert(code.to_owned(), e.clone());
         }
         match self.index.check_assessment(&probe).errors().next() {
-            Some(d) => Err(d.clone()),
+            Some(d) => Err(Box::new(d.clone())),
             None => Ok(()),
         }
     }
@@ -681,46 +696,10 @@ impl Session {
     }
 }
 
-/// The checked-in JSON Schemas (`criteria/schema/`), embedded as text: identical to what
-/// the crate generates (a test checks both), without shipping the generator to the browser.
-pub const SCHEMAS: &[(&str, &str)] = &[
-    (
-        "index",
-        include_str!("../../../criteria/schema/index.schema.json"),
-    ),
-    (
-        "assessment",
-        include_str!("../../../criteria/schema/assessment.schema.json"),
-    ),
-    (
-        "result",
-        include_str!("../../../criteria/schema/result.schema.json"),
-    ),
-    (
-        "scenario",
-        include_str!("../../../criteria/schema/scenario.schema.json"),
-    ),
-    (
-        "whatif",
-        include_str!("../../../criteria/schema/whatif.schema.json"),
-    ),
-    (
-        "costs",
-        include_str!("../../../criteria/schema/costs.schema.json"),
-    ),
-    (
-        "plan",
-        include_str!("../../../criteria/schema/plan.schema.json"),
-    ),
-    (
-        "headroom",
-        include_str!("../../../criteria/schema/headroom.schema.json"),
-    ),
-    (
-        "sensitivity",
-        include_str!("../../../criteria/schema/sensitivity.schema.json"),
-    ),
-];
+// The checked-in JSON Schemas (`criteria/schema/`), minified by build.rs: identical in
+// content to what the crate generates (a test checks both), without shipping the
+// generator to the browser.
+include!(concat!(env!("OUT_DIR"), "/schemas.rs"));
 
 /// The JSON Schema of `name` (`index`, `assessment`, `result`, …).
 pub fn schema(name: &str) -> ApiResult<String> {

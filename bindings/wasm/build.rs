@@ -1,0 +1,32 @@
+//! Embeds the checked-in JSON Schemas (`criteria/schema/*.schema.json`) minified, so the
+//! browser gets them without the schema generator and without the indentation.
+
+use std::path::PathBuf;
+
+fn main() {
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../criteria/schema");
+    println!("cargo:rerun-if-changed={}", dir.display());
+    let mut entries: Vec<_> = std::fs::read_dir(&dir)
+        .expect("criteria/schema exists")
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.to_string_lossy().ends_with(".schema.json"))
+        .collect();
+    entries.sort();
+    let mut out = String::from("/// (name, minified schema) of every checked-in schema.\npub const SCHEMAS: &[(&str, &str)] = &[\n");
+    for p in entries {
+        println!("cargo:rerun-if-changed={}", p.display());
+        let name = p
+            .file_name()
+            .and_then(|n| n.to_str())
+            .unwrap_or_default()
+            .trim_end_matches(".schema.json")
+            .to_owned();
+        let text = std::fs::read_to_string(&p).expect("schema readable");
+        let v: serde_json::Value = serde_json::from_str(&text).expect("schema is JSON");
+        let min = serde_json::to_string(&v).expect("serialisable");
+        out.push_str(&format!("    ({name:?}, {min:?}),\n"));
+    }
+    out.push_str("];\n");
+    let dest = PathBuf::from(std::env::var("OUT_DIR").expect("OUT_DIR")).join("schemas.rs");
+    std::fs::write(dest, out).expect("write schemas.rs");
+}
