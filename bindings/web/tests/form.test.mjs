@@ -276,6 +276,27 @@ test('a file for another index, or broken JSON, is refused with a clear message 
   assert.equal(await page.evaluate(() => document.documentElement.lang), 'vi');
 });
 
+test('a value the rule cannot take shows the engine\'s message and changes nothing', async () => {
+  const before = await pageAssessment();
+  const cell = page.locator('.layer[data-code="1.3"][data-layer="appraisal_2"]');
+  const input = cell.locator('.panel[data-kind="points"] [data-part="num"]');
+  await input.fill('2.8'); // not on the 0.25 step
+  await settled();
+  assert.match(await cell.locator('.error').textContent(), /0,25/);
+  assert.equal(await input.getAttribute('aria-invalid'), 'true');
+  assert.deepEqual(await pageAssessment(), before);
+  await checkFigures(expected);
+  await input.fill('abc');
+  assert.match(await cell.locator('.error').textContent(), /Không phải số hợp lệ/);
+  assert.deepEqual(await pageAssessment(), before);
+  await input.fill('2,75'); // a decimal comma is read as a decimal point
+  await settled();
+  assert.equal(await cell.locator('.error').isVisible(), false);
+  assert.equal(await input.getAttribute('aria-invalid'), null);
+  assert.deepEqual(await pageAssessment(), example);
+  await checkFigures(expected);
+});
+
 test('every shipped criteria set opens and renders a form with the engine\'s figures', async () => {
   const manifest = JSON.parse(readFileSync(join(dist, 'criteria-list.json'), 'utf8'));
   assert.ok(manifest.indexes.length >= 10, `${manifest.indexes.length} criteria sets listed`);
@@ -295,9 +316,10 @@ test('every shipped criteria set opens and renders a form with the engine\'s fig
     assert.equal(rendered, leaves, `${ix.path}: one card per leaf`);
     assert.ok(layers >= leaves, `${ix.path}: input columns`);
     assert.doesNotMatch(await page.locator('#message').textContent(), /Không mở được/);
-    // An empty assessment: every displayed figure is what the CLI says for it.
-    const blank = join(artifacts, `blank-${ix.id}.assessment.json`);
-    writeFileSync(blank, JSON.stringify({ format: 'chiso.assessment/1', index: ix.id, unit: { name: '' }, entries: {} }));
+    // Whatever the form holds (an empty assessment, or a draft): every displayed figure is
+    // what the CLI says for the same data.
+    const blank = join(artifacts, `shown-${ix.id}.assessment.json`);
+    writeFileSync(blank, JSON.stringify(await pageAssessment()));
     const want = cliScore(ix.path, blank);
     want.views = { self: cliScore(ix.path, blank, 'self'), appraised: cliScore(ix.path, blank, 'appraised') };
     await checkFigures(want, 5 * leaves);
