@@ -6,4 +6,6 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 bash bindings/web/build.sh
+# The tests compare every displayed figure with the native CLI built from the same sources.
+cargo build -q --release -p chiso-cli
 node --test --test-reporter=spec bindings/web/tests/

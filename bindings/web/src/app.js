@@ -245,11 +245,10 @@ function renderChart(areas) {
   areas.forEach((n, i) => {
     const y = 5 + i * rowH;
     const label = document.createElementNS(NS, 'text');
-    label.setAttribute('x', labelW - 6);
+    label.setAttribute('x', 0);
     label.setAttribute('y', y + 16);
-    label.setAttribute('text-anchor', 'end');
     const name = `${n.code}. ${tx(n.title, state.lang)}`;
-    label.textContent = name.length > 24 ? `${name.slice(0, 23)}…` : name;
+    label.textContent = name.length > 21 ? `${name.slice(0, 20)}…` : name;
     const full = document.createElementNS(NS, 'title');
     full.textContent = name;
     label.append(full);
@@ -770,7 +769,6 @@ function clearAll() {
 // ---------- start ----------
 
 function switchLang() {
-  saveNow();
   state.lang = state.lang === 'vi' ? 'en' : 'vi';
   localStorage.setItem('chiso.lang', state.lang);
   const keep = $('#criteria-select').value;
@@ -780,7 +778,7 @@ function switchLang() {
   render();
   populate();
   refresh();
-  fillPrintNotes(currentAssessment());
+  saveNow();
   $('#lang-switch').focus();
 }
 

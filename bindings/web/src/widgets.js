@@ -113,7 +113,7 @@ export function valueWidget(node, lang, onChange, labelPrefix) {
       const b = numberInput(tx(rule.denominator, lang) ? `${t(lang, 'denominator')} (${tx(rule.denominator, lang)})` : t(lang, 'denominator'), 'denominator');
       a.input.addEventListener('input', fire);
       b.input.addEventListener('input', fire);
-      panel.append(a.wrap, h('span', { class: 'slash', 'aria-hidden': 'true' }, '/'), b.wrap);
+      panel.append(a.wrap, b.wrap);
       readers[kind] = () => {
         const n = readDecimal(a.input.value);
         const d = readDecimal(b.input.value);
