@@ -1,0 +1,47 @@
+// chiso for JavaScript: a typed wrapper over the wasm-bindgen module (pkg/web).
+// Documents go in as objects or JSON text and come out as objects; every decimal is a
+// string ("3.7"), never a JavaScript number. Errors are `Error`s with `code`, `path`,
+// `criterion`, `messageVi`, `messageEn` and `diagnostics`.
+import init, { Engine, schema as rawSchema, version as rawVersion } from '../pkg/web/chiso_wasm.js';
+
+const text = (doc) => (typeof doc === 'string' ? doc : JSON.stringify(doc));
+
+/** Loads the WASM module once; pass bytes, a URL or a `WebAssembly.Module` outside browsers. */
+export async function ready(source) {
+  await init(source === undefined ? undefined : { module_or_path: source });
+}
+
+/** The engine's version. */
+export const version = () => rawVersion();
+
+/** The JSON Schema of a document kind (`index`, `assessment`, `result`, …). */
+export const schema = (name) => JSON.parse(rawSchema(name));
+
+/** A resident assessment: single changes re-score in microseconds. */
+export class Session {
+  constructor(raw) { this.raw = raw; }
+  total() { return this.raw.total() ?? null; }
+  points(code) { return this.raw.points(code) ?? null; }
+  setValue(code, layer, value) { return this.raw.setValue(code, layer, value === null ? 'null' : text(value)) ?? null; }
+  setLayer(code, layer, record) { return this.raw.setLayer(code, layer, record === null ? 'null' : text(record)) ?? null; }
+  setNotApplicable(code, reason) { return this.raw.setNotApplicable(code, reason ?? null) ?? null; }
+  assessment() { return JSON.parse(this.raw.assessment()); }
+  result(view = 'final') { return JSON.parse(this.raw.result(view)); }
+  free() { this.raw.free(); }
+}
+
+/** A loaded, validated index. */
+export class Index {
+  constructor(raw) { this.raw = raw; }
+  static load(definition) { return new Index(Engine.load(text(definition))); }
+  get id() { return this.raw.id; }
+  definition() { return JSON.parse(this.raw.definition()); }
+  nodes() { return JSON.parse(this.raw.nodes()); }
+  warnings() { return JSON.parse(this.raw.warnings()); }
+  validate(assessment) { return JSON.parse(this.raw.validate(text(assessment))); }
+  score(assessment, view = 'final') { return JSON.parse(this.raw.score(text(assessment), view)); }
+  explain(assessment, code, lang = 'vi') { return JSON.parse(this.raw.explain(text(assessment), code, lang)); }
+  whatIf(assessment, overrides, view = 'final') { return JSON.parse(this.raw.whatIf(text(assessment), text(overrides), view)); }
+  session(assessment, view = 'final') { return new Session(this.raw.session(text(assessment), view)); }
+  free() { this.raw.free(); }
+}

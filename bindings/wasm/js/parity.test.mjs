@@ -1,0 +1,90 @@
+// The WASM package in Node: the typed wrapper over pkg/web, and the same numbers as the
+// native CLI (`chiso score --format json`) for every shipped example assessment.
+// Run after `bash bindings/wasm/build.sh`: `node --test bindings/wasm/js/`.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync, readdirSync, statSync, existsSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { join, dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { ready, Index, schema, version } from './chiso.js';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const repo = join(here, '..', '..', '..');
+await ready(readFileSync(join(here, '..', 'pkg', 'web', 'chiso_wasm_bg.wasm')));
+
+function cli() {
+  const candidates = [process.env.CHISO_BIN, join(repo, 'target/debug/chiso'), join(repo, 'target/release/chiso')];
+  const found = candidates.find((p) => p && existsSync(p));
+  if (found) return found;
+  execFileSync('cargo', ['build', '-q', '-p', 'chiso-cli'], { cwd: repo, stdio: 'inherit' });
+  return join(repo, 'target/debug/chiso');
+}
+
+function jsonFiles(dir, out = []) {
+  for (const name of readdirSync(dir)) {
+    const p = join(dir, name);
+    if (statSync(p).isDirectory()) jsonFiles(p, out);
+    else if (name.endsWith('.json')) out.push(p);
+  }
+  return out;
+}
+
+function shippedPairs() {
+  const docs = jsonFiles(join(repo, 'criteria')).map((p) => {
+    try { return { p, v: JSON.parse(readFileSync(p, 'utf8')) }; } catch { return { p, v: {} }; }
+  });
+  const indexes = docs.filter((d) => d.v.format === 'chiso.index/1');
+  return docs
+    .filter((d) => d.v.format === 'chiso.assessment/1')
+    .map((a) => {
+      const i = indexes.find((x) => x.v.id === a.v.index);
+      assert.ok(i, `no index with id ${a.v.index} for ${a.p}`);
+      return [i.p, a.p];
+    });
+}
+
+test('every shipped example assessment scores in WASM exactly as the native CLI', () => {
+  const bin = cli();
+  const pairs = shippedPairs();
+  assert.ok(pairs.length >= 2, `found ${pairs.length} example assessments`);
+  for (const [indexPath, assessmentPath] of pairs) {
+    const index = Index.load(readFileSync(indexPath, 'utf8'));
+    const assessment = readFileSync(assessmentPath, 'utf8');
+    for (const view of ['self', 'appraised', 'final']) {
+      const native = JSON.parse(execFileSync(bin, ['score', indexPath, assessmentPath, '--format', 'json', '--layer', view], { encoding: 'utf8' }));
+      const wasm = index.score(assessment, view);
+      assert.deepEqual(wasm, native, `${assessmentPath} (${view})`);
+    }
+    index.free();
+  }
+});
+
+test('decimals cross as strings and keep every digit', () => {
+  const def = JSON.parse(readFileSync(join(repo, 'criteria/examples/department-example.json'), 'utf8'));
+  const a = JSON.parse(readFileSync(join(repo, 'criteria/examples/department-example.assessment.json'), 'utf8'));
+  const index = Index.load(def);
+  const s = index.session(a, 'self');
+  // 1 of 3 → 33.33…%: a JS number would round; the engine keeps 28 digits.
+  const total = s.setValue('1.1.4', 'self', { ratio: { numerator: '1', denominator: '3' } });
+  assert.equal(typeof total, 'string');
+  assert.equal(total, s.result('self').total.achieved);
+  const leaf = s.points('1.1.4');
+  assert.match(leaf, /^\d+(\.\d+)?$/);
+  assert.equal(typeof version(), 'string');
+  assert.equal(schema('assessment').$schema, 'https://json-schema.org/draft/2020-12/schema');
+});
+
+test('errors are Error objects with a stable code, the JSON path and the criterion', () => {
+  const index = Index.load(readFileSync(join(repo, 'criteria/examples/department-example.json'), 'utf8'));
+  const a = JSON.parse(readFileSync(join(repo, 'criteria/examples/department-example.assessment.json'), 'utf8'));
+  a.entries['1.1.4'].self.value = { percent: '250' };
+  assert.throws(() => index.score(a), (e) => e instanceof Error && e.code === 'out_of_range'
+    && e.criterion === '1.1.4' && e.path === '$.entries["1.1.4"].self.value'
+    && e.messageVi.includes('1.1.4') && Array.isArray(e.diagnostics));
+  assert.throws(() => Index.load('{"format":"chiso.index/1"'), (e) => e.code === 'syntax');
+  assert.throws(() => index.score({ ...a, index: 'other' }), (e) => e.code === 'index_mismatch');
+  // After all that the module still works.
+  a.entries['1.1.4'].self.value = { percent: '95' };
+  assert.equal(typeof index.score(a).total.achieved, 'string');
+});
