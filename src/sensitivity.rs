@@ -875,7 +875,7 @@ impl<'a> Model<'a> {
             Kind::Geometric => {
                 let g = |l: f64| -> Option<Decimal> {
                     if wf > 0.0 {
-                        Decimal::from_f64((l / wf).exp()).map(|d| d.round_dp(12))
+                        f64_to_decimal_12((l / wf).exp())
                     } else {
                         Some(Decimal::ZERO)
                     }
@@ -910,6 +910,18 @@ impl<'a> Model<'a> {
     /// Ranks of one scenario.
     fn run_ranks(&self, sc: &Scenario, buf: &mut Vec<Cell>) -> Result<Vec<Option<u32>>, Error> {
         Ok(self.ranks(&self.totals(sc, buf)?))
+    }
+}
+
+/// `x` rounded to 12 decimal places as a decimal (`x·10¹²` rounded half away from zero
+/// in `f64`, then scaled exactly); falls back to the slower exact conversion when
+/// `x·10¹²` does not fit an `i64`.
+fn f64_to_decimal_12(x: f64) -> Option<Decimal> {
+    let scaled = (x * 1e12).round();
+    if scaled.is_finite() && scaled.abs() < 9.0e18 {
+        Some(Decimal::new(scaled as i64, 12))
+    } else {
+        Decimal::from_f64(x).map(|d| d.round_dp(12))
     }
 }
 
