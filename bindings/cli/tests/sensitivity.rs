@@ -71,7 +71,10 @@ fn example_spec_runs_and_is_reproducible_across_threads() {
     assert_eq!(units.len(), 6);
     // Synthetic E has no D5.2: PAPI propagates a missing sub-dimension, so no total, no rank.
     let e = units.iter().find(|u| u["unit"] == "Synthetic E").unwrap();
-    assert!(e["nominal_total"].is_null() && e["median_rank"].is_null(), "{e}");
+    assert!(
+        e["nominal_total"].is_null() && e["median_rank"].is_null(),
+        "{e}"
+    );
     assert_eq!(e["ranked"], 0);
     // Synthetic D is 1.75/2.25 everywhere: 16 × 1.75 + 12 × 2.25 = 28 + 27 = 55, the top.
     let d = units.iter().find(|u| u["unit"] == "Synthetic D").unwrap();
