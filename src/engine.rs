@@ -320,7 +320,7 @@ impl Index {
         }
     }
 
-    fn combine(&self, n: &FlatNode, cells: &[Cell]) -> Cell {
+    pub(crate) fn combine(&self, n: &FlatNode, cells: &[Cell]) -> Cell {
         let mut all_na = true;
         let mut missing = false;
         let mut sum = Decimal::ZERO;

@@ -515,6 +515,40 @@ proptest! {
     }
 
     #[test]
+    fn incremental_rescoring_equals_full_scoring(seed in any::<u64>(), aseed in any::<u64>(), vseed in any::<u64>(), pick in any::<prop::sample::Index>()) {
+        let index = Index::new(random_index(seed)).expect("valid");
+        let mut a = random_assessment(&index, aseed);
+        let leaves: Vec<usize> = index.leaves().collect();
+        let i = leaves[pick.index(leaves.len())];
+        let node = &index.nodes()[i];
+        for view in [View::SelfAssessment, View::Appraised, View::Final] {
+            let mut inputs = Inputs::resolve(&index, &a, view).expect("resolve");
+            let mut cells = vec![Cell::Missing; index.nodes().len()];
+            index.evaluate(&inputs, &mut cells).expect("evaluate");
+            let mut g = Gen(vseed);
+            let rule = node.rule.as_ref().expect("leaf rule");
+            let value = random_value(&mut g, rule, node.max.unwrap_or(Decimal::ONE));
+            let mut changed = a.clone();
+            let e = changed.entries.entry(node.code.clone()).or_default();
+            match node.channel {
+                Channel::Survey => e.survey = Some(LayerEntry::new(value)),
+                Channel::Appraised => e.self_assessment = Some(LayerEntry::new(value)),
+            }
+            let only = inputs.refresh(&index, &changed, &node.code).expect("refresh");
+            let total = match only {
+                Some(p) => index.reevaluate(&inputs, &mut cells, p).expect("reevaluate"),
+                None => index.evaluate(&inputs, &mut cells).expect("evaluate"),
+            };
+            let full = index.score(&changed, view).expect("score");
+            prop_assert_eq!(total, full.total.achieved, "{} in {:?}", node.code, view);
+            for (n, c) in index.nodes().iter().zip(&cells).skip(1) {
+                prop_assert_eq!(c.achieved(), full.node(&n.code).expect("node").achieved, "{}", n.code);
+            }
+            a = changed;
+        }
+    }
+
+    #[test]
     fn loaders_never_panic(s in ".{0,200}") {
         let _ = chiso::load::index_definition(&s);
         let _ = chiso::load::assessment(&s);

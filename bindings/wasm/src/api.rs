@@ -628,10 +628,12 @@ impl Session {
     /// Re-reads `code` and re-scores; on error restores `old` and the previous state.
     fn commit(&mut self, code: &str, old: Entry) -> ApiResult<Option<String>> {
         let attempt = self
-            .inputs
-            .refresh(&self.index, &self.assessment, code)
-            .and_then(|_| self.index.evaluate(&self.inputs, &mut self.cells))
-            .and_then(|t| self.check_entry(code).map(|_| t));
+            .check_entry(code)
+            .and_then(|_| self.inputs.refresh(&self.index, &self.assessment, code))
+            .and_then(|only| match only {
+                Some(leaf) => self.index.reevaluate(&self.inputs, &mut self.cells, leaf),
+                None => self.index.evaluate(&self.inputs, &mut self.cells),
+            });
         match attempt {
             Ok(t) => {
                 self.tidy(code);
@@ -657,19 +659,51 @@ impl Session {
     }
 
     /// Checks the changed entry on its own (every layer, not only those the session's
-    /// view reads), as a full check of the assessment would.
+    /// view reads), with the same errors and paths as a full check of the assessment,
+    /// but without building explanations.
     fn check_entry(&self, code: &str) -> Result<(), Box<Diagnostic>> {
-        let mut probe = Assessment::new(self.assessment.index.clone(), "");
         if let Some(e) = self.assessment.adjustments.get(code) {
+            let mut probe = Assessment::new(self.assessment.index.clone(), "");
             probe.adjustments.insert(code.to_owned(), e.clone());
+            return match self.index.check_assessment(&probe).errors().next() {
+                Some(d) => Err(Box::new(d.clone())),
+                None => Ok(()),
+            };
         }
-        if let Some(e) = self.assessment.entries.get(code) {
-            probe.entries.insert(code.to_owned(), e.clone());
+        let (Some(e), Some(node)) = (self.assessment.entries.get(code), self.index.node(code))
+        else {
+            return Ok(());
+        };
+        let path = format!("$.entries[\"{code}\"]");
+        if e.not_applicable.is_some() {
+            return Ok(());
         }
-        match self.index.check_assessment(&probe).errors().next() {
-            Some(d) => Err(Box::new(d.clone())),
-            None => Ok(()),
+        if !node.is_leaf() && e.layers().next().is_some() {
+            return Err(Box::new(Diagnostic::error(
+                path,
+                Some(code),
+                Problem::ValueOnParent,
+            )));
         }
+        let Some(rule) = &node.rule else {
+            return Ok(());
+        };
+        for (layer, le) in e.layers() {
+            let used = match node.channel {
+                chiso::node::Channel::Appraised => layer != Layer::Survey,
+                chiso::node::Channel::Survey => layer == Layer::Survey,
+            };
+            if used {
+                rule.points(node.max, &le.value).map_err(|p| {
+                    Box::new(Diagnostic::error(
+                        format!("{path}.{}.value", layer.key()),
+                        Some(code),
+                        p,
+                    ))
+                })?;
+            }
+        }
+        Ok(())
     }
 
     /// Drops an entry left empty by a change, so exports stay clean.
