@@ -16,6 +16,10 @@ pub struct Assessment {
     pub format: String,
     /// `id` of the index this assessment answers.
     pub index: String,
+    /// `version` of the index it was made for. Optional; when given, an index of another
+    /// version refuses the assessment instead of scoring it against different criteria.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub index_version: Option<String>,
     /// The assessed unit.
     pub unit: Unit,
     /// Year assessed.

@@ -442,6 +442,13 @@ pub enum Problem {
         /// The year.
         year: i32,
     },
+    /// The assessment was made for another version of the index.
+    IndexVersionMismatch {
+        /// Version of the index.
+        expected: String,
+        /// Version named by the assessment.
+        found: String,
+    },
     /// Inputs or a cell buffer prepared for another index (program error, not a data error).
     InputsMismatch {
         /// Node count of the index.
@@ -602,6 +609,8 @@ impl Problem {
             (TooLarge { value, limit }, En) => format!("the number {} is too large (limit ±{})", n(value, En), n(limit, En)),
             (NotAnIndexForYear { year }, Vi) => format!("bộ chỉ số không áp dụng cho năm {year}"),
             (NotAnIndexForYear { year }, En) => format!("the index does not apply to year {year}"),
+            (IndexVersionMismatch { expected, found }, Vi) => format!("bản chấm điểm được lập cho phiên bản \"{found}\" của bộ chỉ số, không phải phiên bản \"{expected}\" đang dùng"),
+            (IndexVersionMismatch { expected, found }, En) => format!("the assessment was made for version \"{found}\" of the index, not the version \"{expected}\" in use"),
             (InputsMismatch { expected, found }, Vi) => format!("dữ liệu chấm điểm được chuẩn bị cho một bộ chỉ số khác ({found} ô, bộ chỉ số có {expected} tiêu chí)"),
             (InputsMismatch { expected, found }, En) => format!("the scoring inputs were prepared for another index ({found} cells, the index has {expected} criteria)"),
             (OverrideSameAsBase, Vi) => "thay đổi này đặt đúng giá trị/thiết lập đã có, nên không thay đổi gì".into(),

@@ -201,6 +201,16 @@ impl Index {
                 },
             ));
         }
+        if let Some(v) = a.index_version.as_ref().filter(|v| **v != self.def.version) {
+            out.push(Diagnostic::error(
+                "$.index_version",
+                None,
+                Problem::IndexVersionMismatch {
+                    expected: self.def.version.clone(),
+                    found: v.clone(),
+                },
+            ));
+        }
         if a.format != crate::assessment::ASSESSMENT_FORMAT {
             out.push(Diagnostic::error(
                 "$.format",

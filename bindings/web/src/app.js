@@ -54,7 +54,7 @@ function draftKey() {
 }
 
 function blankAssessment() {
-  return { format: FORMAT, index: state.def.id, unit: { name: '' }, entries: {} };
+  return { format: FORMAT, index: state.def.id, index_version: state.def.version, unit: { name: '' }, entries: {} };
 }
 
 function currentAssessment() {
@@ -727,6 +727,12 @@ function importText(text, name) {
   const errors = diags.filter((d) => d.severity === 'error');
   if (errors.length) {
     const mismatch = errors.find((d) => d.code === 'index_mismatch');
+    const otherVersion = errors.find((d) => d.code === 'index_version_mismatch');
+    if (!mismatch && otherVersion) {
+      let found = '?';
+      try { found = JSON.parse(text).index_version; } catch (_) { /* keep ? */ }
+      return refuse(t(L, 'importOtherVersion', { found, expected: state.def.version, index: state.def.id }));
+    }
     const syntax = errors.find((d) => d.code === 'syntax' || d.code === 'structure');
     if (mismatch) {
       let found = '?';

@@ -266,6 +266,19 @@ test('a file for another index, or broken JSON, is refused with a clear message 
   assert.ok(await page.locator('#message.error').count());
   assert.deepEqual(await pageAssessment(), before);
   await checkFigures(expected);
+  // The same index in another version (a file from last year's form) is refused too.
+  const older = join(artifacts, 'older-version.assessment.json');
+  const example = JSON.parse(readFileSync(join(repo, 'criteria/examples/department-example.assessment.json'), 'utf8'));
+  writeFileSync(older, JSON.stringify({ ...example, index_version: 'example-0' }));
+  await page.click('#export');
+  await page.setInputFiles('#import', older);
+  await page.waitForFunction(() => /older-version\.assessment\.json/.test(document.querySelector('#message').textContent));
+  const m3 = await page.locator('#message').textContent();
+  assert.match(m3, /phiên bản "example-0"/);
+  assert.match(m3, /phiên bản "example-1"/);
+  assert.ok(await page.locator('#message.error').count());
+  assert.deepEqual(await pageAssessment(), before);
+  await checkFigures(expected);
   // And in English.
   await page.click('#lang-switch');
   await page.setInputFiles('#import', join(repo, 'criteria/par-index/camau-1880-2013-area1.assessment.json'));

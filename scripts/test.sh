@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# The whole test suite: native (library, CLI, WASM API), WASM in Node and in headless
+# Chromium, the WASM package against the native CLI, and the web form in Chromium.
+# Installs what is missing first (scripts/setup.sh). Published reference data are read
+# from ../shared/data or $CHISO_REFERENCE_DATA.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/setup.sh
+
+echo "== native tests"
+cargo test --locked
+
+echo "== WASM tests (Node and headless Chromium)"
+CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner \
+CHROMEDRIVER="${CHROMEDRIVER:-$(command -v chromedriver)}" \
+  cargo test --locked --target wasm32-unknown-unknown -p chiso-wasm --test node --test browser
+
+echo "== WASM package (size, parity with the native CLI)"
+bash bindings/wasm/build.sh
+CHISO_BIN="$(pwd)/target/debug/chiso" node --test bindings/wasm/js/
+
+echo "== web form in Chromium"
+CHISO_WEB_SKIP_WASM=1 bash bindings/web/test.sh
