@@ -407,6 +407,140 @@ impl Engine {
         }))
     }
 
+    /// Runs what-if scenario files (`chiso.scenario/1`, applied in order) on an
+    /// assessment: the `chiso.whatif/1` document (baseline vs scenario for every node,
+    /// band change) as JSON. Every problem of every scenario is reported at once.
+    pub fn scenarios(&self, assessment: &str, scenarios: &[String]) -> ApiResult<String> {
+        let a = self.parse_assessment(assessment)?;
+        let mut list = Vec::new();
+        let mut errors = Diagnostics::default();
+        for (k, text) in scenarios.iter().enumerate() {
+            match chiso::scenario::parse(text) {
+                Ok(s) => list.push(s),
+                Err(ds) => errors.0.extend(
+                    ds.0.into_iter()
+                        .map(|d| d.in_file(format!("scenario {}", k + 1))),
+                ),
+            }
+        }
+        if errors.has_errors() {
+            return Err(errors.into());
+        }
+        let base = chiso::scenario::Base::Assessment(Box::new(a));
+        Ok(to_json(&chiso::scenario::run(&self.index, base, &list)?))
+    }
+
+    /// The least-cost improvements reaching `target` (`{"kind":"percent","value":"90"}`,
+    /// `{"kind":"points",…}` or `{"kind":"band","code":"A"}`), with optional per-leaf
+    /// costs (`chiso.costs/1`, empty = 1 per step): the `chiso.plan/1` document as JSON.
+    pub fn plan(
+        &self,
+        assessment: &str,
+        target: &str,
+        costs: &str,
+        view: &str,
+    ) -> ApiResult<String> {
+        let view = parse_view(view)?;
+        let a = self.parse_assessment(assessment)?;
+        let target: chiso::planner::Target = parse_json(target, "$target")?;
+        let costs = self.costs(costs)?;
+        Ok(to_json(&chiso::planner::plan(
+            &self.index,
+            &a,
+            view,
+            &target,
+            &costs,
+            None,
+        )?))
+    }
+
+    /// Points still available per leaf, sorted, with the next step: `chiso.headroom/1`.
+    pub fn headroom(&self, assessment: &str, costs: &str, view: &str) -> ApiResult<String> {
+        let view = parse_view(view)?;
+        let a = self.parse_assessment(assessment)?;
+        let costs = self.costs(costs)?;
+        Ok(to_json(&chiso::planner::headroom(
+            &self.index,
+            &a,
+            view,
+            &costs,
+        )?))
+    }
+
+    fn costs(&self, text: &str) -> ApiResult<chiso::planner::Costs> {
+        if text.trim().is_empty() {
+            return Ok(chiso::planner::Costs::default());
+        }
+        let costs = chiso::planner::Costs::parse(text)?;
+        let problems = costs.check(&self.index);
+        if problems.has_errors() {
+            return Err(problems.into());
+        }
+        Ok(costs)
+    }
+
+    /// Monte-Carlo uncertainty and variance-based sensitivity of a batch's ranking
+    /// (`units` in the CSV of `chiso batch`, `spec` a `chiso.sensitivity/1` file), on one
+    /// thread: the report as JSON.
+    pub fn sensitivity(&self, units: &str, spec: &str) -> ApiResult<String> {
+        use chiso::sensitivity as sa;
+        let units =
+            sa::Units::from_csv(&self.index, units.as_bytes(), Lang::Vi).map_err(|rows| {
+                let ds = rows
+                    .iter()
+                    .map(|r| {
+                        let path = format!(
+                            "$units[{}]{}",
+                            r.row,
+                            r.column
+                                .as_deref()
+                                .map(|c| format!(".{c}"))
+                                .unwrap_or_default()
+                        );
+                        Diagnostic::error(
+                            path,
+                            r.column.as_deref(),
+                            Problem::Structure {
+                                detail: r.render("units.csv", Lang::Vi),
+                            },
+                        )
+                    })
+                    .collect();
+                ApiError::from(Diagnostics(ds))
+            })?;
+        let spec_error = |e: sa::Error| -> ApiError {
+            match e {
+                sa::Error::Spec(ps) => Diagnostics(
+                    ps.into_iter()
+                        .map(|p| {
+                            Diagnostic::error(
+                                p.path,
+                                None,
+                                Problem::Structure { detail: p.message },
+                            )
+                        })
+                        .collect(),
+                )
+                .into(),
+                sa::Error::Overflow { unit } => usage(
+                    "$units",
+                    format!("tràn số khi tính cho đơn vị {unit}"),
+                    format!("arithmetic overflow for unit {unit}"),
+                ),
+            }
+        };
+        let spec = sa::parse_spec(spec).map_err(spec_error)?;
+        let report = sa::run(
+            &self.index,
+            &units,
+            &spec,
+            &sa::RunOptions::default(),
+            &|_| {},
+        )
+        .map_err(spec_error)?;
+        Ok(to_json(&report))
+    }
+
     /// Starts a resident session on an assessment: later single-value changes re-score
     /// without re-parsing anything.
     pub fn session(&self, assessment: &str, view: &str) -> ApiResult<Session> {

@@ -107,6 +107,48 @@ impl Engine {
             .what_if(assessment, overrides, view.as_deref().unwrap_or("")))
     }
 
+    /// Runs scenario files (JSON texts, applied in order): the what-if document as JSON text.
+    pub fn scenarios(&self, assessment: &str, scenarios: Vec<String>) -> JsResult<String> {
+        js(self.0.scenarios(assessment, &scenarios))
+    }
+
+    /// The least-cost plan reaching `target` (JSON text), with optional costs (JSON text or
+    /// empty): the plan document as JSON text.
+    pub fn plan(
+        &self,
+        assessment: &str,
+        target: &str,
+        costs: Option<String>,
+        view: Option<String>,
+    ) -> JsResult<String> {
+        js(self.0.plan(
+            assessment,
+            target,
+            costs.as_deref().unwrap_or(""),
+            view.as_deref().unwrap_or(""),
+        ))
+    }
+
+    /// Points still available per leaf, sorted: the headroom document as JSON text.
+    pub fn headroom(
+        &self,
+        assessment: &str,
+        costs: Option<String>,
+        view: Option<String>,
+    ) -> JsResult<String> {
+        js(self.0.headroom(
+            assessment,
+            costs.as_deref().unwrap_or(""),
+            view.as_deref().unwrap_or(""),
+        ))
+    }
+
+    /// Uncertainty and sensitivity of a batch's ranking (units CSV text, spec JSON text),
+    /// single-threaded: the report as JSON text.
+    pub fn sensitivity(&self, units: &str, spec: &str) -> JsResult<String> {
+        js(self.0.sensitivity(units, spec))
+    }
+
     /// Keeps an assessment resident for fast re-scoring.
     pub fn session(&self, assessment: &str, view: Option<String>) -> JsResult<Session> {
         js(self.0.session(assessment, view.as_deref().unwrap_or(""))).map(Session)

@@ -258,3 +258,56 @@ fn schemas_are_the_checked_in_and_generated_ones() {
     assert_eq!(SCHEMAS.len(), chiso::schema::Document::ALL.len());
     assert_eq!(schema("nope").unwrap_err().code, "usage");
 }
+
+#[test]
+fn what_if_scenarios_plans_and_headroom_through_the_binding() {
+    let (e, a) = example();
+    // Hand-worked in tests/scenario.rs: 69.57 → 76.17, band C → B.
+    let scenario = read("criteria/examples/department-example.scenario.json");
+    let w = json(&e.scenarios(&a, &[scenario]).unwrap());
+    let text = w.to_string();
+    assert!(text.contains("76.17"), "{text}");
+    let err = e.scenarios(&a, &["{".into()]).unwrap_err();
+    assert_eq!(err.code, "syntax");
+    assert_eq!(err.diagnostics[0].file.as_deref(), Some("scenario 1"));
+    // Planner: group A needs 90% (tests/planner.rs works the steps out by hand).
+    let p = json(
+        &e.plan(&a, r#"{"kind":"band","code":"A"}"#, "", "final")
+            .unwrap(),
+    );
+    assert_eq!(p["reached"], true);
+    let pct: chiso::Decimal = p["result"]["percent"].as_str().unwrap().parse().unwrap();
+    assert!(pct >= chiso::Decimal::from(90), "{pct}");
+    let err = e
+        .plan(&a, r#"{"kind":"band","code":"Z"}"#, "", "final")
+        .unwrap_err();
+    assert_eq!(err.code, "unknown_band");
+    let err = e.plan(&a, r#"{"kind":"colour"}"#, "", "final").unwrap_err();
+    assert_eq!(err.code, "structure");
+    let h = json(&e.headroom(&a, "", "final").unwrap());
+    let rows = h["rows"].as_array().unwrap();
+    assert!(!rows.is_empty());
+    let avail: Vec<chiso::Decimal> = rows
+        .iter()
+        .map(|r| r["total_available"].as_str().unwrap().parse().unwrap())
+        .collect();
+    assert!(avail.windows(2).all(|w| w[0] >= w[1]), "sorted: {avail:?}");
+}
+
+#[test]
+fn sensitivity_through_the_binding_is_reproducible() {
+    let e = Engine::load(&read("criteria/papi/papi-2021-2024.json")).unwrap();
+    let units = read("examples-data/papi-2023-sample.csv");
+    let spec = r#"{"format":"chiso.sensitivity/1","reps":40,"seed":7,"assumptions":[{"kind":"weights","name":"weights ±20%","noise":"0.2"}]}"#;
+    let first = e.sensitivity(&units, spec).unwrap();
+    assert_eq!(first, e.sensitivity(&units, spec).unwrap());
+    let r = json(&first);
+    let rows = units.lines().filter(|l| !l.trim().is_empty()).count() - 1;
+    assert_eq!(r["units"].as_array().unwrap().len(), rows);
+    let err = e
+        .sensitivity(&units, r#"{"format":"chiso.sensitivity/1","assumptions":[{"kind":"inputs","name":"x","ranges":{"NOPE":{"from":"0","to":"1"}}}]}"#)
+        .unwrap_err();
+    assert!(!err.diagnostics.is_empty());
+    let err = e.sensitivity("unit,D1\nA,abc\n", spec).unwrap_err();
+    assert!(err.path.starts_with("$units["), "{}", err.path);
+}
