@@ -6,6 +6,7 @@ import { h, uid } from './dom.js';
 import { t, tx } from './i18n.js';
 import { fmt } from './decimal.js';
 import { layerCell } from './cell.js';
+import { createAnalysis } from './analysis.js';
 
 const FORMAT = 'chiso.assessment/1';
 const $ = (sel) => document.querySelector(sel);
@@ -31,6 +32,7 @@ const state = {
   dirty: false,
 };
 window.chisoForm = state; // for debugging and the browser tests
+const analysis = createAnalysis(state); // what-if and plan panels: read-only on the session
 
 // ---------- small helpers ----------
 
@@ -222,6 +224,7 @@ function render() {
   for (const a of state.def.adjustments || []) parts.push(renderAdjustment(a));
   form.replaceChildren(...parts);
   renderPrintSheet();
+  analysis.render();
 }
 
 function cssId(code) {
@@ -600,6 +603,7 @@ function refresh() {
     b.bar.setAttribute('width', String(w));
   }
   renderTodo(res);
+  analysis.update();
 }
 
 function renderTodo(res) {
