@@ -43,10 +43,9 @@ pub fn leaf_expression(leaf: &synthetic::Leaf) -> String {
             e.push('0');
             e
         }
-        Kind::Deductions => format!(
-            "max([0, {max} - minor{k} * {} - severe{k} * {max}])",
-            milli(leaf.max_milli / 4)
-        ),
+        Kind::Deductions => {
+            format!("max([0, {max} - minor{k} * {max} * 0.25 - severe{k} * {max}])")
+        }
     }
 }
 
