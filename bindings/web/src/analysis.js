@@ -293,6 +293,10 @@ export function createAnalysis(state) {
     const lang = L();
     const list = $('#wi-list');
     const out = $('#wi-result');
+    // Nothing to redo on a keystroke in the form while no what-if is set.
+    const listKey = JSON.stringify([lang, an.overrides.map((x) => x.override)]);
+    if (!an.overrides.length && list.dataset.key === listKey) return;
+    list.dataset.key = listKey;
     list.replaceChildren(an.overrides.length ? h('ol', {}, an.overrides.map((x, i) => h('li', { dataset: { code: x.override.code } },
       describe(x.override, x.node), ' ',
       h('button', {
@@ -388,7 +392,7 @@ export function createAnalysis(state) {
       status = h('p', { class: 'plan-status bad', dataset: { state: 'unreachable' } }, t(lang, 'planUnreachable'), ' ',
         num(p.shortfall, lang, { key: 'shortfall' }), ` ${t(lang, 'pointsUnit')}.`);
     }
-    out.replaceChildren(
+    out.replaceChildren(...[
       status,
       h('dl', { class: 'plan-figs' },
         h('dt', {}, t(lang, 'planNow')), h('dd', {}, ...standing(p.baseline, lang, 'baseline')),
@@ -398,7 +402,7 @@ export function createAnalysis(state) {
       p.steps.length ? h('ol', { id: 'plan-steps' }, p.steps.map((s) => h('li', { dataset: { code: s.code } },
         h('a', { href: `#node-${s.code.replace(/[^A-Za-z0-9_-]/g, '_')}` }, tx(s.text, lang)),
         s.distance ? h('span', { class: 'source' }, ` (${tx(s.distance, lang)})`) : null,
-        h('span', { class: 'source' }, ` · ${t(lang, 'planStepCost')} `, num(s.cost, lang))))) : null);
+        h('span', { class: 'source' }, ` · ${t(lang, 'planStepCost')} `, num(s.cost, lang))))) : null].filter(Boolean));
     updateHeadroom();
   }
 

@@ -163,6 +163,8 @@ test('what-if: stacked and removed overrides equal `chiso score` of the modified
   m4.entries['1.2'] = { not_applicable: { reason: 'thử' } };
   assert.equal(await page.locator('#wi-list li').count(), 4);
   await checkWhatIf(m4, 'four');
+  await page.locator('#whatif').scrollIntoViewIfNeeded();
+  await page.screenshot({ path: join(artifacts, 'whatif-panel.png') });
 
   // Removing one (1.3) gives the other three.
   await page.locator('#wi-list li[data-code="1.3"] [data-part="wi-remove"]').click();
@@ -263,6 +265,7 @@ test('plan to group A equals `chiso plan --target-band A`; percent and unreachab
   assert.equal(want99.reached, false);
   await checkPlan(want99);
   assert.match(await page.locator('#plan-result .plan-status').textContent(), /Không thể đạt mục tiêu/);
+  assert.doesNotMatch(await page.locator('#plan-result').textContent(), /null|undefined|NaN/);
   // Points, and the band already held.
   await page.locator('#plan [data-part="plan-target"]').selectOption('points');
   await page.locator('#plan [data-part="plan-value"]').fill('80');
@@ -272,6 +275,8 @@ test('plan to group A equals `chiso plan --target-band A`; percent and unreachab
   await page.click('#plan-run');
   await checkPlan(cliPlan('--target-band', 'C'));
   assert.equal(await page.locator('#plan-result .plan-status').getAttribute('data-state'), 'met');
+  assert.equal(await page.locator('#plan-steps').count(), 0);
+  assert.doesNotMatch(await page.locator('#plan-result').textContent(), /null|undefined|NaN/);
   // A bad value is refused at entry.
   await page.locator('#plan [data-part="plan-target"]').selectOption('percent');
   await page.locator('#plan [data-part="plan-value"]').fill('abc');
