@@ -51,11 +51,13 @@ pub(crate) fn typed<T: DeserializeOwned>(
     })
 }
 
-fn parse(text: &str) -> Result<Json, Diagnostics> {
+/// Parses JSON text; a syntax error becomes one diagnostic at `$` with line and column.
+pub(crate) fn parse(text: &str) -> Result<Json, Diagnostics> {
     serde_json::from_str::<Json>(text).map_err(|e| Diagnostics(vec![syntax(&e)]))
 }
 
-fn check_format(v: &Json, expected: &str) -> Option<Diagnostic> {
+/// A wrong `format` field, if present (a missing one is left to the shape check).
+pub(crate) fn check_format(v: &Json, expected: &str) -> Option<Diagnostic> {
     let found = v.get("format").and_then(Json::as_str)?;
     (found != expected).then(|| {
         Diagnostic::error(

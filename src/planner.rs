@@ -116,22 +116,7 @@ impl Default for Costs {
 impl Costs {
     /// Parses a costs file.
     pub fn parse(text: &str) -> Result<Costs, Diagnostics> {
-        let v: serde_json::Value = serde_json::from_str(text).map_err(|e| {
-            Diagnostics(vec![Diagnostic::error(
-                "$",
-                None,
-                Problem::Syntax {
-                    line: e.line(),
-                    column: e.column(),
-                    detail: e
-                        .to_string()
-                        .split(" at line ")
-                        .next()
-                        .unwrap_or("")
-                        .to_owned(),
-                },
-            )])
-        })?;
+        let v = crate::load::parse(text)?;
         let c: Costs = crate::load::typed(v, "$", None).map_err(|d| Diagnostics(vec![*d]))?;
         if c.format != COSTS_FORMAT {
             return Err(Diagnostics(vec![Diagnostic::error(

@@ -295,33 +295,9 @@ impl Base {
 /// assert!(e.0[1].path.starts_with("$.overrides[1]"));
 /// ```
 pub fn parse(text: &str) -> Result<Scenario, Diagnostics> {
-    let mut v: serde_json::Value = serde_json::from_str(text).map_err(|e| {
-        Diagnostics(vec![Diagnostic::error(
-            "$",
-            None,
-            Problem::Syntax {
-                line: e.line(),
-                column: e.column(),
-                detail: e
-                    .to_string()
-                    .split(" at line ")
-                    .next()
-                    .unwrap_or("")
-                    .to_owned(),
-            },
-        )])
-    })?;
-    if let Some(found) = v.get("format").and_then(|f| f.as_str()) {
-        if found != SCENARIO_FORMAT {
-            return Err(Diagnostics(vec![Diagnostic::error(
-                "$.format",
-                None,
-                Problem::WrongFormat {
-                    expected: SCENARIO_FORMAT.into(),
-                    found: found.into(),
-                },
-            )]));
-        }
+    let mut v = crate::load::parse(text)?;
+    if let Some(d) = crate::load::check_format(&v, SCENARIO_FORMAT) {
+        return Err(Diagnostics(vec![d]));
     }
     let raw = match v.as_object_mut().and_then(|o| o.get_mut("overrides")) {
         Some(serde_json::Value::Array(items)) => Some(std::mem::take(items)),
