@@ -4,8 +4,7 @@
 // decimal string from the engine, rounded only for display (decimal.js).
 import { h, uid } from './dom.js';
 import { t, tx } from './i18n.js';
-import { fmt } from './decimal.js';
-import { readDecimal } from './decimal.js';
+import { fmt, readDecimal } from './decimal.js';
 import { valueWidget } from './widgets.js';
 
 const VIEW = 'final';
@@ -286,7 +285,11 @@ export function createAnalysis(state) {
   function update() {
     if (!state.session || !$('#wi-list')) return;
     updateWhatIf();
-    if (an.planOpen && an.planTarget) updatePlan();
+    // The plan follows the form's edits, a moment after typing stops (it is the costliest call).
+    if (an.planOpen && an.planTarget) {
+      clearTimeout(an.planTimer);
+      an.planTimer = setTimeout(() => { an.planTimer = null; updatePlan(); }, 200);
+    }
   }
 
   function updateWhatIf() {
