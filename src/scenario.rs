@@ -54,7 +54,7 @@ use crate::index::IndexDefinition;
 use crate::interval::Bound;
 use crate::node::{Aggregation, Channel, Node};
 use crate::result::{ScoreResult, View};
-use crate::rule::Rule;
+use crate::rule::{Award, Rule};
 use crate::text::{Lang, Text};
 use rust_decimal::Decimal;
 use schemars::JsonSchema;
@@ -609,10 +609,7 @@ fn set_parameter(rule: &mut Rule, p: &Parameter) -> Result<bool, Problem> {
             let t = tiers
                 .get_mut(*tier)
                 .ok_or(Problem::NoSuchTier { tier: *tier, count })?;
-            let same = t.points == Some(*points) && t.percent_of_max.is_none();
-            t.points = Some(*points);
-            t.percent_of_max = None;
-            !same
+            set_fixed(&mut t.points, &mut t.percent_of_max, *points)
         }
         (
             Rule::Levels { levels: list, .. } | Rule::Deductions { severities: list },
@@ -626,10 +623,7 @@ fn set_parameter(rule: &mut Rule, p: &Parameter) -> Result<bool, Problem> {
                     option: key.clone(),
                     allowed,
                 })?;
-            let same = l.points == Some(*points) && l.percent_of_max.is_none();
-            l.points = Some(*points);
-            l.percent_of_max = None;
-            !same
+            set_fixed(&mut l.points, &mut l.percent_of_max, *points)
         }
         (
             Rule::Timeliness {
@@ -639,37 +633,15 @@ fn set_parameter(rule: &mut Rule, p: &Parameter) -> Result<bool, Problem> {
             },
             Parameter::OptionPoints { key, points },
         ) => {
-            let a = match key.as_str() {
-                "on_time" => on_time,
-                "late" => late,
-                "not_done" => not_done,
-                _ => {
-                    return Err(Problem::UnknownOption {
-                        option: key.clone(),
-                        allowed: vec!["on_time".into(), "late".into(), "not_done".into()],
-                    })
-                }
-            };
-            let same = a.points == Some(*points) && a.percent_of_max.is_none();
-            a.points = Some(*points);
-            a.percent_of_max = None;
-            !same
+            let a = named_award(
+                key,
+                [("on_time", on_time), ("late", late), ("not_done", not_done)],
+            )?;
+            set_fixed(&mut a.points, &mut a.percent_of_max, *points)
         }
         (Rule::YesNo { yes, no, .. }, Parameter::OptionPoints { key, points }) => {
-            let a = match key.as_str() {
-                "yes" => yes,
-                "no" => no,
-                _ => {
-                    return Err(Problem::UnknownOption {
-                        option: key.clone(),
-                        allowed: vec!["yes".into(), "no".into()],
-                    })
-                }
-            };
-            let same = a.points == Some(*points) && a.percent_of_max.is_none();
-            a.points = Some(*points);
-            a.percent_of_max = None;
-            !same
+            let a = named_award(key, [("yes", yes), ("no", no)])?;
+            set_fixed(&mut a.points, &mut a.percent_of_max, *points)
         }
         (Rule::Survey { options }, Parameter::OptionPoints { key, points }) => {
             let allowed: Vec<String> = options.iter().map(|o| o.key.clone()).collect();
@@ -692,6 +664,34 @@ fn set_parameter(rule: &mut Rule, p: &Parameter) -> Result<bool, Problem> {
         _ => return Err(err),
     };
     Ok(changed)
+}
+
+/// Sets fixed points and drops any percent of the maximum; true when that changed the rule.
+fn set_fixed(
+    points: &mut Option<Decimal>,
+    percent_of_max: &mut Option<Decimal>,
+    value: Decimal,
+) -> bool {
+    let same = *points == Some(value) && percent_of_max.is_none();
+    *points = Some(value);
+    *percent_of_max = None;
+    !same
+}
+
+/// The award named `key` among a rule's fixed outcomes, or which names are allowed.
+fn named_award<'a, const N: usize>(
+    key: &str,
+    named: [(&str, &'a mut Award); N],
+) -> Result<&'a mut Award, Problem> {
+    let allowed = named.iter().map(|(n, _)| (*n).to_owned()).collect();
+    named
+        .into_iter()
+        .find(|(n, _)| *n == key)
+        .map(|(_, a)| a)
+        .ok_or(Problem::UnknownOption {
+            option: key.to_owned(),
+            allowed,
+        })
 }
 
 /// Units an override touches (by position); errors for names not in the batch.
