@@ -74,6 +74,29 @@ pub(crate) fn load_assessment(path: &Path) -> Result<Assessment, Diagnostics> {
     chiso::load::assessment(&text).map_err(|d| d.in_file(&file_name(path)))
 }
 
+/// [`load_index`] for a command: reports the warnings, or reports the errors and gives the
+/// exit code.
+pub(crate) fn index_or_exit(path: &Path, lang: Lang) -> Result<Index, ExitCode> {
+    match load_index(path) {
+        Ok((index, warnings)) => {
+            report(&warnings, lang);
+            Ok(index)
+        }
+        Err(d) => {
+            report(&d, lang);
+            Err(ExitCode::from(INVALID))
+        }
+    }
+}
+
+/// [`load_assessment`] for a command: on failure reports the errors and gives the exit code.
+pub(crate) fn assessment_or_exit(path: &Path, lang: Lang) -> Result<Assessment, ExitCode> {
+    load_assessment(path).map_err(|d| {
+        report(&d, lang);
+        ExitCode::from(INVALID)
+    })
+}
+
 fn counts(d: &Diagnostics) -> (usize, usize) {
     (d.errors().count(), d.warnings().count())
 }
@@ -168,21 +191,8 @@ fn load_and_score(
     view: View,
     lang: Lang,
 ) -> Result<(Index, Assessment, chiso::ScoreResult), ExitCode> {
-    let (index, warnings) = match load_index(index_path) {
-        Ok(x) => x,
-        Err(d) => {
-            report(&d, lang);
-            return Err(ExitCode::from(INVALID));
-        }
-    };
-    report(&warnings, lang);
-    let a = match load_assessment(a_path) {
-        Ok(a) => a,
-        Err(d) => {
-            report(&d, lang);
-            return Err(ExitCode::from(INVALID));
-        }
-    };
+    let index = index_or_exit(index_path, lang)?;
+    let a = assessment_or_exit(a_path, lang)?;
     match index.score(&a, view) {
         Ok(r) => {
             report(&r.diagnostics.clone().in_file(&file_name(a_path)), lang);

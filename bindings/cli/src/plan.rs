@@ -1,7 +1,7 @@
 //! `chiso plan`: the least-cost improvements reaching a target, and the table of
 //! points still available (`--available`).
 
-use crate::commands::{load_assessment, load_index, out, report, INVALID, USAGE};
+use crate::commands::{assessment_or_exit, index_or_exit, out, report, INVALID, USAGE};
 use crate::report::{num2, rounding_note};
 use crate::whatif::OutFormat;
 use chiso::batch::InputFormat;
@@ -116,20 +116,13 @@ pub fn run(args: &PlanArgs, lang: Lang) -> ExitCode {
             Err(c) => return c,
         }
     };
-    let (index, warnings) = match load_index(&args.index) {
-        Ok(x) => x,
-        Err(d) => {
-            report(&d, lang);
-            return ExitCode::from(INVALID);
-        }
+    let index = match index_or_exit(&args.index, lang) {
+        Ok(i) => i,
+        Err(c) => return c,
     };
-    report(&warnings, lang);
-    let a = match load_assessment(&args.assessment) {
+    let a = match assessment_or_exit(&args.assessment, lang) {
         Ok(a) => a,
-        Err(d) => {
-            report(&d, lang);
-            return ExitCode::from(INVALID);
-        }
+        Err(c) => return c,
     };
     let costs = match &args.costs {
         None => Costs::default(),

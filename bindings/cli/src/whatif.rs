@@ -1,6 +1,6 @@
 //! `chiso whatif`: apply scenario files to a base and compare with the baseline.
 
-use crate::commands::{load_assessment, load_index, out, report, INVALID, USAGE};
+use crate::commands::{index_or_exit, load_assessment, out, report, INVALID, USAGE};
 use crate::report::{num2, rounding_note};
 use chiso::batch::InputFormat;
 use chiso::scenario::{self, Base, BaseRef, Scenario, WhatIf};
@@ -76,14 +76,10 @@ pub(crate) fn resolve_base(
 
 /// Runs `chiso whatif`.
 pub fn run(args: &WhatIfArgs, lang: Lang) -> ExitCode {
-    let (index, warnings) = match load_index(&args.index) {
-        Ok(x) => x,
-        Err(d) => {
-            report(&d, lang);
-            return ExitCode::from(INVALID);
-        }
+    let index = match index_or_exit(&args.index, lang) {
+        Ok(i) => i,
+        Err(c) => return c,
     };
-    report(&warnings, lang);
     let mut list = Vec::new();
     let mut errors = Diagnostics::default();
     for p in &args.scenarios {

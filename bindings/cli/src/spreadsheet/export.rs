@@ -2,7 +2,7 @@
 //! `chiso read-form` (the filled form → an assessment).
 
 use super::{f64_of, read_grids, xlsx_error};
-use crate::commands::{load_index, out, report, INVALID};
+use crate::commands::{index_or_exit, load_index, out, report, INVALID};
 use chiso::assessment::{EvidenceRef, LayerEntry, NotApplicable};
 use chiso::authoring::{
     cell_ref, criteria_table, fold, parse_decimal, parse_value, value_choices, value_hint, Field,
@@ -180,14 +180,10 @@ pub fn write_form(
 
 /// Runs `chiso export-template`.
 pub fn run_export(a: &ExportArgs, lang: Lang) -> ExitCode {
-    let (index, warnings) = match load_index(&a.index) {
-        Ok(x) => x,
-        Err(d) => {
-            report(&d, lang);
-            return ExitCode::from(INVALID);
-        }
+    let index = match index_or_exit(&a.index, lang) {
+        Ok(i) => i,
+        Err(c) => return c,
     };
-    report(&warnings, lang);
     match write_form(&index, &a.out, a.unit.as_deref().unwrap_or(""), a.year) {
         Ok(()) => ExitCode::SUCCESS,
         Err(d) => {

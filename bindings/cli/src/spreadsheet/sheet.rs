@@ -2,7 +2,7 @@
 //! ranking sheet: STT | Tiêu chí | Điểm tối đa | Điểm tự chấm | Điểm thẩm định | Ghi chú.
 
 use super::{f64_of, xlsx_error};
-use crate::commands::{load_assessment, load_index, report, INVALID};
+use crate::commands::{index_or_exit, load_assessment, report, INVALID};
 use chiso::assessment::Layer;
 use chiso::index::AdjustmentKind;
 use chiso::result::Status;
@@ -215,14 +215,10 @@ pub fn write_sheets(
 
 /// Runs `chiso sheet`.
 pub fn run(a: &SheetArgs, lang: Lang) -> ExitCode {
-    let (index, warnings) = match load_index(&a.index) {
-        Ok(x) => x,
-        Err(d) => {
-            report(&d, lang);
-            return ExitCode::from(INVALID);
-        }
+    let index = match index_or_exit(&a.index, lang) {
+        Ok(i) => i,
+        Err(c) => return c,
     };
-    report(&warnings, lang);
     let mut results = Vec::new();
     let mut failed = false;
     for p in &a.assessments {
