@@ -175,27 +175,11 @@ fn cond(s: &str) -> Result<(Cond, bool), SyntaxError> {
     let close = t.chars().last();
     if let (Some(o @ ('[' | '(')), Some(c @ (']' | ')'))) = (open, close) {
         let inner = &t[1..t.len() - 1];
+        // "[a..b]" or, without "..", "[a, b]" / "[a; b]".
         if let Some((a, b)) = inner
-            .split_once([',', ';'])
-            .filter(|_| !inner.contains(".."))
+            .split_once("..")
+            .or_else(|| inner.split_once([',', ';']))
         {
-            let (a, pa) = bound_value(a)?;
-            let (b, pb) = bound_value(b)?;
-            return Ok((
-                Cond::Range(Interval {
-                    from: Some(Bound {
-                        value: a,
-                        inclusive: o == '[',
-                    }),
-                    to: Some(Bound {
-                        value: b,
-                        inclusive: c == ']',
-                    }),
-                }),
-                pa || pb,
-            ));
-        }
-        if let Some((a, b)) = inner.split_once("..") {
             let (a, pa) = bound_value(a)?;
             let (b, pb) = bound_value(b)?;
             return Ok((
