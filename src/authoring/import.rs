@@ -497,7 +497,7 @@ pub fn import(grids: &[Grid], template: &IndexDefinition) -> Result<Imported, Di
                 }
             };
             let fname = fold(&name);
-            if code.is_empty() {
+            let unnumbered = if code.is_empty() {
                 if fname.starts_with("tong") {
                     total_max = max.or(total_max);
                     continue;
@@ -515,40 +515,30 @@ pub fn import(grids: &[Grid], template: &IndexDefinition) -> Result<Imported, Di
                     }
                     continue;
                 }
-                if let Some(kind) = adjustment_kind(&fname) {
-                    let base = match kind {
-                        AdjustmentKind::Bonus => "bonus",
-                        AdjustmentKind::Penalty => "penalty",
-                    };
-                    let mut c = base.to_owned();
-                    let mut n = 2;
-                    while by_code.contains_key(&c) {
-                        c = format!("{base}_{n}");
-                        n += 1;
-                    }
-                    by_code.insert(c.clone(), drafts.len());
-                    drafts.push(Draft {
-                        code: c,
-                        text: texts,
-                        max,
-                        sheet: g.name.clone(),
-                        row: r,
-                        cols: cols.clone(),
-                        adjustment: Some(kind),
-                        ..Default::default()
-                    });
-                    stack.clear();
+                let Some(kind) = adjustment_kind(&fname) else {
+                    diags.push(Diagnostic::error(
+                        loc(Field::Code),
+                        None,
+                        Problem::UnreadableCode {
+                            text: String::new(),
+                        },
+                    ));
                     continue;
+                };
+                let base = match kind {
+                    AdjustmentKind::Bonus => "bonus",
+                    AdjustmentKind::Penalty => "penalty",
+                };
+                let mut c = base.to_owned();
+                let mut n = 2;
+                while by_code.contains_key(&c) {
+                    c = format!("{base}_{n}");
+                    n += 1;
                 }
-                diags.push(Diagnostic::error(
-                    loc(Field::Code),
-                    None,
-                    Problem::UnreadableCode {
-                        text: String::new(),
-                    },
-                ));
-                continue;
-            }
+                Some((c, kind))
+            } else {
+                None
+            };
             let kind_text = fold(texts.get(&Field::Kind).map(String::as_str).unwrap_or(""));
             let declared = if kind_text.contains("thuong")
                 || kind_text.contains("cong")
@@ -563,11 +553,16 @@ pub fn import(grids: &[Grid], template: &IndexDefinition) -> Result<Imported, Di
             } else {
                 None
             };
-            if let Some(kind) = declared.filter(|_| parse_stt(&code).is_none()) {
-                // A bonus/penalty block may carry any code ("bonus", "IV").
+            // A bonus/penalty block may carry any code ("bonus", "IV") or none.
+            let top_adjustment = unnumbered.or_else(|| {
+                declared
+                    .filter(|_| parse_stt(&code).is_none())
+                    .map(|kind| (code.clone(), kind))
+            });
+            if let Some((code, kind)) = top_adjustment {
                 by_code.insert(code.clone(), drafts.len());
                 drafts.push(Draft {
-                    code: code.clone(),
+                    code,
                     text: texts,
                     max,
                     sheet: g.name.clone(),
