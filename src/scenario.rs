@@ -615,14 +615,7 @@ fn set_parameter(rule: &mut Rule, p: &Parameter) -> Result<bool, Problem> {
             Rule::Levels { levels: list, .. } | Rule::Deductions { severities: list },
             Parameter::OptionPoints { key, points },
         ) => {
-            let allowed: Vec<String> = list.iter().map(|l| l.key.clone()).collect();
-            let l = list
-                .iter_mut()
-                .find(|l| &l.key == key)
-                .ok_or(Problem::UnknownOption {
-                    option: key.clone(),
-                    allowed,
-                })?;
+            let l = keyed(list, key, |l| &l.key)?;
             set_fixed(&mut l.points, &mut l.percent_of_max, *points)
         }
         (
@@ -644,14 +637,7 @@ fn set_parameter(rule: &mut Rule, p: &Parameter) -> Result<bool, Problem> {
             set_fixed(&mut a.points, &mut a.percent_of_max, *points)
         }
         (Rule::Survey { options }, Parameter::OptionPoints { key, points }) => {
-            let allowed: Vec<String> = options.iter().map(|o| o.key.clone()).collect();
-            let o = options
-                .iter_mut()
-                .find(|o| &o.key == key)
-                .ok_or(Problem::UnknownOption {
-                    option: key.clone(),
-                    allowed,
-                })?;
+            let o = keyed(options, key, |o| &o.key)?;
             let same = o.percent == *points;
             o.percent = *points;
             !same
@@ -676,6 +662,22 @@ fn set_fixed(
     *points = Some(value);
     *percent_of_max = None;
     !same
+}
+
+/// The item whose key is `key`, or which keys are allowed.
+fn keyed<'a, T>(
+    items: &'a mut [T],
+    key: &str,
+    key_of: fn(&T) -> &String,
+) -> Result<&'a mut T, Problem> {
+    let allowed = items.iter().map(|i| key_of(i).clone()).collect();
+    items
+        .iter_mut()
+        .find(|i| key_of(i) == key)
+        .ok_or(Problem::UnknownOption {
+            option: key.to_owned(),
+            allowed,
+        })
 }
 
 /// The award named `key` among a rule's fixed outcomes, or which names are allowed.
