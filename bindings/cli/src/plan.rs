@@ -2,7 +2,7 @@
 //! points still available (`--available`).
 
 use crate::commands::{assessment_or_exit, index_or_exit, out, report, INVALID, USAGE};
-use crate::report::{num2, rounding_note};
+use crate::report::{align_right, new_table, num2, or_dash, rounding_note};
 use crate::whatif::OutFormat;
 use chiso::batch::InputFormat;
 use chiso::planner::{self, Costs, Headroom, Plan, Target};
@@ -213,13 +213,8 @@ fn target_words(t: &Target, lang: Lang) -> String {
     }
 }
 
-fn opt(s: &Option<String>) -> String {
-    s.clone().unwrap_or_else(|| "—".into())
-}
-
 /// The readable plan.
 pub fn plan_table(p: &Plan, lang: Lang) -> String {
-    use comfy_table::{presets, CellAlignment, Table};
     let mut s = String::new();
     let cmp = if p.strict { ">" } else { "≥" };
     s.push_str(&match lang {
@@ -230,7 +225,7 @@ pub fn plan_table(p: &Plan, lang: Lang) -> String {
             num2(Some(p.required_total), lang),
             num2(p.baseline.total, lang),
             num2(p.baseline.percent, lang),
-            opt(&p.baseline.band)
+            or_dash(&p.baseline.band)
         ),
         Lang::En => format!(
             "Unit: {}; target: {} (total {cmp} {})\nNow: {} points, {}%, band {}\n",
@@ -239,7 +234,7 @@ pub fn plan_table(p: &Plan, lang: Lang) -> String {
             num2(Some(p.required_total), lang),
             num2(p.baseline.total, lang),
             num2(p.baseline.percent, lang),
-            opt(&p.baseline.band)
+            or_dash(&p.baseline.band)
         ),
     });
     if p.already_met {
@@ -265,9 +260,7 @@ pub fn plan_table(p: &Plan, lang: Lang) -> String {
             ),
         });
     }
-    let mut t = Table::new();
-    t.load_style(presets::UTF8_FULL_CONDENSED);
-    t.set_header(match lang {
+    let mut t = new_table(match lang {
         Lang::Vi => vec!["Mã", "Cải thiện", "Bước", "Chi phí", "Điểm", "Tổng +"],
         Lang::En => vec!["Code", "Improvement", "Steps", "Cost", "Points", "Total +"],
     });
@@ -285,11 +278,7 @@ pub fn plan_table(p: &Plan, lang: Lang) -> String {
             num2(Some(st.total_gain), lang),
         ]);
     }
-    for i in 2..=5 {
-        if let Some(c) = t.column_mut(i) {
-            c.set_cell_alignment(CellAlignment::Right);
-        }
-    }
+    align_right(&mut t, 2..=5);
     s.push_str(&format!("{t}\n"));
     s.push_str(&match lang {
         Lang::Vi => format!(
@@ -297,14 +286,14 @@ pub fn plan_table(p: &Plan, lang: Lang) -> String {
             planner::show(p.cost, lang),
             num2(p.result.total, lang),
             num2(p.result.percent, lang),
-            opt(&p.result.band)
+            or_dash(&p.result.band)
         ),
         Lang::En => format!(
             "Total cost: {}; after: {} points, {}%, band {}\n",
             planner::show(p.cost, lang),
             num2(p.result.total, lang),
             num2(p.result.percent, lang),
-            opt(&p.result.band)
+            or_dash(&p.result.band)
         ),
     });
     s.push_str(rounding_note(lang));
@@ -314,10 +303,7 @@ pub fn plan_table(p: &Plan, lang: Lang) -> String {
 
 /// The readable points-still-available table.
 pub fn headroom_table(h: &Headroom, lang: Lang) -> String {
-    use comfy_table::{presets, CellAlignment, Table};
-    let mut t = Table::new();
-    t.load_style(presets::UTF8_FULL_CONDENSED);
-    t.set_header(match lang {
+    let mut t = new_table(match lang {
         Lang::Vi => vec![
             "Mã",
             "Tiêu chí",
@@ -362,25 +348,21 @@ pub fn headroom_table(h: &Headroom, lang: Lang) -> String {
                 .unwrap_or_default(),
         ]);
     }
-    for i in 2..=5 {
-        if let Some(c) = t.column_mut(i) {
-            c.set_cell_alignment(CellAlignment::Right);
-        }
-    }
+    align_right(&mut t, 2..=5);
     let head = match lang {
         Lang::Vi => format!(
             "Đơn vị: {}; hiện tại {} điểm, {}%, xếp loại {}. Điểm còn có thể đạt, theo tiêu chí:\n",
             h.unit,
             num2(h.baseline.total, lang),
             num2(h.baseline.percent, lang),
-            opt(&h.baseline.band)
+            or_dash(&h.baseline.band)
         ),
         Lang::En => format!(
             "Unit: {}; now {} points, {}%, band {}. Points still available, per criterion:\n",
             h.unit,
             num2(h.baseline.total, lang),
             num2(h.baseline.percent, lang),
-            opt(&h.baseline.band)
+            or_dash(&h.baseline.band)
         ),
     };
     format!("{head}{t}\n{}\n", rounding_note(lang))

@@ -38,6 +38,28 @@ pub(crate) fn rounding_note(lang: Lang) -> &'static str {
     }
 }
 
+/// `—` when absent.
+pub(crate) fn or_dash(s: &Option<String>) -> String {
+    s.clone().unwrap_or_else(|| "—".into())
+}
+
+/// An empty table in the style of every readable output, with this header.
+pub(crate) fn new_table(header: impl Into<comfy_table::Row>) -> comfy_table::Table {
+    let mut t = comfy_table::Table::new();
+    t.load_style(comfy_table::presets::UTF8_FULL_CONDENSED);
+    t.set_header(header);
+    t
+}
+
+/// Right-aligns the (number) columns `cols`.
+pub(crate) fn align_right(t: &mut comfy_table::Table, cols: std::ops::RangeInclusive<usize>) {
+    for i in cols {
+        if let Some(c) = t.column_mut(i) {
+            c.set_cell_alignment(comfy_table::CellAlignment::Right);
+        }
+    }
+}
+
 /// A number rounded to 2 places half up, with the decimal separator of `lang`; `—` when absent.
 pub(crate) fn num2(v: Option<Decimal>, lang: Lang) -> String {
     match v {
@@ -217,18 +239,11 @@ fn heading(index: &Index, result: &ScoreResult, lang: Lang) -> String {
 
 /// The readable table.
 pub fn table(index: &Index, result: &ScoreResult, lang: Lang) -> String {
-    use comfy_table::{presets, CellAlignment, Table};
-    let mut t = Table::new();
-    t.load_style(presets::UTF8_FULL_CONDENSED);
-    t.set_header(headers(lang).to_vec());
+    let mut t = new_table(headers(lang).to_vec());
     for r in rows(result, lang, "  ") {
         t.add_row(r.to_vec());
     }
-    for i in 2..=6 {
-        if let Some(c) = t.column_mut(i) {
-            c.set_cell_alignment(CellAlignment::Right);
-        }
-    }
+    align_right(&mut t, 2..=6);
     format!(
         "{}\n{t}\n{}\n",
         heading(index, result, lang),

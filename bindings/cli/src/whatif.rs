@@ -1,7 +1,7 @@
 //! `chiso whatif`: apply scenario files to a base and compare with the baseline.
 
 use crate::commands::{index_or_exit, load_assessment, out, report, INVALID, USAGE};
-use crate::report::{num2, rounding_note};
+use crate::report::{align_right, new_table, num2, or_dash, rounding_note};
 use chiso::batch::InputFormat;
 use chiso::scenario::{self, Base, BaseRef, Scenario, WhatIf};
 use chiso::{Decimal, Diagnostics, Lang};
@@ -175,17 +175,12 @@ fn signed(d: Option<Decimal>, lang: Lang) -> String {
     }
 }
 
-fn opt(s: &Option<String>) -> String {
-    s.clone().unwrap_or_else(|| "—".into())
-}
-
 fn rank(r: Option<u32>) -> String {
     r.map(|r| r.to_string()).unwrap_or_else(|| "—".into())
 }
 
 /// The readable what-if table.
 pub fn table(w: &WhatIf, all: bool, lang: Lang) -> String {
-    use comfy_table::{presets, CellAlignment, Table};
     let mut s = String::new();
     let titles: Vec<String> = w
         .scenarios
@@ -213,9 +208,7 @@ pub fn table(w: &WhatIf, all: bool, lang: Lang) -> String {
     });
     let batch = w.units.len() > 1 || w.units.iter().any(|u| u.baseline.rank.is_some());
     if batch {
-        let mut t = Table::new();
-        t.load_style(presets::UTF8_FULL_CONDENSED);
-        t.set_header(match lang {
+        let mut t = new_table(match lang {
             Lang::Vi => vec![
                 "Đơn vị",
                 "Khối",
@@ -246,16 +239,20 @@ pub fn table(w: &WhatIf, all: bool, lang: Lang) -> String {
         for u in &w.units {
             t.add_row(vec![
                 u.unit.clone(),
-                opt(&u.block),
+                or_dash(&u.block),
                 num2(u.baseline.total, lang),
                 num2(u.scenario.total, lang),
                 signed(u.delta, lang),
                 num2(u.baseline.percent, lang),
                 num2(u.scenario.percent, lang),
                 if u.band_changed {
-                    format!("{} → {}", opt(&u.baseline.band), opt(&u.scenario.band))
+                    format!(
+                        "{} → {}",
+                        or_dash(&u.baseline.band),
+                        or_dash(&u.scenario.band)
+                    )
                 } else {
-                    opt(&u.scenario.band)
+                    or_dash(&u.scenario.band)
                 },
                 rank(u.baseline.rank),
                 rank(u.scenario.rank),
@@ -267,11 +264,7 @@ pub fn table(w: &WhatIf, all: bool, lang: Lang) -> String {
                 },
             ]);
         }
-        for i in 2..=6 {
-            if let Some(c) = t.column_mut(i) {
-                c.set_cell_alignment(CellAlignment::Right);
-            }
-        }
+        align_right(&mut t, 2..=6);
         s.push_str(&format!("{t}\n"));
     }
     for u in &w.units {
@@ -281,9 +274,7 @@ pub fn table(w: &WhatIf, all: bool, lang: Lang) -> String {
         if batch {
             s.push_str(&format!("\n{}\n", u.unit));
         }
-        let mut t = Table::new();
-        t.load_style(presets::UTF8_FULL_CONDENSED);
-        t.set_header(match lang {
+        let mut t = new_table(match lang {
             Lang::Vi => vec![
                 "Mã",
                 "Tiêu chí",
@@ -326,18 +317,14 @@ pub fn table(w: &WhatIf, all: bool, lang: Lang) -> String {
             num2(u.baseline.percent, lang),
             num2(u.scenario.percent, lang),
         ]);
-        for i in 2..=6 {
-            if let Some(c) = t.column_mut(i) {
-                c.set_cell_alignment(CellAlignment::Right);
-            }
-        }
+        align_right(&mut t, 2..=6);
         s.push_str(&format!("{t}\n"));
         if !batch {
             s.push_str(&match lang {
                 Lang::Vi => format!(
                     "Xếp loại: {} → {}{}\n",
-                    opt(&u.baseline.band),
-                    opt(&u.scenario.band),
+                    or_dash(&u.baseline.band),
+                    or_dash(&u.scenario.band),
                     if u.band_changed {
                         ""
                     } else {
@@ -346,8 +333,8 @@ pub fn table(w: &WhatIf, all: bool, lang: Lang) -> String {
                 ),
                 Lang::En => format!(
                     "Band: {} → {}{}\n",
-                    opt(&u.baseline.band),
-                    opt(&u.scenario.band),
+                    or_dash(&u.baseline.band),
+                    or_dash(&u.scenario.band),
                     if u.band_changed { "" } else { " (unchanged)" }
                 ),
             });

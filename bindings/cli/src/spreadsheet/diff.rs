@@ -1,6 +1,7 @@
 //! `chiso diff <old-index> <new-index>`: what changed between two criteria sets.
 
 use crate::commands::{load_index, out, report, INVALID};
+use crate::report::new_table;
 use crate::Format;
 use chiso::diff::{diff, IndexDiff};
 use chiso::Lang;
@@ -22,10 +23,7 @@ pub struct DiffArgs {
 
 /// The readable table of a diff.
 pub fn table(d: &IndexDiff, lang: Lang) -> String {
-    use comfy_table::{presets, Table};
-    let mut t = Table::new();
-    t.load_style(presets::UTF8_FULL_CONDENSED);
-    t.set_header(match lang {
+    let mut t = new_table(match lang {
         Lang::Vi => vec!["Thay đổi", "Mã", "Tiêu chí", "Cũ", "Mới"],
         Lang::En => vec!["Change", "Code", "Criterion", "Old", "New"],
     });
