@@ -17,7 +17,8 @@ CHROMEDRIVER="${CHROMEDRIVER:-$(command -v chromedriver)}" \
 
 echo "== WASM package (size, parity with the native CLI)"
 bash bindings/wasm/build.sh
-CHISO_BIN="$(pwd)/target/debug/chiso" node --test bindings/wasm/js/
+target_dir="${CARGO_TARGET_DIR:-$(pwd)/target}"
+CHISO_BIN="$target_dir/debug/chiso" node --test bindings/wasm/js/
 
 echo "== web form in Chromium"
-CHISO_WEB_SKIP_WASM=1 bash bindings/web/test.sh
+CHISO_BIN="$target_dir/release/chiso" CHISO_WEB_SKIP_WASM=1 bash bindings/web/test.sh

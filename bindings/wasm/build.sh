@@ -8,7 +8,7 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 root=$(pwd)
 cargo build --profile wasm --target wasm32-unknown-unknown -p chiso-wasm --locked
-raw=target/wasm32-unknown-unknown/wasm/chiso_wasm.wasm
+raw="${CARGO_TARGET_DIR:-target}/wasm32-unknown-unknown/wasm/chiso_wasm.wasm"
 opt="$root/node_modules/.bin/wasm-opt"
 for target in web nodejs; do
   out=bindings/wasm/pkg/${target/nodejs/node}
