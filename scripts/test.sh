@@ -21,4 +21,4 @@ target_dir="${CARGO_TARGET_DIR:-$(pwd)/target}"
 CHISO_BIN="$target_dir/debug/chiso" node --test bindings/wasm/js/
 
 echo "== web form in Chromium"
-CHISO_BIN="$target_dir/release/chiso" CHISO_WEB_SKIP_WASM=1 bash bindings/web/test.sh
+CHISO_BIN="$target_dir/debug/chiso" CHISO_WEB_SKIP_WASM=1 bash bindings/web/test.sh

@@ -6,6 +6,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 bash bindings/web/build.sh
-# The tests compare every displayed figure with the native CLI built from the same sources.
-cargo build -q --release -p chiso-cli
+# The tests compare every displayed figure with the native CLI built from the same sources
+# ($CHISO_BIN when the caller has just built it, else a release build here).
+if [ -z "${CHISO_BIN:-}" ]; then
+  cargo build -q --release -p chiso-cli
+fi
 node --test --test-reporter=spec bindings/web/tests/
