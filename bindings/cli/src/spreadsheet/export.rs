@@ -2,7 +2,7 @@
 //! `chiso read-form` (the filled form → an assessment).
 
 use super::{f64_of, read_grids, xlsx_error};
-use crate::commands::{index_or_exit, load_index, out, report, INVALID};
+use crate::commands::{index_or_exit, load_index, report, INVALID};
 use chiso::assessment::{EvidenceRef, LayerEntry, NotApplicable};
 use chiso::authoring::{
     cell_ref, criteria_table, fold, parse_decimal, parse_value, value_choices, value_hint, Field,
@@ -344,20 +344,13 @@ pub fn run_read(a: &ReadFormArgs, lang: Lang) -> ExitCode {
     let file = a.form.display().to_string();
     let result = read_grids(&a.form).and_then(|g| read_form(&index, &g, a.unit.as_deref()));
     match result {
-        Ok(asm) => {
-            let mut text = serde_json::to_string_pretty(&asm).unwrap_or_default();
-            text.push('\n');
-            match &a.out {
-                Some(p) => {
-                    if let Err(e) = std::fs::write(p, text) {
-                        report(&super::io_error(p, e), lang);
-                        return ExitCode::from(INVALID);
-                    }
-                }
-                None => out(&text),
+        Ok(asm) => match super::write_json(&asm, a.out.as_deref()) {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(d) => {
+                report(&d, lang);
+                ExitCode::from(INVALID)
             }
-            ExitCode::SUCCESS
-        }
+        },
         Err(d) => {
             report(&d.in_file(&file), lang);
             ExitCode::from(INVALID)

@@ -1,7 +1,7 @@
 //! `chiso import`: a criteria table (.xlsx or .csv) → an index definition (JSON).
 
 use super::{read_grids, xlsx_error};
-use crate::commands::{out, report, INVALID};
+use crate::commands::{report, INVALID};
 use chiso::authoring::{import, meta_from_grids, Field};
 use chiso::index::{Completeness, IndexDefinition, LegalBasis, UnitLevel, YearRange, INDEX_FORMAT};
 use chiso::{Diagnostics, Lang, Text};
@@ -185,25 +185,20 @@ pub fn run(a: &ImportArgs, lang: Lang) -> ExitCode {
             if a.strict && !warnings.is_empty() {
                 return ExitCode::from(INVALID);
             }
-            let mut text = serde_json::to_string_pretty(&imp.definition).unwrap_or_default();
-            text.push('\n');
-            match &a.out {
-                Some(p) => {
-                    if let Err(e) = std::fs::write(p, text) {
-                        report(&super::io_error(p, e), lang);
-                        return ExitCode::from(INVALID);
-                    }
-                    eprintln!(
-                        "{}: {} ({} warnings)",
-                        p.display(),
-                        match lang {
-                            Lang::Vi => "đã ghi bộ tiêu chí",
-                            Lang::En => "index written",
-                        },
-                        warnings.len()
-                    );
-                }
-                None => out(&text),
+            if let Err(d) = super::write_json(&imp.definition, a.out.as_deref()) {
+                report(&d, lang);
+                return ExitCode::from(INVALID);
+            }
+            if let Some(p) = &a.out {
+                eprintln!(
+                    "{}: {} ({} warnings)",
+                    p.display(),
+                    match lang {
+                        Lang::Vi => "đã ghi bộ tiêu chí",
+                        Lang::En => "index written",
+                    },
+                    warnings.len()
+                );
             }
             ExitCode::SUCCESS
         }

@@ -25,6 +25,22 @@ pub(crate) fn io_error(path: &Path, detail: impl ToString) -> Diagnostics {
     .in_file(path.display().to_string())])
 }
 
+/// Writes `value` as pretty JSON to `path`, or to stdout when there is none.
+pub(crate) fn write_json(
+    value: &impl serde::Serialize,
+    path: Option<&Path>,
+) -> Result<(), Diagnostics> {
+    let mut text = serde_json::to_string_pretty(value).unwrap_or_default();
+    text.push('\n');
+    match path {
+        Some(p) => std::fs::write(p, text).map_err(|e| io_error(p, e)),
+        None => {
+            crate::commands::out(&text);
+            Ok(())
+        }
+    }
+}
+
 fn is_csv(path: &Path) -> bool {
     path.extension()
         .and_then(|e| e.to_str())
