@@ -2,7 +2,7 @@
 
 use super::syntax::{parse_rule, rule_syntax};
 use super::wording::recognise;
-use super::words::{cell_ref, fold, parse_decimal, parse_stt, CodeStyle};
+use super::words::{cell_ref, fold, parse_decimal, parse_stt, unique, CodeStyle};
 use crate::diagnostics::{Diagnostic, Diagnostics, Problem};
 use crate::index::{Adjustment, AdjustmentKind, IndexDefinition};
 use crate::node::{Aggregation, Channel, Node};
@@ -529,13 +529,7 @@ pub fn import(grids: &[Grid], template: &IndexDefinition) -> Result<Imported, Di
                     AdjustmentKind::Bonus => "bonus",
                     AdjustmentKind::Penalty => "penalty",
                 };
-                let mut c = base.to_owned();
-                let mut n = 2;
-                while by_code.contains_key(&c) {
-                    c = format!("{base}_{n}");
-                    n += 1;
-                }
-                Some((c, kind))
+                Some((unique(base, |c| by_code.contains_key(c)), kind))
             } else {
                 None
             };

@@ -16,7 +16,7 @@
 //!
 //! Numbers take a decimal comma or point ("0,5" = "0.5").
 
-use super::words::{fold, parse_decimal, slug};
+use super::words::{fold, parse_decimal, slug, unique};
 use crate::interval::{intersection, Bound, Interval};
 use crate::rule::{Award, Level, Measure, Rule, Tier, ZeroDenominator};
 use crate::text::{Lang, Text};
@@ -83,13 +83,8 @@ fn levels_of(body: &str) -> Result<Vec<Level>, SyntaxError> {
     for it in items(body) {
         let (key, label, amt) = labelled(it)?;
         let (points, percent_of_max) = amount(amt)?;
-        let mut key = key.unwrap_or_else(|| slug(&label));
-        let base = key.clone();
-        let mut n = 2;
-        while out.iter().any(|l| l.key == key) {
-            key = format!("{base}_{n}");
-            n += 1;
-        }
+        let base = key.unwrap_or_else(|| slug(&label));
+        let key = unique(&base, |k| out.iter().any(|l| l.key == k));
         out.push(Level {
             key,
             label: Text::new(label, ""),

@@ -6,7 +6,7 @@
 //! bản chậm trừ 0,25 điểm" a deduction; other labelled lists become levels.
 
 use super::syntax::{cascade, Cond};
-use super::words::{fold, parse_decimal, slug};
+use super::words::{fold, parse_decimal, slug, unique};
 use crate::diagnostics::Problem;
 use crate::interval::{Bound, Interval};
 use crate::rule::{Award, Level, Measure, Rule, Tier};
@@ -282,13 +282,7 @@ fn award(i: &Item) -> Award {
 fn levels(items: &[Item]) -> Vec<Level> {
     let mut out: Vec<Level> = Vec::new();
     for i in items {
-        let base = slug(&i.label);
-        let mut key = base.clone();
-        let mut n = 2;
-        while out.iter().any(|l| l.key == key) {
-            key = format!("{base}_{n}");
-            n += 1;
-        }
+        let key = unique(&slug(&i.label), |k| out.iter().any(|l| l.key == k));
         out.push(Level {
             key,
             label: Text::new(i.label.clone(), ""),

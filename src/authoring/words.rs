@@ -87,6 +87,17 @@ pub fn parse_decimal(s: &str) -> Result<Option<Decimal>, NotANumber> {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct NotANumber;
 
+/// `base`, or `base_2`, `base_3`, … the first that is not `taken`.
+pub(crate) fn unique(base: &str, taken: impl Fn(&str) -> bool) -> String {
+    let mut key = base.to_owned();
+    let mut n = 2;
+    while taken(&key) {
+        key = format!("{base}_{n}");
+        n += 1;
+    }
+    key
+}
+
 /// A key for an option, from its wording: "Đạt yêu cầu" → "dat_yeu_cau".
 pub fn slug(s: &str) -> String {
     let f = fold(s);
@@ -210,5 +221,19 @@ pub fn cell_ref(sheet: &str, row: usize, col: Option<usize>) -> String {
     match col {
         Some(c) => format!("'{sheet}'!{}{}", column_letters(c), row + 1),
         None => format!("'{sheet}'!{}:{}", row + 1, row + 1),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::unique;
+
+    #[test]
+    fn unique_takes_the_first_free_suffix() {
+        assert_eq!(unique("bonus", |_| false), "bonus");
+        assert_eq!(
+            unique("bonus", |k| k == "bonus" || k == "bonus_2"),
+            "bonus_3"
+        );
     }
 }
