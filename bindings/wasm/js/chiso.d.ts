@@ -129,5 +129,18 @@ export class Index {
   explain(assessment: Assessment | string, code: string, lang?: Lang): Explained;
   whatIf(assessment: Assessment | string, overrides: Override[] | string, view?: View): WhatIf;
   session(assessment: Assessment | string, view?: View): Session;
+  /** `chiso.whatif/1` (schema: `schema('whatif')`). */
+  scenarios(assessment: Assessment | string, scenarios: (object | string)[]): object;
+  /** `chiso.plan/1` (schema: `schema('plan')`). */
+  plan(assessment: Assessment | string, target: PlanTarget | string, costs?: object | string | null, view?: View): object;
+  /** `chiso.headroom/1` (schema: `schema('headroom')`). */
+  headroom(assessment: Assessment | string, costs?: object | string | null, view?: View): object;
+  /** Sensitivity report (spec schema: `schema('sensitivity')`). */
+  sensitivity(unitsCsv: string, spec: object | string): object;
   free(): void;
 }
+
+export type PlanTarget =
+  | { kind: 'band'; code: string }
+  | { kind: 'percent'; value: Dec }
+  | { kind: 'points'; value: Dec };

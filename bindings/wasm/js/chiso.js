@@ -43,5 +43,13 @@ export class Index {
   explain(assessment, code, lang = 'vi') { return JSON.parse(this.raw.explain(text(assessment), code, lang)); }
   whatIf(assessment, overrides, view = 'final') { return JSON.parse(this.raw.whatIf(text(assessment), text(overrides), view)); }
   session(assessment, view = 'final') { return new Session(this.raw.session(text(assessment), view)); }
+  /** Scenario files (`chiso.scenario/1`) applied in order: the `chiso.whatif/1` document. */
+  scenarios(assessment, scenarios) { return JSON.parse(this.raw.scenarios(text(assessment), scenarios.map(text))); }
+  /** Least-cost plan to a target ({kind:'band',code:'A'} | {kind:'percent',value:'90'} | {kind:'points',value:'85'}). */
+  plan(assessment, target, costs = null, view = 'final') { return JSON.parse(this.raw.plan(text(assessment), text(target), costs === null ? null : text(costs), view)); }
+  /** Points still available per leaf, sorted, with the next step. */
+  headroom(assessment, costs = null, view = 'final') { return JSON.parse(this.raw.headroom(text(assessment), costs === null ? null : text(costs), view)); }
+  /** Rank intervals and sensitivity indices of a batch (units CSV text, `chiso.sensitivity/1` spec), single-threaded. */
+  sensitivity(unitsCsv, spec) { return JSON.parse(this.raw.sensitivity(unitsCsv, text(spec))); }
   free() { this.raw.free(); }
 }

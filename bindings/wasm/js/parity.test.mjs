@@ -88,3 +88,16 @@ test('errors are Error objects with a stable code, the JSON path and the criteri
   a.entries['1.1.4'].self.value = { percent: '95' };
   assert.equal(typeof index.score(a).total.achieved, 'string');
 });
+
+test('the analysis calls come through the wrapper', () => {
+  const index = Index.load(readFileSync(join(repo, 'criteria/examples/department-example.json'), 'utf8'));
+  const a = readFileSync(join(repo, 'criteria/examples/department-example.assessment.json'), 'utf8');
+  const plan = index.plan(a, { kind: 'band', code: 'A' });
+  const native = JSON.parse(execFileSync(cli(), ['plan', join(repo, 'criteria/examples/department-example.json'),
+    join(repo, 'criteria/examples/department-example.assessment.json'), '--target-band', 'A', '--format', 'json'], { encoding: 'utf8' }));
+  assert.deepEqual(plan, native);
+  const rows = index.headroom(a).rows;
+  assert.ok(rows.length > 0);
+  const w = index.scenarios(a, [readFileSync(join(repo, 'criteria/examples/department-example.scenario.json'), 'utf8')]);
+  assert.equal(w.format, 'chiso.whatif/1');
+});
