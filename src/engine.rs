@@ -231,54 +231,7 @@ impl Index {
             }
         }
         for (code, entry) in &a.entries {
-            let path = format!("$.entries[\"{code}\"]");
-            let c = Some(code.as_str());
-            let Some(&i) = self.by_code.get(code).filter(|&&i| i != 0) else {
-                out.push(Diagnostic::error(path, c, Problem::UnknownCode));
-                continue;
-            };
-            let node = &self.nodes[i];
-            let has_layers = entry.layers().next().is_some();
-            if entry.not_applicable.is_some() {
-                if has_layers {
-                    out.push(Diagnostic::warning(
-                        path,
-                        c,
-                        Problem::ValuesIgnoredNotApplicable,
-                    ));
-                }
-                continue;
-            }
-            if !node.is_leaf() {
-                if has_layers {
-                    out.push(Diagnostic::error(path, c, Problem::ValueOnParent));
-                }
-                continue;
-            }
-            let Some(rule) = &node.rule else { continue };
-            for (layer, le) in entry.layers() {
-                let lpath = format!("{path}.{}.value", layer.key());
-                let used = match node.channel {
-                    Channel::Appraised => layer != Layer::Survey,
-                    Channel::Survey => layer == Layer::Survey,
-                };
-                if !used {
-                    out.push(Diagnostic::warning(
-                        format!("{path}.{}", layer.key()),
-                        c,
-                        Problem::LayerIgnored {
-                            layer: layer.key().into(),
-                        },
-                    ));
-                    continue;
-                }
-                if let Err(p) = rule.evaluate(node.max, &le.value) {
-                    out.push(Diagnostic::error(lpath.clone(), c, p));
-                }
-                for w in rule.warnings(&le.value) {
-                    out.push(Diagnostic::warning(lpath.clone(), c, w));
-                }
-            }
+            out.0.extend(self.check_entry(code, entry).0);
         }
         for (code, entry) in &a.adjustments {
             let path = format!("$.adjustments[\"{code}\"]");
@@ -311,6 +264,63 @@ impl Index {
                         },
                     )),
                 }
+            }
+        }
+        out
+    }
+
+    /// Checks one entry of an assessment (the criterion `code`): unknown code, values on a
+    /// parent, layers the criterion's channel ignores, values its rule rejects or flags.
+    /// [`Index::check_assessment`] runs this for every entry; a form re-checks only the
+    /// entry that changed.
+    pub fn check_entry(&self, code: &str, entry: &Entry) -> Diagnostics {
+        let mut out = Diagnostics::default();
+        let path = format!("$.entries[\"{code}\"]");
+        let c = Some(code);
+        let Some(&i) = self.by_code.get(code).filter(|&&i| i != 0) else {
+            out.push(Diagnostic::error(path, c, Problem::UnknownCode));
+            return out;
+        };
+        let node = &self.nodes[i];
+        let has_layers = entry.layers().next().is_some();
+        if entry.not_applicable.is_some() {
+            if has_layers {
+                out.push(Diagnostic::warning(
+                    path,
+                    c,
+                    Problem::ValuesIgnoredNotApplicable,
+                ));
+            }
+            return out;
+        }
+        if !node.is_leaf() {
+            if has_layers {
+                out.push(Diagnostic::error(path, c, Problem::ValueOnParent));
+            }
+            return out;
+        }
+        let Some(rule) = &node.rule else { return out };
+        for (layer, le) in entry.layers() {
+            let lpath = format!("{path}.{}.value", layer.key());
+            let used = match node.channel {
+                Channel::Appraised => layer != Layer::Survey,
+                Channel::Survey => layer == Layer::Survey,
+            };
+            if !used {
+                out.push(Diagnostic::warning(
+                    format!("{path}.{}", layer.key()),
+                    c,
+                    Problem::LayerIgnored {
+                        layer: layer.key().into(),
+                    },
+                ));
+                continue;
+            }
+            if let Err(p) = rule.points(node.max, &le.value) {
+                out.push(Diagnostic::error(lpath.clone(), c, p));
+            }
+            for w in rule.warnings(&le.value) {
+                out.push(Diagnostic::warning(lpath.clone(), c, w));
             }
         }
         out

@@ -179,32 +179,6 @@ impl Inputs {
     pub fn view(&self) -> View {
         self.view
     }
-
-    /// The slot of the node at `position` (see [`Index::position`]).
-    pub fn slot(&self, position: usize) -> Option<&Slot> {
-        self.slots.get(position)
-    }
-
-    /// Replaces the slot of the leaf at `position` (a what-if on one input). Returns the
-    /// previous slot, or `None` when `position` is out of range.
-    pub fn set_slot(&mut self, position: usize, slot: Slot) -> Option<Slot> {
-        self.slots
-            .get_mut(position)
-            .map(|s| std::mem::replace(s, slot))
-    }
-
-    /// Bonus / penalty points per adjustment, in the index's order (capped, unsigned).
-    pub fn adjustments(&self) -> &[Decimal] {
-        &self.adjustments
-    }
-
-    /// Sets the points of the adjustment at `i` (give a value within the block's cap;
-    /// [`Inputs::resolve`] caps, this does not).
-    pub fn set_adjustment(&mut self, i: usize, points: Decimal) -> Option<Decimal> {
-        self.adjustments
-            .get_mut(i)
-            .map(|s| std::mem::replace(s, points))
-    }
 }
 
 fn slot(index: &Index, node: &FlatNode, entry: Option<&Entry>, view: View, started: bool) -> Slot {

@@ -793,51 +793,19 @@ impl Session {
     }
 
     /// Checks the changed entry on its own (every layer, not only those the session's
-    /// view reads), with the same errors and paths as a full check of the assessment,
-    /// but without building explanations.
+    /// view reads), with the library's per-entry check.
     fn check_entry(&self, code: &str) -> Result<(), Box<Diagnostic>> {
-        if let Some(e) = self.assessment.adjustments.get(code) {
+        let ds = if let Some(e) = self.assessment.adjustments.get(code) {
             let mut probe = Assessment::new(self.assessment.index.clone(), "");
             probe.adjustments.insert(code.to_owned(), e.clone());
-            return match self.index.check_assessment(&probe).errors().next() {
-                Some(d) => Err(Box::new(d.clone())),
-                None => Ok(()),
-            };
-        }
-        let (Some(e), Some(node)) = (self.assessment.entries.get(code), self.index.node(code))
-        else {
+            self.index.check_assessment(&probe)
+        } else if let Some(e) = self.assessment.entries.get(code) {
+            self.index.check_entry(code, e)
+        } else {
             return Ok(());
         };
-        let path = format!("$.entries[\"{code}\"]");
-        if e.not_applicable.is_some() {
-            return Ok(());
-        }
-        if !node.is_leaf() && e.layers().next().is_some() {
-            return Err(Box::new(Diagnostic::error(
-                path,
-                Some(code),
-                Problem::ValueOnParent,
-            )));
-        }
-        let Some(rule) = &node.rule else {
-            return Ok(());
-        };
-        for (layer, le) in e.layers() {
-            let used = match node.channel {
-                chiso::node::Channel::Appraised => layer != Layer::Survey,
-                chiso::node::Channel::Survey => layer == Layer::Survey,
-            };
-            if used {
-                rule.points(node.max, &le.value).map_err(|p| {
-                    Box::new(Diagnostic::error(
-                        format!("{path}.{}.value", layer.key()),
-                        Some(code),
-                        p,
-                    ))
-                })?;
-            }
-        }
-        Ok(())
+        let first = ds.errors().next().cloned();
+        first.map_or(Ok(()), |d| Err(Box::new(d)))
     }
 
     /// Drops an entry left empty by a change, so exports stay clean.

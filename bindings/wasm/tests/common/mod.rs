@@ -112,3 +112,16 @@ pub fn schemas() {
     }
     assert!(schema("nope").is_err());
 }
+
+/// The same four checks as `#[wasm_bindgen_test]`s, for each runner's file.
+#[macro_export]
+macro_rules! suite {
+    ($($name:ident),* $(,)?) => {
+        $(
+            #[wasm_bindgen_test::wasm_bindgen_test]
+            fn $name() {
+                common::$name();
+            }
+        )*
+    };
+}
