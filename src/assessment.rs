@@ -22,6 +22,11 @@ pub struct Assessment {
     pub index_version: Option<String>,
     /// The assessed unit.
     pub unit: Unit,
+    /// The unit's type (loại đơn vị), one of the index's `unit_types` (e.g. a department
+    /// without a survey sample): the criteria the index declares not applicable to that
+    /// type leave both the points and the maximum. Absent: every criterion applies.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub unit_type: Option<String>,
     /// Year assessed.
     #[serde(default)]
     pub year: Option<i32>,

@@ -493,6 +493,37 @@ pub enum Problem {
     },
     /// The total cannot be formed (missing values that the index does not impute).
     TotalMissing,
+    /// The assessment names a unit type (loại đơn vị) the index does not declare.
+    UnknownUnitType {
+        /// The unit type given.
+        unit_type: String,
+        /// Unit types the index declares.
+        allowed: Vec<String>,
+    },
+    /// A unit type's declaration leaves no criterion to score.
+    UnitTypeExcludesAll {
+        /// The unit type.
+        unit_type: String,
+    },
+    /// The maximum declared for a unit type differs from the criteria that apply to it.
+    UnitTypeMaxMismatch {
+        /// The unit type.
+        unit_type: String,
+        /// Maximum declared.
+        declared: Decimal,
+        /// Maximum of the criteria that apply.
+        computed: Decimal,
+    },
+    /// A criterion is listed as not applicable although a parent is already listed.
+    ExcludedWithAncestor {
+        /// Code of the listed parent.
+        ancestor: String,
+    },
+    /// Values entered for a criterion that does not apply to the assessment's unit type.
+    ValuesIgnoredUnitType {
+        /// The unit type.
+        unit_type: String,
+    },
 }
 
 impl Problem {
@@ -629,6 +660,18 @@ impl Problem {
             (UnknownBand { band, allowed }, En) => format!("the index has no band \"{band}\"; bands: {}", list(allowed)),
             (TotalMissing, Vi) => "không tính được tổng điểm: còn thiếu số liệu mà bộ chỉ số không ước tính".into(),
             (TotalMissing, En) => "the total cannot be computed: values are missing and the index does not impute them".into(),
+            (UnknownUnitType { unit_type, allowed }, Vi) if allowed.is_empty() => format!("bộ chỉ số không khai báo loại đơn vị nào, nên không có loại đơn vị \"{unit_type}\""),
+            (UnknownUnitType { unit_type, allowed }, En) if allowed.is_empty() => format!("the index declares no unit types, so there is no unit type \"{unit_type}\""),
+            (UnknownUnitType { unit_type, allowed }, Vi) => format!("bộ chỉ số không khai báo loại đơn vị \"{unit_type}\"; các loại đơn vị: {}", list(allowed)),
+            (UnknownUnitType { unit_type, allowed }, En) => format!("the index declares no unit type \"{unit_type}\"; unit types: {}", list(allowed)),
+            (UnitTypeExcludesAll { unit_type }, Vi) => format!("loại đơn vị \"{unit_type}\" loại bỏ mọi tiêu chí: không còn tiêu chí nào để chấm điểm"),
+            (UnitTypeExcludesAll { unit_type }, En) => format!("unit type \"{unit_type}\" excludes every criterion: nothing is left to score"),
+            (UnitTypeMaxMismatch { unit_type, declared, computed }, Vi) => format!("điểm tối đa khai báo cho loại đơn vị \"{unit_type}\" là {} nhưng các tiêu chí áp dụng cho loại này cộng lại {}", n(declared, Vi), n(computed, Vi)),
+            (UnitTypeMaxMismatch { unit_type, declared, computed }, En) => format!("the maximum declared for unit type \"{unit_type}\" is {} but the criteria that apply to it add up to {}", n(declared, En), n(computed, En)),
+            (ExcludedWithAncestor { ancestor }, Vi) => format!("tiêu chí cha {ancestor} đã được khai báo không áp dụng; chỉ khai báo một lần"),
+            (ExcludedWithAncestor { ancestor }, En) => format!("its parent {ancestor} is already listed as not applicable; list it once"),
+            (ValuesIgnoredUnitType { unit_type }, Vi) => format!("tiêu chí không áp dụng cho loại đơn vị \"{unit_type}\" nên các điểm đã nhập bị bỏ qua"),
+            (ValuesIgnoredUnitType { unit_type }, En) => format!("the criterion does not apply to unit type \"{unit_type}\", so the values entered are ignored"),
         }
     }
 }
