@@ -44,21 +44,28 @@ fn cent() -> Decimal {
     Decimal::new(1, 2)
 }
 
-/// The input of a metric row: numerator/denominator, or (4.6) the published ratio
-/// when both parts are null; `None` when the row carries no input.
+/// The input of a metric row: numerator/denominator. A null numerator and denominator
+/// (4.6, "numerator and denominator null") is entered as the ratio 0/0: nothing to
+/// count, which the criteria file scores by its `zero_denominator` rule (4.6: full
+/// marks, reference §5). `None` when only one part is given.
 fn metric_value(r: &Row) -> Option<Value> {
-    match (
-        r["numerator"].as_str(),
-        r["denominator"].as_str(),
-        r["ratio_percent"].as_str(),
-    ) {
-        (n, d, _) if !n.is_empty() && !d.is_empty() => Some(Value::Ratio {
+    match (r["numerator"].as_str(), r["denominator"].as_str()) {
+        ("", "") => Some(Value::Ratio {
+            numerator: Decimal::ZERO,
+            denominator: Decimal::ZERO,
+        }),
+        (n, d) if !n.is_empty() && !d.is_empty() => Some(Value::Ratio {
             numerator: dec(n),
             denominator: dec(d),
         }),
-        ("", "", p) if !p.is_empty() => Some(Value::Percent(dec(p))),
         _ => None,
     }
+}
+
+/// The published ratio of a metric row as a percent input, when there is one.
+fn published_percent(r: &Row) -> Option<Value> {
+    let p = r["ratio_percent"].as_str();
+    (!p.is_empty()).then(|| Value::Percent(dec(p)))
 }
 
 struct UnitScore {
@@ -146,7 +153,8 @@ fn portal_parameters_follow_the_reference() {
         ("4.4", 4, 100, ZeroDenominator::Zero),
         ("4.5b", 2, 100, ZeroDenominator::Zero),
         ("4.5a", 2, 100, ZeroDenominator::Zero),
-        ("4.6", 2, 100, ZeroDenominator::Zero),
+        // 4.6 null/null → 2 (§5: a zero policy gave Văn phòng UBND tỉnh MDSH 2.43, not 4.43).
+        ("4.6", 2, 100, ZeroDenominator::FullMarks),
         ("5.2", 6, 100, ZeroDenominator::FullMarks),
         ("5.3", 6, 100, ZeroDenominator::FullMarks),
         ("5.4", 6, 90, ZeroDenominator::Zero),
@@ -175,6 +183,18 @@ fn portal_parameters_follow_the_reference() {
         );
         assert_eq!(*zero_denominator, zd, "{code}: zero denominator");
     }
+    // 4.2 is max × ratio, no threshold at the top either (§5, §8.4: Gia Lai H21.17
+    // 603/654 = 92.2 % → 3.69, not 4); the notes cite the evidence.
+    let notes: String = def
+        .nodes
+        .iter()
+        .flat_map(|g| &g.children)
+        .filter(|c| c.code == "4.2")
+        .flat_map(|c| c.notes.iter().flat_map(|t| [t.vi.clone(), t.en.clone()]))
+        .collect();
+    for needle in ["§8.4", "3.69", "3,69", "92.2", "92,2"] {
+        assert!(notes.contains(needle), "4.2 notes must cite {needle}");
+    }
     // Display-only indicators (max 0) are left out.
     for code in ["2.2", "5.1", "5.0"] {
         assert!(index.node(code).is_none());
@@ -183,7 +203,8 @@ fn portal_parameters_follow_the_reference() {
 
 #[test]
 fn zero_denominators_hand_worked() {
-    // Reference §5: no PAKN → 6 + 6; no dossiers for 5.4 → 0; payment ratios 0/0 → 0.
+    // Reference §5: no PAKN → 6 + 6; no dossiers for 5.4 → 0; payment ratios 0/0 → 0;
+    // 4.6 null/null → 2.
     let index = load("qd766-portal-six-groups");
     let zero = || {
         Entry::self_value(Value::Ratio {
@@ -191,7 +212,7 @@ fn zero_denominators_hand_worked() {
             denominator: Decimal::ZERO,
         })
     };
-    let entries: BTreeMap<String, Entry> = ["5.2", "5.3", "5.4", "3.6", "3.5b", "3.5a"]
+    let entries: BTreeMap<String, Entry> = ["5.2", "5.3", "5.4", "3.6", "3.5b", "3.5a", "4.6"]
         .iter()
         .map(|c| (c.to_string(), zero()))
         .collect();
@@ -209,6 +230,8 @@ fn zero_denominators_hand_worked() {
         "unit without PAKN: group = 12 + 5.4"
     );
     assert_eq!(pts("TTTT"), Decimal::ZERO);
+    // 4.6 null/null (entered as 0/0) → full marks, 2 (§5).
+    assert_eq!(pts("4.6"), Decimal::from(2));
     // Groups without input are missing, and so is the total (no silent zero).
     assert_eq!(res.node("CKMB").unwrap().status, Status::Missing);
     assert_eq!(res.total.achieved, None);
@@ -222,12 +245,16 @@ fn phutho_metric_scores() {
     let index = load("qd766-portal-six-groups");
     let mut checked = 0;
     let mut full_marks = 0;
+    let mut null_null = 0;
+    let mut published_rows = 0;
     for (unit, u) in score_phutho(&data, &index) {
         for r in &u.rows {
             let code = &r["metric_code"];
-            if code.is_empty() || r["api_score"].is_empty() || metric_value(r).is_none() {
+            if code.is_empty() || r["api_score"].is_empty() {
                 continue;
             }
+            published_rows += 1;
+            assert!(metric_value(r).is_some(), "{unit} {code}: no input");
             let n = u.result.node(code).unwrap();
             assert_eq!(n.status, Status::Scored, "{unit} {code}");
             let got = n.achieved.unwrap();
@@ -259,12 +286,95 @@ fn phutho_metric_scores() {
                 assert_eq!(got, Decimal::from(6), "{unit} {code}: 0/0 → full marks");
                 full_marks += 1;
             }
+            if r["numerator"].is_empty() && r["denominator"].is_empty() {
+                // 4.6 null/null, entered as 0/0 → full marks (§5).
+                assert_eq!(
+                    got,
+                    n.max_points.unwrap(),
+                    "{unit} {code}: null/null → full marks"
+                );
+                null_null += 1;
+                // The published ratio (100, when shown) as a percent scores the same.
+                if let Some(p) = published_percent(r) {
+                    let mut entries = BTreeMap::new();
+                    entries.insert(code.clone(), Entry::self_value(p));
+                    let res = index
+                        .score(&assessment(&index, &unit, entries), View::Final)
+                        .unwrap();
+                    assert_eq!(res.node(code).unwrap().achieved, Some(got), "{unit} {code}");
+                }
+            }
             checked += 1;
         }
     }
     eprintln!("Phú Thọ: {checked} metric scores reproduced");
     assert_eq!(full_marks, 2);
-    assert_eq!(checked, 36);
+    // UBND tỉnh Phú Thọ and Văn phòng UBND tỉnh: 4.6 null/null, score 2.
+    assert_eq!(null_null, 2);
+    // Every published metric score is reproduced (none skipped).
+    assert_eq!(checked, published_rows);
+}
+
+/// Văn phòng UBND tỉnh Phú Thọ, MDSH (reference §5, §8.2), worked by hand:
+/// 4.1 7/161 → 6 × 0.0435 = 0.26; 4.2 7/161 → 4 × 0.0435 = 0.17; 4.5b 161/161 → 2;
+/// 4.5a 0/3 → 0; 4.6 null/null → 2 (full marks): 0.26 + 0.17 + 2 + 0 + 2 = 4.43, the
+/// published group. A `zero` policy for 4.6 gives 2.43.
+#[test]
+fn phutho_office_mdsh_needs_full_marks_for_4_6() {
+    let Some(data) = common::reference_data() else {
+        return;
+    };
+    let index = load("qd766-portal-six-groups");
+    let units = score_phutho(&data, &index);
+    let (_, office) = units
+        .iter()
+        .find(|(u, _)| u == "Văn phòng UBND tỉnh")
+        .unwrap();
+    let mdsh: Vec<&Row> = office
+        .rows
+        .iter()
+        .filter(|r| r["group_code"] == "MDSH")
+        .collect();
+    let published = dec(&mdsh.last().unwrap()["group_score"]);
+    let sum_of = |res: &ScoreResult| -> Decimal {
+        mdsh.iter()
+            .map(|r| two(res.node(&r["metric_code"]).unwrap().achieved.unwrap()))
+            .sum()
+    };
+    assert_eq!(sum_of(&office.result), published);
+
+    // The same unit under the former rule (4.6 with `zero`): 2 points short.
+    let mut def = index.definition().clone();
+    let mdsh_node = def.nodes.iter_mut().find(|n| n.code == "MDSH").unwrap();
+    let n46 = mdsh_node
+        .children
+        .iter_mut()
+        .find(|n| n.code == "4.6")
+        .unwrap();
+    let Some(Rule::Proportional {
+        zero_denominator, ..
+    }) = &mut n46.rule
+    else {
+        panic!("4.6: proportional rule expected")
+    };
+    *zero_denominator = ZeroDenominator::Zero;
+    let old = Index::new(def).unwrap();
+    let entries = mdsh
+        .iter()
+        .map(|r| {
+            (
+                r["metric_code"].clone(),
+                Entry::self_value(metric_value(r).unwrap()),
+            )
+        })
+        .collect();
+    let res = old
+        .score(
+            &assessment(&old, "Văn phòng UBND tỉnh", entries),
+            View::Final,
+        )
+        .unwrap();
+    assert_eq!(sum_of(&res), published - Decimal::from(2));
 }
 
 #[test]
@@ -274,7 +384,8 @@ fn phutho_group_scores_and_total() {
     };
     let index = load("qd766-portal-six-groups");
     let mut checked = Vec::new();
-    let mut skipped = Vec::new();
+    let mut partial = Vec::new();
+    let mut published_groups = 0;
     for (unit, u) in score_phutho(&data, &index) {
         let mut group_rows: Vec<&Row> = Vec::new();
         for r in &u.rows {
@@ -299,26 +410,41 @@ fn phutho_group_scores_and_total() {
                     "published groups add up to the published total"
                 );
                 checked.push(format!("{unit} TOTAL"));
+                published_groups += 1;
                 continue;
             }
             group_rows.push(r);
             if r["group_score"].is_empty() {
                 continue;
             }
+            published_groups += 1;
             let published = dec(&r["group_score"]);
             let members: Vec<&Row> = group_rows
                 .drain(..)
                 .filter(|x| x["group_code"] == *g)
                 .collect();
-            if members.iter().any(|m| metric_value(m).is_none()) {
-                // A metric without any input (Văn phòng UBND tỉnh 4.6: null/null and no
-                // ratio) cannot be recomputed; the group is not checked.
-                skipped.push(format!("{unit} {g}"));
-                continue;
-            }
-            let n = u.result.node(g).unwrap();
-            assert_eq!(n.status, Status::Scored, "{unit} {g}");
-            let got = n.achieved.unwrap();
+            assert!(members.iter().all(|m| metric_value(m).is_some()));
+            let leaves = index
+                .leaves()
+                .filter(|&i| {
+                    index.nodes()[i]
+                        .parent
+                        .is_some_and(|p| index.nodes()[p].code == *g)
+                })
+                .count();
+            let got = if members.len() == leaves {
+                let n = u.result.node(g).unwrap();
+                assert_eq!(n.status, Status::Scored, "{unit} {g}");
+                n.achieved.unwrap()
+            } else {
+                // The source lists only some metrics of the group (Văn phòng UBND tỉnh
+                // MDSH: no 4.3, 4.4 rows); the published group is the sum of those.
+                partial.push(format!("{unit} {g}"));
+                members
+                    .iter()
+                    .map(|m| u.result.node(&m["metric_code"]).unwrap().achieved.unwrap())
+                    .sum()
+            };
             assert!(
                 (got - published).abs() <= cent(),
                 "{unit} {g}: engine {got} vs portal {published}"
@@ -326,15 +452,16 @@ fn phutho_group_scores_and_total() {
             checked.push(format!("{unit} {g}"));
         }
     }
-    eprintln!("groups checked: {checked:?}; skipped: {skipped:?}");
-    assert_eq!(skipped, vec!["Văn phòng UBND tỉnh MDSH".to_string()]);
+    eprintln!("groups checked: {checked:?}; from listed metrics only: {partial:?}");
+    assert_eq!(partial, vec!["Văn phòng UBND tỉnh MDSH".to_string()]);
     for g in ["CKMB", "TDGQ", "CLGQ", "TTTT", "MDSH", "MDHL", "TOTAL"] {
         assert!(
             checked.contains(&format!("UBND tỉnh Phú Thọ {g}")),
             "Phú Thọ {g} checked"
         );
     }
-    assert_eq!(checked.len(), 7 + 7);
+    // Every published group score (and the total) is checked.
+    assert_eq!(checked.len(), published_groups);
 }
 
 #[test]
