@@ -37,9 +37,36 @@ pub fn band_of(bands: &[Band], percent: Decimal) -> Option<&Band> {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum TiePolicy {
-    /// Shared rank, next rank skipped: 5, 5, 7 (the QĐ 766 portal).
+    /// Shared rank, next rank skipped: 5, 5, 7 (the QĐ 766 portal's province table).
     #[default]
     Competition,
     /// Shared rank, next rank follows: 5, 5, 6 (provincial PAR scoring apps).
     Dense,
+    /// Consecutive ranks, never shared: 5, 6, 7 (thứ hạng liên tiếp; the QĐ 766
+    /// portal's tables of departments and communes, e.g. Gia Lai 10/10/2026: three units
+    /// on 69.95 ranked 100, 101, 102). Within a group of equal values the unit that
+    /// comes first in the input (within its block) gets the smaller rank (thứ tự trong
+    /// nhóm bằng điểm theo thứ tự đầu vào); nothing else — not the name, the code nor
+    /// any unrounded score — breaks the tie. Equal means equal exact values (`69.95` =
+    /// `69.950`). The portal's own order within a tie is not explained by its published
+    /// figures, so a tie group receives exactly the portal's set of ranks, and the same
+    /// ranks unit by unit only when the input lists the units in the portal's order.
+    Ordinal,
+}
+
+impl TiePolicy {
+    /// The name used in index files, the batch output and `chiso batch --ties`.
+    ///
+    /// ```
+    /// use chiso::band::TiePolicy;
+    /// assert_eq!(TiePolicy::Ordinal.name(), "ordinal");
+    /// assert_eq!(serde_json::to_string(&TiePolicy::Ordinal).unwrap(), "\"ordinal\"");
+    /// ```
+    pub fn name(self) -> &'static str {
+        match self {
+            TiePolicy::Competition => "competition",
+            TiePolicy::Dense => "dense",
+            TiePolicy::Ordinal => "ordinal",
+        }
+    }
 }

@@ -43,10 +43,11 @@
 //! nor a float). A missing value is an empty cell (`null` in JSON); a unit without a
 //! total is not ranked.
 //!
-//! Ranks use exact totals and the index's `tie_policy` (competition 1, 2, 2, 4 or dense
-//! 1, 2, 2, 3), within each block. Unless disabled, a last row with unit `__mean__`
-//! ([`MEAN_UNIT`]) gives the unweighted mean over units of every column (over the units
-//! that have a value; rank and band empty). In JSON the mean is the `mean` member.
+//! Ranks use exact totals and the index's `tie_policy` (competition 1, 2, 2, 4, dense
+//! 1, 2, 2, 3 or ordinal 1, 2, 3, 4 — equal totals in input order), within each block.
+//! Unless disabled, a last row with unit `__mean__` ([`MEAN_UNIT`]) gives the unweighted
+//! mean over units of every column (over the units that have a value; rank and band
+//! empty). In JSON the mean is the `mean` member.
 //!
 //! # Errors and streaming
 //!
@@ -2629,10 +2630,7 @@ impl<W: Write> Writer<'_, W> {
                 js(v)
             }
         };
-        let policy = match self.policy {
-            TiePolicy::Competition => "competition",
-            TiePolicy::Dense => "dense",
-        };
+        let policy = self.policy.name();
         writeln!(
             self.out,
             "{{\"format\":{},\"index\":{},\"index_version\":{},\"tie_policy\":\"{policy}\",\"units_count\":{},\"ranked\":{},",

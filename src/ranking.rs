@@ -1,4 +1,8 @@
 //! Ranking on exact values, with a declared tie policy, optionally within blocks.
+//!
+//! Units are ordered by block, then by value (highest first), then by input order; the
+//! tie policy turns that order into ranks: competition (1, 2, 2, 4), dense (1, 2, 2, 3)
+//! or ordinal (1, 2, 3, 4 — equal values ranked in input order).
 
 use crate::band::TiePolicy;
 use rust_decimal::Decimal;
@@ -10,6 +14,17 @@ use rust_decimal::Decimal;
 /// let v: Vec<Option<Decimal>> = ["68.11", "65.47", "65.47", "65.13"].iter().map(|s| s.parse().ok()).collect();
 /// assert_eq!(rank(&v, TiePolicy::Competition), vec![Some(1), Some(2), Some(2), Some(4)]);
 /// assert_eq!(rank(&v, TiePolicy::Dense), vec![Some(1), Some(2), Some(2), Some(3)]);
+/// ```
+///
+/// Ordinal ranks are consecutive; equal values are ranked in input order (QĐ 766 units
+/// of Gia Lai: 69.95 → 100, 101, 102):
+///
+/// ```
+/// use chiso::{ranking::rank, band::TiePolicy, Decimal};
+/// let v: Vec<Option<Decimal>> = [Some("69.95"), Some("70.9"), Some("69.950"), None, Some("69.95"), Some("58.08")]
+///     .iter().map(|s| s.and_then(|s| s.parse().ok())).collect();
+/// assert_eq!(rank(&v, TiePolicy::Ordinal), vec![Some(2), Some(1), Some(3), None, Some(4), Some(5)]);
+/// assert_eq!(rank(&v, TiePolicy::Competition), vec![Some(2), Some(1), Some(2), None, Some(2), Some(5)]);
 /// ```
 pub fn rank(values: &[Option<Decimal>], policy: TiePolicy) -> Vec<Option<u32>> {
     let blocks = vec![0u32; values.len()];
@@ -29,7 +44,8 @@ pub fn rank_in_blocks(
     policy: TiePolicy,
 ) -> Vec<Option<u32>> {
     let block = |i: usize| blocks.get(i).copied().unwrap_or(0);
-    // Units with a value, by block, then value descending, then input order.
+    // Units with a value, by block, then value descending, then input order (the sort
+    // is stable, the fast path's keys end with the input position).
     let order = integer_order(values, &block).unwrap_or_else(|| {
         let mut order: Vec<usize> = (0..values.len()).filter(|&i| values[i].is_some()).collect();
         order.sort_by(|&a, &b| {
@@ -43,20 +59,23 @@ pub fn rank_in_blocks(
     let mut i = 0;
     while i < order.len() {
         let current_block = block(order[i]);
-        let (mut position, mut dense, mut current) = (0u32, 0u32, 0u32);
+        // Position in the block, position of the first of the current equal values,
+        // and the number of distinct values so far.
+        let (mut position, mut first, mut dense) = (0u32, 0u32, 0u32);
         let mut prev: Option<Decimal> = None;
         while i < order.len() && block(order[i]) == current_block {
             position += 1;
             let v = values[order[i]];
             if v != prev {
                 dense += 1;
-                current = match policy {
-                    TiePolicy::Competition => position,
-                    TiePolicy::Dense => dense,
-                };
+                first = position;
                 prev = v;
             }
-            ranks[order[i]] = Some(current);
+            ranks[order[i]] = Some(match policy {
+                TiePolicy::Competition => first,
+                TiePolicy::Dense => dense,
+                TiePolicy::Ordinal => position,
+            });
             i += 1;
         }
     }
@@ -127,6 +146,86 @@ mod tests {
             let fast = integer_order(&values, &|i| blocks[i]).expect("small values fit");
             prop_assert_eq!(fast, by_decimal_sort(&values, blocks));
         }
+    }
+
+    /// Ordinal ranks from the reference order: the position within the block.
+    fn ordinal_by_decimal_sort(values: &[Option<Decimal>], blocks: &[u32]) -> Vec<Option<u32>> {
+        let mut ranks = vec![None; values.len()];
+        let mut seen: std::collections::BTreeMap<u32, u32> = Default::default();
+        for i in by_decimal_sort(values, blocks) {
+            let p = seen.entry(blocks[i]).or_default();
+            *p += 1;
+            ranks[i] = Some(*p);
+        }
+        ranks
+    }
+
+    proptest! {
+        #[test]
+        fn ordinal_ranks_are_positions_consistent_with_competition(
+            vals in proptest::collection::vec(proptest::option::weighted(0.9, (-20i64..20, 0u32..3)), 0..80),
+            blocks in proptest::collection::vec(0u32..3, 80),
+        ) {
+            // Few distinct values (-2.0 … 1.9 at scales 0–2, e.g. 1.5 = 1.50), so ties are common.
+            let values: Vec<Option<Decimal>> = vals.iter().map(|v| v.map(|(m, s)| Decimal::new(m, s))).collect();
+            let blocks = &blocks[..values.len()];
+            let ordinal = rank_in_blocks(&values, blocks, TiePolicy::Ordinal);
+            let competition = rank_in_blocks(&values, blocks, TiePolicy::Competition);
+            // The integer fast path gives the same ranks as the plain Decimal sort.
+            prop_assert_eq!(&ordinal, &ordinal_by_decimal_sort(&values, blocks));
+            for b in 0u32..3 {
+                let members: Vec<usize> = (0..values.len()).filter(|&i| blocks[i] == b).collect();
+                // A permutation of 1..=n over the units with a value; none for the others.
+                let mut got: Vec<u32> = members.iter().filter_map(|&i| ordinal[i]).collect();
+                got.sort_unstable();
+                let n = members.iter().filter(|&&i| values[i].is_some()).count() as u32;
+                prop_assert_eq!(got, (1..=n).collect::<Vec<u32>>());
+                for &i in &members {
+                    prop_assert_eq!(ordinal[i].is_some(), values[i].is_some());
+                    let Some(v) = values[i] else { continue };
+                    let tied: Vec<usize> = members.iter().copied().filter(|&j| values[j] == Some(v)).collect();
+                    let c = competition[i].unwrap();
+                    // Untied values: the same rank as competition. Tied: the group's
+                    // competition rank + its place among the tied units in input order.
+                    let place = tied.iter().position(|&j| j == i).unwrap() as u32;
+                    prop_assert_eq!(ordinal[i], Some(c + place));
+                    if tied.len() == 1 {
+                        prop_assert_eq!(ordinal[i], competition[i]);
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn ordinal_ties_follow_input_order_on_both_paths() {
+        // Fast path: 69.95 three times (one written 69.950) → 100, 101, 102 pattern.
+        let v: Vec<Option<Decimal>> = ["70.9", "69.95", "69.950", "69.95", "58.08"]
+            .iter()
+            .map(|s| s.parse().ok())
+            .collect();
+        assert_eq!(
+            rank(&v, TiePolicy::Ordinal),
+            vec![Some(1), Some(2), Some(3), Some(4), Some(5)]
+        );
+        // Decimal fallback (values beyond the integer keys): the same rule.
+        let values = vec![
+            Some(Decimal::MAX),
+            Some(Decimal::new(1, 28)),
+            None,
+            Some(Decimal::MAX),
+        ];
+        assert!(integer_order(&values, &|_| 0).is_none());
+        assert_eq!(
+            rank(&values, TiePolicy::Ordinal),
+            vec![Some(1), Some(3), None, Some(2)]
+        );
+        // Within blocks: each block numbered on its own, ties in input order.
+        let v: Vec<Option<Decimal>> = [5, 5, 5, 4, 5].iter().map(|&x| Some(x.into())).collect();
+        assert_eq!(
+            rank_in_blocks(&v, &[1, 0, 1, 0, 1], TiePolicy::Ordinal),
+            vec![Some(1), Some(1), Some(2), Some(2), Some(3)]
+        );
     }
 
     #[test]

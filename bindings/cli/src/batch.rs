@@ -13,6 +13,8 @@ pub enum Ties {
     Competition,
     /// 1, 2, 2, 3 (shared rank, next rank follows).
     Dense,
+    /// 1, 2, 3, 4 (consecutive ranks; equal totals ranked in input order).
+    Ordinal,
 }
 
 /// Input kinds on the command line.
@@ -40,7 +42,8 @@ OUTPUT. Columns: unit, block (when the input has one; always for JSON lines), on
 code in tree order without the root (points), total (after bonus/penalty), percent (of the applicable \
 maximum; empty when the index has none), rank, band. Decimals are exact and normalized (never floats); \
 a missing value is an empty cell (null in JSON); a unit without a total is not ranked. Ranks use exact \
-totals and the index's tie_policy (override with --ties), within each block.\n\n\
+totals and the index's tie_policy (override with --ties: competition 1, 2, 2, 4; dense 1, 2, 2, 3; \
+ordinal 1, 2, 3, 4 with equal totals in input order), within each block.\n\n\
 MEANS. A last row with unit `__mean__` (in JSON: the `mean` member) holds the unweighted mean over \
 units of every column, over the units that have a value; its rank and band are empty. --no-mean drops it.\n\n\
 ERRORS. Every row is checked before anything is written. Errors name the row (line number in the \
@@ -120,6 +123,7 @@ pub fn run(args: &BatchArgs, lang: chiso::Lang) -> ExitCode {
         tie_policy: args.ties.map(|t| match t {
             Ties::Competition => TiePolicy::Competition,
             Ties::Dense => TiePolicy::Dense,
+            Ties::Ordinal => TiePolicy::Ordinal,
         }),
         mean: !args.no_mean,
         max_errors: args.max_errors.max(1),
