@@ -1,0 +1,166 @@
+//! Problems in a dossier file, as [`Diagnostics`]: every bad row is named by its row
+//! number (header = row 1; JSON lines: the line), its column and its `MaHoSo`, all at
+//! once up to [`MAX_ERRORS`] (then "… and N more"). Nothing is produced on error.
+//!
+//! Stable codes, meant for programs:
+//! - column problems use the shared problem tags: `missing_columns` (a required column
+//!   is absent), `duplicate_key` (two columns map to one chiso column; also a duplicate
+//!   `MaHoSo`, naming both rows), `structure` (an unknown column, with the valid names);
+//! - cell problems are `unreadable_value` diagnostics whose detail carries a code in
+//!   brackets, like the calendar's (`calendar_unreadable_time`,
+//!   `calendar_year_not_covered`): the `records_*` codes of [`Code`].
+
+use crate::diagnostics::{Diagnostic, Diagnostics, Problem};
+use crate::records::limits::MAX_ERRORS;
+
+/// Stable codes of cell and row problems.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Code {
+    /// `TrangThaiHoSo` is not 1–10.
+    UnknownStatus,
+    /// `KenhThucHien` is not 1, 2, 3 or empty.
+    UnknownChannel,
+    /// `DuocThanhToanTrucTuyen` is not 0, 1, 2 or empty.
+    UnknownPayment,
+    /// A yes/no column holds something else.
+    NotAFlag,
+    /// A number column holds something else (or a negative fee).
+    NotANumber,
+    /// `DonViTinh` is not a known unit, or the time is not whole working hours.
+    UnknownDurationUnit,
+    /// A required cell is empty.
+    Empty,
+    /// A received dossier has neither `NgayTiepNhan` nor `NgayNopHoSo`.
+    NoReceipt,
+    /// `NgayHenTra` is before the receipt.
+    DueBeforeReceipt,
+    /// The end time is before the receipt.
+    EndBeforeReceipt,
+    /// A finished dossier (end status) has no end time.
+    NoEndTime,
+    /// No `NgayHenTra` and no `ThoiGianGiaiQuyet` + `DonViTinh` to compute it.
+    NoDue,
+    /// The supplement lists have different lengths.
+    SupplementListsUnequal,
+    /// A supplement was received before it was requested, or requested before receipt.
+    SupplementOutOfOrder,
+    /// A `DonViXuLy` code that cannot be a unit code.
+    BadUnitCode,
+    /// More units, columns, supplements or bytes than the limits allow.
+    TooLarge,
+    /// The file cannot be read as CSV / JSON lines / UTF-8.
+    Unreadable,
+}
+
+impl Code {
+    /// The code's text.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Code::UnknownStatus => "records_unknown_status",
+            Code::UnknownChannel => "records_unknown_channel",
+            Code::UnknownPayment => "records_unknown_payment",
+            Code::NotAFlag => "records_not_a_flag",
+            Code::NotANumber => "records_not_a_number",
+            Code::UnknownDurationUnit => "records_unknown_duration_unit",
+            Code::Empty => "records_empty",
+            Code::NoReceipt => "records_no_receipt",
+            Code::DueBeforeReceipt => "records_due_before_receipt",
+            Code::EndBeforeReceipt => "records_end_before_receipt",
+            Code::NoEndTime => "records_no_end_time",
+            Code::NoDue => "records_no_due",
+            Code::SupplementListsUnequal => "records_supplement_lists_unequal",
+            Code::SupplementOutOfOrder => "records_supplement_out_of_order",
+            Code::BadUnitCode => "records_bad_unit_code",
+            Code::TooLarge => "records_too_large",
+            Code::Unreadable => "records_unreadable",
+        }
+    }
+}
+
+/// The location of a problem: `row 12, column "NgayHenTra", MaHoSo "H21.17-0001"`.
+pub fn location(row: u64, column: Option<&str>, ma_ho_so: Option<&str>) -> String {
+    let mut s = if row == 0 {
+        "$".to_owned()
+    } else {
+        format!("row {row}")
+    };
+    if let Some(c) = column {
+        s.push_str(&format!(", column \"{c}\""));
+    }
+    if let Some(m) = ma_ho_so.filter(|m| !m.is_empty()) {
+        s.push_str(&format!(", MaHoSo \"{}\"", quote(m)));
+    }
+    s
+}
+
+/// A cell problem: `unreadable_value` with the value, both messages and the code.
+pub fn cell(path: String, text: &str, code: Code, en: &str, vi: &str) -> Diagnostic {
+    Diagnostic::error(
+        path,
+        None,
+        Problem::UnreadableValue {
+            text: quote(text),
+            // "english / tiếng Việt": the English part never contains " / ".
+            detail: format!("{} [{}] / {vi}", en.replace(" / ", "/"), code.as_str()),
+        },
+    )
+}
+
+/// `text` with control characters, quotes and backslashes escaped, cut to
+/// [`MAX_QUOTED_CHARS`](crate::calendar::MAX_QUOTED_CHARS) characters.
+pub fn quote(text: &str) -> String {
+    let max = crate::calendar::MAX_QUOTED_CHARS;
+    let mut out = String::new();
+    for (i, c) in text.chars().enumerate() {
+        if i == max {
+            out.push('…');
+            break;
+        }
+        out.extend(c.escape_debug());
+    }
+    out
+}
+
+/// Problems collected up to [`MAX_ERRORS`], then counted.
+#[derive(Debug, Default)]
+pub struct Problems {
+    list: Vec<Diagnostic>,
+    dropped: usize,
+}
+
+impl Problems {
+    /// Adds one.
+    pub fn push(&mut self, d: Diagnostic) {
+        if self.list.len() < MAX_ERRORS {
+            self.list.push(d);
+        } else {
+            self.dropped += 1;
+        }
+    }
+
+    /// Number of problems found (listed and dropped).
+    pub fn count(&self) -> usize {
+        self.list.len() + self.dropped
+    }
+
+    /// Whether there is none.
+    pub fn is_empty(&self) -> bool {
+        self.count() == 0
+    }
+
+    /// The diagnostics, with a last "… and N more" when some were dropped, all in `file`.
+    pub fn finish(mut self, file: &str) -> Diagnostics {
+        if self.dropped > 0 {
+            let total = self.count();
+            let n = self.dropped;
+            self.list.push(cell(
+                "$".into(),
+                "…",
+                Code::TooLarge,
+                &format!("… and {n} more problems ({total} in all)"),
+                &format!("… và {n} lỗi khác (tổng cộng {total})"),
+            ));
+        }
+        Diagnostics(self.list).in_file(file)
+    }
+}
