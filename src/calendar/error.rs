@@ -223,10 +223,10 @@ impl CalendarError {
                 text: self.subject(),
                 // `words::what` splits "english / tiếng Việt" at the first " / ".
                 detail: format!(
-                    "{} [{}] / {}",
+                    "{} [{code}] / {} [{code}]",
                     self.message(Lang::En),
-                    self.code(),
-                    self.message(Lang::Vi)
+                    self.message(Lang::Vi),
+                    code = self.code()
                 ),
             },
         )

@@ -298,7 +298,7 @@ impl Table {
             if record.len() != header.len() {
                 out.push(bad(
                     &format!("row {row}"),
-                    &crate::calendar::time::quote(record.as_slice()),
+                    &record.iter().collect::<Vec<_>>().join(","),
                     &format!(
                         "the row has {} fields, the header {}",
                         record.len(),
@@ -315,14 +315,17 @@ impl Table {
             let cell = |c: usize| record.get(c).unwrap_or("").trim();
             let path = |name: &str| format!("row {row}, column \"{name}\"");
             let date = match parse_iso_date(cell(c_date)) {
-                Some(d) => Some(d),
-                None => {
-                    out.push(bad(
-                        &path("date"),
-                        cell(c_date),
-                        "a date written YYYY-MM-DD is expected",
-                        "cần một ngày viết dạng YYYY-MM-DD",
-                    ));
+                Ok(d) => Some(d),
+                Err(shape_ok) => {
+                    let (en, vi) = if shape_ok {
+                        ("no such date", "ngày không tồn tại")
+                    } else {
+                        (
+                            "a date written YYYY-MM-DD is expected",
+                            "cần một ngày viết dạng YYYY-MM-DD",
+                        )
+                    };
+                    out.push(bad(&path("date"), cell(c_date), en, vi));
                     None
                 }
             };
@@ -448,19 +451,25 @@ impl Table {
     }
 }
 
-/// `YYYY-MM-DD`, strictly.
-fn parse_iso_date(s: &str) -> Option<NaiveDate> {
+/// `YYYY-MM-DD`, strictly; `Err(true)` when the shape is right but the date does not
+/// exist, `Err(false)` when the shape is wrong.
+fn parse_iso_date(s: &str) -> Result<NaiveDate, bool> {
     let b = s.as_bytes();
     if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
-        return None;
+        return Err(false);
     }
-    let num = |r: std::ops::Range<usize>| -> Option<u32> {
+    let num = |r: std::ops::Range<usize>| -> Result<u32, bool> {
         let part = &b[r];
-        part.iter()
-            .all(u8::is_ascii_digit)
-            .then(|| part.iter().fold(0, |a, &d| a * 10 + u32::from(d - b'0')))
+        if !part.iter().all(u8::is_ascii_digit) {
+            return Err(false);
+        }
+        Ok(part.iter().fold(0, |a, &d| a * 10 + u32::from(d - b'0')))
     };
-    NaiveDate::from_ymd_opt(i32::try_from(num(0..4)?).ok()?, num(5..7)?, num(8..10)?)
+    let (y, m, d) = (num(0..4)?, num(5..7)?, num(8..10)?);
+    i32::try_from(y)
+        .ok()
+        .and_then(|y| NaiveDate::from_ymd_opt(y, m, d))
+        .ok_or(true)
 }
 
 /// An unreadable or wrong cell, with a bilingual explanation.

@@ -82,6 +82,22 @@ impl TimeParseError {
     /// assert!(e.message(chiso::Lang::Vi).contains("dd/MM/yyyy"));
     /// ```
     pub fn message(&self, lang: Lang) -> String {
+        match lang {
+            Lang::Vi => format!(
+                "Không đọc được thời điểm \"{}\": {}",
+                self.given,
+                self.detail(lang)
+            ),
+            Lang::En => format!(
+                "Cannot read the time \"{}\": {}",
+                self.given,
+                self.detail(lang)
+            ),
+        }
+    }
+
+    /// Why it was refused and the accepted forms, in `lang`.
+    fn detail(&self, lang: Lang) -> String {
         use TimeParseProblem::*;
         let why = match (self.problem, lang) {
             (Empty, Lang::Vi) => "ô trống",
@@ -98,14 +114,8 @@ impl TimeParseError {
             (OutOfRange, Lang::En) => "outside the representable range of dates",
         };
         match lang {
-            Lang::Vi => format!(
-                "Không đọc được thời điểm \"{}\": {why}. Các dạng được chấp nhận (giờ Việt Nam, UTC+7): {FORMS}",
-                self.given
-            ),
-            Lang::En => format!(
-                "Cannot read the time \"{}\": {why}. Accepted forms (Vietnam time, UTC+7): {FORMS}",
-                self.given
-            ),
+            Lang::Vi => format!("{why}. Các dạng được chấp nhận (giờ Việt Nam, UTC+7): {FORMS}"),
+            Lang::En => format!("{why}. Accepted forms (Vietnam time, UTC+7): {FORMS}"),
         }
     }
 
@@ -118,10 +128,10 @@ impl TimeParseError {
                 text: self.given.clone(),
                 // "english / tiếng Việt" (the English part never contains " / ").
                 detail: format!(
-                    "{} [{}] / {}",
-                    self.message(Lang::En),
-                    self.code(),
-                    self.message(Lang::Vi)
+                    "{} [{code}] / {} [{code}]",
+                    self.detail(Lang::En),
+                    self.detail(Lang::Vi),
+                    code = self.code()
                 ),
             },
         )
