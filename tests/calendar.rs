@@ -155,6 +155,10 @@ fn across_tet_2026() {
     assert_eq!(c.add_working_days(d(2026, 2, 12), 3), Ok(d(2026, 2, 24)));
     // Back from Tue 24/2 by 2: Mon 23 (1), Fri 13 (2).
     assert_eq!(c.add_working_days(d(2026, 2, 24), -2), Ok(d(2026, 2, 13)));
+    // From a day off the day itself is not counted either: Sat 21/2 − 1 → Fri 13/2,
+    // Sat 21/2 + 1 → Mon 23/2.
+    assert_eq!(c.add_working_days(d(2026, 2, 21), -1), Ok(d(2026, 2, 13)));
+    assert_eq!(c.add_working_days(d(2026, 2, 21), 1), Ok(d(2026, 2, 23)));
     // (Fri 13/2, Fri 27/2]: Mon 23 … Fri 27 = 5 (a weekday-only count would say 10).
     assert_eq!(
         c.working_days_between(d(2026, 2, 13), d(2026, 2, 27)),
@@ -840,11 +844,17 @@ proptest! {
         if n > 0 {
             prop_assert_eq!(c.working_days_between(day, r2).unwrap(), n);
         }
-        // Oracle: a plain day-by-day walk.
-        if (0..=30).contains(&n) {
+        if n < 0 {
+            // (r2, day] holds the |n| − 1 working days strictly between, and day itself
+            // when it is a working day.
+            let own = i64::from(c.is_working_day(day).unwrap());
+            prop_assert_eq!(c.working_days_between(r2, day).unwrap(), -n - 1 + own);
+        }
+        // Oracle: a plain day-by-day walk, forward or back.
+        if (-30..=30).contains(&n) {
             let (mut x, mut k) = (day, 0);
-            while k < n {
-                x = x.succ_opt().unwrap();
+            while k < n.abs() {
+                x = if n > 0 { x.succ_opt().unwrap() } else { x.pred_opt().unwrap() };
                 if c.is_working_day(x).unwrap() { k += 1; }
             }
             prop_assert_eq!(r2, x);
@@ -944,4 +954,14 @@ proptest! {
         };
         prop_assert_eq!(parse_local_time(&text).unwrap().at, t);
     }
+}
+
+#[test]
+fn debug_output_is_short() {
+    let text = format!("{:?}", cal());
+    assert!(text.len() < 400, "{text}");
+    assert!(
+        text.contains("2018..=2026") && text.contains("listed_days: 108"),
+        "{text}"
+    );
 }

@@ -74,7 +74,7 @@ const STATUSES: [&str; 2] = ["announced", "derived"];
 
 /// The per-day index of a holiday table. Day `i` is `i` days after 1 January of the
 /// first year; the table covers every day of `first..=last`.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub(crate) struct Table {
     pub(crate) first: i32,
     pub(crate) last: i32,
@@ -86,6 +86,16 @@ pub(crate) struct Table {
     /// `counted[i]` = days among `0..i` that are not listed days off.
     counted: Vec<u32>,
     names: HashMap<NaiveDate, Text>,
+}
+
+impl std::fmt::Debug for Table {
+    /// Short: the years and the number of listed days, not every day.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Table")
+            .field("years", &(self.first..=self.last))
+            .field("listed_days", &self.names.len())
+            .finish_non_exhaustive()
+    }
 }
 
 fn is_weekend(d: NaiveDate) -> bool {
