@@ -176,3 +176,37 @@ proptest! {
         prop_assert_eq!(parse_local_time(&text).unwrap().at, t);
     }
 }
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(256))]
+
+    /// Any text, and rows built from plausible and implausible cells, read without a
+    /// panic; every error is located in the file.
+    #[test]
+    fn from_csv_never_panics(
+        junk in "\\PC{0,200}",
+        rows in proptest::collection::vec(
+            (
+                prop_oneof![Just("2030-01-01".to_owned()), Just("2030-01-05".to_owned()), "[0-9-]{0,12}"],
+                prop_oneof![Just("holiday".to_owned()), Just("makeup_working_day".to_owned()), "\\PC{0,8}"],
+                "\\PC{0,6}",
+                prop_oneof![Just("derived".to_owned()), "\\PC{0,6}"],
+            ),
+            0..8,
+        ),
+    ) {
+        let _ = WorkingCalendar::from_csv(&junk, "junk.csv");
+        let mut text = String::from("date,kind,name_vi,name_en,source,status\n");
+        for (date, kind, name, status) in &rows {
+            let q = |s: &str| format!("\"{}\"", s.replace('"', "\"\""));
+            text.push_str(&format!("{},{},{},{},s,{}\n", q(date), q(kind), q(name), q(name), q(status)));
+        }
+        match WorkingCalendar::from_csv(&text, "rows.csv") {
+            Ok(c) => prop_assert!(c.years().count() >= 1),
+            Err(errs) => {
+                prop_assert!(!errs.is_empty());
+                prop_assert!(errs.0.iter().all(|e| e.file.as_deref() == Some("rows.csv")));
+            }
+        }
+    }
+}
