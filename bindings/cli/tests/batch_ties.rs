@@ -1,5 +1,7 @@
 //! `chiso batch --ties ordinal`: consecutive ranks, equal totals in input order (the QĐ 766
-//! portal's tables of departments and communes), on the synthetic example file.
+//! portal's tables of departments and communes), on the synthetic example files; the
+//! child-unit tree `qd766-portal-units.json` on `examples-data/qd766-units-sample.csv`,
+//! worked by hand.
 #![allow(clippy::unwrap_used)]
 
 use std::collections::HashMap;
@@ -79,4 +81,94 @@ fn unknown_tie_policy_is_a_usage_error() {
     assert_eq!(out.status.code(), Some(2));
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("ordinal"), "{err}");
+}
+
+const UNITS: &str = "criteria/service-766/qd766-portal-units.json";
+const UNITS_SAMPLE: &str = "examples-data/qd766-units-sample.csv";
+
+/// Rows of a batch CSV output keyed by unit.
+fn table(out: &Output) -> HashMap<String, HashMap<String, String>> {
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "stderr: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let mut r = csv::Reader::from_reader(out.stdout.as_slice());
+    let headers = r.headers().unwrap().clone();
+    r.records()
+        .map(|x| {
+            let x = x.unwrap();
+            let row: HashMap<String, String> = headers
+                .iter()
+                .zip(x.iter())
+                .map(|(h, v)| (h.to_owned(), v.to_owned()))
+                .collect();
+            (row["unit"].clone(), row)
+        })
+        .collect()
+}
+
+#[test]
+fn qd766_units_sample_hand_worked() {
+    // The synthetic child-unit sample against the portal's tree for departments and
+    // communes (tie_policy ordinal). Inherited 1.1–1.3 in every unit: 6 × 1/2 + 4 × 3/4
+    // + 2 × 1/1 = 3 + 3 + 2 = 8.
+    // Sở mẫu A: CKMB 8 + 1.4 10/10 → 6 = 14; TDGQ 20 × 90% = 18; CLGQ 8 (group score);
+    //   TTTT 6 × 1/2 + 2 × 40%/80% + 2 × 20%/80% = 3 + 1 + 0.5 = 4.5; MDSH 6 × 1/2 +
+    //   4 × 1/4 + 2 × 40%/80% + 0 + 2 × 1/2 + 2 × 1/4 + 4.6 0/0 → 2 = 3 + 1 + 1 + 0 + 1 +
+    //   0.5 + 2 = 8.5; MDHL 6 × 81%/90% + PAKN 0/0 → 6 + 6 = 17.4. Total 70.4.
+    // Sở mẫu B (no dossiers, as Gia Lai H21.20): CKMB 8 (1.4 0/0 → 0); TDGQ 0; CLGQ 0;
+    //   TTTT 0; MDSH 2 (4.6 alone); MDHL 0 + 6 + 6 = 12. Total 22.
+    // Xã mẫu 1: CKMB 14; TDGQ 20 × 95% = 19; CLGQ 6.5; TTTT 6 × 3/4 + 2 (80% → capped) +
+    //   2 × 40%/80% = 4.5 + 2 + 1 = 7.5; MDSH 4.5 + 2 + 2 (80% → capped) + 4 × 1% = 0.04 +
+    //   0.5 + 1 + 2 = 12.04; MDHL 6 (90% → capped) + 3 + 1.5 = 10.5. Total 69.54.
+    // Xã mẫu 2: as Xã mẫu 1 but TDGQ 20 (1/1) and CLGQ 5.5: 69.54, a tie.
+    // Xã mẫu 3: thirds stay exact: TDGQ 20 × 2/3 = 13.33…; MDSH 2 + 4/3 + 5/6 + 0 + 2/3 +
+    //   0 + 2 = 41/6; MDHL 6 × (2/3)/0.9 = 40/9, + 12; total 23 + 40/3 + 41/6 + 148/9 =
+    //   23 + 659/18 = 59.6111… (the portal, adding rounded scores, would show 59.60).
+    let t = table(&chiso(&["batch", UNITS, UNITS_SAMPLE, "--no-mean"]));
+    let cols = [
+        "CKMB", "TDGQ", "CLGQ", "TTTT", "MDSH", "MDHL", "total", "rank",
+    ];
+    let expect = [
+        (
+            "Sở mẫu A",
+            ["14", "18", "8", "4.5", "8.5", "17.4", "70.4", "1"],
+        ),
+        (
+            "Sở mẫu B (không có hồ sơ)",
+            ["8", "0", "0", "0", "2", "12", "22", "2"],
+        ),
+        (
+            "Xã mẫu 1",
+            ["14", "19", "6.5", "7.5", "12.04", "10.5", "69.54", "1"],
+        ),
+        (
+            "Xã mẫu 2",
+            ["14", "20", "5.5", "7.5", "12.04", "10.5", "69.54", "2"],
+        ),
+    ];
+    for (unit, values) in expect {
+        let row = &t[unit];
+        assert_eq!(cols.map(|c| row[c].as_str()), values, "{unit}");
+    }
+    let x3 = &t["Xã mẫu 3"];
+    assert!(x3["TDGQ"].starts_with("13.3333333333"), "{}", x3["TDGQ"]);
+    assert!(x3["MDSH"].starts_with("6.8333333333"), "{}", x3["MDSH"]);
+    assert!(x3["total"].starts_with("59.6111111111"), "{}", x3["total"]);
+    assert_eq!(x3["rank"], "3");
+    // Competition instead: the tie shares rank 1, the next commune is 3rd.
+    let c = table(&chiso(&[
+        "batch",
+        UNITS,
+        UNITS_SAMPLE,
+        "--no-mean",
+        "--ties",
+        "competition",
+    ]));
+    assert_eq!(
+        ["Xã mẫu 1", "Xã mẫu 2", "Xã mẫu 3"].map(|u| c[u]["rank"].as_str()),
+        ["1", "1", "3"]
+    );
 }
