@@ -3,10 +3,14 @@
 use crate::assessment::{Assessment, Entry, Layer, LayerEntry, Value};
 use crate::band::band_of;
 use crate::diagnostics::{Diagnostic, Diagnostics, Problem, Severity};
-use crate::index::{AdjustmentKind, IndexDefinition, MissingEvidencePolicy, MissingValuePolicy};
+use crate::index::{
+    listed_positions, unit_type_reason, AdjustmentKind, IndexDefinition, MissingEvidencePolicy,
+    MissingValuePolicy,
+};
 use crate::node::{Aggregation, Channel, Node};
 use crate::result::{
-    AdjustmentResult, BandRef, NodeResult, ScoreResult, Status, Total, View, RESULT_FORMAT,
+    AdjustmentResult, BandRef, NodeResult, ScoreResult, Status, Total, UnitTypeRef, View,
+    RESULT_FORMAT,
 };
 use crate::rule::{Outcome, Rule};
 use crate::text::Text;
@@ -99,6 +103,8 @@ pub struct Index {
     def: IndexDefinition,
     nodes: Vec<FlatNode>,
     by_code: HashMap<String, usize>,
+    /// Per declared unit type (same order), the positions it lists as not applicable.
+    pub(crate) unit_types: Vec<Vec<usize>>,
     warnings: Diagnostics,
 }
 
@@ -109,34 +115,22 @@ impl Index {
         if diags.has_errors() {
             return Err(diags);
         }
-        let mut nodes = Vec::new();
-        nodes.push(FlatNode {
-            code: ROOT_CODE.into(),
-            title: def.title.clone(),
-            parent: None,
-            children: Vec::new(),
-            depth: 0,
-            path: "$".into(),
-            max: def.max_points,
-            channel: Channel::Appraised,
-            evidence_required: false,
-            rule: None,
-            aggregation: def.aggregation.clone(),
-            weights: Vec::new(),
-            scoring_text: None,
-        });
-        for (i, n) in def.nodes.iter().enumerate() {
-            flatten(n, 0, &format!("$.nodes[{i}]"), 1, &mut nodes);
-        }
-        let by_code = nodes
+        let nodes = flat_nodes(&def);
+        let by_code: HashMap<String, usize> = nodes
             .iter()
             .enumerate()
             .map(|(i, n)| (n.code.clone(), i))
+            .collect();
+        let unit_types = def
+            .unit_types
+            .iter()
+            .map(|t| listed_positions(&by_code, &t.not_applicable))
             .collect();
         Ok(Index {
             def,
             nodes,
             by_code,
+            unit_types,
             warnings: diags,
         })
     }
@@ -230,7 +224,39 @@ impl Index {
                 ));
             }
         }
+        let excluded = self.excluded(a.unit_type.as_deref());
+        if let Some(t) = &a.unit_type {
+            if self.unit_type(t).is_none() {
+                out.push(Diagnostic::error(
+                    "$.unit_type",
+                    None,
+                    Problem::UnknownUnitType {
+                        unit_type: t.clone(),
+                        allowed: self.def.unit_types.iter().map(|u| u.code.clone()).collect(),
+                    },
+                ));
+            }
+        }
         for (code, entry) in &a.entries {
+            let excluded_here = self
+                .by_code
+                .get(code)
+                .and_then(|&p| excluded.get(p))
+                .copied()
+                .unwrap_or(false);
+            if let (Some(t), true) = (&a.unit_type, excluded_here) {
+                // Declared not applicable to the unit type: the values are not used.
+                if entry.layers().next().is_some() {
+                    out.push(Diagnostic::warning(
+                        format!("$.entries[\"{code}\"]"),
+                        Some(code),
+                        Problem::ValuesIgnoredUnitType {
+                            unit_type: t.clone(),
+                        },
+                    ));
+                }
+                continue;
+            }
             out.0.extend(self.check_entry(code, entry).0);
         }
         for (code, entry) in &a.adjustments {
@@ -331,66 +357,7 @@ impl Index {
     ///
     /// Exposed so batch scorers can fill leaves their own way and share the arithmetic.
     pub fn aggregate(&self, cells: &mut [Cell]) {
-        for i in (0..self.nodes.len()).rev() {
-            let n = &self.nodes[i];
-            if n.children.is_empty() {
-                continue;
-            }
-            cells[i] = self.combine(n, cells);
-        }
-    }
-
-    pub(crate) fn combine(&self, n: &FlatNode, cells: &[Cell]) -> Cell {
-        let mut all_na = true;
-        let mut missing = false;
-        let mut sum = Decimal::ZERO;
-        let mut max_sum = Some(Decimal::ZERO);
-        let mut wsum = Decimal::ZERO;
-        // Plain sums (all weights 1) skip the multiplications: same values, less work
-        // on the batch hot path.
-        let plain = matches!(n.aggregation, Aggregation::Sum { .. });
-        for (&c, &w) in n.children.iter().zip(&n.weights) {
-            match cells[c] {
-                Cell::NotApplicable => {}
-                Cell::Missing => {
-                    all_na = false;
-                    missing = true;
-                }
-                Cell::Value { achieved, max } if plain => {
-                    all_na = false;
-                    sum += achieved;
-                    max_sum = max_sum.zip(max).map(|(s, m)| s + m);
-                    wsum += w;
-                }
-                Cell::Value { achieved, max } => {
-                    all_na = false;
-                    sum += w * achieved;
-                    max_sum = max_sum.zip(max).map(|(s, m)| s + w * m);
-                    wsum += w;
-                }
-            }
-        }
-        if all_na {
-            return Cell::NotApplicable;
-        }
-        if missing {
-            return Cell::Missing;
-        }
-        let (mut achieved, mut max) = match n.aggregation {
-            Aggregation::WeightedMean { .. } if !wsum.is_zero() => {
-                (sum / wsum, max_sum.map(|m| m / wsum))
-            }
-            _ => (sum, max_sum),
-        };
-        if n.aggregation.rescales() {
-            if let (Some(target), Some(m)) = (n.max, max) {
-                if !m.is_zero() {
-                    achieved = achieved / m * target;
-                }
-                max = Some(target);
-            }
-        }
-        Cell::Value { achieved, max }
+        aggregate(&self.nodes, cells);
     }
 
     /// Scores one assessment. The assessment is checked first; errors are returned
@@ -401,15 +368,29 @@ impl Index {
             return Err(checks);
         }
         let n = self.nodes.len();
-        let mut na_reason: Vec<Option<String>> = vec![None; n];
+        let unit_type = a.unit_type.as_deref().and_then(|t| self.unit_type(t));
+        let excluded = self.excluded(unit_type.map(|t| t.code.as_str()));
+        // Why each node is not applicable: its unit type (declared in the index) first,
+        // else an entry marking it or an ancestor.
+        let mut na_reason: Vec<Option<Text>> = vec![None; n];
         for i in 1..n {
-            let inherited = self.nodes[i].parent.and_then(|p| na_reason[p].clone());
-            na_reason[i] = inherited.or_else(|| {
-                a.entries
-                    .get(&self.nodes[i].code)
-                    .and_then(|e| e.not_applicable.as_ref())
-                    .map(|r| r.reason.clone())
-            });
+            na_reason[i] = match unit_type.filter(|_| excluded[i]) {
+                Some(t) => Some(unit_type_reason(t)),
+                None => self.nodes[i]
+                    .parent
+                    .and_then(|p| na_reason[p].clone())
+                    .or_else(|| {
+                        a.entries
+                            .get(&self.nodes[i].code)
+                            .and_then(|e| e.not_applicable.as_ref())
+                            .map(|r| {
+                                Text::new(
+                                    format!("không áp dụng{}", suffix(&r.reason)),
+                                    format!("not applicable{}", suffix(&r.reason)),
+                                )
+                            })
+                    }),
+            };
         }
         let views = [View::SelfAssessment, View::Appraised, View::Final];
         let started = appraisal_started(a);
@@ -421,7 +402,7 @@ impl Index {
             let entry = a.entries.get(&node.code);
             for (vi, &v) in views.iter().enumerate() {
                 let info = self
-                    .leaf(node, entry, na_reason[i].as_deref(), v, started)
+                    .leaf(node, entry, na_reason[i].as_ref(), v, started)
                     .unwrap_or_else(|p| {
                         problems.push(Diagnostic::error(node.path.clone(), Some(&node.code), p));
                         LeafInfo::missing(node, self.def.policies.missing_value)
@@ -445,7 +426,12 @@ impl Index {
             let cell = cells[chosen][i];
             let (status, source, explanation) = match &leaf_info[i] {
                 Some(li) => (li.status.clone(), li.source, Some(li.explanation.clone())),
-                None => (Status::of_cell(&cell), None, None),
+                // A block excluded for the unit type says why, like its leaves.
+                None => (
+                    Status::of_cell(&cell),
+                    None,
+                    na_reason[i].clone().filter(|_| excluded[i]),
+                ),
             };
             let self_points = cells[0][i].achieved();
             let appraised_points = cells[1][i].achieved();
@@ -510,6 +496,12 @@ impl Index {
             nodes,
             adjustments,
             diagnostics,
+            unit_type: unit_type.map(|t| UnitTypeRef {
+                code: t.code.clone(),
+                title: t.title.clone(),
+                not_applicable: t.not_applicable.clone(),
+                reason: t.reason.clone(),
+            }),
         })
     }
 
@@ -567,19 +559,16 @@ impl Index {
         &self,
         node: &FlatNode,
         entry: Option<&Entry>,
-        na: Option<&str>,
+        na: Option<&Text>,
         view: View,
         started: bool,
     ) -> Result<LeafInfo, Problem> {
-        if let Some(reason) = na {
+        if let Some(why) = na {
             return Ok(LeafInfo {
                 cell: Cell::NotApplicable,
                 status: Status::NotApplicable,
                 source: None,
-                explanation: Text::new(
-                    format!("không áp dụng{}", suffix(reason)),
-                    format!("not applicable{}", suffix(reason)),
-                ),
+                explanation: why.clone(),
             });
         }
         let policy = self.def.policies.missing_value;
@@ -779,4 +768,92 @@ fn weight_of(agg: &Aggregation, code: &str) -> Decimal {
     agg.weights()
         .and_then(|w| w.get(code).copied())
         .unwrap_or(Decimal::ONE)
+}
+
+/// The tree of `def` flattened in pre-order, root first (the arithmetic's layout).
+pub(crate) fn flat_nodes(def: &IndexDefinition) -> Vec<FlatNode> {
+    let mut nodes = vec![FlatNode {
+        code: ROOT_CODE.into(),
+        title: def.title.clone(),
+        parent: None,
+        children: Vec::new(),
+        depth: 0,
+        path: "$".into(),
+        max: def.max_points,
+        channel: Channel::Appraised,
+        evidence_required: false,
+        rule: None,
+        aggregation: def.aggregation.clone(),
+        weights: Vec::new(),
+        scoring_text: None,
+    }];
+    for (i, n) in def.nodes.iter().enumerate() {
+        flatten(n, 0, &format!("$.nodes[{i}]"), 1, &mut nodes);
+    }
+    nodes
+}
+
+/// Aggregates `cells` bottom-up over `nodes` (see [`Index::aggregate`]).
+pub(crate) fn aggregate(nodes: &[FlatNode], cells: &mut [Cell]) {
+    for i in (0..nodes.len()).rev() {
+        let n = &nodes[i];
+        if n.children.is_empty() {
+            continue;
+        }
+        cells[i] = combine(n, cells);
+    }
+}
+
+/// One parent's cell from its children's cells.
+pub(crate) fn combine(n: &FlatNode, cells: &[Cell]) -> Cell {
+    let mut all_na = true;
+    let mut missing = false;
+    let mut sum = Decimal::ZERO;
+    let mut max_sum = Some(Decimal::ZERO);
+    let mut wsum = Decimal::ZERO;
+    // Plain sums (all weights 1) skip the multiplications: same values, less work
+    // on the batch hot path.
+    let plain = matches!(n.aggregation, Aggregation::Sum { .. });
+    for (&c, &w) in n.children.iter().zip(&n.weights) {
+        match cells[c] {
+            Cell::NotApplicable => {}
+            Cell::Missing => {
+                all_na = false;
+                missing = true;
+            }
+            Cell::Value { achieved, max } if plain => {
+                all_na = false;
+                sum += achieved;
+                max_sum = max_sum.zip(max).map(|(s, m)| s + m);
+                wsum += w;
+            }
+            Cell::Value { achieved, max } => {
+                all_na = false;
+                sum += w * achieved;
+                max_sum = max_sum.zip(max).map(|(s, m)| s + w * m);
+                wsum += w;
+            }
+        }
+    }
+    if all_na {
+        return Cell::NotApplicable;
+    }
+    if missing {
+        return Cell::Missing;
+    }
+    let (mut achieved, mut max) = match n.aggregation {
+        Aggregation::WeightedMean { .. } if !wsum.is_zero() => {
+            (sum / wsum, max_sum.map(|m| m / wsum))
+        }
+        _ => (sum, max_sum),
+    };
+    if n.aggregation.rescales() {
+        if let (Some(target), Some(m)) = (n.max, max) {
+            if !m.is_zero() {
+                achieved = achieved / m * target;
+            }
+            max = Some(target);
+        }
+    }
+    Cell::Value { achieved, max }
 }

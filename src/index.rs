@@ -1,11 +1,13 @@
 //! The index definition: one versioned criteria set (bộ tiêu chí) with its legal basis.
 
 use crate::band::{Band, TiePolicy};
+use crate::engine::{aggregate, Cell, FlatNode, Index};
 use crate::node::{Aggregation, Node};
 use crate::text::Text;
 use rust_decimal::Decimal;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
+use std::collections::HashMap;
 
 /// The format tag written in every index file.
 pub const INDEX_FORMAT: &str = "chiso.index/1";
@@ -55,8 +57,47 @@ pub struct IndexDefinition {
     /// Bonus and penalty blocks applied after the criteria sum (provincial sets).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub adjustments: Vec<Adjustment>,
+    /// Unit types (loại đơn vị) to which some blocks do not apply, declared once here
+    /// rather than in every assessment (Thanh Hóa 2024: departments without a survey
+    /// sample are scored out of 84 instead of 100). An assessment names its type in
+    /// `unit_type`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub unit_types: Vec<UnitType>,
     /// The top-level nodes (lĩnh vực / dimensions / groups).
     pub nodes: Vec<Node>,
+}
+
+/// A kind of unit, inside the index's unit levels, to which some areas, criteria or
+/// sub-criteria do not apply (không áp dụng): they leave both its points and its
+/// maximum, so its percent and band use the applicable maximum.
+///
+/// ```
+/// let json = r#"{ "code": "khong_khao_sat",
+///   "title": { "vi": "Sở không có mẫu điều tra xã hội học", "en": "Department without a survey sample" },
+///   "not_applicable": ["8"],
+///   "reason": { "vi": "không có mẫu khảo sát", "en": "no survey sample" },
+///   "max_points": "84" }"#;
+/// let t: chiso::index::UnitType = serde_json::from_str(json).unwrap();
+/// assert_eq!(t.not_applicable, ["8"]);
+/// ```
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct UnitType {
+    /// Stable code, named by assessments in `unit_type`.
+    pub code: String,
+    /// Name of the unit type.
+    pub title: Text,
+    /// Codes of the nodes (with their subtrees) that do not apply to this type.
+    pub not_applicable: Vec<String>,
+    /// Why they do not apply; every excluded node's explanation quotes it.
+    pub reason: Text,
+    /// The maximum the source states for this type (e.g. 84), checked against the
+    /// maxima of the criteria that apply; `null` when the source states none.
+    #[serde(default)]
+    pub max_points: Option<Decimal>,
+    /// Notes: which units the source names, source status.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub notes: Vec<Text>,
 }
 
 /// A legal act or published methodology.
@@ -193,4 +234,144 @@ pub enum AdjustmentKind {
     Bonus,
     /// Subtracts points; the total is floored at 0.
     Penalty,
+}
+
+/// What a unit type leaves out, on the flattened index.
+impl Index {
+    /// The declared unit type with `code`.
+    pub fn unit_type(&self, code: &str) -> Option<&UnitType> {
+        self.definition().unit_types.iter().find(|t| t.code == code)
+    }
+
+    /// Which nodes ([`Index::nodes`] order) do not apply to `unit_type`: the nodes its
+    /// declaration lists and their subtrees. All `false` without a unit type, or for a
+    /// type the index does not declare ([`Index::check_assessment`] reports that).
+    ///
+    /// ```
+    /// let path = concat!(env!("CARGO_MANIFEST_DIR"), "/criteria/par-index/thanhhoa-2024-department-parts.json");
+    /// let index = chiso::Index::from_file(path.as_ref()).unwrap();
+    /// let out = index.excluded(Some("khong_co_mau_khao_sat"));
+    /// let area8 = index.position("8").unwrap();
+    /// assert!(out[area8] && !out[0]);
+    /// ```
+    pub fn excluded(&self, unit_type: Option<&str>) -> Vec<bool> {
+        let listed = unit_type
+            .and_then(|c| {
+                self.definition()
+                    .unit_types
+                    .iter()
+                    .position(|t| t.code == c)
+            })
+            .and_then(|k| self.unit_types.get(k))
+            .map(Vec::as_slice)
+            .unwrap_or_default();
+        exclusion_mask(self.nodes(), listed)
+    }
+
+    /// The maximum of the whole index for `unit_type`: every applicable leaf at its
+    /// maximum, aggregated as scoring does (`None` when a maximum is not known).
+    ///
+    /// ```
+    /// let path = concat!(env!("CARGO_MANIFEST_DIR"), "/criteria/par-index/thanhhoa-2024-department-parts.json");
+    /// let index = chiso::Index::from_file(path.as_ref()).unwrap();
+    /// assert_eq!(index.applicable_max(None), Some(100.into()));
+    /// assert_eq!(index.applicable_max(Some("khong_co_mau_khao_sat")), Some(84.into()));
+    /// ```
+    pub fn applicable_max(&self, unit_type: Option<&str>) -> Option<Decimal> {
+        applicable_root(self.nodes(), &self.excluded(unit_type)).max()
+    }
+
+    /// Whether the node at `position` (or an ancestor) is listed as not applicable to
+    /// the unit type `unit_type`; walks the ancestors only.
+    pub(crate) fn excluded_at(&self, unit_type: Option<&str>, position: usize) -> bool {
+        let Some(k) = unit_type.and_then(|c| {
+            self.definition()
+                .unit_types
+                .iter()
+                .position(|t| t.code == c)
+        }) else {
+            return false;
+        };
+        let Some(listed) = self.unit_types.get(k) else {
+            return false;
+        };
+        let mut at = Some(position);
+        while let Some(p) = at.filter(|&p| p != 0) {
+            if listed.contains(&p) {
+                return true;
+            }
+            at = self.nodes()[p].parent;
+        }
+        false
+    }
+}
+
+/// Why a node does not apply to the unit type `t`, in both languages.
+pub(crate) fn unit_type_reason(t: &UnitType) -> Text {
+    Text::new(
+        format!(
+            "không áp dụng cho loại đơn vị \"{}\" ({}), theo khai báo của bộ chỉ số: {}",
+            t.title.vi, t.code, t.reason.vi
+        ),
+        format!(
+            "not applicable to the unit type \"{}\" ({}), as the index declares: {}",
+            if t.title.en.is_empty() {
+                &t.title.vi
+            } else {
+                &t.title.en
+            },
+            t.code,
+            if t.reason.en.is_empty() {
+                &t.reason.vi
+            } else {
+                &t.reason.en
+            }
+        ),
+    )
+}
+
+/// Positions of the listed codes (unknown codes and the root are skipped: validation
+/// reports them).
+pub(crate) fn listed_positions(by_code: &HashMap<String, usize>, codes: &[String]) -> Vec<usize> {
+    codes
+        .iter()
+        .filter_map(|c| by_code.get(c).copied())
+        .filter(|&p| p != 0)
+        .collect()
+}
+
+/// The listed positions and every node below them.
+pub(crate) fn exclusion_mask(nodes: &[FlatNode], listed: &[usize]) -> Vec<bool> {
+    let mut mask = vec![false; nodes.len()];
+    for &p in listed {
+        if let Some(m) = mask.get_mut(p) {
+            *m = true;
+        }
+    }
+    // Pre-order: a parent comes before its children.
+    for i in 1..nodes.len() {
+        if nodes[i].parent.is_some_and(|p| mask[p]) {
+            mask[i] = true;
+        }
+    }
+    mask
+}
+
+/// The root cell when every leaf outside `excluded` sits at its maximum and the
+/// excluded ones are not applicable: its `max()` is the applicable maximum, and it is
+/// [`Cell::NotApplicable`] when nothing applies.
+pub(crate) fn applicable_root(nodes: &[FlatNode], excluded: &[bool]) -> Cell {
+    let mut cells: Vec<Cell> = nodes
+        .iter()
+        .zip(excluded)
+        .map(|(n, &x)| match (x, n.max) {
+            (true, _) => Cell::NotApplicable,
+            (false, max) => Cell::Value {
+                achieved: max.unwrap_or_default(),
+                max,
+            },
+        })
+        .collect();
+    aggregate(nodes, &mut cells);
+    cells.first().copied().unwrap_or(Cell::NotApplicable)
 }

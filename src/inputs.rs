@@ -56,6 +56,8 @@ pub struct Inputs {
     slots: Vec<Slot>,
     adjustments: Vec<Decimal>,
     started: bool,
+    /// The assessment's unit type when it names a declared one.
+    unit_type: Option<String>,
 }
 
 impl Inputs {
@@ -114,11 +116,15 @@ impl Inputs {
         };
         let nodes = index.nodes();
         let started = appraisal_started(a);
-        if self.slots.len() != nodes.len() || !nodes[i].is_leaf() || started != self.started {
+        if self.slots.len() != nodes.len()
+            || !nodes[i].is_leaf()
+            || started != self.started
+            || declared_unit_type(index, a) != self.unit_type
+        {
             *self = Inputs::resolve_unchecked(index, a, self.view);
             return Ok(None);
         }
-        let mut na = false;
+        let mut na = index.excluded_at(self.unit_type.as_deref(), i);
         let mut at = Some(i);
         while let Some(p) = at.filter(|&p| p != 0) {
             na |= a
@@ -140,9 +146,12 @@ impl Inputs {
         let mut na = vec![false; nodes.len()];
         let mut slots = vec![Slot::Missing; nodes.len()];
         let started = appraisal_started(a);
+        let unit_type = declared_unit_type(index, a);
+        let excluded = index.excluded(unit_type.as_deref());
         for (i, node) in nodes.iter().enumerate().skip(1) {
             let entry = a.entries.get(&node.code);
-            na[i] = node.parent.is_some_and(|p| na[p])
+            na[i] = excluded[i]
+                || node.parent.is_some_and(|p| na[p])
                 || entry.is_some_and(|e| e.not_applicable.is_some());
             if node.is_leaf() {
                 slots[i] = if na[i] {
@@ -172,6 +181,7 @@ impl Inputs {
             slots,
             adjustments,
             started,
+            unit_type,
         }
     }
 
@@ -179,6 +189,15 @@ impl Inputs {
     pub fn view(&self) -> View {
         self.view
     }
+}
+
+/// The assessment's unit type when the index declares it (else every criterion applies;
+/// [`Index::check_assessment`] reports an unknown type).
+fn declared_unit_type(index: &Index, a: &Assessment) -> Option<String> {
+    a.unit_type
+        .as_ref()
+        .filter(|t| index.unit_type(t).is_some())
+        .cloned()
 }
 
 fn slot(index: &Index, node: &FlatNode, entry: Option<&Entry>, view: View, started: bool) -> Slot {
@@ -253,7 +272,7 @@ impl Index {
         cells[position] = self.leaf_cell(position, inputs)?;
         let mut at = nodes[position].parent;
         while let Some(p) = at {
-            cells[p] = self.combine(&nodes[p], cells);
+            cells[p] = crate::engine::combine(&nodes[p], cells);
             at = nodes[p].parent;
         }
         Ok(self.adjusted_total(cells[0].achieved(), &inputs.adjustments))

@@ -52,6 +52,9 @@ pub struct ScoreResult {
     pub index_version: String,
     /// The unit.
     pub unit: Unit,
+    /// The unit type the assessment named, and what it leaves out (absent when none).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub unit_type: Option<UnitTypeRef>,
     /// Year.
     pub year: Option<i32>,
     /// View used for `achieved`.
@@ -98,6 +101,20 @@ pub struct Total {
     pub status: Status,
 }
 
+/// The unit type a result was scored for ([`crate::index::UnitType`]).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct UnitTypeRef {
+    /// Code.
+    pub code: String,
+    /// Name.
+    pub title: Text,
+    /// Codes declared not applicable to the type (with their subtrees): they are out of
+    /// both the points and the maximum.
+    pub not_applicable: Vec<String>,
+    /// Why.
+    pub reason: Text,
+}
+
 /// A band reached.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct BandRef {
@@ -142,7 +159,8 @@ pub struct NodeResult {
     pub status: Status,
     /// Layer the chosen view read (leaves).
     pub source: Option<Layer>,
-    /// Why these points, in the words of the criterion (leaves).
+    /// Why these points, in the words of the criterion (leaves); for a block left out
+    /// for the unit type, why it does not apply.
     pub explanation: Option<Text>,
     /// Verbatim scoring text.
     pub scoring_text: Option<Text>,

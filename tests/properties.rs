@@ -308,6 +308,7 @@ fn random_index(seed: u64) -> IndexDefinition {
         bands: vec![],
         tie_policy: Default::default(),
         adjustments: vec![],
+        unit_types: vec![],
         nodes,
     }
 }

@@ -119,6 +119,7 @@ fn template_from_flags(a: &ImportArgs, table: &Path) -> Result<IndexDefinition, 
         bands: Vec::new(),
         tie_policy: Default::default(),
         adjustments: Vec::new(),
+        unit_types: Vec::new(),
         nodes: Vec::new(),
     })
 }
