@@ -54,8 +54,11 @@ fn table(file: &str) -> Option<Vec<[String; 5]>> {
     )
 }
 
-const SHIPPED: [&str; 6] = [
+const SHIPPED: [&str; 9] = [
     "camau-1880-2013-area1.json",
+    "national-892-2024-province-structure.json",
+    "national-876-2022-province-parts.json",
+    "thanhhoa-2024-department-parts.json",
     "national-2948-2017-province-areas.json",
     "national-2948-2017-ministry-areas.json",
     "national-876-2022-province-structure.json",
@@ -435,4 +438,260 @@ fn ministry_2023_table_is_reproduced() {
         d("84.38"),
         "published average 84.38"
     );
+}
+
+#[test]
+fn national_892_frame_has_structure_only_and_says_so() {
+    let index = load("national-892-2024-province-structure.json");
+    let def = index.definition();
+    // par-index.md §1: 892/QĐ-BNV, 05/12/2024, Bộ Nội vụ; cited by Sơn La 2211/QĐ-UBND.
+    let lb = &def.legal_basis[0];
+    assert_eq!(
+        (lb.decision.as_str(), lb.date.as_deref(), lb.issuer.as_str()),
+        ("892/QĐ-BNV", Some("2024-12-05"), "Bộ Nội vụ")
+    );
+    assert!(lb.url.contains("2211-qd-ubnd"), "{}", lb.url);
+    assert!(lb.part.as_deref().is_some_and(|p| p.contains("2024–2030")));
+    assert_eq!(def.version, "892/QĐ-BNV");
+    assert_eq!(def.completeness, Completeness::Partial);
+    assert_eq!(def.unit_levels, vec![UnitLevel::Province]);
+    assert_eq!((def.years.from, def.years.to), (2024, Some(2030)));
+    // Never invent a number: no maximum anywhere, not even the total.
+    assert_eq!(def.max_points, None);
+    assert_eq!(def.nodes.len(), 8, "8 component indices (secondary source)");
+    assert!(index.nodes().iter().all(|n| n.max.is_none()));
+    assert!(index.leaves().all(|i| !index.nodes()[i].evidence_required));
+    assert!(
+        def.bands.is_empty(),
+        "2024 band thresholds are not published"
+    );
+    let notes = |needle_vi: &str, needle_en: &str| {
+        def.notes
+            .iter()
+            .any(|n| n.vi.contains(needle_vi) && n.en.contains(needle_en))
+    };
+    assert!(notes("không công khai", "not publicly available"));
+    assert!(notes("88,37%", "88.37%"));
+    for n in &def.nodes {
+        assert!(
+            n.notes.iter().any(
+                |t| t.vi.contains("không công khai") && t.en.contains("not publicly available")
+            ),
+            "area {} says its maximum is not public",
+            n.code
+        );
+    }
+    // Area points add up (hand-worked 1 + … + 8 = 36); no percent without a maximum.
+    let entries = (1..=8)
+        .map(|i| (i.to_string(), points_entry(&i.to_string())))
+        .collect();
+    let r = index
+        .score(
+            &assessment("par-892-2024-province-structure", "Tỉnh ví dụ", entries),
+            View::Final,
+        )
+        .expect("score");
+    assert_eq!(r.total.achieved, Some(d("36")));
+    assert_eq!((r.total.applicable_max, r.total.percent), (None, None));
+}
+
+#[test]
+fn province_split_2022_2023_is_a_secondary_source_template() {
+    let index = load("national-876-2022-province-parts.json");
+    let def = index.definition();
+    assert_eq!(def.completeness, Completeness::Partial);
+    assert_eq!((def.years.from, def.years.to), (2022, Some(2023)));
+    // par-index.md §2.2: 61.5 + 6.5 appraised, 10 + 22 survey, total 100.
+    let max = |c: &str| index.node(c).and_then(|n| n.max);
+    assert_eq!(max("appraised"), Some(d("61.5")));
+    assert_eq!(max("impact"), Some(d("6.5")));
+    assert_eq!(max("sipas"), Some(d("10")));
+    assert_eq!(max("officials_survey"), Some(d("22")));
+    assert_eq!(def.max_points, Some(d("100")));
+    let by = |ch: chiso::node::Channel| -> Decimal {
+        index
+            .leaves()
+            .map(|i| &index.nodes()[i])
+            .filter(|n| n.channel == ch)
+            .filter_map(|n| n.max)
+            .sum()
+    };
+    // The verified totals: 68 appraised + 32 survey (Báo cáo tóm tắt PAR INDEX 2023).
+    assert_eq!(by(chiso::node::Channel::Appraised), d("68"));
+    assert_eq!(by(chiso::node::Channel::Survey), d("32"));
+    assert!(def
+        .notes
+        .iter()
+        .any(|n| n.vi.contains("NGUỒN THỨ CẤP") && n.en.contains("SECONDARY SOURCE")));
+    assert!(def
+        .legal_basis
+        .iter()
+        .any(|l| l.url.contains("baohoabinh") && l.decision.contains("nguồn thứ cấp")));
+    // Hòa Bình's printed values are not encoded anywhere (one of them is misprinted).
+    let text = std::fs::read_to_string(par_dir().join("national-876-2022-province-parts.json"))
+        .expect("read");
+    assert!(!text.contains("\"57.04\"") && !text.contains("\"86.89\""));
+    // Hand-worked: 55 + 5 + 8 + 18 = 86 of 100 → 86 %, band B (80 to < 90).
+    let mut entries = BTreeMap::new();
+    entries.insert("appraised".to_owned(), points_entry("55"));
+    entries.insert("impact".to_owned(), points_entry("5"));
+    for (c, v) in [("sipas", "8"), ("officials_survey", "18")] {
+        entries.insert(
+            c.to_owned(),
+            Entry {
+                survey: Some(LayerEntry::new(Value::Points(d(v)))),
+                ..Default::default()
+            },
+        );
+    }
+    let r = index
+        .score(
+            &assessment("par-876-2022-province-parts", "Tỉnh ví dụ", entries),
+            View::Final,
+        )
+        .expect("score");
+    assert_eq!(r.total.achieved, Some(d("86")));
+    assert_eq!(r.total.percent, Some(d("86")));
+    assert_eq!(r.total.band.map(|b| b.code), Some("B".to_owned()));
+}
+
+#[test]
+fn thanhhoa_2024_declares_its_84_point_unit_type() {
+    let index = load("thanhhoa-2024-department-parts.json");
+    let def = index.definition();
+    assert_eq!(def.unit_levels, vec![UnitLevel::Department]);
+    assert_eq!(def.max_points, Some(d("100")));
+    // par-index.md §10: area 8 = 16 survey points; six agencies scored out of 84.
+    assert_eq!(index.node("8").and_then(|n| n.max), Some(d("16")));
+    assert_eq!(
+        index.node("8").map(|n| n.channel),
+        Some(chiso::node::Channel::Survey)
+    );
+    let t = &def.unit_types[0];
+    assert_eq!(t.max_points, Some(d("84")));
+    assert_eq!(index.applicable_max(Some(&t.code)), Some(d("84")));
+    for unit in [
+        "Văn phòng UBND tỉnh",
+        "Sở Nội vụ",
+        "Sở Tài chính",
+        "Sở Ngoại vụ",
+        "Ban Dân tộc",
+        "Thanh tra tỉnh",
+    ] {
+        assert!(t.notes.iter().any(|n| n.vi.contains(unit)), "{unit}");
+    }
+    // 84 is 100 − 16, inferred; the node says so.
+    let n17 = &def.nodes[0];
+    assert_eq!(n17.max_points, Some(d("100") - d("16")));
+    assert!(n17
+        .notes
+        .iter()
+        .any(|n| n.vi.contains("suy luận") && n.en.contains("inferred")));
+}
+
+/// Công văn 383/384/BNV-CCHC (par-index.md §6, §7): a self score without evidence is not
+/// credited; the appraisal, which reviews the evidence, prevails. The shipped national
+/// parts files declare the evidence on their appraised parts and the `not_credited`
+/// policy, so this applies to them.
+#[test]
+fn appraised_parts_without_evidence_are_not_credited_until_appraised() {
+    use chiso::assessment::EvidenceRef;
+    use chiso::Status;
+    for (file, id, code, other) in [
+        (
+            "national-876-2022-province-parts.json",
+            "par-876-2022-province-parts",
+            "appraised",
+            Some("impact"),
+        ),
+        (
+            "national-876-2022-ministry-parts.json",
+            "par-876-2022-ministry-parts",
+            "appraised",
+            None,
+        ),
+    ] {
+        let index = load(file);
+        assert!(
+            index.node(code).is_some_and(|n| n.evidence_required),
+            "{file}: {code} requires evidence"
+        );
+        assert_eq!(
+            index.definition().policies.missing_evidence,
+            chiso::index::MissingEvidencePolicy::NotCredited
+        );
+        // Self-assessment only: 55 claimed without evidence; the other appraised part
+        // (province set) 5 with evidence.
+        let mut entries = BTreeMap::new();
+        entries.insert(code.to_owned(), Entry::self_value(Value::Points(d("55"))));
+        if let Some(o) = other {
+            let mut le = LayerEntry::new(Value::Points(d("5")));
+            le.evidence.push(EvidenceRef {
+                title: "Báo cáo tự đánh giá".into(),
+                number: None,
+                link: None,
+            });
+            entries.insert(
+                o.to_owned(),
+                Entry {
+                    self_assessment: Some(le),
+                    ..Default::default()
+                },
+            );
+        }
+        let mut a = assessment(id, "Đơn vị", entries);
+        let r = index.score(&a, View::Final).expect("score");
+        let n = r.node(code).expect("node");
+        // What enters the index while only the self score exists: 0, with the reason.
+        assert_eq!(n.achieved, Some(d("0")), "{file}");
+        assert_eq!(n.status, Status::EvidenceMissing { explained: false });
+        let e = n.explanation.as_ref().expect("explanation");
+        assert!(e.vi.contains("không được tính điểm") && e.vi.contains("cần giải trình"));
+        assert!(e.en.contains("not credited") && e.en.contains("explanation is required"));
+        if let Some(o) = other {
+            assert_eq!(
+                r.node(o).and_then(|n| n.achieved),
+                Some(d("5")),
+                "with evidence"
+            );
+        }
+        // The self view shows the unit's claim, flagged (the project's documented choice).
+        let s = index.score(&a, View::SelfAssessment).expect("self view");
+        let sn = s.node(code).expect("node");
+        assert_eq!(sn.achieved, Some(d("55")));
+        assert_eq!(sn.status, Status::EvidenceMissing { explained: false });
+        // A giải trình does not bring the points back, it only answers the demand.
+        if let Some(le) = a
+            .entries
+            .get_mut(code)
+            .and_then(|e| e.self_assessment.as_mut())
+        {
+            le.explanation = Some("Tài liệu đang được bổ sung".into());
+        }
+        let r = index.score(&a, View::Final).expect("score");
+        let n = r.node(code).expect("node");
+        assert_eq!(
+            (n.achieved, &n.status),
+            (Some(d("0")), &Status::EvidenceMissing { explained: true })
+        );
+        // Appraisal round 1 recognises 55 after reviewing the supplementary files: credited.
+        let mut le = LayerEntry::new(Value::Points(d("55")));
+        le.evidence.push(EvidenceRef {
+            title: "Tài liệu bổ sung".into(),
+            number: None,
+            link: None,
+        });
+        a.entries.get_mut(code).expect("entry").appraisal_1 = Some(le);
+        let r = index.score(&a, View::Final).expect("score");
+        let n = r.node(code).expect("node");
+        assert_eq!(
+            (n.achieved, &n.status, n.source),
+            (
+                Some(d("55")),
+                &Status::Scored,
+                Some(chiso::assessment::Layer::Appraisal1)
+            ),
+            "{file}"
+        );
+    }
 }
