@@ -8,6 +8,7 @@ pub mod error;
 mod indicator;
 mod period;
 mod policy;
+pub mod publications;
 mod units;
 
 pub use columns::{
