@@ -2,26 +2,35 @@
 //! sync field names, judging each dossier under named policies, counting numerators and
 //! denominators per unit and period, and explaining which dossier cost which point.
 
+mod analyse;
 mod columns;
 mod dossier;
 pub mod error;
 mod indicator;
+mod judge;
+mod parse;
 mod period;
 mod policy;
 pub mod publications;
+mod read;
+mod tally;
 mod units;
 
+pub use analyse::{analyse, Options, Report, RowStats};
 pub use columns::{
     column_table_markdown, header_key, Column, ColumnInfo, HeaderTarget, Mapping, Resolver,
     COLUMN_COUNT, IGNORED_SYNC_FIELDS, MAPPING_FORMAT,
 };
 pub use dossier::{Dossier, Flags, KenhThucHien, Supplement, ThanhToan, TrangThaiHoSo};
 pub use indicator::{Indicator, IndicatorSet, NOT_FROM_DOSSIERS};
+pub use judge::{end_time, judge, Basis, DueSource, Evaluation, JudgeError, Judgement, Outcome};
 pub use period::{Bucket, BucketIndex, By, Month, Period, PeriodError};
 pub use policy::{
     Comparison, ElectronicResult, EndEvent, Finished, FinishedAfterPeriod, MissingDue, OpenAtEnd,
     Policies, RepeatedSupplements, Supplements, Withdrawn,
 };
+pub use read::{Reader, RecordFormat, RowCells};
+pub use tally::{marks, roll_up, Counts, Marks, Tally};
 pub use units::{code_order, UnitCodeProblem, UnitNode, UnitTree};
 
 /// Limits on input, checked before allocating (one place for all of them).
