@@ -23,11 +23,15 @@ pub enum Document {
     Plan,
     /// The points-still-available table (`chiso.headroom/1`).
     Headroom,
+    /// A survey definition (`chiso.survey/1`, `criteria/sipas/`).
+    Survey,
+    /// The output of `chiso survey` (`chiso.survey-result/1`).
+    SurveyResult,
 }
 
 impl Document {
     /// All documents.
-    pub const ALL: [Document; 9] = [
+    pub const ALL: [Document; 11] = [
         Document::Index,
         Document::Assessment,
         Document::Result,
@@ -37,6 +41,8 @@ impl Document {
         Document::Plan,
         Document::Headroom,
         Document::Sensitivity,
+        Document::Survey,
+        Document::SurveyResult,
     ];
 
     /// File name under `criteria/schema/`.
@@ -51,10 +57,12 @@ impl Document {
             Document::Costs => "costs.schema.json",
             Document::Plan => "plan.schema.json",
             Document::Headroom => "headroom.schema.json",
+            Document::Survey => "survey.schema.json",
+            Document::SurveyResult => "survey-result.schema.json",
         }
     }
 
-    /// Parses `index`, `assessment`, `result`, `sensitivity`, `scenario`, `whatif`, `costs`, `plan` or `headroom`.
+    /// Parses `index`, `assessment`, `result`, `sensitivity`, `scenario`, `whatif`, `costs`, `plan`, `headroom`, `survey` or `survey-result`.
     pub fn parse(s: &str) -> Option<Document> {
         match s {
             "index" => Some(Document::Index),
@@ -66,6 +74,8 @@ impl Document {
             "costs" => Some(Document::Costs),
             "plan" => Some(Document::Plan),
             "headroom" => Some(Document::Headroom),
+            "survey" => Some(Document::Survey),
+            "survey-result" => Some(Document::SurveyResult),
             _ => None,
         }
     }
@@ -88,6 +98,8 @@ pub fn schema_json(doc: Document) -> String {
         Document::Costs => schema_for!(crate::planner::Costs),
         Document::Plan => schema_for!(crate::planner::Plan),
         Document::Headroom => schema_for!(crate::planner::Headroom),
+        Document::Survey => schema_for!(crate::survey::Questionnaire),
+        Document::SurveyResult => schema_for!(crate::survey::SurveyResult),
     };
     let mut s = serde_json::to_string_pretty(&schema).unwrap_or_default();
     s.push('\n');

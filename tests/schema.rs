@@ -102,11 +102,15 @@ fn is_assessment(p: &Path) -> bool {
         .is_some_and(|n| n.ends_with(".assessment.json"))
 }
 
-/// Scenario, costs and sensitivity spec (`*.spec.json`) files live beside the criteria
-/// but are other documents (checked by tests/scenario.rs, planner.rs, sensitivity.rs).
+/// Scenario, costs, sensitivity spec (`*.spec.json`) and survey definition
+/// (`*.survey.json`) files live beside the criteria but are other documents (checked by
+/// tests/scenario.rs, planner.rs, sensitivity.rs, survey.rs).
 fn is_other_document(p: &Path) -> bool {
     p.file_name().and_then(|n| n.to_str()).is_some_and(|n| {
-        n.ends_with(".scenario.json") || n.ends_with(".costs.json") || n.ends_with(".spec.json")
+        n.ends_with(".scenario.json")
+            || n.ends_with(".costs.json")
+            || n.ends_with(".spec.json")
+            || n.ends_with(".survey.json")
     })
 }
 
