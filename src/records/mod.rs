@@ -3,9 +3,12 @@
 //! denominators per unit and period, and explaining which dossier cost which point.
 
 mod analyse;
+mod assess;
 mod columns;
+mod cost;
 mod dossier;
 pub mod error;
+mod explain;
 mod indicator;
 mod judge;
 mod parse;
@@ -17,11 +20,14 @@ mod tally;
 mod units;
 
 pub use analyse::{analyse, Options, Report, RowStats};
+pub use assess::{assessment, batch_csv, score, unit_label, UnitScore, Values};
 pub use columns::{
     column_table_markdown, header_key, Column, ColumnInfo, HeaderTarget, Mapping, Resolver,
     COLUMN_COUNT, IGNORED_SYNC_FIELDS, MAPPING_FORMAT,
 };
+pub use cost::{formula, CostCase, CostEntry, CostModel, IndicatorRule, TopN};
 pub use dossier::{Dossier, Flags, KenhThucHien, Supplement, ThanhToan, TrangThaiHoSo};
+pub use explain::{details, working_time, Details, Explanation, IndicatorCost};
 pub use indicator::{Indicator, IndicatorSet, NOT_FROM_DOSSIERS};
 pub use judge::{end_time, judge, Basis, DueSource, Evaluation, JudgeError, Judgement, Outcome};
 pub use period::{Bucket, BucketIndex, By, Month, Period, PeriodError};
