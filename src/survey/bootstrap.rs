@@ -270,6 +270,9 @@ pub fn replicates(
 
 /// The ⌈p·m⌉-th smallest of `sorted` (nearest rank), `p` in (0, 1).
 fn nearest<T: Copy>(sorted: &[T], p: Decimal) -> Option<T> {
+    if sorted.is_empty() {
+        return None;
+    }
     let m = Decimal::from(sorted.len() as u64);
     let k = (m * p).ceil();
     let k = usize::try_from(k.mantissa() / 10i128.pow(k.scale())).ok()?;
@@ -350,4 +353,44 @@ pub fn bootstrap(
         ),
     });
     Ok(())
+}
+
+#[cfg(all(test, not(target_arch = "wasm32")))]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn draws_are_uniform_in_range_and_reproducible() {
+        let mut a = ChaCha8Rng::seed_from_u64(3);
+        a.set_stream(5);
+        let mut b = ChaCha8Rng::seed_from_u64(3);
+        b.set_stream(5);
+        let mut hist = [0u32; 7];
+        for _ in 0..70_000 {
+            let x = uniform_below(&mut a, 7);
+            assert_eq!(x, uniform_below(&mut b, 7));
+            hist[x as usize] += 1;
+        }
+        // Each bin expects 10,000 (σ ≈ 93): a loose 5 % band cannot fail by chance.
+        assert!(
+            hist.iter().all(|&h| (9_500..=10_500).contains(&h)),
+            "{hist:?}"
+        );
+        assert_eq!(uniform_below(&mut a, 1), 0);
+    }
+
+    #[test]
+    fn nearest_rank_percentiles() {
+        let v: Vec<u32> = (1..=1000).collect();
+        let lo = Decimal::new(25, 3);
+        let hi = Decimal::new(975, 3);
+        // ⌈0.025 × 1000⌉ = 25th and ⌈0.975 × 1000⌉ = 975th smallest.
+        assert_eq!((nearest(&v, lo), nearest(&v, hi)), (Some(25), Some(975)));
+        // m = 10: ⌈0.25⌉ = 1st, ⌈9.75⌉ = 10th.
+        assert_eq!(
+            (nearest(&v[..10], lo), nearest(&v[..10], hi)),
+            (Some(1), Some(10))
+        );
+        assert_eq!(nearest::<u32>(&[], lo), None);
+    }
 }

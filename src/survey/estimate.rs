@@ -645,3 +645,46 @@ pub fn estimate(survey: &Survey, answers: &Answers) -> Result<SurveyResult, Surv
         bootstrap: None,
     })
 }
+
+#[cfg(all(test, not(target_arch = "wasm32")))]
+mod tests {
+    use super::*;
+
+    fn d(s: &str) -> Decimal {
+        s.parse().unwrap()
+    }
+
+    #[test]
+    fn weighted_mean_skips_or_propagates() {
+        let parts = || {
+            [
+                (d("1"), Some(d("50"))),
+                (d("3"), None),
+                (d("1"), Some(d("100"))),
+            ]
+            .into_iter()
+        };
+        assert_eq!(weighted_mean(parts(), EmptyItemPolicy::Skip), Some(d("75")));
+        assert_eq!(weighted_mean(parts(), EmptyItemPolicy::Propagate), None);
+        // 0.6 × 80 + 0.4 × 90 = 84
+        let w = [(d("0.6"), Some(d("80"))), (d("0.4"), Some(d("90")))].into_iter();
+        assert_eq!(weighted_mean(w, EmptyItemPolicy::Skip), Some(d("84")));
+        assert_eq!(
+            weighted_mean([(d("1"), None)].into_iter(), EmptyItemPolicy::Skip),
+            None
+        );
+    }
+
+    #[test]
+    fn pooled_is_the_mean_of_per_respondent_shares() {
+        // Respondents with 1 of 2, 2 of 2 and 1 of 3 items satisfied (weights 1):
+        // num[2] = 1 + 2 = 3, num[3] = 1; (3/2 + 1/3) / 3 = 11/18 → 61.11 %.
+        let num = [0, 0, 3, 1];
+        let got = pooled(&num, 3, 100).unwrap();
+        assert_eq!(
+            got.round_dp(20),
+            (Decimal::from(1100) / Decimal::from(18)).round_dp(20)
+        );
+        assert_eq!(pooled(&num, 0, 100), None);
+    }
+}

@@ -361,7 +361,11 @@ impl Survey {
                 d.push(err(
                     path.clone(),
                     Some(c),
-                    Problem::DuplicateKey { key: c.into() },
+                    Problem::Overlap {
+                        first: "item codes / mã câu hỏi".into(),
+                        second: "column names / tên cột".into(),
+                        both: c.into(),
+                    },
                 ));
             }
             match seen.get(c) {
@@ -742,8 +746,17 @@ fn check_scale(def: &Questionnaire, d: &mut Diagnostics) -> (Vec<u16>, Vec<bool>
             .parse::<u16>()
             .ok()
             .is_some_and(|v| position_of.get(usize::from(v)).is_some_and(|p| *p > 0))
-            || s.no_answer_codes[..i].iter().any(|c| c.trim() == t)
         {
+            d.push(err(
+                path,
+                None,
+                Problem::Overlap {
+                    first: "no-answer codes / mã không trả lời".into(),
+                    second: "scale values / các mức của thang đo".into(),
+                    both: t.into(),
+                },
+            ));
+        } else if s.no_answer_codes[..i].iter().any(|c| c.trim() == t) {
             d.push(err(path, None, Problem::DuplicateKey { key: t.into() }));
         }
     }
