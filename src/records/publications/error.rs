@@ -84,8 +84,13 @@ pub fn cell(path: String, text: &str, code: Code, en: &str, vi: &str) -> Diagnos
         None,
         Problem::UnreadableValue {
             text: quote(text),
-            // "english / tiếng Việt": the English part never contains " / ".
-            detail: format!("{} [{}] / {vi}", en.replace(" / ", "/"), code.as_str()),
+            // "english / tiếng Việt" (the English part never contains " / "), the code in
+            // both, like the calendar's messages.
+            detail: format!(
+                "{} [{code}] / {vi} [{code}]",
+                en.replace(" / ", "/"),
+                code = code.as_str()
+            ),
         },
     )
 }

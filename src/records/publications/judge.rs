@@ -234,11 +234,11 @@ fn judge_one(p: Publication, o: &Options, cal: &WorkingCalendar) -> Result<Judge
                 late_by,
                 explanation: Text::new(
                     format!(
-                        "Chỉ số 1.1: Quyết định công bố số {} ngày {} phải ban hành chậm nhất ngày {}, trước ngày hiệu lực {} là {k} ngày làm việc: {}",
+                        "Chỉ số 1.1: Quyết định công bố số {} ngày {} phải ban hành chậm nhất ngày {} ({k} ngày làm việc trước ngày hiệu lực {}): {}",
                         dec.number, vi(dec.date), vi(limit), vi(eff), verdict.vi
                     ),
                     format!(
-                        "Indicator 1.1: announcing decision {} of {} had to be issued by {}, {} before the effective date {}: {}",
+                        "Indicator 1.1: announcing decision {} of {} had to be issued by {} ({} before the effective date {}): {}",
                         dec.number, en(dec.date), en(limit), wd(k), en(eff), verdict.en
                     ),
                 ),

@@ -110,13 +110,13 @@ pub mod limits {
 /// // Mon 16 – Fri 20/2; Mon 23, Tue 24, Wed 25, Thu 26/2 are days 2–5 (deadline of the
 /// // list: end of Thu 26/2); Fri 27/2 and Mon 2/3 are days 6 and 7.
 /// let csv = "Số QĐ của Bộ,Ngày QĐ của Bộ,Số QĐ của tỉnh,Ngày QĐ của tỉnh,Loại quyết định\n\
-///            120/QĐ-BYT,12/02/2026,250/QĐ-UBND,02/03/2026,Danh mục TTHC\n";
+///            120/QĐ-BX,12/02/2026,250/QĐ-UBND,02/03/2026,Danh mục TTHC\n";
 /// let judged = check(csv, RecordFormat::Csv, "pubs.csv", &Options::default(), WorkingCalendar::vietnam()).unwrap();
 /// assert_eq!(judged[0].timeliness, Timeliness::Late { working_days: 2 });
 /// assert_eq!(
 ///     judged[0].explanation.vi,
 ///     "Quyết định công bố danh mục TTHC số 250/QĐ-UBND ngày 02/03/2026 ban hành sau 7 ngày làm việc \
-///      kể từ Quyết định số 120/QĐ-BYT ngày 12/02/2026 của Bộ (hạn 5 ngày làm việc, đến hết ngày \
+///      kể từ Quyết định số 120/QĐ-BX ngày 12/02/2026 của Bộ (hạn 5 ngày làm việc, đến hết ngày \
 ///      26/02/2026): trễ 2 ngày làm việc"
 /// );
 /// ```

@@ -299,7 +299,7 @@ fn csv_rows(text: &str, problems: &mut Problems) -> Vec<RawRow> {
                         location(1, Some(name), None),
                         None,
                         Problem::DuplicateKey {
-                            key: format!("{} (\"{prev}\", \"{name}\")", c.name()),
+                            key: format!("{} ({prev} | {name})", c.name()),
                         },
                     ));
                 }
@@ -489,7 +489,7 @@ fn json_rows(text: &str, problems: &mut Problems) -> Vec<RawRow> {
                     location(row, Some(key), None),
                     None,
                     Problem::DuplicateKey {
-                        key: format!("{} (\"{prev}\", \"{key}\")", c.name()),
+                        key: format!("{} ({prev} | {key})", c.name()),
                     },
                 ));
                 ok = false;
@@ -696,7 +696,7 @@ fn parse_row(raw: RawRow, seen: &mut Seen, problems: &mut Problems) -> Option<Pu
                 ),
                 None,
                 Problem::DuplicateKey {
-                    key: format!("{number} · {}", k.label().vi),
+                    key: format!("{number} · {} ({})", k.label().vi, k.label().en),
                 },
             )),
             None => {
