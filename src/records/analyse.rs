@@ -409,10 +409,10 @@ fn duplicates<R: Read>(
         }
         match first.get(code) {
             Some(&row) => problems.push(Diagnostic::error(
-                location(cells.row, Some(Column::MaHoSo.name()), None),
+                format!("rows {row} and {}, column \"MaHoSo\"", cells.row),
                 None,
                 Problem::DuplicateKey {
-                    key: format!("MaHoSo {code} (rows {row} and {})", cells.row),
+                    key: crate::records::error::quote(code),
                 },
             )),
             None => {

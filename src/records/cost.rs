@@ -134,19 +134,54 @@ impl CostModel {
             return Some((Decimal::ZERO, CostCase::AboveCap));
         }
         let r = self.rule(i)?;
-        let now = self.points(i, n, d)?;
-        let next = self.points(i, n + 1, d)?;
-        let cap = |k: u64| {
-            Decimal::from(k) * Decimal::ONE_HUNDRED >= r.threshold_percent * Decimal::from(d)
-        };
-        let case = if cap(n) {
-            CostCase::AboveCap
-        } else if cap(n + 1) {
-            CostCase::AcrossCap
+        let hundred = Decimal::ONE_HUNDRED;
+        let td = r.threshold_percent * Decimal::from(d);
+        if r.gate.is_some() {
+            // A gate can make one dossier worth more than M/(T·d): the plain difference.
+            let now = self.points(i, n, d)?;
+            return Some((self.points(i, n + 1, d)? - now, CostCase::BelowCap));
+        }
+        if Decimal::from(n) * hundred >= td {
+            Some((Decimal::ZERO, CostCase::AboveCap))
+        } else if Decimal::from(n + 1) * hundred <= td {
+            // One correctly rounded division of the exact rational M·100 / (T·d).
+            Some((r.max * hundred / td, CostCase::BelowCap))
         } else {
-            CostCase::BelowCap
-        };
-        Some((next - now, case))
+            Some((r.max - self.points(i, n, d)?, CostCase::AcrossCap))
+        }
+    }
+
+    /// `M / (T·d)` as a reduced fraction of integers (`"10/3"`), the exact value of a
+    /// below-cap cost.
+    ///
+    /// ```
+    /// # let index = chiso::Index::from_file(concat!(env!("CARGO_MANIFEST_DIR"),
+    /// #     "/criteria/service-766/qd766-portal-six-groups.json").as_ref()).unwrap();
+    /// let m = chiso::records::CostModel::from_index(&index).unwrap();
+    /// // 5.4: 6 / (90% × 6) = 10/9.
+    /// assert_eq!(m.exact_fraction(chiso::records::Indicator::Satisfaction, 6).as_deref(), Some("10/9"));
+    /// ```
+    pub fn exact_fraction(&self, i: Indicator, d: u64) -> Option<String> {
+        let r = self.rule(i)?;
+        let parts = |x: Decimal| (x.mantissa(), x.scale());
+        let (mm, ms) = parts(r.max);
+        let (tm, ts) = parts(r.threshold_percent);
+        // M·100 / (T·d) = mm·10^ts·100 / (tm·10^ms·d)
+        let num = mm.checked_mul(10i128.checked_pow(ts)?)?.checked_mul(100)?;
+        let den = tm
+            .checked_mul(10i128.checked_pow(ms)?)?
+            .checked_mul(i128::from(d))?;
+        if den == 0 {
+            return None;
+        }
+        let g = gcd(num.unsigned_abs(), den.unsigned_abs());
+        let g = i128::try_from(g).ok()?;
+        let (n, d) = (num / g, den / g);
+        Some(if d == 1 {
+            n.to_string()
+        } else {
+            format!("{n}/{d}")
+        })
     }
 
     /// Σ of [`Self::marginal`] over the indicators in `failed`, each at its own `n / d`.
@@ -163,6 +198,13 @@ impl CostModel {
             })
             .sum()
     }
+}
+
+fn gcd(mut a: u128, mut b: u128) -> u128 {
+    while b != 0 {
+        (a, b) = (b, a % b);
+    }
+    a.max(1)
 }
 
 /// The cost formula in words: `20 / (100% × 654)`.

@@ -101,7 +101,11 @@ pub fn cell(path: String, text: &str, code: Code, en: &str, vi: &str) -> Diagnos
         Problem::UnreadableValue {
             text: quote(text),
             // "english / tiếng Việt": the English part never contains " / ".
-            detail: format!("{} [{}] / {vi}", en.replace(" / ", "/"), code.as_str()),
+            detail: format!(
+                "{} [{code}] / {vi} [{code}]",
+                en.replace(" / ", "/"),
+                code = code.as_str()
+            ),
         },
     )
 }

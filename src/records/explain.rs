@@ -38,6 +38,8 @@ pub struct IndicatorCost {
     pub case: Option<CostCase>,
     /// The formula `M / (T% × d)` in words.
     pub formula: Option<String>,
+    /// Its exact value as a reduced fraction (`10/3`).
+    pub exact: Option<String>,
 }
 
 /// Why a dossier does or does not count, and what it cost.
@@ -216,6 +218,7 @@ pub fn details<R: Read>(
                             cost: mc.map(|x| x.0),
                             case: mc.map(|x| x.1),
                             formula: model.rule(i).map(|r| formula(r, dd, Lang::En)),
+                            exact: model.exact_fraction(i, dd),
                         });
                     }
                     None => ex.not_computable.push(i),
@@ -254,9 +257,17 @@ pub fn working_time(minutes: i64, lang: Lang) -> String {
         (Lang::Vi, 0, mi) => format!("{mi} phút làm việc"),
         (Lang::Vi, h, 0) => format!("{h} giờ làm việc"),
         (Lang::Vi, h, mi) => format!("{h} giờ {mi} phút làm việc"),
-        (Lang::En, 0, mi) => format!("{mi} working minutes"),
-        (Lang::En, h, 0) => format!("{h} working hours"),
-        (Lang::En, h, mi) => format!("{h} working hours {mi} minutes"),
+        (Lang::En, 0, mi) => format!("{mi} working minute{}", if mi == 1 { "" } else { "s" }),
+        (Lang::En, h, 0) => format!("{h} working hour{}", if h == 1 { "" } else { "s" }),
+        (Lang::En, h, mi) => format!("{h} working hour{} {mi} min", if h == 1 { "" } else { "s" }),
+    }
+}
+
+fn points_word(x: Decimal, lang: Lang) -> &'static str {
+    match lang {
+        Lang::Vi => "điểm",
+        Lang::En if x == Decimal::ONE => "point",
+        Lang::En => "points",
     }
 }
 
@@ -379,12 +390,14 @@ impl Explanation {
         }
         let margin = j.margin_minutes.unwrap_or(0);
         let by = |late: bool| -> String {
-            if margin == 0 {
-                String::new()
-            } else if late {
-                format!(" {} {}", t("quá", "by"), working_time(margin, lang))
-            } else {
-                format!(" {} {}", t("sớm", "ahead by"), working_time(margin, lang))
+            match (margin, late, vi) {
+                (0, _, _) => String::new(),
+                (_, true, true) => format!(" (trễ {})", working_time(margin, lang)),
+                (_, true, false) => format!(" (by {})", working_time(margin, lang)),
+                (_, false, true) => format!(" ({} trước hạn)", working_time(margin, lang)),
+                (_, false, false) => {
+                    format!(" ({} before the due time)", working_time(margin, lang))
+                }
             }
         };
         match j.basis {
@@ -410,7 +423,8 @@ impl Explanation {
                 by(j.outcome == Outcome::Late)
             )),
             Basis::RepeatedSupplements(n) => lines.push(format!(
-                "- {} → {}",
+                "- {}{} → {}",
+                self.end.map(|e| format!("{} {}; ", t("Kết thúc:", "Finished:"), when(e))).unwrap_or_default(),
                 if vi { format!("{n} lần yêu cầu bổ sung: tính là quá hạn (chính sách repeated_supplements = overdue, tài liệu mô tả công thức)") } else { format!("{n} supplement requests: overdue (policy repeated_supplements = overdue, formula document)") },
                 j.outcome.name(lang)
             )),
@@ -431,18 +445,25 @@ impl Explanation {
         for c in &self.costs {
             let (n, d) = c.fraction;
             let what = match (c.cost, c.case) {
-                (Some(x), Some(CostCase::BelowCap)) => format!(
-                    "{} {} = {} {}",
-                    t("mất", "costs"),
-                    c.formula.clone().unwrap_or_default(),
-                    p(x),
-                    t("điểm", "points")
-                ),
+                (Some(x), Some(CostCase::BelowCap)) => {
+                    let exact = c.exact.clone().unwrap_or_default();
+                    let value = if exact.contains('/') {
+                        format!("{exact} ≈ {}", p(x))
+                    } else {
+                        p(x)
+                    };
+                    format!(
+                        "{} {} = {value} {}",
+                        t("mất", "costs"),
+                        c.formula.clone().unwrap_or_default(),
+                        points_word(x, lang)
+                    )
+                }
                 (Some(x), Some(CostCase::AcrossCap)) => format!(
                     "{} {} {} ({})",
                     t("mất", "costs"),
                     p(x),
-                    t("điểm", "points"),
+                    points_word(x, lang),
                     t("phần còn lại đến ngưỡng", "the rest up to the threshold")
                 ),
                 (Some(_), Some(CostCase::AboveCap)) => t(

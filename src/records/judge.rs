@@ -325,7 +325,14 @@ pub fn judge(
             } else {
                 Outcome::OpenNotDue
             };
-            j.margin_minutes = Some(cal.working_minutes_between(due_at, eval.at)?);
+            // At midnight, the last second of the day before holds the same working
+            // time and stays inside the calendar when the period ends on 31/12.
+            let point = if eval.at.time() == crate::calendar::NaiveTime::MIN {
+                eval.at - chrono::TimeDelta::seconds(1)
+            } else {
+                eval.at
+            };
+            j.margin_minutes = Some(cal.working_minutes_between(due_at, point)?);
         }
     }
     Ok(j)

@@ -278,7 +278,9 @@ pub fn dossier<'a>(
     };
     let bo_sung = supplements(&mut cx);
     let receipt = tiep_nhan.or(nop);
-    if let (Some(s), None) = (trang_thai, receipt) {
+    let blank = |c: Column| cx.get(c).is_none_or(str::is_empty);
+    let no_receipt_text = blank(Column::NgayTiepNhan) && blank(Column::NgayNopHoSo);
+    if let (Some(s), None, true) = (trang_thai, receipt, no_receipt_text) {
         if s.is_received() {
             cx.report(
                 Column::NgayTiepNhan,

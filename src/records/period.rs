@@ -193,6 +193,21 @@ impl Bucket {
 }
 
 impl Period {
+    /// The period as people write it: `2026`, `2026-Q3`, `2026-05`, or
+    /// `2026-01..2026-09`.
+    pub fn label(&self) -> String {
+        let (f, t) = (self.from, self.to);
+        if f.year == t.year && f.month == 1 && t.month == 12 {
+            format!("{:04}", f.year)
+        } else if f.year == t.year && f.month % 3 == 1 && t.month == f.month + 2 {
+            format!("{:04}-Q{}", f.year, (f.month - 1) / 3 + 1)
+        } else if f == t {
+            f.to_string()
+        } else {
+            self.to_string()
+        }
+    }
+
     /// Number of months.
     pub fn months(&self) -> usize {
         usize::try_from(self.to.ordinal() - self.from.ordinal() + 1).unwrap_or(usize::MAX)
@@ -211,7 +226,7 @@ impl Period {
                 By::Month => m.to_string(),
                 By::Quarter => format!("{:04}-Q{}", m.year, (m.month - 1) / 3 + 1),
                 By::Year => format!("{:04}", m.year),
-                By::Whole => self.to_string(),
+                By::Whole => self.label(),
             };
             match out.last_mut() {
                 Some((k, _, last)) if *k == key => *last = m,

@@ -416,7 +416,7 @@ fn header(
                         location(1, Some(name), None),
                         None,
                         Problem::DuplicateKey {
-                            key: format!("{name} = {first} = {}", c.name()),
+                            key: format!("{} ({first}, {name})", c.name()),
                         },
                     ));
                 } else {
@@ -745,7 +745,7 @@ mod tests {
         let text = d.render(crate::Lang::En);
         assert_eq!(d.len(), 3, "{text}");
         assert!(
-            text.contains("\"HinhThuc = KenhThucHien = KenhThucHien\" is used twice"),
+            text.contains("\"KenhThucHien (KenhThucHien, HinhThuc)\" is used twice"),
             "{text}"
         );
         assert!(
