@@ -291,7 +291,7 @@ fn fixture_outcomes() {
         })
         .collect();
     use Kind::*;
-    let want = vec![
+    let want = [
         (2, List, 0, Some(d(2026, 2, 26))),              // 26/2 = day 5
         (3, List, 1, Some(d(2026, 2, 26))),              // 27/2 = day 6
         (4, List, 2, Some(d(2026, 2, 26))),              // 2/3 = day 7
@@ -417,6 +417,45 @@ fn headers_in_any_form_and_order() {
         j[0].publication.provincial.as_ref().unwrap().date,
         d(2026, 3, 5)
     );
+}
+
+/// The JSON a program reads (`chiso records --publications … --format json`): ISO dates,
+/// a tagged status, both explanations.
+#[test]
+fn judged_as_json() {
+    let j = list("12/02/2026", "02/03/2026");
+    let v = serde_json::to_value(&j).unwrap();
+    assert_eq!(
+        v["timeliness"],
+        serde_json::json!({"status": "late", "working_days": 2})
+    );
+    assert_eq!(v["due"], "2026-02-26");
+    assert_eq!(v["elapsed"], 7);
+    assert_eq!(v["publication"]["kind"], "list");
+    assert_eq!(v["publication"]["ministry"]["date"], "2026-02-12");
+    assert_eq!(v["publication"]["provincial"]["number"], "9/QĐ-UBND");
+    assert!(v["explanation"]["en"]
+        .as_str()
+        .unwrap()
+        .ends_with("late by 2 working days"));
+    let pending = one("05/05/2026", "", "danh mục", &Options::default());
+    let v = serde_json::to_value(&pending).unwrap();
+    assert_eq!(
+        v["timeliness"],
+        serde_json::json!({"status": "not_issued", "overdue_working_days": null})
+    );
+    assert_eq!(v["publication"]["provincial"], serde_json::Value::Null);
+}
+
+/// The column table documents every column once, required ones marked.
+#[test]
+fn column_table() {
+    let t = chiso::records::publications::column_table_markdown();
+    assert_eq!(
+        t.lines().count(),
+        2 + chiso::records::publications::COLUMN_COUNT
+    );
+    assert_eq!(t.matches("| yes |").count(), 3); // SoQuyetDinhBo, NgayQuyetDinhBo, LoaiQuyetDinh
 }
 
 // ---------------------------------------------------------------- snapshots
@@ -671,6 +710,24 @@ fn iso(x: NaiveDate) -> String {
     x.format("%Y-%m-%d").to_string()
 }
 
+/// Lines the never-panics property strings together.
+const PIECES: &[&str] = &[
+    HEADER,
+    "SoQuyetDinhBo;NgayQuyetDinhBo;LoaiQuyetDinh",
+    "1/QĐ-BX,12/02/2026,2/QĐ,26/02/2026,danh mục",
+    "1/QĐ-BX,12/02/2026,,,quy trình",
+    ",,,,",
+    "\"unterminated",
+    "{\"SoQuyetDinhBo\": 1}",
+    "x,31/12/2026,y,01/01/2027,list",
+    "1/QĐ-BX,01/01/1900,2,02/01/1900,list",
+    "a,b,c",
+    "{\"LoaiQuyetDinh\": [\"list\"], \"NgayQuyetDinhBo\": {}}",
+    "",
+    "\u{feff}",
+    "ç,é,ü\t;;",
+];
+
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(200))]
 
@@ -730,12 +787,7 @@ proptest! {
     /// Any text, CSV or JSON lines: an answer, never a panic.
     #[test]
     fn never_panics(lines in proptest::collection::vec(
-        proptest::sample::select(vec![
-            HEADER, "SoQuyetDinhBo;NgayQuyetDinhBo;LoaiQuyetDinh", "1/QĐ-BX,12/02/2026,2/QĐ,26/02/2026,danh mục",
-            "1/QĐ-BX,12/02/2026,,,quy trình", ",,,,", "\"unterminated", "{\"SoQuyetDinhBo\": 1}",
-            "x,31/12/2026,y,01/01/2027,list", "1/QĐ-BX,01/01/1900,2,02/01/1900,list", "a,b,c",
-            "{\"LoaiQuyetDinh\": [\"list\"], \"NgayQuyetDinhBo\": {}}", "", "\u{feff}", "ç,é,ü\t;;",
-        ]), 0..12)) {
+        proptest::sample::select(PIECES), 0..12)) {
         let text = lines.join("\n");
         for format in [RecordFormat::Csv, RecordFormat::JsonLines] {
             let _ = check(&text, format, "p", &Options::default(), cal());

@@ -2,9 +2,10 @@
 //! decision, on time or late by N working days, the portal's 1.1 and 1.2 where their
 //! dates are given, and the explanation in Vietnamese and English.
 
+use super::columns::Column;
 use super::error::{cell, location, Code, Problems};
 use super::limits::MAX_DEADLINE_DAYS;
-use super::read::{Column, Publication};
+use super::read::Publication;
 use super::rules::{FirstDay, Kind, Options};
 use crate::calendar::{CalendarError, NaiveDate, WorkingCalendar};
 use crate::text::Text;

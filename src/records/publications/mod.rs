@@ -57,16 +57,16 @@
 //! in any order; dates in the forms of [`parse_local_time`](crate::calendar::parse_local_time).
 //! Every problem is reported at once (see [`error`]); nothing is judged on error.
 
+mod columns;
 pub mod error;
 mod judge;
 mod read;
 mod rules;
 mod summary;
 
+pub use columns::{column_table_markdown, Column, ColumnInfo, COLUMN_COUNT, IGNORED_COLUMNS};
 pub use judge::{Judged, PortalCheck, Timeliness};
-pub use read::{
-    column_table_markdown, Column, ColumnInfo, Decision, Publication, COLUMN_COUNT, IGNORED_COLUMNS,
-};
+pub use read::{Decision, Publication};
 pub use rules::{
     FirstDay, Kind, Options, PortalDeadlines, LIST_DEADLINE_DAYS, MINISTRY_BEFORE_EFFECTIVE_DAYS,
     MINISTRY_PUBLIC_AFTER_DAYS, PROCEDURE_DEADLINE_DAYS, PROVINCE_BEFORE_EFFECTIVE_DAYS,
