@@ -13,6 +13,7 @@ mod plan;
 mod report;
 mod sensitivity;
 mod spreadsheet;
+mod survey;
 mod whatif;
 
 /// Exact scoring of Vietnam's public-administration indices.
@@ -96,6 +97,8 @@ pub enum Command {
     Sheet(spreadsheet::sheet::SheetArgs),
     /// What changed between two criteria sets.
     Diff(spreadsheet::diff::DiffArgs),
+    /// SIPAS from answer sheets: satisfaction per item, block, component and unit, with intervals.
+    Survey(survey::SurveyArgs),
 }
 
 fn main() -> ExitCode {
@@ -121,6 +124,7 @@ fn main() -> ExitCode {
         Command::ReadForm(ref a) => spreadsheet::export::run_read(a, cli.lang),
         Command::Sheet(ref a) => spreadsheet::sheet::run(a, cli.lang),
         Command::Diff(ref a) => spreadsheet::diff::run(a, cli.lang),
+        Command::Survey(ref a) => survey::run(a, cli.lang),
         _ => commands::run(&cli),
     }
 }
