@@ -10,6 +10,7 @@ mod batch;
 mod commands;
 mod explain;
 mod plan;
+mod records;
 mod report;
 mod sensitivity;
 mod spreadsheet;
@@ -97,6 +98,8 @@ pub enum Command {
     Sheet(spreadsheet::sheet::SheetArgs),
     /// What changed between two criteria sets.
     Diff(spreadsheet::diff::DiffArgs),
+    /// Dossier records (CSV, JSON lines, .xlsx) → QĐ 766 indicators per unit and period.
+    Records(records::RecordsArgs),
     /// SIPAS from answer sheets: satisfaction per item, block, component and unit, with intervals.
     Survey(survey::SurveyArgs),
 }
@@ -124,6 +127,7 @@ fn main() -> ExitCode {
         Command::ReadForm(ref a) => spreadsheet::export::run_read(a, cli.lang),
         Command::Sheet(ref a) => spreadsheet::sheet::run(a, cli.lang),
         Command::Diff(ref a) => spreadsheet::diff::run(a, cli.lang),
+        Command::Records(ref a) => records::run(a, cli.lang),
         Command::Survey(ref a) => survey::run(a, cli.lang),
         _ => commands::run(&cli),
     }
