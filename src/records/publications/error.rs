@@ -1,7 +1,7 @@
 //! Problems in a publications file, as [`Diagnostics`]: every bad row is named by its row
 //! number (CSV: header = row 1; JSON lines: the line), its column and the ministry's
 //! decision number (`SoQuyetDinhBo`), all at once up to
-//! [`MAX_ERRORS`](super::limits::MAX_ERRORS) (then "… and N more").
+//! [`MAX_ERRORS`] (then "… and N more").
 //!
 //! Stable codes, meant for programs:
 //! - header problems use the shared problem tags: `missing_columns`, `duplicate_key` (two

@@ -50,7 +50,11 @@
 //!   is publicly available — the criteria of area 3 "Cải cách thủ tục hành chính" of
 //!   876/QĐ-BNV and 892/QĐ-BNV are not published (reference `par-index.md` §2) and no
 //!   file under `criteria/par-index/` has one. The ratios are ready for such a criterion
-//!   when a source gives it.
+//!   when a source gives it. (The illustrative, non-official
+//!   `criteria/examples/par-2025-department.json` has a criterion 3.1 "Công bố, công khai
+//!   thủ tục hành chính" with a `timeliness` rule — kịp thời / không kịp thời / không công
+//!   bố — but how many late decisions make a period "không kịp thời" is not stated there,
+//!   so no outcome is derived for it.)
 //!
 //! **Input**: a CSV (`,` `;` or tab) or JSON-lines file, one row per provincial act;
 //! columns in [`Column`] (table: [`column_table_markdown`]), with or without diacritics,

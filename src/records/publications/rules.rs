@@ -130,7 +130,10 @@ pub enum FirstDay {
 }
 
 /// The portal's own deadlines for 1.1 and 1.2 (reference §4, Definitions), in working
-/// days. [`PortalDeadlines::province`] is the default: rows are provincial acts.
+/// days, applied to the decision in the `SoQuyetDinhTinh` / `NgayQuyetDinhTinh` columns.
+/// [`PortalDeadlines::province`] is the default, since rows are provincial acts;
+/// [`PortalDeadlines::ministry`] holds the Bộ deadlines for a caller that puts a
+/// ministry's own announcing decisions in those columns.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 pub struct PortalDeadlines {
     /// 1.1: the QĐCB must be dated at least this many working days before the effective
