@@ -608,6 +608,19 @@ fn problems_are_bounded() {
         .contains("… và 500 lỗi khác (tổng cộng 1500)"));
 }
 
+/// A file that cannot be opened is one located `io` problem, not a panic.
+#[test]
+fn missing_file() {
+    let e = check_file(&fixture("no-such-file.csv"), &Options::default(), cal()).unwrap_err();
+    assert_eq!(e.len(), 1);
+    assert!(matches!(e.0[0].problem, chiso::Problem::Io { .. }));
+    assert!(e.0[0]
+        .file
+        .as_deref()
+        .unwrap()
+        .ends_with("no-such-file.csv"));
+}
+
 /// Options out of range and an "as of" date outside the calendar are errors too.
 #[test]
 fn bad_options() {
