@@ -370,7 +370,10 @@ fn vietnamese_reversed() -> String {
 }
 
 /// Every computable fraction and OpenCPS count of every unit.
-fn figures(r: &Report) -> Vec<(String, Vec<Option<(u64, u64)>>, [u64; 6])> {
+/// A unit's code, its fractions and its six outcome counts.
+type Figures = (String, Vec<Option<(u64, u64)>>, [u64; 6]);
+
+fn figures(r: &Report) -> Vec<Figures> {
     let mut out: Vec<_> = (0..r.units.len() as u32)
         .map(|u| {
             let c = r.counts(u, 0);
@@ -643,6 +646,9 @@ mod properties {
     use super::*;
     use proptest::prelude::*;
 
+    /// Status, receipt day and hour, due offset (days), end offset (hours), online, unit.
+    type Spec = (u8, u32, u32, u32, Option<u32>, bool, u8);
+
     /// One synthetic dossier row of February 2026 (status, receipt day/hour, due offset
     /// in days, end offset in hours or open, channel, unit).
     fn row(
@@ -676,7 +682,7 @@ mod properties {
     const HEADER: &str =
         "MaHoSo,DonViXuLy,TrangThaiHoSo,NgayTiepNhan,NgayHenTra,NgayKetThucXuLy,KenhThucHien\n";
 
-    fn rows() -> impl Strategy<Value = Vec<(u8, u32, u32, u32, Option<u32>, bool, u8)>> {
+    fn rows() -> impl Strategy<Value = Vec<Spec>> {
         prop::collection::vec(
             (
                 0u8..7,
@@ -691,7 +697,7 @@ mod properties {
         )
     }
 
-    fn file(rows: &[(u8, u32, u32, u32, Option<u32>, bool, u8)], order: &[usize]) -> String {
+    fn file(rows: &[Spec], order: &[usize]) -> String {
         let mut s = String::from(HEADER);
         for &k in order {
             s.push_str(&row(k, rows[k]));

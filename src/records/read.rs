@@ -380,13 +380,16 @@ fn csv_problem(row: u64, e: &csv::Error) -> Diagnostic {
     )
 }
 
+/// Positions of the columns read, and which columns the file has.
+type Header = (Vec<(usize, Column)>, [bool; COLUMN_COUNT]);
+
 /// Maps the header to column positions; reports every unknown, duplicate and missing
 /// required column.
 fn header(
     record: &csv::ByteRecord,
     resolver: &Resolver,
     problems: &mut Problems,
-) -> Option<(Vec<(usize, Column)>, [bool; COLUMN_COUNT])> {
+) -> Option<Header> {
     if record.len() > MAX_COLUMNS {
         problems.push(cell(
             location(1, None, None),

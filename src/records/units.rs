@@ -208,7 +208,7 @@ mod tests {
         for bad in ["", "H21..1", ".H21", "H21.", "H 21"] {
             assert_eq!(t.intern(bad, ""), Err(UnitCodeProblem::Malformed), "{bad}");
         }
-        let deep = vec!["a"; MAX_UNIT_DEPTH + 1].join(".");
+        let deep = ["a"; MAX_UNIT_DEPTH + 1].join(".");
         assert_eq!(t.intern(&deep, ""), Err(UnitCodeProblem::TooDeep));
     }
 }

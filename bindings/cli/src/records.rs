@@ -1,0 +1,588 @@
+//! `chiso records`: a dossier export (CSV, JSON lines, or .xlsx read here with calamine)
+//! → QĐ 766 indicators per unit and period, scored with the index, the dossiers that
+//! cost points, and explanations dossier by dossier.
+
+use chiso::records::{
+    self, analyse, batch_csv, details, unit_label, By, Column, CostModel, Details, Indicator,
+    Mapping, Options, Period, Policies, RecordFormat, Report, Values,
+};
+use chiso::{Decimal, Diagnostics, Index, Lang};
+use serde_json::{json, Value as Json};
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+mod table;
+
+const DEFAULT_INDEX: &str = "criteria/service-766/qd766-portal-six-groups.json";
+
+/// Output formats of `chiso records`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum RecordsFormat {
+    /// Readable tables (figures rounded to 2 places for display).
+    Table,
+    /// Everything, exact (`chiso.records/1`).
+    Json,
+    /// One row per unit and period: counts and `n/d` per indicator.
+    Csv,
+    /// A batch CSV for `chiso batch <index>` (`n/d` cells, empty = missing).
+    Batch,
+}
+
+/// Kinds of input.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum RecordsInput {
+    /// CSV with a header row (`,`, `;` or tab).
+    Csv,
+    /// One JSON object per line.
+    Jsonl,
+    /// The first sheet of an .xlsx/.xls/.ods workbook, header in the first row.
+    Xlsx,
+}
+
+/// Arguments of `chiso records`.
+#[derive(Debug, clap::Args)]
+#[command(after_help = "
+COLUMNS. The national sync field names (reference service-index-766.md §11.2), with or without \
+diacritics, any case, any order: required MaHoSo, DonViXuLy, TrangThaiHoSo (1–10), NgayTiepNhan; \
+optional MaTTHC, TenDonViXuLy, KenhThucHien (alias HinhThuc; 1 trực tiếp, 2 trực tuyến, 3 bưu chính; \
+empty = 1), NgayNopHoSo, NgayHenTra, NgayKetThucXuLy, NgayTra, ThoiGianGiaiQuyet + DonViTinh, \
+NgayYeuCauBoSung / NgayTiepNhanBoSung (';'-separated, same length), DongBoDVCQG, HoSoCoThanhPhanSoHoa, \
+TaiSuDungDuLieuSoHoa, DuocLayTuKhoDMQG, TaiKhoanDuocXacThucVoiVNeID, SuDungDuLieuDanCu, \
+DuongDanTepTinKetQua, KetQuaDaKySo, DuocThanhToanTrucTuyen (0/1/2), TongPhiLePhi, PhanAnhKhongHaiLong. \
+Other national sync fields (ChuHoSo, Email, …) are ignored; any other column is an error. Times: \
+yyyyMMddHHmmss, ISO 8601, dd/MM/yyyy [HH:mm[:ss]], Vietnam time. --mapping names other columns.\n\n\
+INDICATORS. 1.4, 2.1, 3.3, 3.6, 4.1, 4.2, 4.3, 4.4, 4.5b, 5.4 as numerator/denominator per unit \
+and period; one whose columns are absent is listed as not computable, never zero. A unit's \
+figures include every unit whose code extends it after a dot (H21 ⊃ H21.17).\n\n\
+POLICIES (--policies policies.json, e.g. {\"withdrawn\": \"excluded\"}): end_event \
+processing_end|result_returned, comparison timestamp|calendar_date, withdrawn \
+judged_by_end|on_time|excluded, supplements pause_clock|waiting_on_time, repeated_supplements \
+overdue|pause_each, missing_due maximum_time|on_time, open_at_end \
+not_overdue_at_end|due_date_on_or_after_last_day, finished end_status|end_time_given, \
+finished_after_period open_at_period_end|actual_end, calendar_days_skip_holidays, \
+electronic_result file_attached|file_attached_and_signed. Defaults: the formula document.\n\n\
+SCORES. The indicators are scored with --index (default the six-group portal index); the \
+indicators records cannot give stay missing unless --values gives them (CSV: unit or *, then \
+leaf codes, batch cell syntax), so the table says \"x of M points assessable from records\".\n\n\
+ERRORS. Every bad row is named (row, column, MaHoSo), all at once; nothing is written; exit 1.\n\
+EXIT CODES: 0 ok, 1 invalid input or a failed write, 2 usage.")]
+pub struct RecordsArgs {
+    /// Dossier file: .csv, .jsonl or .xlsx.
+    pub dossiers: PathBuf,
+    /// Period: 2026, 2026-Q3, 2026-05 or 2026-01..2026-09.
+    #[arg(long)]
+    pub period: String,
+    /// Cut the period by month, quarter, year or whole.
+    #[arg(long, default_value = "whole")]
+    pub by: String,
+    /// Units shown: all, leaves, or a depth (1 = codes without a dot).
+    #[arg(long, default_value = "all")]
+    pub unit_level: String,
+    /// Output format.
+    #[arg(long, value_enum, default_value = "table")]
+    pub format: RecordsFormat,
+    /// Input kind (default: from the extension).
+    #[arg(long, value_enum)]
+    pub input: Option<RecordsInput>,
+    /// Mapping file (chiso.records-mapping/1) for other column names and codes.
+    #[arg(long)]
+    pub mapping: Option<PathBuf>,
+    /// Policies (JSON); unnamed policies keep the formula document's default.
+    #[arg(long)]
+    pub policies: Option<PathBuf>,
+    /// Evaluate open dossiers as of the end of this day (YYYY-MM-DD) when the period has not ended.
+    #[arg(long)]
+    pub as_of: Option<String>,
+    /// Index to score with.
+    #[arg(long, default_value = DEFAULT_INDEX)]
+    pub index: PathBuf,
+    /// Values of the indicators records cannot give (CSV: unit, leaf codes).
+    #[arg(long)]
+    pub values: Option<PathBuf>,
+    /// Explain one dossier (repeatable).
+    #[arg(long)]
+    pub explain: Vec<String>,
+    /// List the dossiers that cost points, N per unit and period (default 10).
+    #[arg(long, num_args = 0..=1, default_missing_value = "10")]
+    pub costs: Option<usize>,
+    /// Write to this file (atomically) instead of standard output.
+    #[arg(long)]
+    pub out: Option<PathBuf>,
+    /// Publication decisions (ministry → province deadlines): not available yet.
+    #[arg(long)]
+    pub publications: Option<PathBuf>,
+}
+
+fn usage(msg: &str) -> ExitCode {
+    eprintln!("chiso records: {msg}");
+    ExitCode::from(2)
+}
+
+fn invalid(d: &Diagnostics, lang: Lang) -> ExitCode {
+    crate::commands::report(d, lang);
+    ExitCode::from(1)
+}
+
+fn name_of(p: &Path) -> String {
+    p.file_name().map_or_else(
+        || p.display().to_string(),
+        |n| n.to_string_lossy().into_owned(),
+    )
+}
+
+fn io_error(p: &Path, e: impl ToString) -> Diagnostics {
+    crate::spreadsheet::io_error(p, e)
+}
+
+/// The first sheet of a workbook as CSV text (dates as `yyyy-MM-dd HH:mm:ss`).
+fn workbook_csv(path: &Path) -> Result<String, Diagnostics> {
+    use calamine::{open_workbook_auto, Data, Reader};
+    let mut wb = open_workbook_auto(path).map_err(|e| io_error(path, e))?;
+    let Some(sheet) = wb.sheet_names().first().cloned() else {
+        return Err(io_error(path, "the workbook has no sheet"));
+    };
+    let range = wb.worksheet_range(&sheet).map_err(|e| io_error(path, e))?;
+    let mut w = csv::Writer::from_writer(Vec::new());
+    for row in range.rows() {
+        let cells: Vec<String> = row
+            .iter()
+            .map(|d| match d {
+                Data::Empty => String::new(),
+                Data::DateTime(t) => {
+                    let (y, mo, da, h, mi, s, _) = t.to_ymd_hms_milli();
+                    format!("{y:04}-{mo:02}-{da:02} {h:02}:{mi:02}:{s:02}")
+                }
+                other => other.to_string(),
+            })
+            .collect();
+        w.write_record(&cells).map_err(|e| io_error(path, e))?;
+    }
+    let bytes = w.into_inner().map_err(|e| io_error(path, e))?;
+    String::from_utf8(bytes).map_err(|e| io_error(path, e))
+}
+
+fn read_json<T: serde::de::DeserializeOwned>(path: &Path) -> Result<T, Diagnostics> {
+    let text = chiso::load::read_file(path)?;
+    serde_json::from_str(&text).map_err(|e| {
+        Diagnostics(vec![chiso::Diagnostic::error(
+            "$",
+            None,
+            chiso::Problem::Structure {
+                detail: e.to_string(),
+            },
+        )
+        .in_file(name_of(path))])
+    })
+}
+
+/// Units to show, in tree order.
+fn shown_units(report: &Report, level: &str) -> Result<Vec<u32>, String> {
+    let all = report.units.tree_order();
+    Ok(match level {
+        "all" => all,
+        "leaves" => all
+            .into_iter()
+            .filter(|u| report.units.get(*u).children == 0)
+            .collect(),
+        n => {
+            let depth: u8 = n
+                .parse()
+                .map_err(|_| format!("--unit-level '{n}': use all, leaves or a depth (1, 2, …)"))?;
+            all.into_iter()
+                .filter(|u| report.units.get(*u).depth == depth)
+                .collect()
+        }
+    })
+}
+
+/// Runs `chiso records`.
+pub fn run(a: &RecordsArgs, lang: Lang) -> ExitCode {
+    if a.publications.is_some() {
+        return usage("--publications is not available yet (publication deadlines are computed by chiso::records::publications, not wired to this command)");
+    }
+    let period: Period = match a.period.parse() {
+        Ok(p) => p,
+        Err(e) => return usage(&e.to_string()),
+    };
+    let by: By = match a.by.parse() {
+        Ok(b) => b,
+        Err(e) => return usage(&e),
+    };
+    let as_of = match &a.as_of {
+        None => None,
+        Some(s) => match chiso::calendar::parse_local_time(s) {
+            Ok(t) if !t.has_time => t
+                .date()
+                .succ_opt()
+                .map(|d| d.and_time(chiso::calendar::NaiveTime::MIN)),
+            Ok(t) => Some(t.at),
+            Err(e) => return usage(&e.message(lang)),
+        },
+    };
+    let policies: Policies = match &a.policies {
+        None => Policies::default(),
+        Some(p) => match read_json(p) {
+            Ok(x) => x,
+            Err(d) => return invalid(&d, lang),
+        },
+    };
+    let mapping: Option<Mapping> = match &a.mapping {
+        None => None,
+        Some(p) => match read_json(p) {
+            Ok(x) => Some(x),
+            Err(d) => return invalid(&d, lang),
+        },
+    };
+    let index = match crate::commands::index_or_exit(&a.index, lang) {
+        Ok(i) => i,
+        Err(code) => return code,
+    };
+    let kind = a.input.unwrap_or_else(|| {
+        match a
+            .dossiers
+            .extension()
+            .and_then(|e| e.to_str())
+            .map(str::to_ascii_lowercase)
+            .as_deref()
+        {
+            Some("xlsx" | "xls" | "xlsm" | "ods") => RecordsInput::Xlsx,
+            _ => match RecordFormat::from_path(&a.dossiers) {
+                RecordFormat::JsonLines => RecordsInput::Jsonl,
+                RecordFormat::Csv => RecordsInput::Csv,
+            },
+        }
+    });
+    let mut opts = Options::new(
+        if kind == RecordsInput::Jsonl {
+            RecordFormat::JsonLines
+        } else {
+            RecordFormat::Csv
+        },
+        name_of(&a.dossiers),
+        period,
+    );
+    opts.by = by;
+    opts.policies = policies;
+    opts.mapping = mapping;
+    opts.as_of = as_of;
+    // A workbook is converted once to CSV text; files are reopened for each read.
+    let sheet = match kind {
+        RecordsInput::Xlsx => match workbook_csv(&a.dossiers) {
+            Ok(t) => Some(t),
+            Err(d) => return invalid(&d, lang),
+        },
+        _ => None,
+    };
+    let path = a.dossiers.clone();
+    let mut open = || -> std::io::Result<Box<dyn std::io::Read + '_>> {
+        match &sheet {
+            Some(t) => Ok(Box::new(t.as_bytes())),
+            None => Ok(Box::new(std::fs::File::open(&path)?)),
+        }
+    };
+    let report = match analyse(&mut open, &opts) {
+        Ok(r) => r,
+        Err(d) => return invalid(&d, lang),
+    };
+    let model = match CostModel::from_index(&index) {
+        Ok(m) => m,
+        Err(d) => return invalid(&d, lang),
+    };
+    let computed: Vec<Indicator> = Indicator::ALL
+        .into_iter()
+        .filter(|i| report.computable(*i))
+        .collect();
+    let values = match &a.values {
+        None => None,
+        Some(p) => match chiso::load::read_file(p)
+            .and_then(|t| Values::from_csv(&t, &name_of(p), &index, &computed))
+        {
+            Ok(v) => Some(v),
+            Err(d) => return invalid(&d, lang),
+        },
+    };
+    let units = match shown_units(&report, &a.unit_level) {
+        Ok(u) => u,
+        Err(e) => return usage(&e),
+    };
+    let det = if a.costs.is_some() || !a.explain.is_empty() {
+        match details(&mut open, &report, &model, a.costs, &a.explain) {
+            Ok(d) => d,
+            Err(d) => return invalid(&d, lang),
+        }
+    } else {
+        Details::default()
+    };
+    let missing: Vec<&String> = a
+        .explain
+        .iter()
+        .filter(|m| !det.explanations.iter().any(|e| &e.ma_ho_so == *m))
+        .collect();
+    if !missing.is_empty() {
+        for m in missing {
+            match lang {
+                Lang::Vi => eprintln!("{}: không có hồ sơ MaHoSo \"{m}\"", opts.source),
+                Lang::En => eprintln!("{}: no dossier with MaHoSo \"{m}\"", opts.source),
+            }
+        }
+        return ExitCode::from(1);
+    }
+    let text = match render(
+        a,
+        &report,
+        &index,
+        values.as_ref(),
+        &units,
+        &det,
+        &model,
+        lang,
+    ) {
+        Ok(t) => t,
+        Err(d) => return invalid(&d, lang),
+    };
+    write_out(a.out.as_deref(), &text)
+}
+
+/// Writes to a temporary file beside `out` and renames it, or to stdout.
+fn write_out(out: Option<&Path>, text: &str) -> ExitCode {
+    let Some(out) = out else {
+        crate::commands::out(text);
+        return ExitCode::SUCCESS;
+    };
+    let dir = out
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let result = tempfile::NamedTempFile::new_in(dir).and_then(|mut f| {
+        f.write_all(text.as_bytes())?;
+        f.as_file().sync_all()?;
+        f.persist(out).map(|_| ()).map_err(|e| e.error)
+    });
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("chiso records: cannot write {}: {e}", out.display());
+            ExitCode::from(1)
+        }
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+fn render(
+    a: &RecordsArgs,
+    report: &Report,
+    index: &Index,
+    values: Option<&Values>,
+    units: &[u32],
+    det: &Details,
+    model: &CostModel,
+    lang: Lang,
+) -> Result<String, Diagnostics> {
+    if !a.explain.is_empty() && a.format == RecordsFormat::Table {
+        let texts: Vec<String> = det.explanations.iter().map(|e| e.text(lang)).collect();
+        return Ok(format!("{}\n", texts.join("\n\n")));
+    }
+    match a.format {
+        RecordsFormat::Batch => Ok(batch_csv(report, index, values, units)),
+        RecordsFormat::Csv => Ok(counts_csv(report, units)),
+        RecordsFormat::Json => {
+            let mut s = serde_json::to_string_pretty(&json_report(
+                report, index, values, units, det, model,
+            )?)
+            .unwrap_or_default();
+            s.push('\n');
+            Ok(s)
+        }
+        RecordsFormat::Table => table::table(report, index, values, units, det, lang),
+    }
+}
+
+/// One row per unit and period.
+fn counts_csv(report: &Report, units: &[u32]) -> String {
+    let mut w = csv::Writer::from_writer(Vec::new());
+    let mut header: Vec<String> = [
+        "unit",
+        "name",
+        "depth",
+        "parent",
+        "period",
+        "received",
+        "early",
+        "on_time",
+        "late",
+        "open_not_due",
+        "open_overdue",
+        "withdrawn_apart",
+    ]
+    .map(str::to_owned)
+    .to_vec();
+    header.extend(Indicator::ALL.iter().map(|i| i.code().to_owned()));
+    let _ = w.write_record(&header);
+    for (b, bucket) in report.buckets.iter().enumerate() {
+        for &u in units {
+            let n = report.units.get(u);
+            let c = report.counts(u, b);
+            let parent = n
+                .parent
+                .map(|p| report.units.get(p).code.clone())
+                .unwrap_or_default();
+            let mut row = vec![
+                n.code.clone(),
+                n.name.clone(),
+                n.depth.to_string(),
+                parent,
+                bucket.label.clone(),
+            ];
+            row.extend(
+                [
+                    c.received,
+                    c.early,
+                    c.on_time,
+                    c.late,
+                    c.open_not_due,
+                    c.open_overdue,
+                    c.withdrawn_apart,
+                ]
+                .map(|x| x.to_string()),
+            );
+            row.extend(Indicator::ALL.iter().map(|i| {
+                report
+                    .fraction(u, b, *i)
+                    .map(|(n, d)| format!("{n}/{d}"))
+                    .unwrap_or_default()
+            }));
+            let _ = w.write_record(&row);
+        }
+    }
+    w.into_inner()
+        .map(|v| String::from_utf8_lossy(&v).into_owned())
+        .unwrap_or_default()
+}
+
+fn exact(d: Decimal) -> Json {
+    Json::String(d.normalize().to_string())
+}
+
+/// Everything as `chiso.records/1`.
+fn json_report(
+    report: &Report,
+    index: &Index,
+    values: Option<&Values>,
+    units: &[u32],
+    det: &Details,
+    model: &CostModel,
+) -> Result<Json, Diagnostics> {
+    let o = &report.options;
+    let present: Vec<&str> = Column::ALL
+        .iter()
+        .filter(|c| report.present[c.index()])
+        .map(|c| c.name())
+        .collect();
+    let indicators: Vec<Json> = Indicator::ALL
+        .iter()
+        .map(|i| {
+            let (num, den, reference) = i.definition();
+            json!({
+                "code": i.code(), "title": {"vi": i.title(Lang::Vi), "en": i.title(Lang::En)},
+                "computable": report.computable(*i),
+                "missing_columns": report.missing_for(*i).iter().map(|g| g.iter().map(|c| c.name()).collect::<Vec<_>>()).collect::<Vec<_>>(),
+                "numerator": num, "denominator": den, "reference": reference,
+            })
+        })
+        .collect();
+    let not_from: Vec<Json> = records::NOT_FROM_DOSSIERS
+        .iter()
+        .map(|(c, vi, en)| json!({"code": c, "needs": {"vi": vi, "en": en}}))
+        .collect();
+    let mut out_units = Vec::new();
+    for &u in units {
+        let n = report.units.get(u);
+        let mut periods = Vec::new();
+        for (b, bucket) in report.buckets.iter().enumerate() {
+            let c = report.counts(u, b);
+            let mut inds = serde_json::Map::new();
+            for i in Indicator::ALL {
+                if let Some((num, den)) = report.fraction(u, b, i) {
+                    inds.insert(
+                        i.code().into(),
+                        json!({"numerator": num, "denominator": den}),
+                    );
+                }
+            }
+            let s = records::score(report, u, b, index, values)?;
+            let mut leaves = serde_json::Map::new();
+            for node in s.result.nodes.iter().filter(|n| n.leaf) {
+                if let Some(p) = node.achieved {
+                    leaves.insert(node.code.clone(), exact(p));
+                }
+            }
+            let b16 = u16::try_from(b).unwrap_or(u16::MAX);
+            let costs: Vec<Json> = det
+                .costs
+                .get(&(u, b16))
+                .map(|v| {
+                    v.iter()
+                        .map(|e| serde_json::to_value(e).unwrap_or_default())
+                        .collect()
+                })
+                .unwrap_or_default();
+            periods.push(json!({
+                "period": bucket.label,
+                "counts": c,
+                "indicators": inds,
+                "score": {
+                    "records_points": exact(s.records_points), "records_max": exact(s.records_max),
+                    "leaves": leaves,
+                    "total": s.result.total.achieved.map(exact),
+                },
+                "costs": costs,
+            }));
+        }
+        out_units.push(json!({
+            "code": n.code, "name": n.name, "depth": n.depth,
+            "parent": n.parent.map(|p| report.units.get(p).code.clone()),
+            "own_dossiers": n.own_dossiers, "children": n.children, "periods": periods,
+        }));
+    }
+    let explanations: Vec<Json> = det
+        .explanations
+        .iter()
+        .map(|e| {
+            let j = e.judgement.as_ref();
+            json!({
+                "ma_ho_so": e.ma_ho_so, "row": e.row, "unit": e.unit.0,
+                "outcome": j.map(|j| j.outcome),
+                "due": j.and_then(|j| j.due).map(|d| d.at.format("%Y-%m-%dT%H:%M:%S").to_string()),
+                "margin_working_minutes": j.and_then(|j| j.margin_minutes),
+                "paused_working_minutes": j.map(|j| j.paused_minutes),
+                "costs": e.costs.iter().map(|c| json!({
+                    "indicator": c.indicator.code(), "numerator": c.fraction.0, "denominator": c.fraction.1,
+                    "cost": c.cost.map(exact), "exact": c.exact, "case": c.case,
+                })).collect::<Vec<_>>(),
+                "chain_costs": e.chain_costs.iter().map(|(u, c)| json!({"unit": u, "cost": exact(*c)})).collect::<Vec<_>>(),
+                "text": {"vi": e.text(Lang::Vi), "en": e.text(Lang::En)},
+            })
+        })
+        .collect();
+    let policies = serde_json::to_value(o.policies).unwrap_or_default();
+    Ok(json!({
+        "format": "chiso.records/1",
+        "source": o.source,
+        "period": o.period.label(),
+        "by": o.by,
+        "as_of": o.as_of.map(|t| t.format("%Y-%m-%dT%H:%M:%S").to_string()),
+        "policies": policies,
+        "index": index.definition().id,
+        "cost_model": model.index_id,
+        "rows": report.stats,
+        "columns": present,
+        "supplement_columns": report.has_supplement_columns(),
+        "indicators": indicators,
+        "not_from_dossiers": not_from,
+        "roll_up": "a unit's figures include its own dossiers and those of every unit whose code starts with its code followed by '.'",
+        "units": out_units,
+        "explanations": explanations,
+        "unit_labels": units.iter().map(|u| unit_label(report, *u)).collect::<Vec<_>>(),
+    }))
+}
