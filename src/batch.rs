@@ -47,7 +47,10 @@
 //! 1, 2, 2, 3 or ordinal 1, 2, 3, 4 — equal totals in input order), within each block.
 //! Unless disabled, a last row with unit `__mean__` ([`MEAN_UNIT`]) gives the unweighted
 //! mean over units of every column (over the units that have a value; rank and band
-//! empty). In JSON the mean is the `mean` member.
+//! empty). In JSON the mean is the `mean` member. Sums are kept exactly (wider than a
+//! `Decimal` when needed: `6.8333333333333333333333333333 + 34.58` has 30 digits); the
+//! mean is the exact sum / count rounded once, half to even, to a `Decimal`'s precision
+//! (28–29 significant digits), so a column with a value always has a mean.
 //!
 //! # Errors and streaming
 //!
@@ -69,6 +72,9 @@ use crate::text::Lang;
 use rust_decimal::Decimal;
 use std::collections::{BTreeMap, HashMap};
 use std::io::{self, BufRead, BufReader, BufWriter, Read, Seek, SeekFrom, Write};
+
+mod mean;
+use mean::Means;
 
 /// Unit name of the row of means.
 pub const MEAN_UNIT: &str = "__mean__";
@@ -1579,98 +1585,6 @@ fn msg(lang: Lang, vi: &str, en: &str) -> String {
 // ---------------------------------------------------------------------------
 // The batch run.
 
-/// One column's exact running sum for the means: an `i128` mantissa at a common scale,
-/// falling back to `Decimal` arithmetic only if that would overflow.
-#[derive(Debug, Clone, Copy)]
-struct Acc {
-    m: i128,
-    scale: u32,
-    n: u64,
-    lossy: Option<Decimal>,
-}
-
-impl Acc {
-    const ZERO: Acc = Acc {
-        m: 0,
-        scale: 0,
-        n: 0,
-        lossy: None,
-    };
-
-    fn decimal(&self) -> Option<Decimal> {
-        match self.lossy {
-            Some(d) => Some(d),
-            None => Decimal::try_from_i128_with_scale(self.m, self.scale).ok(),
-        }
-    }
-
-    fn add_scaled(&mut self, m: i128, scale: u32) {
-        if scale == self.scale && self.lossy.is_none() {
-            if let Some(x) = self.m.checked_add(m) {
-                self.m = x;
-                return;
-            }
-        }
-        if let Some(l) = self.lossy.as_mut() {
-            if let Ok(d) = Decimal::try_from_i128_with_scale(m, scale) {
-                *l = l.saturating_add(d);
-            }
-            return;
-        }
-        let aligned = if scale > self.scale {
-            pow10(scale - self.scale)
-                .and_then(|p| self.m.checked_mul(p))
-                .map(|own| (own, m, scale))
-        } else {
-            pow10(self.scale - scale)
-                .and_then(|p| m.checked_mul(p))
-                .map(|v| (self.m, v, self.scale))
-        };
-        match aligned.and_then(|(a, b, s)| a.checked_add(b).map(|x| (x, s))) {
-            Some((x, s)) => {
-                self.m = x;
-                self.scale = s;
-            }
-            None => {
-                let own = self.decimal().unwrap_or(Decimal::MAX);
-                let v = Decimal::try_from_i128_with_scale(m, scale).unwrap_or(Decimal::MAX);
-                self.lossy = Some(own.saturating_add(v));
-            }
-        }
-    }
-
-    fn add(&mut self, v: Decimal) {
-        self.n += 1;
-        self.add_scaled(v.mantissa(), v.scale());
-    }
-
-    fn merge(&mut self, o: &Acc) {
-        self.n += o.n;
-        match o.lossy {
-            Some(d) => self.add_scaled(d.mantissa(), d.scale()),
-            None => self.add_scaled(o.m, o.scale),
-        }
-    }
-
-    fn mean(&self) -> Option<Decimal> {
-        if self.n == 0 {
-            return None;
-        }
-        let n = Decimal::from(self.n);
-        if self.lossy.is_none() {
-            if let Ok(sum) = Decimal::try_from_i128_with_scale(self.m, self.scale) {
-                return sum.checked_div(n);
-            }
-            // Too wide for a Decimal: divide the integer part first (exact), then the rest.
-            let (q, r) = (self.m / i128::from(self.n), self.m % i128::from(self.n));
-            let q = Decimal::try_from_i128_with_scale(q, self.scale).ok()?;
-            let r = Decimal::try_from_i128_with_scale(r, self.scale).ok()?;
-            return r.checked_div(n).and_then(|r| q.checked_add(r));
-        }
-        self.lossy.and_then(|s| s.checked_div(n))
-    }
-}
-
 fn pow10(e: u32) -> Option<i128> {
     10i128.checked_pow(e)
 }
@@ -1687,24 +1601,6 @@ fn pow10_u128(e: u32) -> Option<u128> {
         p
     };
     P.get(e as usize).copied()
-}
-
-/// Per-column accumulators for the means (node columns, total, percent).
-#[derive(Debug, Clone)]
-struct Means(Vec<Acc>);
-
-impl Means {
-    fn new(n: usize) -> Self {
-        Means(vec![Acc::ZERO; n])
-    }
-    fn merge(&mut self, o: &Means) {
-        for (a, b) in self.0.iter_mut().zip(&o.0) {
-            a.merge(b);
-        }
-    }
-    fn mean(&self, i: usize) -> Option<Decimal> {
-        self.0[i].mean()
-    }
 }
 
 /// The scored rows of one chunk of input: spooled text and ranking keys.
@@ -3217,6 +3113,49 @@ mod tests {
         assert!(String::from_utf8(out)
             .unwrap()
             .contains("C,x,1,0.5,0.5,1,,3,\n"));
+    }
+
+    #[test]
+    fn means_of_sums_wider_than_a_decimal() {
+        // A: 6.8333333333333333333333333333 + 34.58 = 41.4133333333333333333333333333
+        // needs 30 significant digits (a Decimal holds 28–29), so the sum cannot be a
+        // Decimal; the mean is the exact 20.70666666666666666666666666665 rounded half to
+        // even to 29 digits: …667. Both through the general path (threads 1 and 2, the
+        // cells read as text, i.e. the integer fast path) and as JSON lines.
+        let index = Index::from_json(
+            r#"{"format":"chiso.index/1","id":"w","title":{"vi":"W"},"version":"1","legal_basis":[],
+            "unit_levels":["province"],"years":{"from":2021},"completeness":"example",
+            "nodes":[{"code":"A","title":{"vi":"A"},"rule":{"type":"score"}}]}"#,
+        )
+        .unwrap();
+        let input = "unit,A\nX,6.8333333333333333333333333333\nY,34.58\n";
+        let mean_row =
+            "__mean__,20.706666666666666666666666667,20.706666666666666666666666667,,,\n";
+        for threads in [1, 2] {
+            let opts = Options {
+                threads,
+                ..Options::default()
+            };
+            let out = run_in_memory(&index, input.as_bytes(), InputFormat::Csv, &opts).unwrap();
+            let out = String::from_utf8(out).unwrap();
+            assert!(out.ends_with(mean_row), "{out}");
+        }
+        let jsonl = "{\"format\":\"chiso.assessment/1\",\"index\":\"w\",\"unit\":{\"name\":\"X\"},\"entries\":{\"A\":{\"self\":{\"value\":{\"number\":\"6.8333333333333333333333333333\"}}}}}\n\
+                     {\"format\":\"chiso.assessment/1\",\"index\":\"w\",\"unit\":{\"name\":\"Y\"},\"entries\":{\"A\":{\"self\":{\"value\":{\"number\":\"34.58\"}}}}}\n";
+        let out = run_in_memory(
+            &index,
+            jsonl.as_bytes(),
+            InputFormat::JsonLines,
+            &Options::default(),
+        )
+        .unwrap();
+        let out = String::from_utf8(out).unwrap();
+        assert!(
+            out.ends_with(
+                "__mean__,,20.706666666666666666666666667,20.706666666666666666666666667,,,\n"
+            ),
+            "{out}"
+        );
     }
 
     #[test]
