@@ -93,7 +93,7 @@ pub struct ColumnInfo {
     pub source: &'static str,
 }
 
-const TIME: &str = "a local time: yyyyMMddHHmmss, yyyyMMdd, ISO 8601 (an offset is converted to +07:00), dd/MM/yyyy [HH:mm[:ss]]";
+const TIME: &str = "a local time: yyyyMMddHHmmss, yyyyMMdd, ISO 8601 (an offset is converted to +07:00), dd/MM/yyyy optionally with HH:mm or HH:mm:ss";
 const FLAG: &str = "1 = yes; 0 or empty = no (also true/false, có/không, x)";
 const SYNC: &str = "national sync field (reference §11.2; OpenCPS DVCQGIntegrationActionImpl)";
 const NEEDED: &str = "needed by 766, stored by TD (reference §11.2)";
@@ -437,6 +437,17 @@ mod tests {
         }
         for f in IGNORED_SYNC_FIELDS {
             assert!(Column::from_header(f).is_none(), "{f}");
+        }
+    }
+
+    #[test]
+    fn the_module_documentation_carries_the_column_table() {
+        let doc = include_str!("mod.rs");
+        for line in column_table_markdown().lines() {
+            assert!(
+                doc.contains(&format!("//! {line}")),
+                "stale column table in records/mod.rs: {line}"
+            );
         }
     }
 
