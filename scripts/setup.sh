@@ -29,3 +29,10 @@ if [ ! -x node_modules/.bin/wasm-opt ] || [ ! -d node_modules/playwright-core ];
   echo "== installing npm tools"
   npm ci --no-audit --no-fund
 fi
+
+# Python peers (polars, pandas): the SIPAS aggregates and the records benchmark are
+# compared with an independent polars computation.
+if ! python3 -c 'import polars, pandas' 2>/dev/null; then
+  echo "== installing polars and pandas (pip)"
+  python3 -m pip install --quiet --disable-pip-version-check polars pandas
+fi
