@@ -20,7 +20,7 @@
 //! replications are spread over threads.
 
 use super::error::{OptionProblem, SurveyError};
-use super::estimate::{index_rate, PoolSums, SurveyResult};
+use super::estimate::{index_from_item_rates, pooled, rate, PoolSums, SurveyResult};
 use super::policy::NoAnswerPolicy;
 use super::questionnaire::{Aggregation, Survey};
 use super::sheet::Answers;
@@ -100,48 +100,78 @@ fn par_map<T: Send>(n: u32, threads: usize, f: &(dyn Fn(u32) -> T + Sync)) -> Ve
     (0..n).map(f).collect()
 }
 
+/// The respondents of one unit, grouped by stratum.
+struct UnitDesign {
+    /// Respondent indices of the unit, stratum after stratum.
+    members: Vec<u32>,
+    /// Each stratum's range in `members`.
+    groups: Vec<std::ops::Range<usize>>,
+}
+
 /// What the resampling needs, prepared once.
 struct Design<'a> {
     survey: &'a Survey,
     answers: &'a Answers,
-    /// Respondents of each unit, grouped by stratum (one group without strata).
-    groups: Vec<Vec<Vec<u32>>>,
-    /// Items whose histograms the statistic reads.
-    items: Vec<usize>,
+    units: Vec<UnitDesign>,
+    /// Items the statistic reads: `first..first + k` of each respondent's answers.
+    first: usize,
+    k: usize,
+    /// Bit `p` set when scale position `p` is satisfied.
+    satisfied_mask: u32,
+    /// The satisfied positions when they are one contiguous range (4–5 on a 1–5 scale).
+    satisfied_range: Option<(u8, u8)>,
+    unsatisfied: bool,
     /// Respondent pooling: per respondent, (items in the rate denominator, satisfied).
     pooled: Vec<(u16, u16)>,
     pooling: bool,
+    largest_unit: usize,
 }
 
 impl<'a> Design<'a> {
     fn new(survey: &'a Survey, answers: &'a Answers) -> Design<'a> {
-        let mut groups: Vec<Vec<Vec<u32>>> = vec![Vec::new(); answers.units.len()];
         let mut slot: Vec<std::collections::HashMap<u32, usize>> =
             vec![Default::default(); answers.units.len()];
+        let mut by_group: Vec<Vec<Vec<u32>>> = vec![Vec::new(); answers.units.len()];
         for r in 0..answers.respondents() {
             let u = answers.unit_of[r] as usize;
             let s = answers.stratum_of.get(r).copied().unwrap_or(0);
             let g = *slot[u].entry(s).or_insert_with(|| {
-                groups[u].push(Vec::new());
-                groups[u].len() - 1
+                by_group[u].push(Vec::new());
+                by_group[u].len() - 1
             });
-            groups[u][g].push(r as u32);
+            by_group[u][g].push(r as u32);
         }
+        let units: Vec<UnitDesign> = by_group
+            .into_iter()
+            .map(|groups| {
+                let mut members = Vec::new();
+                let mut ranges = Vec::new();
+                for g in groups {
+                    let start = members.len();
+                    members.extend(g);
+                    ranges.push(start..members.len());
+                }
+                UnitDesign {
+                    members,
+                    groups: ranges,
+                }
+            })
+            .collect();
         let def = survey.definition();
         let pooling = matches!(def.aggregation, Aggregation::RespondentPooling);
-        let items = match (&def.aggregation, survey.index_item) {
-            (Aggregation::RespondentPooling, _) => Vec::new(),
-            (_, Some(i)) => vec![i],
-            _ => (0..survey.scored).collect(),
+        let unsatisfied = def.policies.no_answer == NoAnswerPolicy::Unsatisfied;
+        let (first, k) = match (&def.aggregation, survey.index_item) {
+            (Aggregation::RespondentPooling, _) => (0, 0),
+            (_, Some(i)) => (i, 1),
+            _ => (0, survey.scored),
         };
         let pooled = if pooling {
-            let unsat = def.policies.no_answer == NoAnswerPolicy::Unsatisfied;
             (0..answers.respondents())
                 .map(|r| {
                     let (mut a, mut s) = (0u16, 0u16);
                     for &p in &answers.row(r)[..survey.scored] {
                         if p == 0 {
-                            a += u16::from(unsat);
+                            a += u16::from(unsatisfied);
                         } else {
                             a += 1;
                             s += u16::from(survey.satisfied[usize::from(p) - 1]);
@@ -153,55 +183,143 @@ impl<'a> Design<'a> {
         } else {
             Vec::new()
         };
+        let satisfied_mask = survey
+            .satisfied
+            .iter()
+            .enumerate()
+            .filter(|(_, s)| **s)
+            .fold(0u32, |m, (k, _)| m | (1 << (k + 1)));
+        // Positions are 1-based; satisfied positions lo..=hi with nothing missing between.
+        let sat: Vec<u8> = (1..=survey.satisfied.len() as u8)
+            .filter(|p| survey.satisfied[usize::from(*p) - 1])
+            .collect();
+        let satisfied_range = match (sat.first(), sat.last()) {
+            (Some(&lo), Some(&hi)) if usize::from(hi - lo) + 1 == sat.len() => Some((lo, hi)),
+            _ => None,
+        };
         Design {
+            satisfied_range,
             survey,
             answers,
-            groups,
-            items,
+            largest_unit: units.iter().map(|u| u.members.len()).max().unwrap_or(0),
+            units,
+            first,
+            k,
+            satisfied_mask,
+            unsatisfied,
             pooled,
             pooling,
         }
     }
 
-    /// Every unit's index in replication `rep`.
+    /// Every unit's index in replication `rep`: each unit's respondents are drawn
+    /// (within strata) into multiplicities, then every drawn respondent is added once,
+    /// times its multiplicity (and weight).
     fn replicate(&self, seed: u64, rep: u32) -> Vec<Option<Decimal>> {
         let mut rng = ChaCha8Rng::seed_from_u64(seed);
         rng.set_stream(u64::from(rep));
-        let survey = self.survey;
-        let stride = survey.positions() + 1;
-        let mut hist = vec![0i128; survey.item_codes().len() * stride];
+        let (survey, answers) = (self.survey, self.answers);
+        let (first, k, n_items) = (self.first, self.k, answers.n_items);
+        let weighted = answers.is_weighted();
+        let mask = self.satisfied_mask;
+        let mut counts = vec![0u32; self.largest_unit];
+        let (mut ans32, mut sat32) = (vec![0u32; k], vec![0u32; k]);
+        let (mut ans128, mut sat128) = (vec![0i128; k], vec![0i128; k]);
+        let mut rates = vec![None; k];
         let mut pool = PoolSums {
             rate_num: vec![0; survey.scored + 1],
             ..Default::default()
         };
-        let n_items = self.answers.n_items;
-        let codes = &self.answers.codes;
-        self.groups
+        self.units
             .iter()
             .map(|unit| {
-                hist.iter_mut().for_each(|h| *h = 0);
-                pool.rate_num.iter_mut().for_each(|x| *x = 0);
-                pool.rate_w = 0;
-                for group in unit {
-                    let n = group.len() as u32;
+                let m = unit.members.len();
+                counts[..m].iter_mut().for_each(|c| *c = 0);
+                for g in &unit.groups {
+                    let n = g.len() as u32;
                     for _ in 0..n {
-                        let r = group[uniform_below(&mut rng, n) as usize] as usize;
-                        let w = self.answers.weight(r);
-                        if self.pooling {
-                            let (a, s) = self.pooled[r];
-                            if a > 0 {
-                                pool.rate_num[usize::from(a)] += w * i128::from(s);
-                                pool.rate_w += w;
-                            }
-                        } else {
-                            let row = &codes[r * n_items..(r + 1) * n_items];
-                            for &i in &self.items {
-                                hist[i * stride + usize::from(row[i])] += w;
+                        counts[g.start + uniform_below(&mut rng, n) as usize] += 1;
+                    }
+                }
+                if self.pooling {
+                    pool.rate_num.iter_mut().for_each(|x| *x = 0);
+                    pool.rate_w = 0;
+                    for (j, &c) in counts[..m].iter().enumerate().filter(|(_, c)| **c > 0) {
+                        let r = unit.members[j] as usize;
+                        let cw = i128::from(c) * answers.weight(r);
+                        let (a, s) = self.pooled[r];
+                        if a > 0 {
+                            pool.rate_num[usize::from(a)] += cw * i128::from(s);
+                            pool.rate_w += cw;
+                        }
+                    }
+                    return pooled(&pool.rate_num, pool.rate_w, 100);
+                }
+                let mut total = 0i128;
+                if weighted {
+                    ans128
+                        .iter_mut()
+                        .chain(sat128.iter_mut())
+                        .for_each(|x| *x = 0);
+                    for (j, &c) in counts[..m].iter().enumerate().filter(|(_, c)| **c > 0) {
+                        let r = unit.members[j] as usize;
+                        let cw = i128::from(c) * answers.weight(r);
+                        total += cw;
+                        let row = &answers.codes[r * n_items + first..r * n_items + first + k];
+                        for ((a, s), &p) in ans128.iter_mut().zip(sat128.iter_mut()).zip(row) {
+                            if p != 0 {
+                                *a += cw;
+                                if (mask >> p) & 1 == 1 {
+                                    *s += cw;
+                                }
                             }
                         }
                     }
+                    for (i, r) in rates.iter_mut().enumerate() {
+                        *r = rate(sat128[i], if self.unsatisfied { total } else { ans128[i] });
+                    }
+                } else {
+                    ans32
+                        .iter_mut()
+                        .chain(sat32.iter_mut())
+                        .for_each(|x| *x = 0);
+                    for (j, &c) in counts[..m].iter().enumerate().filter(|(_, c)| **c > 0) {
+                        let r = unit.members[j] as usize;
+                        total += i128::from(c);
+                        let row = &answers.codes[r * n_items + first..r * n_items + first + k];
+                        match self.satisfied_range {
+                            // Branch-free compares the compiler vectorises.
+                            Some((lo, hi)) => {
+                                for ((a, s), &p) in ans32.iter_mut().zip(sat32.iter_mut()).zip(row)
+                                {
+                                    *a += c & 0u32.wrapping_sub(u32::from(p != 0));
+                                    *s += c & 0u32.wrapping_sub(u32::from(p >= lo && p <= hi));
+                                }
+                            }
+                            None => {
+                                for ((a, s), &p) in ans32.iter_mut().zip(sat32.iter_mut()).zip(row)
+                                {
+                                    let p = u32::from(p);
+                                    *a += c * u32::from(p != 0);
+                                    *s += c * ((mask >> p) & 1);
+                                }
+                            }
+                        }
+                    }
+                    for (i, r) in rates.iter_mut().enumerate() {
+                        let den = if self.unsatisfied {
+                            total
+                        } else {
+                            i128::from(ans32[i])
+                        };
+                        *r = rate(i128::from(sat32[i]), den);
+                    }
                 }
-                index_rate(survey, &hist, Some(&pool))
+                if survey.index_item.is_some() {
+                    rates[0]
+                } else {
+                    index_from_item_rates(survey, &rates)
+                }
             })
             .collect()
     }
@@ -377,6 +495,33 @@ mod tests {
             "{hist:?}"
         );
         assert_eq!(uniform_below(&mut a, 1), 0);
+    }
+
+    #[test]
+    fn the_range_and_the_mask_paths_agree() {
+        let survey = Survey::from_file(
+            concat!(
+                env!("CARGO_MANIFEST_DIR"),
+                "/criteria/sipas/sipas-1001-2023-q9.survey.json"
+            )
+            .as_ref(),
+        )
+        .unwrap();
+        let csv = std::fs::read(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/examples-data/sipas-sample.csv"
+        ))
+        .unwrap();
+        let answers = super::super::read_csv(&survey, csv.as_slice(), &Default::default()).unwrap();
+        let fast = Design::new(&survey, &answers);
+        assert_eq!(fast.satisfied_range, Some((4, 5)));
+        let mut general = Design::new(&survey, &answers);
+        general.satisfied_range = None;
+        for rep in 0..20 {
+            let a = fast.replicate(9, rep);
+            assert!(a.iter().all(Option::is_some));
+            assert_eq!(a, general.replicate(9, rep));
+        }
     }
 
     #[test]

@@ -280,26 +280,6 @@ pub(crate) fn item_value(
     (rate, mean)
 }
 
-/// The item rate only (the bootstrap's hot path).
-pub(crate) fn item_rate(survey: &Survey, hist: &[i128], i: usize) -> Option<Decimal> {
-    let stride = survey.positions() + 1;
-    let row = &hist[i * stride..(i + 1) * stride];
-    let (mut answered, mut sat) = (0i128, 0i128);
-    for (k, &w) in row[1..].iter().enumerate() {
-        answered += w;
-        if survey.satisfied[k] {
-            sat += w;
-        }
-    }
-    let den = match survey.definition().policies.no_answer {
-        NoAnswerPolicy::Unsatisfied => answered + row[0],
-        _ => answered,
-    };
-    (den > 0)
-        .then(|| dec(sat * 100)?.checked_div(dec(den)?))
-        .flatten()
-}
-
 /// Weighted mean of the children that have a value (policy `skip`), or `None` as soon
 /// as one has none (policy `propagate`).
 pub(crate) fn weighted_mean(
@@ -422,25 +402,18 @@ fn pooled_tree(survey: &Survey, acc: &Acc, want_mean: bool) -> Tree {
     }
 }
 
-/// The index rate from item weight histograms (`hist`) or, for respondent pooling,
-/// from the index's pooled sums (the bootstrap's statistic).
-pub(crate) fn index_rate(
-    survey: &Survey,
-    hist: &[i128],
-    pool: Option<&PoolSums>,
-) -> Option<Decimal> {
-    match &survey.definition().aggregation {
-        Aggregation::RespondentPooling => pool.and_then(|p| pooled(&p.rate_num, p.rate_w, 100)),
-        Aggregation::OverallQuestion { .. } => {
-            survey.index_item.and_then(|i| item_rate(survey, hist, i))
-        }
-        Aggregation::Hierarchical { .. } => {
-            let items: Vec<_> = (0..survey.scored)
-                .map(|i| (item_rate(survey, hist, i), None))
-                .collect();
-            hierarchical(survey, &items, false).index.0
-        }
+/// Satisfaction rate `100 × satisfied / denominator` from integer sums.
+pub(crate) fn rate(satisfied: i128, denominator: i128) -> Option<Decimal> {
+    if denominator <= 0 {
+        return None;
     }
+    dec(satisfied.checked_mul(100)?)?.checked_div(dec(denominator)?)
+}
+
+/// The index of a `hierarchical` aggregation from the rates of the scored items.
+pub(crate) fn index_from_item_rates(survey: &Survey, rates: &[Option<Decimal>]) -> Option<Decimal> {
+    let items: Vec<_> = rates.iter().map(|r| (*r, None)).collect();
+    hierarchical(survey, &items, false).index.0
 }
 
 fn unit_result(

@@ -43,6 +43,7 @@
 pub mod bootstrap;
 pub mod error;
 pub mod estimate;
+mod ids;
 pub mod jsonl;
 pub mod par;
 pub mod policy;

@@ -242,8 +242,10 @@ pub(super) struct Builder<'a> {
     pub(super) out: Answers,
     unit_index: HashMap<String, u32>,
     stratum_index: HashMap<String, u32>,
-    /// Respondent ids seen, per unit, with their first row.
-    seen: Vec<HashMap<Box<str>, u64>>,
+    /// Respondent ids seen, with their first row.
+    seen: super::ids::Ids,
+    /// The unit of the previous row (rows of a unit usually come together).
+    last_unit: Option<(String, u32)>,
     errors: Vec<RowError>,
     total_errors: usize,
     max_errors: usize,
@@ -286,7 +288,8 @@ impl<'a> Builder<'a> {
             unit_col,
             unit_index: HashMap::new(),
             stratum_index: HashMap::new(),
-            seen: Vec::new(),
+            seen: super::ids::Ids::default(),
+            last_unit: None,
             errors: Vec::new(),
             total_errors: 0,
             max_errors: opts.max_errors.max(1),
@@ -379,13 +382,22 @@ impl<'a> Builder<'a> {
                 None => RowProblem::WeightNotANumber,
                 Some(w) if w <= Decimal::ZERO => RowProblem::WeightNotPositive,
                 Some(w) if w > MAX_WEIGHT => RowProblem::WeightTooLarge { limit: MAX_WEIGHT },
-                Some(w) if w.normalize().scale() > WEIGHT_SCALE => RowProblem::WeightTooPrecise {
-                    limit: WEIGHT_SCALE,
-                },
                 Some(w) => {
-                    let w = w.normalize();
-                    // w ≤ 10⁶ with ≤ 12 decimals: the scaled mantissa is below 10¹⁸.
-                    return Some(w.mantissa() * 10i128.pow(WEIGHT_SCALE - w.scale()));
+                    // "1.50" and "1.5" are the same weight; only trailing zeros beyond
+                    // 12 places need normalising.
+                    let w = if w.scale() > WEIGHT_SCALE {
+                        w.normalize()
+                    } else {
+                        w
+                    };
+                    if w.scale() > WEIGHT_SCALE {
+                        RowProblem::WeightTooPrecise {
+                            limit: WEIGHT_SCALE,
+                        }
+                    } else {
+                        // w ≤ 10⁶ with ≤ 12 decimals: the scaled mantissa is below 10¹⁸.
+                        return Some(w.mantissa() * 10i128.pow(WEIGHT_SCALE - w.scale()));
+                    }
                 }
             }
         };
@@ -486,8 +498,12 @@ impl<'a> Builder<'a> {
         let (Some(id), Some(unit)) = (id, unit) else {
             return;
         };
-        let unit_ix = match self.unit_index.get(unit) {
-            Some(&u) => u,
+        let cached = match &self.last_unit {
+            Some((name, u)) if name == unit => Some(*u),
+            _ => None,
+        };
+        let unit_ix = match cached.or_else(|| self.unit_index.get(unit).copied()) {
+            Some(u) => u,
             None => {
                 if self.out.units.len() >= MAX_UNITS {
                     let e = RowError::new(
@@ -502,12 +518,13 @@ impl<'a> Builder<'a> {
                 self.unit_index.insert(unit.to_owned(), u);
                 self.out.units.push(unit.to_owned());
                 self.out.dropped.push(0);
-                self.seen.push(HashMap::new());
                 u
             }
         };
-        let seen = &mut self.seen[unit_ix as usize];
-        if let Some(&first_row) = seen.get(id) {
+        if cached.is_none() {
+            self.last_unit = Some((unit.to_owned(), unit_ix));
+        }
+        if let Some(first_row) = self.seen.insert(unit_ix, id, row) {
             let mut e = RowError::new(
                 row,
                 Some(&cols.respondent),
@@ -518,7 +535,6 @@ impl<'a> Builder<'a> {
             self.error(e);
             return;
         }
-        seen.insert(id.into(), row);
         if self.total_errors > before {
             return;
         }
