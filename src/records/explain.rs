@@ -40,6 +40,8 @@ pub struct IndicatorCost {
     pub formula: Option<String>,
     /// Its exact value as a reduced fraction (`10/3`).
     pub exact: Option<String>,
+    /// Why the dossier failed it, from its own cells (vi, en).
+    pub reason: (String, String),
 }
 
 /// Why a dossier does or does not count, and what it cost.
@@ -75,6 +77,9 @@ pub struct Explanation {
     pub chain_costs: Vec<(String, Decimal)>,
     /// Failed indicators that are not computable from the file (not costed).
     pub not_computable: Vec<Indicator>,
+    /// The result is attached but `KetQuaDaKySo` = 0, and the policy does not require a
+    /// signature (said, not costed).
+    pub unsigned_result: bool,
 }
 
 /// The second read's results.
@@ -155,6 +160,10 @@ pub fn details<R: Read>(
             costs: Vec::new(),
             chain_costs: Vec::new(),
             not_computable: Vec::new(),
+            unsigned_result: d.flags.result_attached == Some(true)
+                && d.flags.result_signed == Some(false)
+                && opts.policies.electronic_result
+                    == crate::records::ElectronicResult::FileAttached,
         };
         let bucket = d.receipt().and_then(|r| bucket_index.of(r.date()));
         let (Some(bucket), true) = (bucket, d.trang_thai.is_received()) else {
@@ -219,6 +228,7 @@ pub fn details<R: Read>(
                             case: mc.map(|x| x.1),
                             formula: model.rule(i).map(|r| formula(r, dd, Lang::En)),
                             exact: model.exact_fraction(i, dd),
+                            reason: reason(&d, i, &j),
                         });
                     }
                     None => ex.not_computable.push(i),
@@ -247,6 +257,94 @@ fn computable_mask(report: &Report) -> u16 {
         .into_iter()
         .filter(|i| report.computable(*i))
         .fold(0, |m, i| m | (1 << i.index()))
+}
+
+/// Why `d` failed `i`, in the words of its own cells (vi, en).
+fn reason(d: &crate::records::Dossier<'_>, i: Indicator, j: &Judgement) -> (String, String) {
+    use Indicator as I;
+    let f = &d.flags;
+    let yes = |x: Option<bool>| x == Some(true);
+    let both = |v: Vec<(&str, &str)>| -> (String, String) {
+        (
+            v.iter().map(|x| x.0).collect::<Vec<_>>().join("; "),
+            v.iter().map(|x| x.1).collect::<Vec<_>>().join("; "),
+        )
+    };
+    match i {
+        I::DossierSync => both(vec![(
+            "chưa đồng bộ lên Cổng DVCQG (DongBoDVCQG = 0)",
+            "not synced to the national portal (DongBoDVCQG = 0)",
+        )]),
+        I::OnTime | I::Satisfaction => {
+            let mut v = Vec::new();
+            match j.outcome {
+                Outcome::Late => v.push(("kết thúc quá hạn", "finished late")),
+                Outcome::OpenOverdue => {
+                    v.push(("chưa kết thúc, đã quá hạn", "still open and overdue"))
+                }
+                _ => {}
+            }
+            if i == I::Satisfaction && yes(f.dissatisfied) {
+                v.push((
+                    "có phản ánh, kiến nghị hoặc không hài lòng (PhanAnhKhongHaiLong = 1)",
+                    "a petition or a dislike (PhanAnhKhongHaiLong = 1)",
+                ));
+            }
+            both(v)
+        }
+        I::OnlineSubmission => {
+            let k = d.kenh.unwrap_or(KenhThucHien::TrucTiep);
+            (
+                format!("nộp {}", k.name(Lang::Vi)),
+                format!("submitted {}", k.name(Lang::En)),
+            )
+        }
+        I::OnlinePayment => {
+            let fee = d
+                .phi
+                .map(|x| crate::display::plain(x, Lang::En))
+                .unwrap_or_default();
+            (
+                format!(
+                    "có phí ({fee}) nhưng không thanh toán trực tuyến (DuocThanhToanTrucTuyen = 0)"
+                ),
+                format!("fees of {fee} not paid online (DuocThanhToanTrucTuyen = 0)"),
+            )
+        }
+        I::ElectronicResult if !yes(f.result_attached) => both(vec![(
+            "chưa đính kèm tệp kết quả (DuongDanTepTinKetQua trống)",
+            "result file not attached (DuongDanTepTinKetQua empty)",
+        )]),
+        I::ElectronicResult => both(vec![(
+            "kết quả chưa ký số (KetQuaDaKySo = 0)",
+            "result not signed (KetQuaDaKySo = 0)",
+        )]),
+        I::Digitised => {
+            let mut v = Vec::new();
+            if !yes(f.components_digitised) {
+                v.push((
+                    "thành phần hồ sơ chưa số hóa (HoSoCoThanhPhanSoHoa = 0)",
+                    "components not digitised (HoSoCoThanhPhanSoHoa = 0)",
+                ));
+            }
+            if !yes(f.result_attached) {
+                v.push(("chưa có tệp kết quả", "no result file"));
+            }
+            both(v)
+        }
+        I::Reused => both(vec![(
+            "không tái sử dụng dữ liệu số hóa (TaiSuDungDuLieuSoHoa = 0)",
+            "no digitised data reused (TaiSuDungDuLieuSoHoa = 0)",
+        )]),
+        I::NationalStore => both(vec![(
+            "không lấy thành phần từ kho dữ liệu quốc gia (DuocLayTuKhoDMQG = 0)",
+            "no component from the national store (DuocLayTuKhoDMQG = 0)",
+        )]),
+        I::PopulationData => both(vec![(
+            "không xác thực VNeID, không dùng dữ liệu dân cư",
+            "no VNeID authentication, no population data",
+        )]),
+    }
 }
 
 /// `2 h 30 min` / `2 giờ 30 phút` of working time.
@@ -478,7 +576,7 @@ impl Explanation {
             lines.push(format!(
                 "- {} {} ({}) [{n}/{d}]: {what}",
                 c.indicator.code(),
-                c.indicator.failure(lang),
+                if vi { &c.reason.0 } else { &c.reason.1 },
                 c.indicator.title(lang),
             ));
         }
@@ -492,6 +590,12 @@ impl Explanation {
                     "not computable from this file (columns missing)"
                 )
             ));
+        }
+        if self.unsigned_result {
+            lines.push(format!("- {}", t(
+                "Tệp kết quả đã đính kèm nhưng chưa ký số (KetQuaDaKySo = 0): 4.1 vẫn tính là đạt theo chính sách electronic_result = file_attached (chính sách file_attached_and_signed thì không)",
+                "The result file is attached but not signed (KetQuaDaKySo = 0): 4.1 still counts it under policy electronic_result = file_attached (file_attached_and_signed would not)",
+            )));
         }
         if !self.chain_costs.is_empty() {
             let s: Vec<String> = self

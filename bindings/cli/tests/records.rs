@@ -95,11 +95,10 @@ fn json_is_exact_and_records_the_policies() {
         serde_json::json!({"numerator": 3, "denominator": 6})
     );
     assert_eq!(p["score"]["leaves"]["2.1"], "10");
+    // 31 + 20/9, or 31 + 2.22 when the index rounds each indicator's points (portal).
+    let pts = p["score"]["records_points"].as_str().unwrap();
     assert!(
-        p["score"]["records_points"]
-            .as_str()
-            .unwrap()
-            .starts_with("33.2222222"),
+        pts.starts_with("33.2222222") || pts == "33.22",
         "{}",
         p["score"]
     );
