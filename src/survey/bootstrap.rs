@@ -398,7 +398,7 @@ fn nearest<T: Copy>(sorted: &[T], p: Decimal) -> Option<T> {
 }
 
 /// Adds the bootstrap intervals of every unit's index and rank to `result` (made by
-/// [`estimate`](super::estimate) from the same survey and answers).
+/// [`estimate`](fn@super::estimate) from the same survey and answers).
 ///
 /// ```
 /// use chiso::survey::{bootstrap, estimate, read_csv, BootstrapOptions, ReadOptions, Survey};

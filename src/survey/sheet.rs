@@ -2,14 +2,14 @@
 //!
 //! # Columns
 //!
-//! Named in the definition's `columns` (defaults in brackets):
-//! - respondent id [`id`] — required, not empty; the same id twice in one unit is an
+//! Named in the definition's `columns` (defaults in parentheses):
+//! - respondent id (`id`) — required, not empty; the same id twice in one unit is an
 //!   error (the same id in two units is allowed: tools often number per unit);
-//! - unit [`unit`] — required, not empty (`ReadOptions::unit_column` overrides the name,
+//! - unit (`unit`) — required, not empty (`ReadOptions::unit_column` overrides the name,
 //!   e.g. to group by another column);
-//! - stratum [`stratum`] — optional; when present, not empty (the bootstrap resamples
+//! - stratum (`stratum`) — optional; when present, not empty (the bootstrap resamples
 //!   within strata);
-//! - weight [`weight`] — optional; when present, a decimal number `0 < w ≤ 1,000,000`
+//! - weight (`weight`) — optional; when present, a decimal number `0 < w ≤ 1,000,000`
 //!   with at most 12 decimal places, read exactly (`.` is the decimal point);
 //! - one column per item, named by the item code (`q9_sat_1` …).
 //!
