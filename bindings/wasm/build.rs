@@ -1,5 +1,6 @@
 //! Embeds the checked-in JSON Schemas (`criteria/schema/*.schema.json`) minified, so the
-//! browser gets them without the schema generator and without the indentation.
+//! browser gets them without the schema generator and without the indentation; and the
+//! shipped six-group QĐ 766 index, minified, as the default index of a records run.
 
 use std::path::PathBuf;
 
@@ -27,6 +28,18 @@ fn main() {
         out.push_str(&format!("    ({name:?}, {min:?}),\n"));
     }
     out.push_str("];\n");
-    let dest = PathBuf::from(std::env::var("OUT_DIR").expect("OUT_DIR")).join("schemas.rs");
-    std::fs::write(dest, out).expect("write schemas.rs");
+    let out_dir = PathBuf::from(std::env::var("OUT_DIR").expect("OUT_DIR"));
+    std::fs::write(out_dir.join("schemas.rs"), out).expect("write schemas.rs");
+
+    let index = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../../criteria/service-766/qd766-portal-six-groups.json");
+    println!("cargo:rerun-if-changed={}", index.display());
+    let text = std::fs::read_to_string(&index).expect("six-group index readable");
+    let v: serde_json::Value = serde_json::from_str(&text).expect("six-group index is JSON");
+    let min = serde_json::to_string(&v).expect("serialisable");
+    std::fs::write(
+        out_dir.join("default_index.rs"),
+        format!("/// The shipped six-group portal index, minified.\npub const DEFAULT_INDEX: &str = {min:?};\n"),
+    )
+    .expect("write default_index.rs");
 }

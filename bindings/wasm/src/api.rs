@@ -47,6 +47,15 @@ pub struct DiagnosticView {
     pub vi: String,
     /// Message in English.
     pub en: String,
+    /// Row of a record file (dossiers, answer sheet), when the problem is in one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub row: Option<u64>,
+    /// Column of a record file, when known.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub column: Option<String>,
+    /// The record's own key (`MaHoSo` of a dossier, respondent id of an answer sheet).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub record: Option<String>,
 }
 
 fn problem_code(p: &Problem) -> String {
@@ -57,7 +66,8 @@ fn problem_code(p: &Problem) -> String {
 }
 
 impl DiagnosticView {
-    fn of(d: &Diagnostic) -> Self {
+    pub(crate) fn of(d: &Diagnostic) -> Self {
+        let (row, column, record) = locate(&d.path);
         DiagnosticView {
             severity: match d.severity {
                 Severity::Error => "error",
@@ -69,8 +79,40 @@ impl DiagnosticView {
             file: d.file.clone(),
             vi: d.message(Lang::Vi),
             en: d.message(Lang::En),
+            row,
+            column,
+            record,
         }
     }
+}
+
+/// Row, column and record key of a record-file location as the library writes it:
+/// `row 12, column "NgayHenTra", MaHoSo "H21.17-0001"` (dossiers) or
+/// `row 17, column q9_sat_3` (answer sheets). Other paths (JSON paths) give nothing.
+pub(crate) fn locate(path: &str) -> (Option<u64>, Option<String>, Option<String>) {
+    let rest = match (path.strip_prefix("row "), path.strip_prefix("rows ")) {
+        (Some(r), _) => r,
+        // A duplicate names both rows (`rows 3 and 7, column "MaHoSo"`): the later one.
+        (None, Some(r)) => r.split_once(" and ").map_or(r, |(_, b)| b),
+        (None, None) => return (None, None, None),
+    };
+    let mut parts = rest.split(", ");
+    let row = parts.next().and_then(|n| n.parse().ok());
+    let (mut column, mut record) = (None, None);
+    for p in parts {
+        let unquote = |v: &str| {
+            v.strip_prefix('"')
+                .and_then(|v| v.strip_suffix('"'))
+                .unwrap_or(v)
+                .to_owned()
+        };
+        if let Some(c) = p.strip_prefix("column ") {
+            column = Some(unquote(c));
+        } else if let Some(m) = p.strip_prefix("MaHoSo ") {
+            record = Some(unquote(m));
+        }
+    }
+    (row, column, record)
 }
 
 impl From<Diagnostics> for ApiError {
@@ -89,6 +131,9 @@ impl From<Diagnostics> for ApiError {
                 file: None,
                 vi: "dữ liệu không hợp lệ".into(),
                 en: "invalid input".into(),
+                row: None,
+                column: None,
+                record: None,
             });
         ApiError {
             code: first.code,
@@ -113,7 +158,7 @@ impl From<Box<Diagnostic>> for ApiError {
     }
 }
 
-fn usage(path: &str, vi: String, en: String) -> ApiError {
+pub(crate) fn usage(path: &str, vi: String, en: String) -> ApiError {
     ApiError {
         code: "usage".into(),
         path: path.into(),
@@ -128,6 +173,9 @@ fn usage(path: &str, vi: String, en: String) -> ApiError {
             file: None,
             vi,
             en,
+            row: None,
+            column: None,
+            record: None,
         }],
     }
 }
@@ -135,7 +183,7 @@ fn usage(path: &str, vi: String, en: String) -> ApiError {
 /// Result type of the API.
 pub type ApiResult<T> = Result<T, ApiError>;
 
-fn to_json<T: Serialize>(v: &T) -> String {
+pub(crate) fn to_json<T: Serialize>(v: &T) -> String {
     // Our result types serialise infallibly (string keys, no non-finite floats).
     serde_json::to_string(v).unwrap_or_else(|_| "null".into())
 }
@@ -170,7 +218,7 @@ fn parse_layer(s: &str) -> ApiResult<Layer> {
     }
 }
 
-fn parse_lang(s: &str) -> Lang {
+pub(crate) fn parse_lang(s: &str) -> Lang {
     if s.eq_ignore_ascii_case("en") {
         Lang::En
     } else {
@@ -181,7 +229,7 @@ fn parse_lang(s: &str) -> Lang {
 /// Parses `text` as `T`, reporting syntax and shape errors with their JSON path under
 /// `path`. Goes through `serde_json::Value`, like `chiso::load`, so the WASM module holds
 /// one deserialiser per type.
-fn parse_json<T: for<'de> Deserialize<'de>>(text: &str, path: &str) -> ApiResult<T> {
+pub(crate) fn parse_json<T: for<'de> Deserialize<'de>>(text: &str, path: &str) -> ApiResult<T> {
     let v: serde_json::Value = serde_json::from_str(text).map_err(|e| {
         Diagnostic::error(
             path,

@@ -6,9 +6,16 @@
 //! re-scores in microseconds. Every failure is a JavaScript `Error` carrying a stable
 //! `code`, the JSON `path`, the `criterion` code, both messages and all `diagnostics`.
 //!
-//! The logic lives in [`api`] (plain Rust, tested natively); this file only adapts it.
+//! Dossier records (QĐ 766 indicators from a DVC export) and SIPAS answer sheets come in
+//! a second module (feature `records`), loaded by the page only when they are used:
+//! [`records`], [`explain_dossier`], [`Records`] and [`survey`].
+//!
+//! The logic lives in [`api`], [`records`](mod@records) and [`survey`](mod@survey) (plain
+//! Rust, tested natively); this file only adapts it.
 
 pub mod api;
+pub mod records;
+pub mod survey;
 
 use wasm_bindgen::prelude::*;
 
@@ -46,9 +53,11 @@ fn js<T>(r: api::ApiResult<T>) -> JsResult<T> {
 }
 
 /// A loaded, validated index.
+#[cfg(feature = "form")]
 #[wasm_bindgen]
 pub struct Engine(api::Engine);
 
+#[cfg(feature = "form")]
 #[wasm_bindgen]
 impl Engine {
     /// Parses and validates an index file's text. Throws with every problem found.
@@ -156,9 +165,11 @@ impl Engine {
 }
 
 /// A resident assessment.
+#[cfg(feature = "form")]
 #[wasm_bindgen]
 pub struct Session(api::Session);
 
+#[cfg(feature = "form")]
 #[wasm_bindgen]
 impl Session {
     /// Current total as an exact decimal string (`undefined` when missing).
@@ -205,6 +216,7 @@ impl Session {
 }
 
 /// The JSON Schema of `index`, `assessment`, `result`, … as text.
+#[cfg(feature = "form")]
 #[wasm_bindgen]
 pub fn schema(name: &str) -> JsResult<String> {
     js(api::schema(name))
@@ -214,4 +226,58 @@ pub fn schema(name: &str) -> JsResult<String> {
 #[wasm_bindgen]
 pub fn version() -> String {
     env!("CARGO_PKG_VERSION").to_owned()
+}
+
+/// `chiso records --format json`: the `chiso.records/1` document of a dossier export's
+/// text under `options` (JSON text: period, format, by, unit_level, policies, mapping,
+/// as_of, index, values, costs, explain, explain_costs), as JSON text.
+#[cfg(feature = "records")]
+#[wasm_bindgen(js_name = records)]
+pub fn records_document(text: &str, options: &str) -> JsResult<String> {
+    js(records::records(text, options))
+}
+
+/// `chiso records --explain <MaHoSo> --format json`: one dossier's explanation (JSON text).
+#[cfg(feature = "records")]
+#[wasm_bindgen(js_name = explainDossier)]
+pub fn explain_dossier(text: &str, options: &str, ma_ho_so: &str) -> JsResult<String> {
+    js(records::explain_dossier(text, options, ma_ho_so))
+}
+
+/// A records run kept resident: explanations and full scores without re-counting.
+#[cfg(feature = "records")]
+#[wasm_bindgen]
+pub struct Records(records::Records);
+
+#[cfg(feature = "records")]
+#[wasm_bindgen]
+impl Records {
+    /// Reads and counts a dossier export's text under `options` (JSON text).
+    pub fn analyse(text: &str, options: &str) -> JsResult<Records> {
+        js(records::Records::analyse(text, options)).map(Records)
+    }
+
+    /// The `chiso.records/1` document as JSON text.
+    pub fn document(&self) -> JsResult<String> {
+        js(self.0.document())
+    }
+
+    /// One dossier's explanation as JSON text.
+    pub fn explain(&self, ma_ho_so: &str) -> JsResult<String> {
+        js(self.0.explain(ma_ho_so))
+    }
+
+    /// The engine's full result (`chiso.result/1`) of a unit in a period, as JSON text.
+    pub fn result(&self, unit: &str, period: &str) -> JsResult<String> {
+        js(self.0.result(unit, period))
+    }
+}
+
+/// `chiso survey --format json`: the `chiso.survey-result/1` document of an answer
+/// sheet's text for a definition (JSON text), under `options` (JSON text: format,
+/// source, by, bootstrap, seed, level, margin, max_errors), as JSON text.
+#[cfg(feature = "records")]
+#[wasm_bindgen(js_name = survey)]
+pub fn survey_result(definition: &str, answers: &str, options: &str) -> JsResult<String> {
+    js(survey::survey(definition, answers, options))
 }
