@@ -4,6 +4,22 @@
 use super::error::{RowError, RowProblem, SurveyError};
 use super::questionnaire::Survey;
 use super::sheet::{input_error, trim, Answers, Builder, Layout, ReadOptions};
+
+/// Errors met before the builder exists: the first `max` kept, the rest counted.
+#[derive(Default)]
+struct Pending {
+    errors: Vec<RowError>,
+    extra: usize,
+}
+
+/// Reports `e` to the builder, or keeps it until the builder exists.
+fn note(b: &mut Option<Builder>, pending: &mut Pending, max: usize, e: RowError) {
+    match b {
+        Some(b) => b.error(e),
+        None if pending.errors.len() < max => pending.errors.push(e),
+        None => pending.extra += 1,
+    }
+}
 use super::MAX_LINE_BYTES;
 use std::collections::{BTreeSet, HashMap};
 use std::io::{BufRead, Read};
@@ -58,7 +74,9 @@ pub fn read_json_lines<R: BufRead>(
     let mut slot: HashMap<String, usize> = HashMap::new();
     let mut present = vec![false; survey.item_codes().len()];
     let mut ignored: BTreeSet<String> = BTreeSet::new();
-    let mut pending: Vec<RowError> = Vec::new();
+    // Errors before the first valid line (which sets up the builder), bounded.
+    let mut pending = Pending::default();
+    let max = opts.max_errors.max(1);
     let mut buf = Vec::new();
     let mut row = 0u64;
     let mut cells: Vec<String> = Vec::new();
@@ -71,13 +89,14 @@ pub fn read_json_lines<R: BufRead>(
         {
             Ok(n) => n,
             Err(e) => {
-                pending.push(RowError::new(
+                let e = RowError::new(
                     row,
                     None,
                     RowProblem::Unreadable {
                         detail: e.to_string(),
                     },
-                ));
+                );
+                note(&mut b, &mut pending, max, e);
                 break;
             }
         };
@@ -85,13 +104,14 @@ pub fn read_json_lines<R: BufRead>(
             break;
         }
         if buf.len() > MAX_LINE_BYTES && buf.last() != Some(&b'\n') {
-            pending.push(RowError::new(
+            let e = RowError::new(
                 row,
                 None,
                 RowProblem::LineTooLong {
                     limit: MAX_LINE_BYTES,
                 },
-            ));
+            );
+            note(&mut b, &mut pending, max, e);
             // Skip the rest of the line.
             let mut rest = Vec::new();
             loop {
@@ -121,7 +141,7 @@ pub fn read_json_lines<R: BufRead>(
                     serde_json::error::Category::Data => RowProblem::NotAnObject,
                     _ => RowProblem::JsonSyntax { column: e.column() },
                 };
-                pending.push(RowError::new(row, None, problem));
+                note(&mut b, &mut pending, max, RowError::new(row, None, problem));
                 continue;
             }
         };
@@ -144,7 +164,12 @@ pub fn read_json_lines<R: BufRead>(
                 let mut none = Vec::new();
                 let layout = Layout::from_header(survey, &header, opts, &mut none)
                     .map_err(|e| input_error(&opts.source, e))?;
-                b.insert(Builder::new(survey, layout, opts, Vec::new()))
+                let builder = b.insert(Builder::new(survey, layout, opts, Vec::new()));
+                for e in pending.errors.drain(..) {
+                    builder.error(e);
+                }
+                builder.count_more(std::mem::take(&mut pending.extra));
+                builder
             }
         };
         cells.clear();
@@ -193,12 +218,15 @@ pub fn read_json_lines<R: BufRead>(
         }
     }
     let Some(mut b) = b else {
-        pending.push(RowError::new(0, None, RowProblem::NoHeader));
-        return Err(input_error(&opts.source, pending));
+        let total = pending.errors.len() + pending.extra + 1;
+        let mut errors = vec![RowError::new(0, None, RowProblem::NoHeader)];
+        errors.extend(pending.errors);
+        return Err(SurveyError::Input {
+            source: opts.source.clone(),
+            errors,
+            total,
+        });
     };
-    for e in pending {
-        b.error(e);
-    }
     if b.out.rows > 0 && !b.fatal {
         for (k, seen) in present.iter().enumerate() {
             if !seen {

@@ -307,7 +307,18 @@ impl<'a> Builder<'a> {
         self.total_errors += 1;
         if self.errors.len() < self.max_errors {
             self.errors.push(e);
+        } else if e.row == 0 {
+            // Problems of the sheet as a whole are listed before any row's.
+            if let Some(last_row_error) = self.errors.iter().rposition(|x| x.row > 0) {
+                self.errors.remove(last_row_error);
+                self.errors.push(e);
+            }
         }
+    }
+
+    /// Counts `n` more errors that are not listed.
+    pub(super) fn count_more(&mut self, n: usize) {
+        self.total_errors += n;
     }
 
     fn classify(&self, cell: &[u8]) -> CellKind {

@@ -134,3 +134,31 @@ not json
     let rows: Vec<u64> = errors.iter().map(|e| e.row).collect();
     assert_eq!(rows, [0, 2, 3, 4, 5, 5, 6]);
 }
+
+#[test]
+fn json_lines_errors_are_bounded_too() {
+    let s = mini(|_| {});
+    let opts = ReadOptions {
+        source: "junk.jsonl".into(),
+        max_errors: 2,
+        ..Default::default()
+    };
+    // Three lines that are not objects, then nothing valid: no header either.
+    let e = read_json_lines(&s, "1\n2\n3\n".as_bytes(), &opts).unwrap_err();
+    let SurveyError::Input { errors, total, .. } = &e else {
+        panic!("{e}")
+    };
+    assert_eq!((errors.len(), *total), (3, 4));
+    assert_eq!(errors[0].problem.code(), "survey_no_header");
+    // After a valid first line: row errors capped, the items absent from every line
+    // (sheet-level, row 0) listed first.
+    let text = "{\"id\": \"r1\", \"unit\": \"X\", \"a\": 5}\nx\ny\nz\n";
+    let e = read_json_lines(&s, text.as_bytes(), &opts).unwrap_err();
+    let SurveyError::Input { errors, total, .. } = &e else {
+        panic!("{e}")
+    };
+    // 3 syntax errors + b, c, d, e never present.
+    assert_eq!(*total, 7);
+    assert_eq!(errors.len(), 2);
+    assert!(errors.iter().all(|e| e.row == 0), "{errors:?}");
+}
