@@ -502,6 +502,32 @@ fn a_period_outside_the_calendar_names_the_year() {
 }
 
 #[test]
+fn a_file_that_cannot_be_read_twice_is_refused_not_trusted() {
+    // Duplicates are verified by a second read; a pipe gives nothing the second time.
+    let text = "MaHoSo,DonViXuLy,TrangThaiHoSo,NgayTiepNhan,NgayHenTra\nA,X01,4,20260302,20260303\nA,X01,4,20260302,20260303\n";
+    let mut reads = 0;
+    let mut once = || {
+        reads += 1;
+        Ok(if reads == 1 {
+            text.as_bytes()
+        } else {
+            &b""[..]
+        })
+    };
+    let d = analyse(&mut once, &options(RecordFormat::Csv, "2026-03")).unwrap_err();
+    assert!(
+        d.render(Lang::En).contains("use a file, not a pipe"),
+        "{}",
+        d.render(Lang::En)
+    );
+    // Read twice, the duplicate is named.
+    let d = run_text(text, &options(RecordFormat::Csv, "2026-03")).unwrap_err();
+    assert!(d
+        .render(Lang::En)
+        .contains("rows 2 and 3, column \"MaHoSo\": key \"A\" is used twice"));
+}
+
+#[test]
 fn errors_are_bounded_and_counted() {
     let mut text = String::from("MaHoSo,DonViXuLy,TrangThaiHoSo,NgayTiepNhan\n");
     for k in 0..1500 {

@@ -353,7 +353,7 @@ pub fn analyse<R: Read>(
     let collided = collisions(&mut hashes);
     drop(hashes);
     if !collided.is_empty() {
-        duplicates(open, opts, &resolver, &collided, &mut problems)
+        duplicates(open, opts, &resolver, &collided, stats.rows, &mut problems)
             .map_err(|e| fail(io_problem(&e)))?;
     }
     if !problems.is_empty() {
@@ -392,15 +392,21 @@ fn duplicates<R: Read>(
     opts: &Options,
     resolver: &Resolver,
     collided: &HashSet<u64>,
+    rows: u64,
     problems: &mut Problems,
 ) -> io::Result<()> {
     let mut scratch = Problems::default();
     let Some(mut reader) = Reader::new(open()?, opts.format, resolver, &mut scratch)? else {
+        problems.push(second_read_problem());
         return Ok(());
     };
     let mut cells = RowCells::default();
     let mut first: HashMap<String, u64> = HashMap::new();
+    let mut seen = 0u64;
     while reader.next(&mut cells, &mut scratch)? {
+        if cells.row != 0 {
+            seen += 1;
+        }
         let Some(code) = cells.get(Column::MaHoSo).filter(|c| !c.is_empty()) else {
             continue;
         };
@@ -420,5 +426,19 @@ fn duplicates<R: Read>(
             }
         }
     }
+    if seen != rows {
+        problems.push(second_read_problem());
+    }
     Ok(())
+}
+
+/// The input gave other rows when read again (a pipe cannot be read twice).
+pub(crate) fn second_read_problem() -> Diagnostic {
+    cell(
+        "$".into(),
+        "",
+        Code::Unreadable,
+        "the file must be read twice (to verify duplicate MaHoSo, or for costs and explanations) but gave other rows the second time; use a file, not a pipe",
+        "tệp cần được đọc hai lần (để kiểm tra MaHoSo trùng, hoặc để tính điểm bị mất và giải thích) nhưng lần đọc sau cho kết quả khác; hãy dùng tệp, không dùng luồng (pipe)",
+    )
 }

@@ -130,7 +130,11 @@ pub fn details<R: Read>(
         return Err(problems.finish(file));
     };
     let mut cells = RowCells::default();
+    let mut seen = 0u64;
     while reader.next(&mut cells, &mut problems).map_err(io_fail)? {
+        if cells.row != 0 {
+            seen += 1;
+        }
         if cells.row == 0 || !cells.ok {
             continue;
         }
@@ -241,6 +245,9 @@ pub fn details<R: Read>(
             ex.judgement = Some(j);
             out.explanations.push(ex);
         }
+    }
+    if seen != report.stats.rows {
+        problems.push(crate::records::analyse::second_read_problem());
     }
     if !problems.is_empty() {
         return Err(problems.finish(file));
