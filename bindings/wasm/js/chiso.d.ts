@@ -44,6 +44,12 @@ export interface Diagnostic {
   file: string | null;
   vi: string;
   en: string;
+  /** Row of a record file (dossiers, answer sheet), when the problem is in one. */
+  row?: number;
+  /** Column of a record file, when known. */
+  column?: string;
+  /** The record's key: MaHoSo of a dossier, respondent id of an answer sheet. */
+  record?: string;
 }
 
 /** What every failing call throws. */
@@ -144,3 +150,155 @@ export type PlanTarget =
   | { kind: 'band'; code: string }
   | { kind: 'percent'; value: Dec }
   | { kind: 'points'; value: Dec };
+
+// ---------- dossier records (QĐ 766) and SIPAS answer sheets: the second module ----------
+
+/** Loads the records and survey module (pkg/web/chiso_records*) once. */
+export function readyRecords(source?: BufferSource | URL | string | WebAssembly.Module): Promise<void>;
+
+/** Records policies (reference service-index-766.md §11.3); unnamed ones keep the formula document's default. */
+export interface RecordsPolicies {
+  end_event?: 'processing_end' | 'result_returned';
+  comparison?: 'timestamp' | 'calendar_date';
+  withdrawn?: 'judged_by_end' | 'on_time' | 'excluded';
+  supplements?: 'pause_clock' | 'waiting_on_time';
+  repeated_supplements?: 'overdue' | 'pause_each';
+  missing_due?: 'maximum_time' | 'on_time';
+  open_at_end?: 'not_overdue_at_end' | 'due_date_on_or_after_last_day';
+  finished?: 'end_status' | 'end_time_given';
+  finished_after_period?: 'open_at_period_end' | 'actual_end';
+  calendar_days_skip_holidays?: boolean;
+  electronic_result?: 'file_attached' | 'file_attached_and_signed';
+}
+
+/** Options of a records run, named like `chiso records`' flags. */
+export interface RecordsOptions {
+  /** `2026`, `2026-Q3`, `2026-05` or `2026-01..2026-09`. */
+  period: string;
+  /** Default: from `source`'s extension (.jsonl/.ndjson/.json → JSON lines), else CSV. */
+  format?: 'csv' | 'jsonl';
+  /** The file's name in messages and in the document (default `dossiers.csv`). */
+  source?: string;
+  by?: 'month' | 'quarter' | 'year' | 'whole';
+  /** `all` (default), `leaves` or a depth (`'1'`). */
+  unit_level?: string;
+  policies?: RecordsPolicies;
+  /** A `chiso.records-mapping/1` document. */
+  mapping?: { format: 'chiso.records-mapping/1'; columns?: Record<string, string>; ignore?: string[]; values?: Record<string, Record<string, string>> };
+  /** Evaluate open dossiers as of the end of this day (`YYYY-MM-DD`) or this time. */
+  as_of?: string;
+  /** The index to score with (object or JSON text); default the shipped six-group portal index. */
+  index?: object | string | null;
+  /** Text of a values CSV (`unit`, leaf codes) for the indicators records cannot give. */
+  values?: string | null;
+  /** List the dossiers that cost points, this many per unit and period. */
+  costs?: number | null;
+  /** Explain these dossiers (MaHoSo). */
+  explain?: string[];
+  /** Explain every dossier of the cost lists too. */
+  explain_costs?: boolean;
+}
+
+/** Counts are JSON integers (exact in JavaScript: files hold at most 10⁹ rows); scores are exact decimal strings. */
+export interface IndicatorFraction { numerator: number; denominator: number }
+
+export interface CostEntry {
+  ma_ho_so: string; row: number; unit: string;
+  /** Indicator codes the dossier failed (computable ones). */
+  failed: string[];
+  /** Points it costs the unit of the list, exact. */
+  cost: Dec;
+  /** Working minutes late (2.1), when late or open overdue. */
+  late_minutes: number | null;
+}
+
+export interface DossierExplanation {
+  ma_ho_so: string; row: number; unit: string;
+  outcome: 'early' | 'on_time' | 'late' | 'open_not_due' | 'open_overdue' | 'excluded' | null;
+  due: string | null; margin_working_minutes: number | null; paused_working_minutes: number | null;
+  costs: { indicator: string; numerator: number; denominator: number; cost: Dec | null; exact: string | null; case: 'below_cap' | 'across_cap' | 'above_cap' | null }[];
+  chain_costs: { unit: string; cost: Dec }[];
+  /** The explanation, one statement per line, as `chiso records --explain` prints it. */
+  text: { vi: string; en: string };
+}
+
+export interface RecordsPeriod {
+  period: string;
+  counts: Record<string, number | number[]>;
+  /** Per indicator code, only those computable from the file. */
+  indicators: Record<string, IndicatorFraction>;
+  score: { records_points: Dec; records_max: Dec; leaves: Record<string, Dec>; total: Dec | null };
+  costs: CostEntry[];
+}
+
+/** `chiso.records/1`, as `chiso records --format json` writes it. */
+export interface RecordsDocument {
+  format: 'chiso.records/1';
+  source: string; period: string; by: 'month' | 'quarter' | 'year' | 'whole'; as_of: string | null;
+  policies: Required<RecordsPolicies>;
+  index: string; cost_model: string;
+  rows: { rows: number; not_received: number; outside_period: number; counted: number };
+  columns: string[]; supplement_columns: boolean;
+  indicators: { code: string; title: Text; computable: boolean; missing_columns: string[][]; numerator: string; denominator: string; reference: string }[];
+  not_from_dossiers: { code: string; needs: Text }[];
+  roll_up: string;
+  units: { code: string; name: string; depth: number; parent: string | null; own_dossiers: boolean; children: number; periods: RecordsPeriod[] }[];
+  explanations: DossierExplanation[];
+  unit_labels: string[];
+}
+
+/** `chiso records --format json` (throws ChisoError; diagnostics carry row, column and record = MaHoSo). */
+export function records(dossiers: string, options: RecordsOptions | string): RecordsDocument;
+/** `chiso records --explain <MaHoSo> --format json`: one element of `explanations`. */
+export function explainDossier(dossiers: string, options: RecordsOptions | string, maHoSo: string): DossierExplanation;
+
+export class Records {
+  static analyse(dossiers: string, options: RecordsOptions | string): Records;
+  document(): RecordsDocument;
+  explain(maHoSo: string): DossierExplanation;
+  /** The engine's full result of a unit (DonViXuLy code) in a period (a label of the document). */
+  result(unit: string, period: string): ScoreResult;
+  free(): void;
+}
+
+/** Options of a survey run, named like `chiso survey`'s flags. */
+export interface SurveyOptions {
+  format?: 'csv' | 'jsonl';
+  /** The sheet's name in messages (default `answers.csv`). */
+  source?: string;
+  /** Column naming the units (default: the definition's columns.unit). */
+  by?: string;
+  bootstrap?: number;
+  seed?: number;
+  level?: Dec;
+  /** Margin of error as a proportion ("0.05" = ±5 points). */
+  margin?: Dec;
+  max_errors?: number;
+}
+
+export interface SurveyNodeEstimate {
+  code: string; level: 'index' | 'component' | 'block' | 'item' | 'overall_item';
+  satisfaction_rate: Dec | null; mean_score: Dec | null; answers: number; no_answers: number;
+}
+
+export interface SurveyUnitResult {
+  /** `__all__` for all units. */
+  unit: string; respondents: number; dropped: number; weight_total: Dec;
+  index: Dec | null; mean_score: Dec | null; rank: number | null;
+  interval?: { low: Dec; high: Dec; widened: boolean; rank_best: number; rank_worst: number; rank_widened: boolean; replications: number };
+  sample_size?: { margin: Dec; level: Dec; z: Dec; proportion: Dec; design_effect: Dec; required: number; respondents: number; sufficient: boolean };
+  nodes: SurveyNodeEstimate[];
+}
+
+/** `chiso.survey-result/1` (schema: `schema('survey-result')`). */
+export interface SurveyResult {
+  format: 'chiso.survey-result/1';
+  survey: string; survey_version: string;
+  aggregation: object; policies: object; satisfied: number[]; weighted: boolean; notes: Text[];
+  rows: number; respondents: number; recoded_out_of_range: number; ignored_columns?: string[];
+  units: SurveyUnitResult[]; all: SurveyUnitResult;
+  bootstrap?: { replications: number; seed: number; level: Dec; method: Text };
+}
+
+/** `chiso survey --format json` (throws ChisoError; diagnostics carry row, column and record = respondent id). */
+export function survey(definition: object | string, answers: string, options?: SurveyOptions | string): SurveyResult;

@@ -2,6 +2,9 @@
 // Documents go in as objects or JSON text and come out as objects; every decimal is a
 // string ("3.7"), never a JavaScript number. Errors are `Error`s with `code`, `path`,
 // `criterion`, `messageVi`, `messageEn` and `diagnostics`.
+//
+// Dossier records (QĐ 766) and SIPAS answer sheets live in a second module
+// (pkg/web/chiso_records*), loaded only by `readyRecords()`: the form's first load stays small.
 import init, { Engine, schema as rawSchema, version as rawVersion } from '../pkg/web/chiso_wasm.js';
 
 const text = (doc) => (typeof doc === 'string' ? doc : JSON.stringify(doc));
@@ -52,4 +55,55 @@ export class Index {
   /** Rank intervals and sensitivity indices of a batch (units CSV text, `chiso.sensitivity/1` spec), single-threaded. */
   sensitivity(unitsCsv, spec) { return JSON.parse(this.raw.sensitivity(unitsCsv, text(spec))); }
   free() { this.raw.free(); }
+}
+
+// ---------- the second module: dossier records and SIPAS answer sheets ----------
+
+let extra = null;
+
+/** Loads the records and survey module once (a second WASM module); pass bytes, a URL or a
+ *  `WebAssembly.Module` outside browsers. The calls below throw until it is loaded. */
+export async function readyRecords(source) {
+  if (extra) return;
+  const m = await import('../pkg/web/chiso_records.js');
+  await m.default(source === undefined ? undefined : { module_or_path: source });
+  extra = m;
+}
+
+function need() {
+  if (extra) return extra;
+  const e = new Error('call readyRecords() first: the records and survey module is not loaded');
+  e.name = 'ChisoError';
+  e.code = 'not_ready';
+  e.path = '$';
+  e.criterion = null;
+  e.messageVi = 'chưa nạp mô-đun hồ sơ và khảo sát: gọi readyRecords() trước';
+  e.messageEn = e.message;
+  e.diagnostics = [];
+  throw e;
+}
+
+/** `chiso records --format json`: the `chiso.records/1` document of a dossier export's text. */
+export function records(dossiers, options) {
+  return JSON.parse(need().records(dossiers, text(options)));
+}
+
+/** `chiso records --explain <MaHoSo> --format json`: one dossier's explanation. */
+export function explainDossier(dossiers, options, maHoSo) {
+  return JSON.parse(need().explainDossier(dossiers, text(options), maHoSo));
+}
+
+/** A records run kept resident: the document, explanations and full scores without re-counting. */
+export class Records {
+  constructor(raw) { this.raw = raw; }
+  static analyse(dossiers, options) { return new Records(need().Records.analyse(dossiers, text(options))); }
+  document() { return JSON.parse(this.raw.document()); }
+  explain(maHoSo) { return JSON.parse(this.raw.explain(maHoSo)); }
+  result(unit, period) { return JSON.parse(this.raw.result(unit, period)); }
+  free() { this.raw.free(); }
+}
+
+/** `chiso survey --format json`: the `chiso.survey-result/1` document of an answer sheet. */
+export function survey(definition, answers, options = {}) {
+  return JSON.parse(need().survey(text(definition), answers, text(options)));
 }
