@@ -409,3 +409,42 @@ fn the_shipped_sample_runs() {
         "{out}"
     );
 }
+
+#[test]
+fn a_values_file_completes_the_index() {
+    let dir = scratch("values");
+    let v = dir.join("values.csv");
+    // The indicators records cannot give, for every unit (*), in batch cell syntax.
+    std::fs::write(&v, "unit,1.1,1.2,1.3,3.1,3.2,3.5b,3.5a,4.3,4.4,4.5b,4.5a,4.6,5.2,5.3\n*,1/47,43/47,47/47,0/0,0/0,0/0,0/0,1/2,0/2,1/2,0/3,100%,0/0,0/0\n").unwrap();
+    let out = ok(&[
+        "--lang",
+        "en",
+        "records",
+        TET,
+        "--period",
+        "2026-02",
+        "--values",
+        &s(&v),
+    ]);
+    // X01.1: records 33.22 (31 + 20/9) + values 6·1/47 + 4·43/47 + 2 + 0 + 0 + 0 + 0
+    // + 2·min(1, 0.5/0.8) + 0 + 2·1/2 + 0 + 2 (4.6 at 100 %) + 6 + 6 (no petitions, 0/0 →
+    // full marks) = 0.13 + 3.66 + 2 + 1.25 + 1 + 2 + 12 = 22.04 → 55.26.
+    assert!(out.contains("Total (with --values)"), "{out}");
+    let row = out.lines().find(|l| l.contains("X01.1 Sở")).unwrap();
+    assert!(row.trim_end_matches(['│', ' ']).ends_with("55.26"), "{row}");
+    std::fs::write(&v, "unit,2.1\n*,1/1\n").unwrap();
+    let (_, err) = fails(
+        &[
+            "--lang",
+            "en",
+            "records",
+            TET,
+            "--period",
+            "2026-02",
+            "--values",
+            &s(&v),
+        ],
+        1,
+    );
+    assert!(err.contains("computed from the records"), "{err}");
+}

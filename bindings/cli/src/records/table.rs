@@ -50,6 +50,9 @@ pub fn table(
         ];
         header.extend(computable.iter().map(|i| i.code().to_owned()));
         header.push(t("Điểm từ hồ sơ", "Points from records"));
+        if values.is_some() {
+            header.push(t("Tổng điểm (với --values)", "Total (with --values)"));
+        }
         let mut tb = new_table(header);
         for &u in units {
             let n = report.units.get(u);
@@ -74,9 +77,15 @@ pub fn table(
                 num2(Some(s.records_points), lang),
                 num2(Some(s.records_max), lang)
             ));
+            if values.is_some() {
+                row.push(num2(s.result.total.achieved, lang));
+            }
             tb.add_row(row);
         }
-        align_right(&mut tb, 1..=7 + computable.len());
+        align_right(
+            &mut tb,
+            1..=8 + computable.len() + usize::from(values.is_some()),
+        );
         out.push_str(&tb.to_string());
         out.push('\n');
         if !det.costs.is_empty() {
