@@ -571,7 +571,9 @@ fn json_report(
         "source": o.source,
         "period": o.period.label(),
         "by": o.by,
-        "as_of": o.as_of.map(|t| t.format("%Y-%m-%dT%H:%M:%S").to_string()),
+        // Open dossiers are judged at this instant (exclusive): the end of each period,
+        // or --as-of (the end of that day) when earlier.
+        "evaluated_before": report.evaluations.iter().map(|e| e.at.format("%Y-%m-%dT%H:%M:%S").to_string()).collect::<Vec<_>>(),
         "policies": policies,
         "index": index.definition().id,
         "cost_model": model.index_id,
