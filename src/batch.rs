@@ -28,6 +28,8 @@
 //! | adjustment column | a number | `points` |
 //!
 //! Numbers use `.` as the decimal separator (`0.5`, not `0,5`) and are read exactly.
+//! A leaf's points are rounded as the index's `policies.leaf_rounding` declares (the
+//! QĐ 766 portal: 2 decimals, half up), on every path, as [`Index::score`] does.
 //! An empty cell is a missing value (the index's `missing_value` policy applies);
 //! `n/a` marks the leaf not applicable.
 //!
@@ -904,6 +906,9 @@ struct FastPlan {
     roles: Vec<Role>,
     /// Each leaf's maximum as (mantissa, scale), for integer range checks.
     max: Vec<Option<(u128, u32)>>,
+    /// Decimals of the index's leaf rounding: a number with more goes the general way
+    /// (which rounds it); fewer are left as they are by any rounding mode.
+    round_dp: Option<u32>,
 }
 
 impl<'a> Scorer<'a> {
@@ -1035,7 +1040,18 @@ impl<'a> Scorer<'a> {
                         max[l.node] = Some((u128::try_from(m.mantissa()).ok()?, m.scale()));
                     }
                 }
-                Some(FastPlan { roles, max })
+                let round_dp = index
+                    .definition()
+                    .policies
+                    .leaf_rounding
+                    .as_ref()
+                    .filter(|r| r.mode != crate::display::Rounding::Exact)
+                    .map(|r| r.decimals);
+                Some(FastPlan {
+                    roles,
+                    max,
+                    round_dp,
+                })
             })
             .flatten();
         match unit_column {
@@ -1091,7 +1107,8 @@ impl<'a> Scorer<'a> {
                                 matches!((a, b), (Some(a), Some(b)) if a <= b)
                             }
                         };
-                    if !(in_range && x.within) {
+                    let rounds = plan.round_dp.is_some_and(|dp| x.scale > dp);
+                    if !(in_range && x.within) || rounds {
                         return None;
                     }
                     self.sums[node] = (x.signed(), x.scale);
@@ -1254,11 +1271,14 @@ impl<'a> Scorer<'a> {
                     };
                     // Anything else goes through the rule for its own message.
                     if in_range && within {
+                        // The index's leaf rounding; the text is written as read only
+                        // when the rounding leaves the value as it is.
+                        let achieved = index.round_leaf(x);
                         self.cells[node] = Cell::Value {
-                            achieved: x,
+                            achieved,
                             max: n.max,
                         };
-                        self.from_text[node] = Some(norm);
+                        self.from_text[node] = (achieved == x).then_some(norm);
                         continue;
                     }
                 }
@@ -1278,7 +1298,13 @@ impl<'a> Scorer<'a> {
                     gate.as_ref(),
                     *zero_denominator,
                 ) {
-                    self.cells[node] = cell;
+                    self.cells[node] = match cell {
+                        Cell::Value { achieved, max } => Cell::Value {
+                            achieved: index.round_leaf(achieved),
+                            max,
+                        },
+                        other => other,
+                    };
                     continue;
                 }
             }
@@ -1369,7 +1395,7 @@ impl<'a> Scorer<'a> {
             LeafInput::NotApplicable => Ok(Some(Cell::NotApplicable)),
             LeafInput::Value(v) => match rule.evaluate(n.max, &v) {
                 Ok(Outcome::Scored { points, .. }) => Ok(Some(Cell::Value {
-                    achieved: points,
+                    achieved: self.index.round_leaf(points),
                     max: n.max,
                 })),
                 Ok(Outcome::NotApplicable { .. }) => Ok(Some(Cell::NotApplicable)),

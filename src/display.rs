@@ -2,9 +2,11 @@
 //!
 //! Scores are kept at full precision through the whole engine. Official tables print
 //! two decimals rounded half away from zero ([`Rounding::HalfUp`]); the press often
-//! truncates ([`Rounding::Truncate`]). Ranking never uses these functions.
+//! truncates ([`Rounding::Truncate`]). Ranking never uses these functions. The one
+//! exception to "display only" is a rounding the source itself applies to each leaf's
+//! points before adding them, declared by the index ([`crate::index::LeafRounding`]).
 
-use crate::text::Lang;
+use crate::text::{Lang, Text};
 use rust_decimal::{Decimal, RoundingStrategy};
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
@@ -24,7 +26,27 @@ pub enum Rounding {
     Exact,
 }
 
-/// Rounds `value` to `dp` decimal places with `mode` (for display only).
+impl Rounding {
+    /// The mode in words, for explanations.
+    ///
+    /// ```
+    /// use chiso::display::Rounding;
+    /// assert_eq!(Rounding::HalfUp.words().vi, "nửa lên");
+    /// assert_eq!(Rounding::HalfEven.words().en, "half to even");
+    /// ```
+    pub fn words(self) -> Text {
+        let (vi, en) = match self {
+            Rounding::HalfUp => ("nửa lên", "half up"),
+            Rounding::HalfEven => ("nửa về số chẵn", "half to even"),
+            Rounding::Truncate => ("bỏ phần thừa", "truncated"),
+            Rounding::Exact => ("giữ mọi chữ số", "exact"),
+        };
+        Text::new(vi, en)
+    }
+}
+
+/// Rounds `value` to `dp` decimal places with `mode` (for display, and for a leaf
+/// rounding an index declares: [`crate::index::LeafRounding`]).
 ///
 /// ```
 /// use chiso::display::{round, Rounding};

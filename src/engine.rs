@@ -13,7 +13,7 @@ use crate::result::{
     RESULT_FORMAT,
 };
 use crate::rule::{Outcome, Rule};
-use crate::text::Text;
+use crate::text::{Lang, Text};
 use rust_decimal::Decimal;
 use std::collections::HashMap;
 
@@ -352,6 +352,25 @@ impl Index {
         out
     }
 
+    /// The points a leaf contributes for `points` from its rule: rounded as the index's
+    /// `policies.leaf_rounding` declares (the QĐ 766 portal: 2 decimals, half up),
+    /// unchanged without that policy. Every scoring path ([`Index::score`],
+    /// [`Index::evaluate`], the batch, the planner) rounds leaves through this.
+    ///
+    /// ```
+    /// let path = concat!(env!("CARGO_MANIFEST_DIR"), "/criteria/service-766/qd766-portal-six-groups.json");
+    /// let index = chiso::Index::from_file(path.as_ref()).unwrap();
+    /// // 4.2 of Gia Lai's Sở VH-TT-DL: 4 × 603/654 = 3.688… → 3.69 (reference §8.4).
+    /// let exact = chiso::Decimal::from(4 * 603) / chiso::Decimal::from(654);
+    /// assert_eq!(index.round_leaf(exact), "3.69".parse().unwrap());
+    /// ```
+    pub fn round_leaf(&self, points: Decimal) -> Decimal {
+        match &self.def.policies.leaf_rounding {
+            Some(r) => r.apply(points),
+            None => points,
+        }
+    }
+
     /// Aggregates bottom-up: `cells` holds one cell per node in [`Index::nodes`] order;
     /// leaf cells must be filled, parent cells are overwritten.
     ///
@@ -496,6 +515,7 @@ impl Index {
             nodes,
             adjustments,
             diagnostics,
+            leaf_rounding: self.def.policies.leaf_rounding.clone(),
             unit_type: unit_type.map(|t| UnitTypeRef {
                 code: t.code.clone(),
                 title: t.title.clone(),
@@ -599,6 +619,7 @@ impl Index {
                 points,
                 mut explanation,
             } => {
+                let points = self.rounded_leaf(points, &mut explanation);
                 let mut status = Status::Scored;
                 if started && layer == Layer::SelfAssessment && view != View::SelfAssessment {
                     explanation
@@ -651,6 +672,45 @@ impl Index {
                 })
             }
         }
+    }
+}
+
+impl Index {
+    /// [`Index::round_leaf`], saying so in `explanation` when the rounding changes the
+    /// points: "…→ ≈5,5321 điểm; làm tròn 2 chữ số thập phân (nửa lên), như Cổng DVCQG
+    /// → 5,53 điểm".
+    fn rounded_leaf(&self, points: Decimal, explanation: &mut Text) -> Decimal {
+        let Some(r) = &self.def.policies.leaf_rounding else {
+            return points;
+        };
+        let rounded = r.apply(points);
+        if rounded != points {
+            let source = |l: Lang| {
+                r.source
+                    .as_ref()
+                    .map(|t| format!(", {}", t.get(l)))
+                    .unwrap_or_default()
+            };
+            let mode = r.mode.words();
+            let value = |l: Lang| crate::display::plain(rounded, l);
+            explanation.vi.push_str(&format!(
+                "; làm tròn {} chữ số thập phân ({}){} → {} điểm",
+                r.decimals,
+                mode.vi,
+                source(Lang::Vi),
+                value(Lang::Vi)
+            ));
+            explanation.en.push_str(&format!(
+                "; rounded to {} decimal{} ({}){} → {} point{}",
+                r.decimals,
+                if r.decimals == 1 { "" } else { "s" },
+                mode.en,
+                source(Lang::En),
+                value(Lang::En),
+                if rounded == Decimal::ONE { "" } else { "s" }
+            ));
+        }
+        rounded
     }
 }
 

@@ -1,6 +1,7 @@
 //! The index definition: one versioned criteria set (bộ tiêu chí) with its legal basis.
 
 use crate::band::{Band, TiePolicy};
+use crate::display::Rounding;
 use crate::engine::{aggregate, Cell, FlatNode, Index};
 use crate::node::{Aggregation, Node};
 use crate::text::Text;
@@ -173,7 +174,7 @@ pub enum Completeness {
 }
 
 /// Declared policies: what to do with gaps in the input.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Policies {
     /// A leaf without any value.
@@ -182,6 +183,51 @@ pub struct Policies {
     /// A leaf that needs evidence (tài liệu kiểm chứng) but has none.
     #[serde(default)]
     pub missing_evidence: MissingEvidencePolicy,
+    /// Rounding the source itself applies to every leaf's points before they are added
+    /// (the QĐ 766 portal: each indicator score to 2 decimals, half up). Absent: leaf
+    /// points are exact, which is what every other index wants.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub leaf_rounding: Option<LeafRounding>,
+}
+
+/// How the source rounds each leaf's points before adding them, when that rounding is
+/// part of the index and not only of its display: groups and totals are then sums of
+/// rounded leaf points, exactly as the source forms them.
+///
+/// chiso keeps full precision everywhere else; declare this only when the published
+/// figures show it (QĐ 766, Gia Lai 2026: the group scores are the sums of the 2-decimal
+/// indicator scores in 149 of 149 units; rounding the exact sums misses 73 of the 149
+/// MDSH groups). Every rounded leaf says so in its explanation, in both languages.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct LeafRounding {
+    /// Decimal places kept (at most 28, the most a decimal has).
+    pub decimals: u32,
+    /// How the extra digits go: `half_up` (away from zero at the half), `half_even`,
+    /// `truncate`; `exact` keeps every digit (the same as no policy).
+    pub mode: Rounding,
+    /// Whose rounding this is, quoted in each rounded leaf's explanation ("như Cổng
+    /// DVCQG" / "as the national public service portal does").
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source: Option<Text>,
+}
+
+impl LeafRounding {
+    /// `points` rounded as declared.
+    ///
+    /// ```
+    /// use chiso::display::Rounding;
+    /// let json = r#"{ "decimals": 2, "mode": "half_up",
+    ///   "source": { "vi": "như Cổng DVCQG", "en": "as the national public service portal does" } }"#;
+    /// let r: chiso::index::LeafRounding = serde_json::from_str(json).unwrap();
+    /// assert_eq!((r.decimals, r.mode), (2, Rounding::HalfUp));
+    /// // 6 × 603/654 = 5.5321… → 5.53; 0.165 → 0.17 (half up, not to even).
+    /// assert_eq!(r.apply("5.5321".parse().unwrap()), "5.53".parse().unwrap());
+    /// assert_eq!(r.apply("0.165".parse().unwrap()), "0.17".parse().unwrap());
+    /// ```
+    pub fn apply(&self, points: Decimal) -> Decimal {
+        crate::display::round(points, self.decimals, self.mode)
+    }
 }
 
 /// What a leaf without a value contributes.

@@ -5,8 +5,9 @@
 //! the numbers. [`Inputs::resolve`] does the per-assessment work once (which layer each
 //! view reads, not-applicable subtrees, evidence that is not credited, adjustment
 //! points); [`Index::evaluate`] then turns the inputs into points with the rules' own
-//! arithmetic ([`Rule::points`](crate::rule::Rule::points)) and the same aggregation as
-//! [`Index::score`]. A property test keeps the two paths equal.
+//! arithmetic ([`Rule::points`](crate::rule::Rule::points)), the index's leaf rounding
+//! ([`Index::round_leaf`]) and the same aggregation as [`Index::score`]. A property test
+//! keeps the two paths equal.
 //!
 //! ```
 //! use chiso::{inputs::Inputs, Cell, Index, View};
@@ -287,7 +288,11 @@ impl Index {
             (Slot::Value { value, credited }, Some(rule)) => match rule.points(node.max, value) {
                 Ok(None) => Cell::NotApplicable,
                 Ok(Some(p)) => Cell::Value {
-                    achieved: if *credited { p } else { Decimal::ZERO },
+                    achieved: if *credited {
+                        self.round_leaf(p)
+                    } else {
+                        Decimal::ZERO
+                    },
                     max: node.max,
                 },
                 Err(p) => {

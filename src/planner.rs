@@ -448,13 +448,15 @@ fn value_words(v: &Value, lang: Lang) -> String {
     }
 }
 
-/// Candidate improvements of one leaf, from its rule and current value.
+/// Candidate improvements of one leaf, from its rule and current value; `round` is the
+/// index's leaf rounding ([`Index::round_leaf`]), applied to every candidate's points.
 fn candidates(
     rule: &Rule,
     max: Option<Decimal>,
     current: Option<&Value>,
     now: Decimal,
     step_pct: Decimal,
+    round: &dyn Fn(Decimal) -> Decimal,
 ) -> Vec<Cand> {
     let eval = |v: &Value| -> Option<Decimal> {
         match rule.evaluate(max, v) {
@@ -465,6 +467,7 @@ fn candidates(
     let mut out: Vec<Cand> = Vec::new();
     let mut push =
         |points: Decimal, steps: u32, value: Value, text: Text, distance: Option<Text>| {
+            let points = round(points);
             if points > now {
                 out.push(Cand {
                     points,
@@ -1000,11 +1003,12 @@ fn context<'a>(
         let current = picked.map(|(_, le)| le.value.clone());
         let not_credited = matches!(nr.status, Status::EvidenceMissing { .. });
         let raw = match current.as_ref().map(|v| rule.evaluate(node.max, v)) {
-            Some(Ok(Outcome::Scored { points, .. })) => points,
+            Some(Ok(Outcome::Scored { points, .. })) => index.round_leaf(points),
             _ => now,
         };
         let evidence = not_credited && raw > now;
-        let mut cands = candidates(rule, node.max, current.as_ref(), raw, step_pct);
+        let round = |p: Decimal| index.round_leaf(p);
+        let mut cands = candidates(rule, node.max, current.as_ref(), raw, step_pct, &round);
         if evidence {
             for c in &mut cands {
                 c.steps += 1;

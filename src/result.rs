@@ -55,6 +55,10 @@ pub struct ScoreResult {
     /// The unit type the assessment named, and what it leaves out (absent when none).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unit_type: Option<UnitTypeRef>,
+    /// The rounding the index applies to every leaf's points before adding them
+    /// (`policies.leaf_rounding`; absent when leaf points are exact).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub leaf_rounding: Option<crate::index::LeafRounding>,
     /// Year.
     pub year: Option<i32>,
     /// View used for `achieved`.

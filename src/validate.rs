@@ -15,6 +15,8 @@ use std::collections::{BTreeMap, BTreeSet};
 pub const MAX_DEPTH: usize = 12;
 /// Most nodes accepted in one index.
 pub const MAX_NODES: usize = 20_000;
+/// Most decimals a leaf rounding may keep (a `Decimal` has at most 28).
+pub const MAX_ROUNDING_DECIMALS: u32 = 28;
 
 /// Checks an index definition; returns every error and warning found.
 pub fn check_index(def: &IndexDefinition) -> Diagnostics {
@@ -50,6 +52,21 @@ pub fn check_index(def: &IndexDefinition) -> Diagnostics {
         c.node(n, &format!("$.nodes[{i}]"), 1);
     }
     c.bands(&def.bands);
+    if let Some(r) = def
+        .policies
+        .leaf_rounding
+        .as_ref()
+        .filter(|r| r.decimals > MAX_ROUNDING_DECIMALS)
+    {
+        c.err(
+            "$.policies.leaf_rounding.decimals",
+            None,
+            Problem::OutOfRange {
+                value: Decimal::from(r.decimals),
+                range: format!("0 – {MAX_ROUNDING_DECIMALS}"),
+            },
+        );
+    }
     let mut adj = BTreeSet::new();
     for (i, a) in def.adjustments.iter().enumerate() {
         let path = format!("$.adjustments[{i}]");

@@ -238,6 +238,52 @@ fn rank_target_in_a_batch() {
 }
 
 #[test]
+fn plans_on_rounded_leaves_predict_the_engine() {
+    // The QĐ 766 portal index rounds each indicator score to 2 decimals before adding
+    // (policies.leaf_rounding). A unit at sevenths (1/7 … 6/7 of every indicator, none a
+    // round figure): each step's points are the engine's rounded points, and the gains
+    // the planner adds up are exactly what the engine's re-score gives.
+    let index =
+        Index::from_file(&common::repo().join("criteria/service-766/qd766-portal-six-groups.json"))
+            .unwrap();
+    assert!(index.definition().policies.leaf_rounding.is_some());
+    let entries = index
+        .leaves()
+        .enumerate()
+        .map(|(k, i)| {
+            let v = Value::Ratio {
+                numerator: Decimal::from(1 + k % 6),
+                denominator: Decimal::from(7),
+            };
+            (index.nodes()[i].code.clone(), Entry::self_value(v))
+        })
+        .collect();
+    let a = Assessment {
+        entries,
+        ..Assessment::new(&index.definition().id, "Đơn vị thử")
+    };
+    let before = index.score(&a, View::Final).unwrap();
+    let start = before.total.achieved.unwrap();
+    for extra in ["3", "8", "15"] {
+        let target = Target::Points {
+            value: start + d(extra),
+        };
+        let p = planner::plan(&index, &a, View::Final, &target, &Costs::default(), None).unwrap();
+        assert!(p.reached, "+{extra}");
+        let mut gain = Decimal::ZERO;
+        for s in &p.steps {
+            assert_eq!(s.to_points, index.round_leaf(s.to_points), "{}", s.code);
+            let now = before.node(&s.code).unwrap().achieved.unwrap();
+            assert_eq!(s.from_points, now, "{}", s.code);
+            gain += s.total_gain;
+        }
+        let after = p.result.total.unwrap();
+        assert_eq!(after - p.baseline.total.unwrap(), gain, "+{extra}");
+        assert!(after >= start + d(extra));
+    }
+}
+
+#[test]
 fn headroom_table_is_sorted_with_next_steps() {
     let (index, a) = example();
     let h = planner::headroom(&index, &a, View::Final, &Costs::default()).unwrap();

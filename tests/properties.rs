@@ -2,9 +2,11 @@
 #![cfg(not(target_arch = "wasm32"))]
 
 use chiso::assessment::{Assessment, Entry, EvidenceRef, LayerEntry, NotApplicable};
+use chiso::batch::{run_in_memory, InputFormat, Options};
+use chiso::display::{round, Rounding};
 use chiso::index::{
-    Completeness, IndexDefinition, LegalBasis, MissingEvidencePolicy, MissingValuePolicy, Policies,
-    UnitLevel, YearRange,
+    Completeness, IndexDefinition, LeafRounding, LegalBasis, MissingEvidencePolicy,
+    MissingValuePolicy, Policies, UnitLevel, YearRange,
 };
 use chiso::inputs::Inputs;
 use chiso::interval::{Bound, Interval};
@@ -581,6 +583,189 @@ proptest! {
                     Outcome::NotApplicable { .. } => None,
                 });
                 prop_assert_eq!(rule.points(m, &v), full);
+            }
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// Leaf rounding (`policies.leaf_rounding`): every path rounds each leaf's points alike.
+
+fn rounding_mode(k: u8) -> Rounding {
+    [
+        Rounding::HalfUp,
+        Rounding::HalfEven,
+        Rounding::Truncate,
+        Rounding::Exact,
+    ][usize::from(k % 4)]
+}
+
+fn with_rounding(mut def: IndexDefinition, decimals: u32, mode: Rounding) -> Index {
+    def.policies.leaf_rounding = Some(LeafRounding {
+        decimals,
+        mode,
+        source: Some(Text::new("như nguồn", "as the source does")),
+    });
+    Index::new(def).expect("valid")
+}
+
+/// A tree for the batch's paths: score leaves (read straight as text, or the integer
+/// fast path when every leaf is a score), proportional leaves (their own fast path) and
+/// a discretionary leaf (the rule's general path).
+fn batch_tree(scores_only: bool) -> IndexDefinition {
+    let mixed = r#"[
+      {"code":"G1","title":{"vi":"G1"},"max_points":"20","children":[
+        {"code":"S1","title":{"vi":"S1"},"max_points":"10","rule":{"type":"score"}},
+        {"code":"P1","title":{"vi":"P1"},"max_points":"6","rule":{"type":"proportional","threshold_percent":"90","zero_denominator":"full_marks"}},
+        {"code":"P2","title":{"vi":"P2"},"max_points":"4","rule":{"type":"proportional","zero_denominator":"zero"}}]},
+      {"code":"D1","title":{"vi":"D1"},"max_points":"5","rule":{"type":"discretionary"}}]"#;
+    let scores = r#"[
+      {"code":"G1","title":{"vi":"G1"},"max_points":"20","children":[
+        {"code":"S1","title":{"vi":"S1"},"max_points":"10","rule":{"type":"score"}},
+        {"code":"S2","title":{"vi":"S2"},"max_points":"10","rule":{"type":"score"}}]},
+      {"code":"S3","title":{"vi":"S3"},"max_points":"5","rule":{"type":"score"}}]"#;
+    let text = format!(
+        r#"{{"format":"chiso.index/1","id":"r","title":{{"vi":"R"}},"version":"1","legal_basis":[],
+        "unit_levels":["province"],"years":{{"from":2024}},"completeness":"example","max_points":"25",
+        "nodes":{}}}"#,
+        if scores_only { scores } else { mixed }
+    );
+    chiso::load::index_definition(&text).expect("shape")
+}
+
+/// A number in [0, max] with 0–6 decimals, as text.
+fn number_text(g: &mut Gen, max: u64) -> String {
+    let places = g.below(7) as u32;
+    let unit = 10u64.pow(places);
+    Decimal::new((g.below(max * unit + 1)) as i64, places).to_string()
+}
+
+/// A batch cell for `code` of [`batch_tree`] and the value the engine reads from it.
+fn batch_cell(g: &mut Gen, code: &str) -> (String, Value) {
+    match code {
+        "S1" | "S2" => {
+            let t = number_text(g, 10);
+            let v = Value::Number(t.parse().expect("number"));
+            (t, v)
+        }
+        "S3" => {
+            let t = number_text(g, 5);
+            let v = Value::Number(t.parse().expect("number"));
+            (t, v)
+        }
+        "D1" => {
+            let t = number_text(g, 5);
+            let v = Value::Points(t.parse().expect("number"));
+            (t, v)
+        }
+        _ if g.chance(30) => {
+            let t = number_text(g, 100);
+            let v = Value::Percent(t.parse().expect("number"));
+            (format!("{t}%"), v)
+        }
+        _ => {
+            let d = g.below(2000);
+            let n = g.below(d + 1);
+            let v = Value::Ratio {
+                numerator: Decimal::from(n),
+                denominator: Decimal::from(d),
+            };
+            (format!("{n}/{d}"), v)
+        }
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(200))]
+
+    #[test]
+    fn leaf_rounding_is_the_same_on_every_path(
+        seed in any::<u64>(), aseed in any::<u64>(), vseed in any::<u64>(),
+        pick in any::<prop::sample::Index>(), mode in 0u8..4, decimals in 0u32..4,
+    ) {
+        let exact = Index::new(random_index(seed)).expect("valid");
+        let mode = rounding_mode(mode);
+        let index = with_rounding(random_index(seed), decimals, mode);
+        let mut a = random_assessment(&index, aseed);
+        let leaves: Vec<usize> = index.leaves().collect();
+        let changed_leaf = leaves[pick.index(leaves.len())];
+        for view in [View::SelfAssessment, View::Appraised, View::Final] {
+            let r = index.score(&a, view).expect("score");
+            let x = exact.score(&a, view).expect("score");
+            prop_assert_eq!(&r.leaf_rounding, &index.definition().policies.leaf_rounding);
+            // Each leaf: the exact points, rounded as declared.
+            for &i in &leaves {
+                let code = &index.nodes()[i].code;
+                let want = x.node(code).expect("node").achieved.map(|p| round(p, decimals, mode));
+                prop_assert_eq!(r.node(code).expect("node").achieved, want, "{}", code);
+            }
+            // Parents: the aggregation of the rounded leaves (nothing else rounded).
+            let mut cells: Vec<Cell> = vec![Cell::Missing; index.nodes().len()];
+            for (k, n) in r.nodes.iter().enumerate() {
+                cells[k + 1] = match (n.achieved, n.status == chiso::Status::NotApplicable) {
+                    (_, true) => Cell::NotApplicable,
+                    (Some(p), false) => Cell::Value { achieved: p, max: n.applicable_max },
+                    (None, false) => Cell::Missing,
+                };
+            }
+            index.aggregate(&mut cells);
+            prop_assert_eq!(cells[0].achieved(), r.total.criteria_points);
+            // The points-only path, full and incremental.
+            let mut inputs = Inputs::resolve(&index, &a, view).expect("resolve");
+            let mut cells = vec![Cell::Missing; index.nodes().len()];
+            prop_assert_eq!(index.evaluate(&inputs, &mut cells).expect("evaluate"), r.total.achieved);
+            for (n, c) in index.nodes().iter().zip(&cells).skip(1) {
+                prop_assert_eq!(c.achieved(), r.node(&n.code).expect("node").achieved, "{}", n.code);
+            }
+            let node = &index.nodes()[changed_leaf];
+            let mut g = Gen(vseed);
+            let value = random_value(&mut g, node.rule.as_ref().expect("rule"), node.max.unwrap_or(Decimal::ONE));
+            let mut changed = a.clone();
+            let e = changed.entries.entry(node.code.clone()).or_default();
+            match node.channel {
+                Channel::Survey => e.survey = Some(LayerEntry::new(value)),
+                Channel::Appraised => e.self_assessment = Some(LayerEntry::new(value)),
+            }
+            let total = match inputs.refresh(&index, &changed, &node.code).expect("refresh") {
+                Some(p) => index.reevaluate(&inputs, &mut cells, p).expect("reevaluate"),
+                None => index.evaluate(&inputs, &mut cells).expect("evaluate"),
+            };
+            prop_assert_eq!(total, index.score(&changed, view).expect("score").total.achieved);
+            a = changed;
+        }
+    }
+
+    #[test]
+    fn batch_rounds_leaves_like_index_score(
+        seed in any::<u64>(), rows in 1usize..12, mode in 0u8..4, decimals in 0u32..4,
+        scores_only in any::<bool>(), threads in 1usize..=2,
+    ) {
+        let index = with_rounding(batch_tree(scores_only), decimals, rounding_mode(mode));
+        let leaves: Vec<String> = index.leaves().map(|i| index.nodes()[i].code.clone()).collect();
+        let mut g = Gen(seed);
+        let mut csv = format!("unit,{}\n", leaves.join(","));
+        let mut units = Vec::new();
+        for r in 0..rows {
+            let cells: Vec<(String, Value)> = leaves.iter().map(|c| batch_cell(&mut g, c)).collect();
+            csv.push_str(&format!("U{r},{}\n", cells.iter().map(|c| c.0.as_str()).collect::<Vec<_>>().join(",")));
+            let entries = leaves.iter().zip(cells).map(|(c, (_, v))| (c.clone(), Entry::self_value(v))).collect();
+            units.push(Assessment { entries, ..Assessment::new("r", format!("U{r}")) });
+        }
+        let opts = Options { mean: false, threads, ..Options::default() };
+        let out = run_in_memory(&index, csv.as_bytes(), InputFormat::Csv, &opts).expect("batch");
+        let mut reader = csv::Reader::from_reader(out.as_slice());
+        let header = reader.headers().expect("header").clone();
+        for (rec, a) in reader.records().zip(&units) {
+            let rec = rec.expect("row");
+            let r = index.score(a, View::Final).expect("score");
+            for (h, cell) in header.iter().zip(rec.iter()) {
+                let want = match h {
+                    "unit" | "rank" | "band" | "percent" => continue,
+                    "total" => r.total.achieved,
+                    code => r.node(code).expect("node").achieved,
+                };
+                let got = (!cell.is_empty()).then(|| cell.parse::<Decimal>().expect("decimal"));
+                prop_assert_eq!(got, want, "{} in {}", h, csv);
             }
         }
     }

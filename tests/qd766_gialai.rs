@@ -10,9 +10,11 @@
 //! - `qd766/qd766_2026_provinces_34.csv`: the 34-province table (competition ranks).
 //!
 //! Facts checked come from the data README (`qd766/`, "Facts checked on these files") and
-//! `reference/service-index-766.md` §3–§5, §8.4. The portal rounds every metric score
-//! half-up to 2 decimals and adds the rounded scores; chiso keeps exact values, so the
-//! comparisons below round each metric score (never the inputs) the way the portal does.
+//! `reference/service-index-766.md` §3–§5, §7, §8.4. The portal rounds every metric score
+//! half-up to 2 decimals and adds the rounded scores; the index declares that step
+//! (`policies.leaf_rounding`), so the engine's own groups, totals and ranks are compared
+//! with the published ones as they are — no rounding happens in these tests, except to
+//! recompute, with the policy removed, the evidence the criteria notes cite.
 
 #![allow(clippy::unwrap_used)] // tests may unwrap (preamble)
 
@@ -23,18 +25,29 @@ use chiso::band::TiePolicy;
 use chiso::batch::{run_in_memory, InputFormat, Options};
 use chiso::display::{round, Rounding};
 use chiso::index::{Completeness, UnitLevel};
+use chiso::inputs::Inputs;
 use chiso::ranking::{rank, rank_in_blocks};
-use chiso::{Assessment, Decimal, Entry, Index, ScoreResult, Value, View};
+use chiso::{Assessment, Cell, Decimal, Entry, Index, ScoreResult, Value, View};
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
 const UNITS_INDEX: &str = "criteria/service-766/qd766-portal-units.json";
+const GROUPS: [&str; 6] = ["CKMB", "TDGQ", "CLGQ", "TTTT", "MDSH", "MDHL"];
 
 fn load(rel: &str) -> Index {
     Index::from_file(&common::repo().join(rel))
         .unwrap_or_else(|d| panic!("{}", d.render(chiso::Lang::En)))
 }
 
+/// The same index without its leaf rounding: exact leaf points (the evidence runs).
+fn without_leaf_rounding(index: &Index) -> Index {
+    let mut def = index.definition().clone();
+    assert!(def.policies.leaf_rounding.take().is_some());
+    Index::new(def).unwrap()
+}
+
+/// Half-up to 2 decimals: only for the evidence computed without the policy, and for
+/// the TTTT inference on published values.
 fn two(d: Decimal) -> Decimal {
     round(d, 2, Rounding::HalfUp)
 }
@@ -125,6 +138,38 @@ fn points(res: &ScoreResult, code: &str) -> Decimal {
     res.node(code).unwrap().achieved.unwrap()
 }
 
+/// A unit's complete assessment for the units tree: every metric row that is a leaf
+/// (numerator/denominator), CLGQ = the published group score (no DVCTT parameters per
+/// unit) and 3.5a, whose C numerator is not published, entered as the share implied by
+/// the published TTTT: 3.5a points = TTTT − points(3.6) − points(3.5b) (the engine's
+/// points of A and B from their counts), as the percent 40 × points (2 × p / 80 % = p).
+/// CLGQ and TTTT are therefore inputs here, not checks.
+fn full_assessment(index: &Index, u: &Row, rows: &[&Row]) -> Assessment {
+    let unit = &u["unit_code"];
+    let partial = score_unit(index, unit, rows);
+    let p35a = dec(&u["TTTT"]) - points(&partial, "3.6") - points(&partial, "3.5b");
+    assert!(
+        p35a >= Decimal::ZERO && p35a <= Decimal::from(2),
+        "{unit}: {p35a}"
+    );
+    let mut entries: BTreeMap<String, Entry> = rows
+        .iter()
+        .filter(|r| index.node(&r["metric_code"]).is_some_and(|n| n.is_leaf()))
+        .map(|r| (r["metric_code"].clone(), Entry::self_value(metric_value(r))))
+        .collect();
+    entries.insert(
+        "CLGQ".into(),
+        Entry::self_value(Value::Number(dec(&u["CLGQ"]))),
+    );
+    let c = Value::Percent((p35a * Decimal::from(40)).normalize());
+    entries.insert("3.5a".into(), Entry::self_value(c));
+    Assessment {
+        year: Some(2026),
+        entries,
+        ..Assessment::new(&index.definition().id, unit)
+    }
+}
+
 #[test]
 fn units_tree_matches_the_published_metrics() {
     let index = load(UNITS_INDEX);
@@ -133,6 +178,23 @@ fn units_tree_matches_the_published_metrics() {
     assert_eq!(def.completeness, Completeness::Provisional);
     assert_eq!(def.tie_policy, TiePolicy::Ordinal);
     assert_eq!(def.max_points, Some(Decimal::from(100)));
+    // The portal's rounding step, declared in both portal files (reference §3, §7):
+    // every indicator score to 2 decimals, half up, before adding.
+    for d in [
+        def,
+        load("criteria/service-766/qd766-portal-six-groups.json").definition(),
+    ] {
+        let r = d.policies.leaf_rounding.as_ref().unwrap();
+        assert_eq!((r.decimals, r.mode), (2, Rounding::HalfUp), "{}", d.id);
+        let notes: String = d
+            .notes
+            .iter()
+            .map(|t| format!("{} {}", t.vi, t.en))
+            .collect();
+        for cited in ["leaf_rounding", "73", "84", "26", "149"] {
+            assert!(notes.contains(cited), "{}: notes must cite {cited}", d.id);
+        }
+    }
     let groups: Vec<(&str, Decimal)> = def
         .nodes
         .iter()
@@ -141,6 +203,17 @@ fn units_tree_matches_the_published_metrics() {
     let expected = [18, 20, 12, 10, 22, 18].map(Decimal::from);
     let codes = ["CKMB", "TDGQ", "CLGQ", "TTTT", "MDSH", "MDHL"];
     assert_eq!(groups, codes.into_iter().zip(expected).collect::<Vec<_>>());
+    // A rounding finer than a decimal holds is a located error.
+    let mut bad = def.clone();
+    bad.policies.leaf_rounding.as_mut().unwrap().decimals = 29;
+    let e = Index::new(bad).unwrap_err();
+    let err = e.errors().next().unwrap();
+    assert_eq!(err.path, "$.policies.leaf_rounding.decimals");
+    assert!(
+        err.message(chiso::Lang::En).contains("0 – 28"),
+        "{}",
+        err.message(chiso::Lang::En)
+    );
     // Every leaf shared with the province tree has the same maximum and rule.
     let six = load("criteria/service-766/qd766-portal-six-groups.json");
     for i in index.leaves() {
@@ -198,8 +271,9 @@ fn every_published_metric_score_from_the_exact_fraction() {
             let code = &r["metric_code"];
             *expected.entry(code.clone()).or_default() += 1;
             let got = points(&res, code);
+            // The engine's own points: rounded as the index declares, nothing here.
             assert_eq!(
-                two(got),
+                got,
                 dec(&r["score"]),
                 "{unit} {code} {}/{}: engine {got}",
                 r["numerator"],
@@ -238,7 +312,7 @@ fn every_published_metric_score_from_the_exact_fraction() {
 fn the_two_decimal_ratio_is_off_by_a_cent_in_eight_rows() {
     // Scoring the published ratio_percent (rounded to 2 decimals) instead of num/den gives
     // one hundredth more in 8 rows (data README), e.g. 4.5a 32/388 = 8.2474 % → 0.1649
-    // → 0.16, but 8.25 % → 0.165 → 0.17.
+    // → 0.16, but 8.25 % → 0.165 → 0.17 (the index's leaf rounding, half up).
     let Some(data) = common::reference_data() else {
         return;
     };
@@ -267,7 +341,7 @@ fn the_two_decimal_ratio_is_off_by_a_cent_in_eight_rows() {
         let res = index.score(&a, View::Final).unwrap();
         for r in rows {
             let code = &r["metric_code"];
-            let via_ratio = two(points(&res, code));
+            let via_ratio = points(&res, code);
             let published = dec(&r["score"]);
             compared += 1;
             if via_ratio != published {
@@ -294,74 +368,162 @@ fn the_two_decimal_ratio_is_off_by_a_cent_in_eight_rows() {
 }
 
 #[test]
-fn groups_are_sums_of_the_rounded_metric_scores() {
+fn groups_totals_and_ranks_from_the_engine() {
     let Some(data) = common::reference_data() else {
         return;
     };
     let gl = Gialai::read(&data);
     let index = load(UNITS_INDEX);
-    // Rounding the exact group sum instead of adding rounded metric scores.
-    let mut exact_sum_misses: BTreeMap<&str, usize> = BTreeMap::new();
+    let mut totals = Vec::new();
     for u in &gl.units {
         let unit = &u["unit_code"];
         let rows = gl.rows(unit);
-        let res = score_unit(&index, unit, &rows);
+        // The published figures themselves: CKMB, MDSH and MDHL are Σ of the published
+        // metric scores (a null score, H21.20's 0/0 rows, adds nothing); TDGQ is the 2.1
+        // score; the total is Σ of the six groups.
         for g in ["CKMB", "MDSH", "MDHL"] {
-            let members: Vec<&&Row> = rows
+            let of_published: Decimal = rows
                 .iter()
                 .filter(|r| r["group_code"] == g && r["metric_code"] != "5.1")
-                .collect();
-            let published = dec(&u[g]);
-            // A null score (H21.20's 0/0 rows) adds nothing.
-            let of_published: Decimal = members
-                .iter()
                 .filter(|r| !r["score"].is_empty())
                 .map(|r| dec(&r["score"]))
                 .sum();
-            assert_eq!(of_published, published, "{unit} {g}: Σ published metrics");
-            let of_engine: Decimal = members
-                .iter()
-                .map(|r| two(points(&res, &r["metric_code"])))
-                .sum();
-            assert_eq!(of_engine, published, "{unit} {g}: Σ rounded engine metrics");
-            let exact = points(&res, g);
-            assert!((exact - published).abs() <= Decimal::new(5, 3) * Decimal::from(members.len()));
-            if two(exact) != published {
-                *exact_sum_misses.entry(g).or_default() += 1;
-            }
+            assert_eq!(of_published, dec(&u[g]), "{unit} {g}: Σ published metrics");
         }
-        // TDGQ = the 2.1 score.
-        let r21 = Gialai::row(&rows, "2.1");
-        assert_eq!(dec(&u["TDGQ"]), dec(&r21["score"]), "{unit} TDGQ");
-        assert_eq!(two(points(&res, "TDGQ")), dec(&u["TDGQ"]), "{unit} TDGQ");
-        // Total = Σ groups. CLGQ (group score only) and TTTT (C of 3.5a not published)
-        // cannot be recomputed per metric: their published group scores are used.
-        let recomputed: Decimal = ["CKMB", "TDGQ", "MDSH", "MDHL"]
-            .iter()
-            .map(|g| {
-                rows.iter()
-                    .filter(|r| r["group_code"] == *g && r["metric_code"] != "5.1")
-                    .map(|r| two(points(&res, &r["metric_code"])))
-                    .sum::<Decimal>()
-            })
-            .sum();
         assert_eq!(
-            recomputed + dec(&u["CLGQ"]) + dec(&u["TTTT"]),
-            dec(&u["total"]),
-            "{unit} total"
+            dec(&u["TDGQ"]),
+            dec(&Gialai::row(&rows, "2.1")["score"]),
+            "{unit}"
         );
+        // The engine: every group and the total equal the published ones, as they are.
+        let a = full_assessment(&index, u, &rows);
+        let res = index.score(&a, View::Final).unwrap();
+        for g in GROUPS {
+            assert_eq!(points(&res, g), dec(&u[g]), "{unit} {g}");
+        }
+        let total = res.total.achieved.unwrap();
+        assert_eq!(total, dec(&u["total"]), "{unit} total");
+        // The result says which rounding it applied.
+        assert_eq!(res.leaf_rounding, index.definition().policies.leaf_rounding);
+        // The points-only path gives the same total.
+        let inputs = Inputs::resolve(&index, &a, View::Final).unwrap();
+        let mut cells = vec![Cell::Missing; index.nodes().len()];
+        assert_eq!(
+            index.evaluate(&inputs, &mut cells).unwrap(),
+            Some(total),
+            "{unit}"
+        );
+        totals.push(Some(total));
     }
     // The published totals are Σ of the six published groups in all 150 rows.
     for u in gl.units.iter().chain([&gl.province]) {
-        let sum: Decimal = ["CKMB", "TDGQ", "CLGQ", "TTTT", "MDSH", "MDHL"]
-            .iter()
-            .map(|g| dec(&u[*g]))
-            .sum();
+        let sum: Decimal = GROUPS.iter().map(|g| dec(&u[*g])).sum();
         assert_eq!(sum, dec(&u["total"]), "{}", u["unit_code"]);
     }
-    eprintln!("rounded exact group sum ≠ published: {exact_sum_misses:?}");
-    // The notes of the criteria files cite this count (the portal adds rounded scores).
-    assert_eq!(exact_sum_misses.get("MDSH"), Some(&73));
+    // Ranks of the engine's totals under the index's tie policy (ordinal), in the
+    // published order: the published ranks, overall and within AGENCY / COMMUNE.
+    let policy = index.definition().tie_policy;
+    let published: Vec<Option<u32>> = gl.units.iter().map(|u| u["rank"].parse().ok()).collect();
+    assert_eq!(rank(&totals, policy), published);
+    let kinds: Vec<u32> = gl
+        .units
+        .iter()
+        .map(|u| u32::from(u["unit_kind"] == "COMMUNE"))
+        .collect();
+    let in_kind: Vec<Option<u32>> = gl
+        .units
+        .iter()
+        .map(|u| u["rank_in_kind"].parse().ok())
+        .collect();
+    assert_eq!(rank_in_blocks(&totals, &kinds, policy), in_kind);
+    eprintln!("Gia Lai: 149/149 groups, totals and ranks reproduced by the engine");
+}
+
+#[test]
+fn rounded_leaves_are_explained() {
+    // Sở VH-TT-DL (H21.17), reference §8.4: 4.2 = 4 × 603/654 = 3.688… → 3.69; 4.1 =
+    // 6 × 610/654 = 5.5963… → 5.60. A leaf the rounding leaves as it is (4.3 at its cap,
+    // 2) says nothing about it.
+    let Some(data) = common::reference_data() else {
+        return;
+    };
+    let gl = Gialai::read(&data);
+    let index = load(UNITS_INDEX);
+    let rows = gl.rows("H21.17");
+    let res = score_unit(&index, "H21.17", &rows);
+    let explained = |c: &str| res.node(c).unwrap().explanation.clone().unwrap();
+    let e = explained("4.2");
+    assert_eq!(points(&res, "4.2"), dec("3.69"));
+    assert!(
+        e.vi.ends_with("; làm tròn 2 chữ số thập phân (nửa lên), như Cổng DVCQG → 3,69 điểm"),
+        "{}",
+        e.vi
+    );
+    assert!(
+        e.en.ends_with("; rounded to 2 decimals (half up), as the national public service portal (Cổng DVCQG) does → 3.69 points"),
+        "{}",
+        e.en
+    );
+    assert!(explained("4.1").vi.ends_with("→ 5,6 điểm"));
+    assert_eq!(points(&res, "4.3"), Decimal::from(2));
+    assert!(!explained("4.3").vi.contains("làm tròn"));
+}
+
+#[test]
+fn without_the_rounding_step_the_portal_is_missed() {
+    // The evidence the criteria notes cite, recomputed with the policy removed (exact
+    // leaf points): rounding the exact group sums misses 73 of 149 MDSH groups; the exact
+    // totals, rounded, miss the published totals in 84 of 149 units (by < 0.026); ranking
+    // them moves 26 units by one or two places. Inputs as above (3.5a from TTTT).
+    let Some(data) = common::reference_data() else {
+        return;
+    };
+    let gl = Gialai::read(&data);
+    let index = load(UNITS_INDEX);
+    let exact = without_leaf_rounding(&index);
+    let mut group_misses: BTreeMap<&str, usize> = BTreeMap::new();
+    let (mut total_misses, mut max_gap) = (0, Decimal::ZERO);
+    let mut exact_totals = Vec::new();
+    for u in &gl.units {
+        let unit = &u["unit_code"];
+        let rows = gl.rows(unit);
+        let res = exact
+            .score(&full_assessment(&index, u, &rows), View::Final)
+            .unwrap();
+        for g in ["CKMB", "MDSH", "MDHL"] {
+            let members =
+                rows.iter().filter(|r| r["group_code"] == g).count() - usize::from(g == "MDHL") * 2;
+            let got = points(&res, g);
+            // Within 0.005 per metric of the published group.
+            assert!((got - dec(&u[g])).abs() <= Decimal::new(5, 3) * Decimal::from(members));
+            if two(got) != dec(&u[g]) {
+                *group_misses.entry(g).or_default() += 1;
+            }
+        }
+        let total = res.total.achieved.unwrap();
+        let gap = (total - dec(&u["total"])).abs();
+        max_gap = max_gap.max(gap);
+        if two(total) != dec(&u["total"]) {
+            total_misses += 1;
+        }
+        exact_totals.push(Some(total));
+    }
+    eprintln!(
+        "without leaf rounding: groups missed {group_misses:?}; totals missed {total_misses} \
+         (max gap {max_gap})"
+    );
+    assert_eq!(group_misses.get("MDSH"), Some(&73));
+    assert_eq!(total_misses, 84);
+    assert!(max_gap < Decimal::new(26, 3));
+    let published: Vec<Option<u32>> = gl.units.iter().map(|u| u["rank"].parse().ok()).collect();
+    let moved: Vec<(u32, u32)> = rank(&exact_totals, TiePolicy::Ordinal)
+        .iter()
+        .zip(&published)
+        .filter(|(a, b)| a != b)
+        .map(|(a, b)| (a.unwrap(), b.unwrap()))
+        .collect();
+    assert_eq!(moved.len(), 26);
+    assert!(moved.iter().all(|(a, b)| a.abs_diff(*b) <= 2), "{moved:?}");
 }
 
 #[test]
@@ -425,7 +587,7 @@ fn inherited_values_and_zero_cases() {
             .filter(|r| !r["score"].is_empty() && !scored_from_counts(r))
         {
             let code = &r["metric_code"];
-            assert_eq!(two(points(&res, code)), dec(&r["score"]), "{unit} {code}");
+            assert_eq!(points(&res, code), dec(&r["score"]), "{unit} {code}");
             *zero_cases.entry(code.clone()).or_default() += 1;
         }
         // Rows published with a null score (0/0, H21.20): the engine scores 0, which is
@@ -485,57 +647,47 @@ fn inherited_values_and_zero_cases() {
 /// round(min(2, 2.5·B)) (reference §4, A and B from their counts), entered as the
 /// percent 40 × points (2 × p / 80 % = p / 40). TTTT is therefore an input here, not a
 /// check.
-fn units_batch_csv(gl: &Gialai, index: &Index) -> String {
+/// The batch CSV of the 149 units for the units tree, from the same inputs as
+/// [`full_assessment`], in the published (rank) order, with the block = AGENCY /
+/// COMMUNE (or without the block column).
+fn units_batch_csv(gl: &Gialai, index: &Index, blocks: bool) -> String {
     let leaves: Vec<String> = index
         .leaves()
         .map(|i| index.nodes()[i].code.clone())
         .collect();
-    let mut csv = format!("unit,block,{}\n", leaves.join(","));
-    let share = |r: &Row| {
-        let d = dec(&r["denominator"]);
-        if d.is_zero() {
-            Decimal::ZERO
-        } else {
-            dec(&r["numerator"]) / d
-        }
-    };
+    let block = if blocks { "block," } else { "" };
+    let mut csv = format!("unit,{block}{}\n", leaves.join(","));
     for u in &gl.units {
         let rows = gl.rows(&u["unit_code"]);
-        let a = share(Gialai::row(&rows, "3.6")).min(Decimal::ONE);
-        let b = share(Gialai::row(&rows, "3.5b"));
-        let p35a = dec(&u["TTTT"])
-            - two(Decimal::from(6) * a)
-            - two((Decimal::new(25, 1) * b).min(Decimal::from(2)));
-        assert!(p35a >= Decimal::ZERO && p35a <= Decimal::from(2), "{p35a}");
+        let a = full_assessment(index, u, &rows);
         let cells: Vec<String> = leaves
             .iter()
-            .map(|code| match code.as_str() {
-                "CLGQ" => u["CLGQ"].clone(),
-                "3.5a" => format!("{}%", (p35a * Decimal::from(40)).normalize()),
-                _ => match metric_value(Gialai::row(&rows, code)) {
+            .map(
+                |code| match &a.entries[code].self_assessment.as_ref().unwrap().value {
                     Value::Ratio {
                         numerator,
                         denominator,
                     } => format!("{numerator}/{denominator}"),
+                    Value::Percent(p) => format!("{p}%"),
+                    Value::Number(x) => x.to_string(),
                     other => panic!("{other:?}"),
                 },
-            })
+            )
             .collect();
-        csv.push_str(&format!(
-            "{},{},{}\n",
-            u["unit_code"],
-            u["unit_kind"],
-            cells.join(",")
-        ));
+        let kind = if blocks {
+            format!("{},", u["unit_kind"])
+        } else {
+            String::new()
+        };
+        csv.push_str(&format!("{},{kind}{}\n", u["unit_code"], cells.join(",")));
     }
     csv
 }
 
 /// Runs a batch and returns its rows (header → cell), without the mean row.
-fn batch(index: &Index, csv: &str, tie_policy: Option<TiePolicy>) -> Vec<Row> {
+fn batch(index: &Index, csv: &str) -> Vec<Row> {
     let opts = Options {
         mean: false,
-        tie_policy,
         ..Options::default()
     };
     let out = run_in_memory(index, csv.as_bytes(), InputFormat::Csv, &opts)
@@ -561,92 +713,25 @@ fn units_totals_and_ranks_through_batch() {
     };
     let gl = Gialai::read(&data);
     let index = load(UNITS_INDEX);
-    let out = batch(&index, &units_batch_csv(&gl, &index), None);
+    // With the blocks: every group, the total and rank_in_kind (the index's ordinal
+    // ties, input in the published order), straight from the batch output.
+    let out = batch(&index, &units_batch_csv(&gl, &index, true));
     assert_eq!(out.len(), gl.units.len());
-    let groups = ["CKMB", "TDGQ", "CLGQ", "TTTT", "MDSH", "MDHL"];
-    // The portal's arithmetic on chiso's exact metric scores: round each leaf, add.
-    let rounded_group = |o: &Row, g: &str| -> Decimal {
-        let p = index.position(g).unwrap();
-        let kids = &index.nodes()[p].children;
-        if kids.is_empty() {
-            return two(dec(&o[g]));
-        }
-        kids.iter()
-            .map(|&k| two(dec(&o[&index.nodes()[k].code])))
-            .sum()
-    };
-    let (mut total_misses, mut max_gap) = (0, Decimal::ZERO);
-    let mut exact_totals = Vec::new();
-    let mut group_csv = String::from("unit,block,CKMB,TDGQ,CLGQ,TTTT,MDSH,MDHL\n");
     for (o, u) in out.iter().zip(&gl.units) {
         let unit = &u["unit_code"];
         assert_eq!(&o["unit"], unit);
-        for g in groups {
-            assert_eq!(rounded_group(o, g), dec(&u[g]), "{unit} {g}");
+        for g in GROUPS.iter().chain(&["total"]) {
+            assert_eq!(dec(&o[*g]), dec(&u[*g]), "{unit} {g}");
         }
-        let portal_total: Decimal = groups.iter().map(|g| rounded_group(o, g)).sum();
-        assert_eq!(portal_total, dec(&u["total"]), "{unit} total");
-        // chiso's exact total: within 0.005 per rounded metric (17 leaves: all but CLGQ
-        // and the back-solved 3.5a, which are exact 2-decimal inputs).
-        let exact = dec(&o["total"]);
-        let gap = (exact - dec(&u["total"])).abs();
-        assert!(
-            gap <= Decimal::new(5, 3) * Decimal::from(17),
-            "{unit}: {exact}"
-        );
-        max_gap = max_gap.max(gap);
-        if two(exact) != dec(&u["total"]) {
-            total_misses += 1;
-        }
-        exact_totals.push(Some(exact));
-        let cells: Vec<String> = groups
-            .iter()
-            .map(|g| rounded_group(o, g).to_string())
-            .collect();
-        group_csv.push_str(&format!("{unit},{},{}\n", u["unit_kind"], cells.join(",")));
+        assert_eq!(o["rank"], u["rank_in_kind"], "{unit}");
     }
-    eprintln!(
-        "Gia Lai: 149/149 totals reproduced as Σ rounded metric scores; \
-         rounded exact total ≠ published in {total_misses} (max gap {max_gap})"
-    );
-    // The figures the notes of qd766-portal-units.json cite.
-    assert_eq!(total_misses, 84);
-    assert!(max_gap < Decimal::new(26, 3));
-    let published_rank: Vec<Option<u32>> =
-        gl.units.iter().map(|u| u["rank"].parse().ok()).collect();
-    let moved: Vec<(u32, u32)> = rank(&exact_totals, TiePolicy::Ordinal)
-        .iter()
-        .zip(&published_rank)
-        .filter(|(a, b)| a != b)
-        .map(|(a, b)| (a.unwrap(), b.unwrap()))
-        .collect();
-    assert_eq!(moved.len(), 26);
-    assert!(moved.iter().all(|(a, b)| a.abs_diff(*b) <= 2), "{moved:?}");
-
-    // The portal's ranking: its totals (Σ rounded groups) through the group-level set,
-    // consecutive ranks, input in published order: rank_in_kind within the blocks …
-    let groups_index = load("criteria/service-766/qd766-portal-groups.json");
-    let ranked = batch(&groups_index, &group_csv, Some(TiePolicy::Ordinal));
-    for (o, u) in ranked.iter().zip(&gl.units) {
-        assert_eq!(dec(&o["total"]), dec(&u["total"]), "{}", u["unit_code"]);
-        assert_eq!(o["rank"], u["rank_in_kind"], "{}", u["unit_code"]);
-    }
-    // … and rank among all 149 without them.
-    let no_blocks: String = group_csv
-        .lines()
-        .map(|l| {
-            let mut f: Vec<&str> = l.split(',').collect();
-            f.remove(1);
-            f.join(",") + "\n"
-        })
-        .collect();
-    let ranked = batch(&groups_index, &no_blocks, Some(TiePolicy::Ordinal));
-    for (o, u) in ranked.iter().zip(&gl.units) {
+    // Without them: the rank among all 149.
+    let out = batch(&index, &units_batch_csv(&gl, &index, false));
+    for (o, u) in out.iter().zip(&gl.units) {
         assert_eq!(o["rank"], u["rank"], "{}", u["unit_code"]);
     }
 }
 
-/// Published totals and kinds of the 149 units, and the tie groups (total → rows).
 fn ties(gl: &Gialai) -> BTreeMap<Decimal, Vec<usize>> {
     let mut t: BTreeMap<Decimal, Vec<usize>> = BTreeMap::new();
     for (i, u) in gl.units.iter().enumerate() {

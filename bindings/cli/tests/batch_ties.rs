@@ -124,9 +124,11 @@ fn qd766_units_sample_hand_worked() {
     //   2 × 40%/80% = 4.5 + 2 + 1 = 7.5; MDSH 4.5 + 2 + 2 (80% → capped) + 4 × 1% = 0.04 +
     //   0.5 + 1 + 2 = 12.04; MDHL 6 (90% → capped) + 3 + 1.5 = 10.5. Total 69.54.
     // Xã mẫu 2: as Xã mẫu 1 but TDGQ 20 (1/1) and CLGQ 5.5: 69.54, a tie.
-    // Xã mẫu 3: thirds stay exact: TDGQ 20 × 2/3 = 13.33…; MDSH 2 + 4/3 + 5/6 + 0 + 2/3 +
-    //   0 + 2 = 41/6; MDHL 6 × (2/3)/0.9 = 40/9, + 12; total 23 + 40/3 + 41/6 + 148/9 =
-    //   23 + 659/18 = 59.6111… (the portal, adding rounded scores, would show 59.60).
+    // Xã mẫu 3: thirds, each indicator rounded half up to 2 decimals before adding (the
+    //   index's leaf_rounding, as the portal does): TDGQ 20 × 2/3 = 13.333… → 13.33; MDSH
+    //   2 + 4/3 → 1.33 + 5/6 → 0.83 + 0 + 2/3 → 0.67 + 0 + 2 = 6.83; MDHL 6 × (2/3)/0.9 =
+    //   40/9 = 4.444… → 4.44, + 12 = 16.44; total 23 + 13.33 + 6.83 + 16.44 = 59.6 (exact
+    //   scores would give 23 + 659/18 = 59.6111…).
     let t = table(&chiso(&["batch", UNITS, UNITS_SAMPLE, "--no-mean"]));
     let cols = [
         "CKMB", "TDGQ", "CLGQ", "TTTT", "MDSH", "MDHL", "total", "rank",
@@ -154,10 +156,10 @@ fn qd766_units_sample_hand_worked() {
         assert_eq!(cols.map(|c| row[c].as_str()), values, "{unit}");
     }
     let x3 = &t["Xã mẫu 3"];
-    assert!(x3["TDGQ"].starts_with("13.3333333333"), "{}", x3["TDGQ"]);
-    assert!(x3["MDSH"].starts_with("6.8333333333"), "{}", x3["MDSH"]);
-    assert!(x3["total"].starts_with("59.6111111111"), "{}", x3["total"]);
-    assert_eq!(x3["rank"], "3");
+    assert_eq!(
+        ["TDGQ", "MDSH", "MDHL", "total", "rank"].map(|c| x3[c].as_str()),
+        ["13.33", "6.83", "16.44", "59.6", "3"]
+    );
     // Competition instead: the tie shares rank 1, the next commune is 3rd.
     let c = table(&chiso(&[
         "batch",
