@@ -571,9 +571,9 @@ fn json_report(
         "source": o.source,
         "period": o.period.label(),
         "by": o.by,
-        // Open dossiers are judged at this instant (exclusive): the end of each period,
-        // or --as-of (the end of that day) when earlier.
-        "evaluated_before": report.evaluations.iter().map(|e| e.at.format("%Y-%m-%dT%H:%M:%S").to_string()).collect::<Vec<_>>(),
+        // The exclusive instant at which open dossiers are judged when earlier than a
+        // period's end (--as-of D gives the end of day D); the WASM document has the same key.
+        "as_of": o.as_of.map(|t| t.format("%Y-%m-%dT%H:%M:%S").to_string()),
         "policies": policies,
         "index": index.definition().id,
         "cost_model": model.index_id,
