@@ -43,13 +43,13 @@ CHISO=$TARGET/release/chiso
 GEN=$TARGET/release/examples/gen_dossiers
 printf '%s\n' '{"comparison": "calendar_date", "open_at_end": "due_date_on_or_after_last_day"}' > "$TMP/policies.json"
 
-# run OUT CMD... -> prints "wall_s peak_kib" of the fastest of REPEAT runs
+# run OUT CMD... -> prints "wall_s peak_kib cpu_s" of the fastest of REPEAT runs
 run() {
   local out=$1; shift
   local best=""
   for _ in $(seq "$REPEAT"); do
-    /usr/bin/time -f "%e %M" -o "$TMP/time.txt" "$@" > "$out"
-    local t; t=$(tail -n 1 "$TMP/time.txt")
+    /usr/bin/time -f "%e %M %U %S" -o "$TMP/time.txt" "$@" > "$out"
+    local t; t=$(tail -n 1 "$TMP/time.txt" | awk '{printf "%s %s %.2f", $1, $2, $3 + $4}')
     if [ -z "$best" ] || awk -v a="${t%% *}" -v b="${best%% *}" 'BEGIN{exit !(a<b)}'; then best=$t; fi
   done
   echo "$best"
@@ -67,16 +67,20 @@ for n in "${SIZES[@]}"; do
     "$GEN" "$n" "$SEED" > "$f"
   fi
   mib=$(awk -v b="$(stat -c %s "$f")" 'BEGIN{printf "%.0f", b/1048576}')
-  read -r cw cm < <(run "$TMP/chiso-$n.csv" "$CHISO" records "$f" --period "$PERIOD" \
+  load=$(cut -d' ' -f1 /proc/loadavg)
+  read -r cw cm cc < <(run "$TMP/chiso-$n.csv" "$CHISO" records "$f" --period "$PERIOD" \
     --policies "$TMP/policies.json" --format csv)
-  read -r pw pm < <(run "$TMP/peer-$n.log" python3 "$PEER" run "$f" "$CALENDAR" "$PERIOD" "$TMP/peer-$n.csv")
+  read -r pw pm pc < <(run "$TMP/peer-$n.log" python3 "$PEER" run "$f" "$CALENDAR" "$PERIOD" "$TMP/peer-$n.csv")
   if python3 "$PEER" compare "$TMP/chiso-$n.csv" "$TMP/peer-$n.csv"; then same=yes; else same=NO; status=1; fi
   ratio=$(awk -v a="$cw" -v b="$pw" 'BEGIN{ if (b > 0) printf "%.2f", a/b }')
-  rows_out+=("$(printf '%-10s %8s %9s %10.1f %9s %11.1f %13s %6s' "$n" "$mib" "$cw" \
-    "$(echo "$cm/1024" | bc -l)" "$pw" "$(echo "$pm/1024" | bc -l)" "$ratio" "$same")")
+  rows_out+=("$(printf '%-10s %8s %6s %7s %7s %7.1f %7s %7s %7.1f %8s %6s' "$n" "$mib" "$load" \
+    "$cw" "$cc" "$(echo "$cm/1024" | bc -l)" "$pw" "$pc" "$(echo "$pm/1024" | bc -l)" "$ratio" "$same")")
   [ "${KEEP:-0}" = 1 ] || rm -f "$f"
 done
 echo
-printf '%-10s %8s %9s %10s %9s %11s %13s %6s\n' rows "file MiB" "chiso s" "chiso MiB" "polars s" "polars MiB" "chiso/polars" equal
+echo "wall and CPU (user + sys) in seconds, peak RSS in MiB; load = 1-minute load average before the run;"
+echo "ratio = chiso wall / polars wall (polars uses every core, chiso one)"
+printf '%-10s %8s %6s %7s %7s %7s %7s %7s %7s %8s %6s\n' rows "file MiB" load \
+  "chiso" "cpu" "MiB" "polars" "cpu" "MiB" "ratio" equal
 printf '%s\n' "${rows_out[@]}"
 exit $status

@@ -107,21 +107,18 @@ def run(dossiers, calendar_path, period, out):
     def day(c):
         return pl.col(c).str.slice(0, 8).str.to_date("%Y%m%d")
 
-    # Working-day ordinals: working days from the 1st of January of the period's first
-    # year up to (not including) a date; `business_day_count` from that origin (always
-    # forwards) plus the make-up Saturdays it cannot see.
-    origin = dt.date(first.year, 1, 1)
-    makeups = [m for m in makeups if m >= origin]
+    # Working-day ordinals: for every date the table covers, the working days from its
+    # first 1st of January up to (not including) that date, by `business_day_count` from
+    # that origin (always forwards), computed once per date; `plain` as polars counts
+    # them, `fixed` with the make-up Saturdays it cannot see added back.
+    origin = dt.date(min(d.year for d in holidays + makeups), 1, 1)
+    dates = pl.date_range(origin, dt.date(max(d.year for d in holidays + makeups), 12, 31), eager=True)
+    plain = pl.select(pl.business_day_count(pl.lit(origin), pl.lit(dates), holidays=holidays)).to_series()
+    added = pl.Series([sum(1 for m in makeups if m < d) for d in dates], dtype=pl.Int32)
+    ordinals = {False: plain, True: plain + added}
 
-    def ordinal(c):
-        return pl.business_day_count(pl.lit(origin), c, holidays=holidays)
-
-    def makeup(c):
-        """Make-up Saturdays in [origin, c)."""
-        s = pl.lit(0, dtype=pl.Int32)
-        for m in makeups:
-            s = s + (pl.lit(m) < c).cast(pl.Int32)
-        return s
+    def ordinal(c, fixed):
+        return pl.lit(ordinals[fixed]).gather((c - pl.lit(origin)).dt.total_days())
 
     def flag(c):
         return pl.col(c) == "1"
@@ -156,61 +153,65 @@ def run(dossiers, calendar_path, period, out):
             back=(pl.col("n_req") == 1) & (pl.col("res1") <= last).fill_null(False),
         )
         .with_columns(
-            [ordinal(pl.col(c)).alias(f"o_{c}") for c in ["due", "end", "req1", "res1"]]
-            + [makeup(pl.col(c)).alias(f"m_{c}") for c in ["due", "end", "req1", "res1"]]
+            [ordinal(pl.col(c), True).alias(f"w_{c}") for c in ["due", "end", "req1", "res1"]]
+            + [ordinal(pl.col(c), False).alias(f"p_{c}") for c in ["due", "end", "req1", "res1"]]
         )
     )
-    o_last = pl.select(ordinal(pl.lit(last))).item()
-    m_last = sum(1 for m in makeups if m < last)
+    last_ordinal = {f: ordinals[f][(last - origin).days] for f in (False, True)}
 
     def working(c, fixed):
-        """Working-day ordinal of column c (make-up Saturdays added when `fixed`)."""
-        return pl.col(f"o_{c}") + (pl.col(f"m_{c}") if fixed else 0)
+        """Working-day ordinal of column c (make-up Saturdays counted when `fixed`)."""
+        return pl.col(f"w_{c}" if fixed else f"p_{c}")
 
     def outcome(fixed):
+        """Index in OUTCOMES (early, on time, late, open not due, open overdue)."""
         # Pause in working days; the due date moves later by as many.
         k = pl.when("back").then(working("res1", fixed) - working("req1", fixed)).otherwise(0)
         x_end = working("end", fixed) - working("due", fixed) - k
-        x_last = o_last + (m_last if fixed else 0) - working("due", fixed) - k
+        x_last = last_ordinal[fixed] - working("due", fixed) - k
         return (
             pl.when(pl.col("n_req") > 1)
-            .then(pl.when("done").then(pl.lit("late")).otherwise(pl.lit("open_overdue")))
+            .then(pl.when("done").then(pl.lit(2)).otherwise(pl.lit(4)))
             .when((pl.col("n_req") == 1) & ~pl.col("back"))
             .then(
-                pl.when(pl.col("req1") < pl.col("due")).then(pl.lit("early"))
-                .when(pl.col("req1") == pl.col("due")).then(pl.lit("on_time"))
-                .otherwise(pl.lit("late"))
+                pl.when(pl.col("req1") < pl.col("due")).then(pl.lit(0))
+                .when(pl.col("req1") == pl.col("due")).then(pl.lit(1))
+                .otherwise(pl.lit(2))
             )
             .when("done")
             .then(
-                pl.when(x_end < 0).then(pl.lit("early"))
-                .when(x_end == 0).then(pl.lit("on_time"))
-                .otherwise(pl.lit("late"))
+                pl.when(x_end < 0).then(pl.lit(0))
+                .when(x_end == 0).then(pl.lit(1))
+                .otherwise(pl.lit(2))
             )
-            .when(x_last > 0).then(pl.lit("open_overdue"))
-            .otherwise(pl.lit("open_not_due"))
+            .when(x_last > 0).then(pl.lit(4))
+            .otherwise(pl.lit(3))
         ), k, x_end
 
     fixed, k, x_end = outcome(True)
     df = df.with_columns(outcome=fixed, outcome_plain=outcome(False)[0])
-    on_time = pl.col("outcome").is_in(["early", "on_time", "open_not_due"])
+    on_time = pl.col("outcome").is_in([0, 1, 3])
     waiting = (pl.col("n_req") == 1) & ~pl.col("back")
     late_days = (
         pl.when(pl.col("n_req") > 1).then(0)
-        .when(waiting & (pl.col("outcome") == "late"))
+        .when(waiting & (pl.col("outcome") == 2))
         .then(working("req1", True) - working("due", True))
-        .when(pl.col("done") & (pl.col("outcome") == "late"))
+        .when(pl.col("done") & (pl.col("outcome") == 2))
         .then(x_end)
         .otherwise(0)
     )
     # Dossiers with a make-up Saturday inside an interval the judgement counted.
+    def crosses(a, b):
+        return (working(a, True) - working(b, True)) != (working(a, False) - working(b, False))
+
+    last_crossed = (last_ordinal[True] - working("due", True)) != (last_ordinal[False] - working("due", False))
     crossed = (
         pl.when(pl.col("n_req") > 1).then(False)
-        .when(waiting).then((pl.col("m_req1") != pl.col("m_due")) & (pl.col("outcome") == "late"))
+        .when(waiting).then(crosses("req1", "due") & (pl.col("outcome") == 2))
         .otherwise(
-            (pl.col("back") & (pl.col("m_res1") != pl.col("m_req1")))
-            | (pl.col("done") & (pl.col("m_end") != pl.col("m_due")))
-            | (~pl.col("done") & (pl.lit(m_last) != pl.col("m_due")))
+            (pl.col("back") & crosses("res1", "req1"))
+            | (pl.col("done") & crosses("end", "due"))
+            | (~pl.col("done") & last_crossed)
         )
     )
     fee = pl.col("TongPhiLePhi").cast(pl.Decimal(38, 4)).fill_null(0) > 0
@@ -233,7 +234,7 @@ def run(dossiers, calendar_path, period, out):
         return e.fill_null(False).cast(pl.Int64).sum() if not isinstance(e, bool) else pl.len()
 
     aggs = [pl.len().alias("received")]
-    aggs += [(pl.col("outcome") == o).sum().alias(o) for o in OUTCOMES]
+    aggs += [(pl.col("outcome") == i).sum().alias(o) for i, o in enumerate(OUTCOMES)]
     aggs += [pl.lit(0).alias("withdrawn_apart")]
     for code, (num, den) in num_den.items():
         aggs += [count(num).alias(f"n{code}"), count(den).alias(f"d{code}")]
