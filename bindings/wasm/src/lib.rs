@@ -244,6 +244,14 @@ pub fn explain_dossier(text: &str, options: &str, ma_ho_so: &str) -> JsResult<St
     js(records::explain_dossier(text, options, ma_ho_so))
 }
 
+/// `100 × numerator / denominator` (whole numbers as text), exact, as a decimal string;
+/// `undefined` when the denominator is 0. The ratio of an indicator, so a page never divides.
+#[cfg(feature = "records")]
+#[wasm_bindgen(js_name = ratioPercent)]
+pub fn ratio_percent(numerator: &str, denominator: &str) -> JsResult<Option<String>> {
+    js(records::ratio_percent(numerator, denominator))
+}
+
 /// A records run kept resident: explanations and full scores without re-counting.
 #[cfg(feature = "records")]
 #[wasm_bindgen]

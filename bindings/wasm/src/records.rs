@@ -341,6 +341,38 @@ pub fn explain_dossier(text: &str, options: &str, ma_ho_so: &str) -> ApiResult<S
     Records::analyse(text, options)?.explain(ma_ho_so)
 }
 
+/// `100 × numerator / denominator`, exact to 28 significant digits (the ratio of an
+/// indicator, for display: a page never divides); `None` when the denominator is 0.
+/// Both are whole numbers written in decimal.
+///
+/// ```
+/// use chiso_wasm::records::ratio_percent;
+/// assert_eq!(ratio_percent("10", "12").unwrap().as_deref(), Some("83.33333333333333333333333333"));
+/// assert_eq!(ratio_percent("3", "0").unwrap(), None);
+/// assert!(ratio_percent("1.5", "2").is_err());
+/// ```
+pub fn ratio_percent(numerator: &str, denominator: &str) -> ApiResult<Option<String>> {
+    let whole = |s: &str, key: &str| -> ApiResult<Decimal> {
+        s.parse::<u64>().map(Decimal::from).map_err(|_| {
+            usage(
+                key,
+                format!("\"{s}\" không phải số nguyên không âm"),
+                format!("\"{s}\" is not a whole number"),
+            )
+        })
+    };
+    let (n, d) = (
+        whole(numerator, "numerator")?,
+        whole(denominator, "denominator")?,
+    );
+    if d.is_zero() {
+        return Ok(None);
+    }
+    Ok(n.checked_mul(Decimal::ONE_HUNDRED)
+        .and_then(|x| x.checked_div(d))
+        .map(|x| x.to_string()))
+}
+
 fn exact(d: Decimal) -> Json {
     Json::String(d.normalize().to_string())
 }

@@ -789,6 +789,8 @@ function switchLang() {
   populate();
   refresh();
   saveNow();
+  // The records and SIPAS panels (panels.js) follow the page's language.
+  document.dispatchEvent(new CustomEvent('chiso:lang', { detail: state.lang }));
   $('#lang-switch').focus();
 }
 

@@ -4,6 +4,8 @@
 const STRINGS = {
   vi: {
     appTitle: 'Phiếu tự đánh giá, chấm điểm chỉ số',
+    recordsLink: 'Hồ sơ TTHC (QĐ 766)',
+    surveyLink: 'SIPAS',
     skip: 'Bỏ qua, đến phiếu chấm điểm',
     langSwitch: 'English',
     langSwitchLabel: 'Switch to English',
@@ -175,6 +177,8 @@ const STRINGS = {
   },
   en: {
     appTitle: 'Index self-assessment form',
+    recordsLink: 'Dossiers (QĐ 766)',
+    surveyLink: 'SIPAS',
     skip: 'Skip to the form',
     langSwitch: 'Tiếng Việt',
     langSwitchLabel: 'Chuyển sang tiếng Việt',

@@ -4,7 +4,7 @@
 import { createServer } from 'node:http';
 import { readFile, stat } from 'node:fs/promises';
 import { existsSync, mkdirSync } from 'node:fs';
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { join, extname, normalize, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
@@ -64,6 +64,41 @@ export function cliScore(index, assessment, view = 'final') {
     ? execFileSync(bin, args, { cwd: repo, encoding: 'utf8' })
     : execFileSync('cargo', ['run', '-q', '--release', '-p', 'chiso-cli', '--', ...args], { cwd: repo, encoding: 'utf8', maxBuffer: 64 << 20 });
   return JSON.parse(out);
+}
+
+/** The native CLI's path ($CHISO_BIN, else the release build test.sh makes). */
+export function cliBin() {
+  const bin = process.env.CHISO_BIN || join(repo, 'target', 'release', 'chiso');
+  if (!existsSync(bin)) execFileSync('cargo', ['build', '-q', '--release', '-p', 'chiso-cli'], { cwd: repo, stdio: 'inherit' });
+  return bin;
+}
+
+/** `chiso <args>` from the repository root: standard output (throws on a non-zero exit). */
+export function cli(args) {
+  return execFileSync(cliBin(), args, { cwd: repo, encoding: 'utf8', maxBuffer: 64 << 20 });
+}
+
+/** `chiso <args> --format json`, parsed. */
+export function cliJson(args) {
+  return JSON.parse(cli([...args, '--format', 'json']));
+}
+
+/** `chiso <args>` expected to fail: its exit status and standard-error lines. */
+export function cliFail(args) {
+  const r = spawnSync(cliBin(), args, { cwd: repo, encoding: 'utf8' });
+  return { status: r.status, lines: r.stderr.trim().split('\n') };
+}
+
+/** `100 × n / d` rounded half up to 2 places, with BigInt only (independent of the engine). */
+export function ratio2(n, d) {
+  const scaled = (BigInt(n) * 100n * 1000n) / BigInt(d); // 3 decimals, truncated
+  const s = scaled.toString().padStart(4, '0');
+  return roundHalfUp2(`${s.slice(0, -3)}.${s.slice(-3)}`);
+}
+
+/** A displayed figure in the page's Vietnamese form: "16.67" → "16,67". */
+export function vi(s) {
+  return s.replace('.', ',').replace('-', '−');
 }
 
 /** Rounds an exact decimal string to 2 places, half away from zero (independent of the page's code). */
