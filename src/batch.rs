@@ -6,6 +6,12 @@
 //! - `unit` — the unit's name (required, not empty);
 //! - `block` — optional ranking block (khối): units are ranked separately per block
 //!   (e.g. departments vs districts);
+//! - `unit_type` — optional ([`UNIT_TYPE_COLUMN`]): the code of one of the index's
+//!   `unit_types` (loại đơn vị, e.g. `khong_co_mau_khao_sat`: a department without a
+//!   survey sample, scored out of 84); empty = every criterion applies. The criteria the
+//!   type leaves out are not applicable (out of the points and the maximum): their cells
+//!   must be empty or `n/a` — a value there is an error, since it would be ignored;
+//!   an unknown type is an error;
 //! - one column per **leaf** code of the index (every leaf must have a column);
 //! - optionally one column per **adjustment** code (bonus / penalty points).
 //!
@@ -26,6 +32,7 @@
 //! | `timeliness`, `levels` | the option key (`on_time`, `late`, `not_done`, a level key) | `option` |
 //! | `deductions` | counts per severity `minor=2;severe=1` | `counts` |
 //! | adjustment column | a number | `points` |
+//! | `unit_type` | a unit type code of the index, or empty | `unit_type` |
 //!
 //! Numbers use `.` as the decimal separator (`0.5`, not `0,5`) and are read exactly.
 //! A leaf's points are rounded as the index's `policies.leaf_rounding` declares (the
@@ -34,7 +41,8 @@
 //! `n/a` marks the leaf not applicable.
 //!
 //! **JSON lines**: one `chiso.assessment/1` document per line (blank lines skipped),
-//! scored with [`Index::score`] ([`View::Final`]); `unit.block` is the block.
+//! scored with [`Index::score`] ([`View::Final`]); `unit.block` is the block and
+//! `unit_type` the unit type.
 //!
 //! # Output
 //!
@@ -47,6 +55,14 @@
 //!
 //! Ranks use exact totals and the index's `tie_policy` (competition 1, 2, 2, 4, dense
 //! 1, 2, 2, 3 or ordinal 1, 2, 3, 4 — equal totals in input order), within each block.
+//! In a block whose units have **different applicable maxima** (unit types, or criteria
+//! marked `n/a`), points are not comparable — 78.54 of 84 (93.5 %) is better than
+//! 92.14 of 100 — so that block is ranked on `percent` instead, with the same tie
+//! policy (the PAR INDEX is a percent of the applicable maximum, reference
+//! `par-index.md` §4; ranking raw points across different maxima is the defect its §6
+//! warns of); see [`crate::ranking::rank_on_scales`]. Blocks of one maximum keep the
+//! exact totals (same order). JSON says which in `rank_basis` (`total`, or `percent`
+//! when at least one block was ranked on percent).
 //! Unless disabled, a last row with unit `__mean__` ([`MEAN_UNIT`]) gives the unweighted
 //! mean over units of every column (over the units that have a value; rank and band
 //! empty). In JSON the mean is the `mean` member. Sums are kept exactly (wider than a
@@ -60,8 +76,8 @@
 //! (line number in the file, header = row 1) and the column, all bad rows are
 //! reported (up to [`Options::max_errors`]) and nothing is written to the output.
 //! Memory does not grow with the rows beyond the ranking keys: each scored row is
-//! written to a spool (a temporary file in the CLI) and only its total, block and band
-//! are kept; the spool is streamed to the output with the ranks once all rows are in.
+//! written to a spool (a temporary file in the CLI) and only its total, block, band and
+//! applicable maximum (an index into the few distinct maxima) are kept; the spool is streamed to the output with the ranks once all rows are in.
 
 use crate::assessment::{Assessment, Entry, LayerEntry, NotApplicable, Unit, Value};
 use crate::band::TiePolicy;
@@ -80,6 +96,9 @@ use mean::Means;
 
 /// Unit name of the row of means.
 pub const MEAN_UNIT: &str = "__mean__";
+
+/// Name of the optional CSV column naming each unit's type ([`crate::index::UnitType`]).
+pub const UNIT_TYPE_COLUMN: &str = "unit_type";
 
 /// Format tag of the JSON output.
 pub const BATCH_FORMAT: &str = "chiso.batch/1";
@@ -283,6 +302,8 @@ pub struct Summary {
     pub ranked: u64,
     /// Number of blocks (1 without a block column).
     pub blocks: usize,
+    /// Blocks ranked on percent because their units have different applicable maxima.
+    pub percent_blocks: usize,
 }
 
 // ---------------------------------------------------------------------------
@@ -854,6 +875,8 @@ pub struct Scored {
     pub total: Option<Decimal>,
     /// Percent of the applicable maximum.
     pub percent: Option<Decimal>,
+    /// The applicable maximum (unit types can make it differ between units).
+    pub max: Option<Decimal>,
     /// Position of the band in the index's `bands`.
     pub band: Option<usize>,
 }
@@ -870,6 +893,10 @@ pub struct Scorer<'a> {
     lang: Lang,
     unit_column: usize,
     block_column: Option<usize>,
+    /// The optional `unit_type` column.
+    unit_type_column: Option<usize>,
+    /// Per declared unit type (the index's order), the nodes it leaves out.
+    excluded: Vec<Vec<bool>>,
     leaves: Vec<LeafPlan>,
     adjustments: Vec<AdjPlan>,
     cells: Vec<Cell>,
@@ -918,6 +945,7 @@ impl<'a> Scorer<'a> {
         let mut errors = Vec::new();
         let mut unit_column = None;
         let mut block_column = None;
+        let mut unit_type_column = None;
         let mut by_node: HashMap<usize, usize> = HashMap::new();
         let mut adjustments = Vec::new();
         let mut seen: HashMap<&str, usize> = HashMap::new();
@@ -935,6 +963,7 @@ impl<'a> Scorer<'a> {
             match name {
                 "unit" => unit_column = Some(c),
                 "block" => block_column = Some(c),
+                UNIT_TYPE_COLUMN => unit_type_column = Some(c),
                 _ => match index.position(name).filter(|&p| p != 0) {
                     Some(p) if index.nodes()[p].is_leaf() => {
                         by_node.insert(p, c);
@@ -1022,44 +1051,54 @@ impl<'a> Scorer<'a> {
                     }
                 )
         });
-        let fast = (plain_sums && adjustments.is_empty() && leaves.iter().all(|l| l.fast_score))
-            .then(|| {
-                // Every column is the unit, the block or a leaf (no adjustments; any
-                // other column is a header error).
-                let mut roles = vec![Role::Unit; header.len()];
-                for l in &leaves {
-                    roles[l.column] = Role::Leaf(l.node);
+        let fast = (plain_sums
+            && adjustments.is_empty()
+            && unit_type_column.is_none()
+            && leaves.iter().all(|l| l.fast_score))
+        .then(|| {
+            // Every column is the unit, the block or a leaf (no adjustments; any
+            // other column is a header error).
+            let mut roles = vec![Role::Unit; header.len()];
+            for l in &leaves {
+                roles[l.column] = Role::Leaf(l.node);
+            }
+            if let Some(b) = block_column {
+                roles[b] = Role::Block;
+            }
+            let mut max = vec![None; index.nodes().len()];
+            for l in &leaves {
+                if let Some(m) = index.nodes()[l.node].max {
+                    // A negative maximum never passes the range check: general path.
+                    max[l.node] = Some((u128::try_from(m.mantissa()).ok()?, m.scale()));
                 }
-                if let Some(b) = block_column {
-                    roles[b] = Role::Block;
-                }
-                let mut max = vec![None; index.nodes().len()];
-                for l in &leaves {
-                    if let Some(m) = index.nodes()[l.node].max {
-                        // A negative maximum never passes the range check: general path.
-                        max[l.node] = Some((u128::try_from(m.mantissa()).ok()?, m.scale()));
-                    }
-                }
-                let round_dp = index
-                    .definition()
-                    .policies
-                    .leaf_rounding
-                    .as_ref()
-                    .filter(|r| r.mode != crate::display::Rounding::Exact)
-                    .map(|r| r.decimals);
-                Some(FastPlan {
-                    roles,
-                    max,
-                    round_dp,
-                })
+            }
+            let round_dp = index
+                .definition()
+                .policies
+                .leaf_rounding
+                .as_ref()
+                .filter(|r| r.mode != crate::display::Rounding::Exact)
+                .map(|r| r.decimals);
+            Some(FastPlan {
+                roles,
+                max,
+                round_dp,
             })
-            .flatten();
+        })
+        .flatten();
         match unit_column {
             Some(unit_column) if errors.is_empty() => Ok(Scorer {
                 index,
                 lang,
                 unit_column,
                 block_column,
+                unit_type_column,
+                excluded: index
+                    .definition()
+                    .unit_types
+                    .iter()
+                    .map(|t| index.excluded(Some(&t.code)))
+                    .collect(),
                 leaves,
                 adjustments,
                 cells: vec![Cell::Missing; index.nodes().len()],
@@ -1194,6 +1233,7 @@ impl<'a> Scorer<'a> {
         let len = u32::try_from(buf.len() - at - 4).unwrap_or(u32::MAX);
         buf[at..at + 4].copy_from_slice(&len.to_le_bytes());
         part.totals.push(scored.total);
+        part.maxima.push(scored.max);
         part.bands.push(
             scored
                 .band
@@ -1253,6 +1293,10 @@ impl<'a> Scorer<'a> {
                 msg(lang, "tên đơn vị trống", "the unit name is empty"),
             ));
         }
+        let unit_type = self.unit_type_of(fields).unwrap_or_else(|(text, m)| {
+            errors.push(RowError::new(row, Some(UNIT_TYPE_COLUMN), Some(&text), m));
+            None
+        });
         let policy = index.definition().policies.missing_value;
         for li in 0..self.leaves.len() {
             let LeafPlan {
@@ -1262,6 +1306,16 @@ impl<'a> Scorer<'a> {
             } = self.leaves[li];
             let n = &nodes[node];
             let raw = fields.field(column);
+            // Not applicable to the unit's type: no points, no maximum.
+            if let Some(k) = unit_type.filter(|&k| self.excluded[k][node]) {
+                if let Err(m) = self.excluded_cell(k, raw) {
+                    let text = String::from_utf8_lossy(raw);
+                    errors.push(RowError::new(row, Some(&n.code), Some(&text), m));
+                }
+                self.cells[node] = Cell::NotApplicable;
+                self.from_text[node] = None;
+                continue;
+            }
             // Fast path: a plain number for a `score` leaf.
             if fast_score {
                 if let Some((x, within, norm)) = parse_number(raw) {
@@ -1384,6 +1438,59 @@ impl<'a> Scorer<'a> {
         finish(self.index, self.cells[0], adj)
     }
 
+    /// The declared unit type a row names in its `unit_type` cell (its position in the
+    /// index's `unit_types`); `None` without the column or with an empty cell. Errors give
+    /// the text and the message (an unknown type).
+    fn unit_type_of<F: Fields + ?Sized>(
+        &self,
+        fields: &F,
+    ) -> Result<Option<usize>, (String, String)> {
+        let Some(c) = self.unit_type_column else {
+            return Ok(None);
+        };
+        let text = String::from_utf8_lossy(fields.field(c));
+        let t = text.trim();
+        if t.is_empty() {
+            return Ok(None);
+        }
+        let types = &self.index.definition().unit_types;
+        match types.iter().position(|x| x.code == t) {
+            Some(k) => Ok(Some(k)),
+            None => Err((
+                t.to_owned(),
+                crate::diagnostics::Problem::UnknownUnitType {
+                    unit_type: t.to_owned(),
+                    allowed: types.iter().map(|x| x.code.clone()).collect(),
+                }
+                .message(self.lang),
+            )),
+        }
+    }
+
+    /// A cell of a leaf that does not apply to the unit type at `k`: empty or `n/a`;
+    /// a value is an error (it would be ignored, and a batch has no warnings).
+    fn excluded_cell(&self, k: usize, raw: &[u8]) -> Result<(), String> {
+        let text = String::from_utf8_lossy(raw);
+        let t = text.trim();
+        if t.is_empty() || t.eq_ignore_ascii_case("n/a") {
+            return Ok(());
+        }
+        let code = self
+            .index
+            .definition()
+            .unit_types
+            .get(k)
+            .map_or("", |x| x.code.as_str());
+        Err(match self.lang {
+            Lang::Vi => format!(
+                "không áp dụng cho loại đơn vị \"{code}\" (bộ chỉ số khai báo): để trống hoặc ghi n/a"
+            ),
+            Lang::En => format!(
+                "does not apply to the unit type \"{code}\" (declared by the index): leave it empty or write n/a"
+            ),
+        })
+    }
+
     /// `Ok(None)` = missing.
     fn slow_leaf(&self, node: usize, raw: &[u8]) -> Result<Option<Cell>, String> {
         let n = &self.index.nodes()[node];
@@ -1419,9 +1526,17 @@ impl<'a> Scorer<'a> {
             },
             ..Default::default()
         };
+        let unit_type = self.unit_type_of(fields).map_err(|(_, m)| m)?;
+        a.unit_type = unit_type
+            .and_then(|k| index.definition().unit_types.get(k))
+            .map(|t| t.code.clone());
         for l in &self.leaves {
             let n = &index.nodes()[l.node];
             let Some(rule) = &n.rule else { continue };
+            if let Some(k) = unit_type.filter(|&k| self.excluded[k][l.node]) {
+                self.excluded_cell(k, fields.field(l.column))?;
+                continue;
+            }
             let entry = match leaf_input(rule, &text_of(l.column), self.lang)? {
                 LeafInput::Missing => continue,
                 LeafInput::NotApplicable => Entry {
@@ -1584,9 +1699,8 @@ fn finish(index: &Index, root: Cell, adj: &[Decimal]) -> Scored {
     let total = root
         .achieved()
         .map(|t| adj.iter().fold(t, |t, a| t + a).max(Decimal::ZERO));
-    let percent = total
-        .zip(root.max())
-        .and_then(|(x, m)| (!m.is_zero()).then(|| (x / m * Decimal::ONE_HUNDRED).normalize()));
+    let max = root.max();
+    let percent = total.and_then(|x| crate::ranking::percent_of(x, max));
     let band = percent.and_then(|p| {
         index
             .definition()
@@ -1597,6 +1711,7 @@ fn finish(index: &Index, root: Cell, adj: &[Decimal]) -> Scored {
     Scored {
         total,
         percent,
+        max,
         band,
     }
 }
@@ -1634,6 +1749,8 @@ fn pow10_u128(e: u32) -> Option<u128> {
 struct Part {
     bytes: Vec<u8>,
     totals: Vec<Option<Decimal>>,
+    /// Each unit's applicable maximum.
+    maxima: Vec<Option<Decimal>>,
     bands: Vec<u16>,
     blocks: Vec<u8>,
     block_ends: Vec<usize>,
@@ -1648,6 +1765,7 @@ impl Part {
         Part {
             bytes: Vec::new(),
             totals: Vec::new(),
+            maxima: Vec::new(),
             bands: Vec::new(),
             blocks: Vec::new(),
             block_ends: Vec::new(),
@@ -1731,6 +1849,7 @@ impl Part {
             }
         }
         self.totals.push(s.total);
+        self.maxima.push(s.max);
         self.bands.push(
             s.band
                 .and_then(|b| u16::try_from(b).ok())
@@ -1743,6 +1862,10 @@ impl Part {
 struct Pass1<S: Write> {
     spool: BufWriter<S>,
     totals: Vec<Option<Decimal>>,
+    /// Each unit's applicable maximum, as a position in `maxima` (few distinct values).
+    max_ids: Vec<u32>,
+    maxima: Vec<Option<Decimal>>,
+    max_positions: HashMap<Option<Decimal>, u32>,
     blocks: Vec<u32>,
     bands: Vec<u16>,
     block_ids: HashMap<Vec<u8>, u32>,
@@ -1760,6 +1883,9 @@ impl<S: Write> Pass1<S> {
         Pass1 {
             spool,
             totals: Vec::new(),
+            max_ids: Vec::new(),
+            maxima: Vec::new(),
+            max_positions: HashMap::new(),
             blocks: Vec::new(),
             bands: Vec::new(),
             block_ids: HashMap::new(),
@@ -1786,6 +1912,7 @@ impl<S: Write> Pass1<S> {
         let Part {
             bytes,
             totals,
+            maxima,
             bands,
             blocks,
             block_ends,
@@ -1807,6 +1934,14 @@ impl<S: Write> Pass1<S> {
         }
         self.spool.write_all(&bytes)?;
         self.totals.extend_from_slice(&totals);
+        for m in maxima {
+            let next = u32::try_from(self.maxima.len()).unwrap_or(u32::MAX);
+            let id = *self.max_positions.entry(m).or_insert_with(|| {
+                self.maxima.push(m);
+                next
+            });
+            self.max_ids.push(id);
+        }
         self.bands.extend_from_slice(&bands);
         if self.has_blocks {
             let mut start = 0;
@@ -1882,14 +2017,22 @@ pub fn run<R: Read, S: Read + Write + Seek + Send, W: Write>(
         });
     }
     let policy = opts.tie_policy.unwrap_or(index.definition().tie_policy);
-    let ranks = crate::ranking::rank_in_blocks(&p.totals, &p.blocks, policy);
+    // Within a block, units of different applicable maxima are ranked on percent.
+    let max_of = |i: usize| {
+        let id = p.max_ids.get(i).map_or(0, |&k| k as usize);
+        p.maxima.get(id).copied().flatten()
+    };
+    let scaled = crate::ranking::rank_on_scales(&p.totals, &max_of, &p.blocks, policy);
+    let ranks = scaled.ranks;
     let summary = Summary {
         units: p.totals.len() as u64,
         ranked: ranks.iter().filter(|r| r.is_some()).count() as u64,
         blocks: p.block_ids.len().max(1),
+        percent_blocks: scaled.percent_blocks.len(),
     };
     drop(p.totals);
     drop(p.blocks);
+    drop(p.max_ids);
     let mut spool = p.spool.into_inner().map_err(|e| e.into_error())?;
     spool.seek(SeekFrom::Start(0))?;
     let mut w = Writer {
@@ -2399,6 +2542,7 @@ fn pass1_jsonl<R: Read, S: Write>(
                 let s = Scored {
                     total: r.total.achieved,
                     percent: r.total.percent,
+                    max: r.total.applicable_max,
                     band,
                 };
                 let block = a.unit.block.as_deref().unwrap_or("");
@@ -2553,9 +2697,14 @@ impl<W: Write> Writer<'_, W> {
             }
         };
         let policy = self.policy.name();
+        let basis = if summary.percent_blocks > 0 {
+            "percent"
+        } else {
+            "total"
+        };
         writeln!(
             self.out,
-            "{{\"format\":{},\"index\":{},\"index_version\":{},\"tie_policy\":\"{policy}\",\"units_count\":{},\"ranked\":{},",
+            "{{\"format\":{},\"index\":{},\"index_version\":{},\"tie_policy\":\"{policy}\",\"rank_basis\":\"{basis}\",\"units_count\":{},\"ranked\":{},",
             js(BATCH_FORMAT),
             js(&def.id),
             js(&def.version),

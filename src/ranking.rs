@@ -2,7 +2,8 @@
 //!
 //! Units are ordered by block, then by value (highest first), then by input order; the
 //! tie policy turns that order into ranks: competition (1, 2, 2, 4), dense (1, 2, 2, 3)
-//! or ordinal (1, 2, 3, 4 — equal values ranked in input order).
+//! or ordinal (1, 2, 3, 4 — equal values ranked in input order). Units of one block
+//! scored on different maxima are ranked on their percent ([`rank_on_scales`]).
 
 use crate::band::TiePolicy;
 use rust_decimal::Decimal;
@@ -119,6 +120,95 @@ fn integer_order(values: &[Option<Decimal>], block: &dyn Fn(usize) -> u32) -> Op
     Some(order)
 }
 
+/// `points / max × 100` as the engine writes a percent (normalized); `None` without a
+/// maximum, with a zero maximum, or if the arithmetic would overflow.
+///
+/// ```
+/// use chiso::{ranking::percent_of, Decimal};
+/// let p = |s: &str| s.parse::<Decimal>().unwrap();
+/// assert_eq!(percent_of(p("78.54"), Some(p("84"))), Some(p("93.5")));
+/// assert_eq!(percent_of(p("1"), Some(Decimal::ZERO)), None);
+/// ```
+pub fn percent_of(points: Decimal, max: Option<Decimal>) -> Option<Decimal> {
+    let m = max.filter(|m| !m.is_zero())?;
+    points
+        .checked_div(m)?
+        .checked_mul(Decimal::ONE_HUNDRED)
+        .map(|p| p.normalize())
+}
+
+/// Ranks that put units scored on different maxima on one scale.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ScaledRanks {
+    /// Rank of each unit (`None`: no value, or no percent in a block ranked on percent).
+    pub ranks: Vec<Option<u32>>,
+    /// The blocks ranked on percent (sorted).
+    pub percent_blocks: Vec<u32>,
+}
+
+/// Ranks units within blocks on their points, except in a block whose units have
+/// different applicable maxima (unit types: a department without a survey sample is
+/// scored out of 84, the others out of 100), which is ranked on the percent of each
+/// unit's applicable maximum ([`percent_of`]). The PAR INDEX is itself a percent
+/// ("Chỉ số (%) = điểm đạt được / tổng điểm tối đa × 100", reference `par-index.md` §4)
+/// and ranking raw points across different maxima is the known defect of §6; where the
+/// maxima are equal, points and percent give the same order and the exact points are
+/// used. `max_of(i)` is unit `i`'s applicable maximum; only units with points count.
+///
+/// ```
+/// use chiso::{band::TiePolicy, ranking::rank_on_scales, Decimal};
+/// let p = |s: &str| s.parse::<Decimal>().ok();
+/// // 92.14 of 100 and 78.54 of 84 (93.5 %): the second is first.
+/// let points = [p("92.14"), p("78.54")];
+/// let maxima = [p("100"), p("84")];
+/// let r = rank_on_scales(&points, &|i| maxima[i], &[0, 0], TiePolicy::Competition);
+/// assert_eq!(r.ranks, [Some(2), Some(1)]);
+/// assert_eq!(r.percent_blocks, [0]);
+/// // In separate blocks each block has one maximum: ranked on points.
+/// let r = rank_on_scales(&points, &|i| maxima[i], &[0, 1], TiePolicy::Competition);
+/// assert_eq!((r.ranks, r.percent_blocks), (vec![Some(1), Some(1)], vec![]));
+/// ```
+pub fn rank_on_scales(
+    points: &[Option<Decimal>],
+    max_of: &dyn Fn(usize) -> Option<Decimal>,
+    blocks: &[u32],
+    policy: TiePolicy,
+) -> ScaledRanks {
+    let block = |i: usize| blocks.get(i).copied().unwrap_or(0);
+    // The first maximum seen per block, and whether another one differs.
+    let mut seen: std::collections::BTreeMap<u32, (Option<Decimal>, bool)> = Default::default();
+    for (i, _) in points.iter().enumerate().filter(|(_, v)| v.is_some()) {
+        let m = max_of(i);
+        let e = seen.entry(block(i)).or_insert((m, false));
+        if e.0 != m {
+            e.1 = true;
+        }
+    }
+    let percent_blocks: Vec<u32> = seen
+        .iter()
+        .filter(|(_, (_, differ))| *differ)
+        .map(|(b, _)| *b)
+        .collect();
+    if percent_blocks.is_empty() {
+        return ScaledRanks {
+            ranks: rank_in_blocks(points, blocks, policy),
+            percent_blocks,
+        };
+    }
+    let keys: Vec<Option<Decimal>> = points
+        .iter()
+        .enumerate()
+        .map(|(i, v)| match v {
+            Some(x) if percent_blocks.binary_search(&block(i)).is_ok() => percent_of(*x, max_of(i)),
+            other => *other,
+        })
+        .collect();
+    ScaledRanks {
+        ranks: rank_in_blocks(&keys, blocks, policy),
+        percent_blocks,
+    }
+}
+
 #[cfg(all(test, not(target_arch = "wasm32")))]
 mod tests {
     use super::*;
@@ -194,6 +284,45 @@ mod tests {
                     }
                 }
             }
+        }
+    }
+
+    proptest! {
+        #[test]
+        fn scales_rank_on_points_unless_maxima_differ_within_a_block(
+            vals in proptest::collection::vec(proptest::option::weighted(0.9, 0i64..200), 0..40),
+            maxima in proptest::collection::vec(prop_oneof![Just(84i64), Just(100)], 40),
+            blocks in proptest::collection::vec(0u32..3, 40),
+            policy in prop_oneof![Just(TiePolicy::Competition), Just(TiePolicy::Dense), Just(TiePolicy::Ordinal)],
+        ) {
+            let points: Vec<Option<Decimal>> = vals.iter().map(|v| v.map(|x| Decimal::new(x, 1))).collect();
+            let n = points.len();
+            let (maxima, blocks) = (&maxima[..n], &blocks[..n]);
+            let max_of = |i: usize| Some(Decimal::from(maxima[i]));
+            let got = rank_on_scales(&points, &max_of, blocks, policy);
+            for b in 0u32..3 {
+                let members: Vec<usize> = (0..n).filter(|&i| blocks[i] == b && points[i].is_some()).collect();
+                let differ = members.iter().any(|&i| maxima[i] != maxima[members[0]]);
+                prop_assert_eq!(got.percent_blocks.contains(&b), differ);
+                // Reference order: the key a block ranks on, compared exactly by
+                // cross-multiplication (p_i / m_i vs p_j / m_j) when the maxima differ.
+                for &i in &members {
+                    for &j in &members {
+                        let (pi, pj) = (points[i].unwrap(), points[j].unwrap());
+                        let before = if differ {
+                            pi * Decimal::from(maxima[j]) > pj * Decimal::from(maxima[i])
+                        } else {
+                            pi > pj
+                        };
+                        if before {
+                            prop_assert!(got.ranks[i] < got.ranks[j], "{:?}", got);
+                        }
+                    }
+                }
+            }
+            // Without differing maxima: exactly the plain ranks.
+            let same = |_: usize| Some(Decimal::from(100));
+            prop_assert_eq!(rank_on_scales(&points, &same, blocks, policy).ranks, rank_in_blocks(&points, blocks, policy));
         }
     }
 

@@ -372,16 +372,131 @@ fn batch_json_lines_scores_each_unit_on_its_scale() {
 }
 
 /// par-index.md §6 names "ranks on raw points although tier maxima differ" as a defect to
-/// avoid: units scored on different maxima should rank on their percent. Batch ranking
-/// (src/batch.rs, src/ranking.rs) ranks on points today; this test states the expected
-/// order and is ignored until the batch owner decides.
+/// avoid, and §4 defines the index as a percent of the applicable maximum: units of one
+/// block scored on different maxima rank on their percent (src/ranking.rs,
+/// `rank_on_scales`).
 #[test]
-#[ignore = "batch ranks on points; ranking units of different maxima on percent belongs to src/batch.rs"]
 fn batch_ranks_units_of_different_maxima_on_percent() {
     let rows = batch_rows(&thanhhoa(), &two_thanhhoa_units());
     let ranks: Vec<(&str, &str)> = rows.iter().map(|r| (r.0.as_str(), r.3.as_str())).collect();
     // 93.5 % (78.54 of 84) before 92.14 % (92.14 of 100).
     assert_eq!(ranks, [("Sở Xây dựng", "2"), ("Sở Nội vụ", "1")]);
+}
+
+/// The CSV batch's optional `unit_type` column gives what the JSON lines give.
+fn csv_rows(index: &Index, csv: &str, lang: Lang) -> Result<Vec<Vec<String>>, String> {
+    let opts = Options {
+        mean: false,
+        lang,
+        source: "units.csv".into(),
+        ..Options::default()
+    };
+    let out =
+        run_in_memory(index, csv.as_bytes(), InputFormat::Csv, &opts).map_err(|e| e.render())?;
+    let mut r = csv::Reader::from_reader(out.as_slice());
+    let h = r.headers().expect("header").clone();
+    let want = ["unit", "total", "percent", "rank"];
+    Ok(r.records()
+        .map(|x| {
+            let x = x.expect("row");
+            want.iter()
+                .map(|w| x[h.iter().position(|c| c == *w).expect("column")].to_owned())
+                .collect()
+        })
+        .collect())
+}
+
+#[test]
+fn csv_unit_type_column_scores_and_ranks_like_json_lines() {
+    let index = thanhhoa();
+    // Sở Xây dựng: 78.54 + 13.6 = 92.14 of 100; Sở Nội vụ (no survey sample): 78.54 of 84
+    // = 93.5 % → first. The survey cell of the agency is empty (or n/a).
+    for cell in ["", "n/a", " N/A "] {
+        let csv = format!(
+            "unit,unit_type,1-7,8\nSở Xây dựng,,78.54,13.6\nSở Nội vụ,{NO_SURVEY},78.54,{cell}\n"
+        );
+        let rows = csv_rows(&index, &csv, Lang::En).unwrap();
+        let json = batch_rows(&index, &two_thanhhoa_units());
+        let as_tuples: Vec<(String, String, String, String)> = rows
+            .into_iter()
+            .map(|r| (r[0].clone(), r[1].clone(), r[2].clone(), r[3].clone()))
+            .collect();
+        assert_eq!(as_tuples, json, "{cell:?}");
+        // The assessments a row stands for (what-if, planner) carry the type too.
+        let units =
+            chiso::scenario::units_from_text(&index, &csv, InputFormat::Csv, Lang::En).unwrap();
+        assert_eq!(units[1].unit_type.as_deref(), Some(NO_SURVEY));
+        let r = index.score(&units[1], View::Final).unwrap();
+        assert_eq!(r.total.percent, Some(d("93.5")));
+        assert_eq!(
+            as_tuples,
+            [
+                (
+                    "Sở Xây dựng".into(),
+                    "92.14".into(),
+                    "92.14".into(),
+                    "2".into()
+                ),
+                (
+                    "Sở Nội vụ".into(),
+                    "78.54".into(),
+                    "93.5".into(),
+                    "1".into()
+                )
+            ]
+        );
+    }
+    // The same units in two blocks: each block has one maximum and ranks on points.
+    let csv = format!(
+        "unit,block,unit_type,1-7,8\nSở Xây dựng,A,,78.54,13.6\nSở Nội vụ,B,{NO_SURVEY},78.54,\n\
+         Sở Tài chính,B,{NO_SURVEY},80,\n"
+    );
+    let ranks: Vec<String> = csv_rows(&index, &csv, Lang::En)
+        .unwrap()
+        .into_iter()
+        .map(|r| r[3].clone())
+        .collect();
+    assert_eq!(ranks, ["1", "2", "1"]);
+}
+
+#[test]
+fn csv_unit_type_errors_are_located() {
+    let index = thanhhoa();
+    // A survey value for an agency without a survey sample would be ignored: an error;
+    // an unknown type: an error listing the declared ones. Every bad row at once.
+    let csv = format!(
+        "unit,unit_type,1-7,8\nSở Tài chính,{NO_SURVEY},70,12\nSở Y tế,khong_khao_sat,70,10\nSở Xây dựng,,78.54,13.6\n"
+    );
+    let en = csv_rows(&index, &csv, Lang::En).unwrap_err();
+    assert_eq!(
+        en,
+        "units.csv row 2, column 8: '12' does not apply to the unit type \"khong_co_mau_khao_sat\" \
+         (declared by the index): leave it empty or write n/a\n\
+         units.csv row 3, column unit_type: 'khong_khao_sat' the index declares no unit type \
+         \"khong_khao_sat\"; unit types: khong_co_mau_khao_sat"
+    );
+    let vi = csv_rows(&index, &csv, Lang::Vi).unwrap_err();
+    assert!(
+        vi.contains("dòng 2, cột 8: '12' không áp dụng cho loại đơn vị \"khong_co_mau_khao_sat\""),
+        "{vi}"
+    );
+    // An index without unit types: any type is unknown; an empty cell is fine.
+    let plain = Index::from_file(
+        &common::repo().join("criteria/par-index/national-876-2022-province-parts.json"),
+    )
+    .unwrap();
+    let leaves: Vec<String> = plain
+        .leaves()
+        .map(|i| plain.nodes()[i].code.clone())
+        .collect();
+    let header = format!("unit,unit_type,{}\n", leaves.join(","));
+    let row = |t: &str| format!("X,{t},{}\n", vec!["1"; leaves.len()].join(","));
+    assert!(csv_rows(&plain, &format!("{header}{}", row("")), Lang::En).is_ok());
+    let e = csv_rows(&plain, &format!("{header}{}", row(NO_SURVEY)), Lang::En).unwrap_err();
+    assert!(
+        e.contains("column unit_type: 'khong_co_mau_khao_sat' the index declares no unit types"),
+        "{e}"
+    );
 }
 
 // ---------------------------------------------------------------------------------------

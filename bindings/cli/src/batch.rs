@@ -30,7 +30,9 @@ pub enum Input {
 #[derive(Debug, clap::Args)]
 #[command(after_help = "
 INPUT. CSV with a header row: `unit` (name, required), optional `block` (units are ranked \
-separately per block, e.g. departments vs districts), one column per LEAF code of the index \
+separately per block, e.g. departments vs districts), optional `unit_type` (a code of the index's \
+unit_types, e.g. khong_co_mau_khao_sat; empty = every criterion applies; the criteria the type \
+leaves out must be empty or n/a), one column per LEAF code of the index \
 (all leaves required; unknown columns are errors) and optional adjustment columns (bonus/penalty \
 points). Or JSON lines (.jsonl): one chiso.assessment/1 document per line, scored in the final view.\n\n\
 CELL VALUES (the unit's final values; '.' is the decimal point): score, discretionary: a number; \
@@ -43,9 +45,13 @@ code in tree order without the root (points), total (after bonus/penalty), perce
 maximum; empty when the index has none), rank, band. Decimals are exact and normalized (never floats); \
 a missing value is an empty cell (null in JSON); a unit without a total is not ranked. Ranks use exact \
 totals and the index's tie_policy (override with --ties: competition 1, 2, 2, 4; dense 1, 2, 2, 3; \
-ordinal 1, 2, 3, 4 with equal totals in input order), within each block.\n\n\
+ordinal 1, 2, 3, 4 with equal totals in input order), within each block; a block whose units have \
+different applicable maxima (unit types, n/a criteria) is ranked on percent instead (78.54 of 84 = \
+93.5 % before 92.14 of 100; JSON rank_basis says which). Leaf points are rounded as the index's \
+policies.leaf_rounding declares (QĐ 766 portal: 2 decimals, half up).\n\n\
 MEANS. A last row with unit `__mean__` (in JSON: the `mean` member) holds the unweighted mean over \
-units of every column, over the units that have a value; its rank and band are empty. --no-mean drops it.\n\n\
+units of every column, over the units that have a value (exact sum, divided once and rounded half to \
+even to 28-29 significant digits); its rank and band are empty. --no-mean drops it.\n\n\
 ERRORS. Every row is checked before anything is written. Errors name the row (line number in the \
 file, header = row 1) and the column; all bad rows are reported (the first --max-errors listed, all \
 counted) and nothing is written to stdout.\n\n\
@@ -53,7 +59,7 @@ EXIT CODES: 0 ok, 1 invalid input, 2 usage.")]
 pub struct BatchArgs {
     /// Index definition.
     pub index: PathBuf,
-    /// Units: CSV (`unit`, optional `block`, one column per leaf code) or JSON lines.
+    /// Units: CSV (`unit`, optional `block` and `unit_type`, one column per leaf code) or JSON lines.
     pub units: PathBuf,
     /// Output format.
     #[arg(long, value_enum, default_value = "csv")]

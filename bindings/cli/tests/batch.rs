@@ -355,3 +355,51 @@ fn header_errors_and_usage() {
         "{help}"
     );
 }
+
+#[test]
+fn unit_type_column_and_percent_ranking() {
+    // Thanh Hóa 2024 departments (par-index.md §4, §10): Sở Nội vụ has no survey sample
+    // (unit type khong_co_mau_khao_sat, area 8 out) and is scored out of 84: 78.54 of 84
+    // = 93.5 % ranks before Sở Xây dựng, 92.14 of 100 (78.54 + 13.6). Points alone would
+    // put them the other way round.
+    let dir = std::env::temp_dir().join(format!("chiso-batch-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let units = dir.join("thanhhoa.csv");
+    std::fs::write(
+        &units,
+        "unit,unit_type,1-7,8\nSở Xây dựng,,78.54,13.6\nSở Nội vụ,khong_co_mau_khao_sat,78.54,\n",
+    )
+    .unwrap();
+    let index = "criteria/par-index/thanhhoa-2024-department-parts.json";
+    let units = units.to_str().unwrap();
+    let out = ok(&["batch", index, units, "--no-mean"]);
+    assert_eq!(
+        out,
+        "unit,1-7,8,total,percent,rank,band\n\
+         Sở Xây dựng,78.54,13.6,92.14,92.14,2,\n\
+         Sở Nội vụ,78.54,,78.54,93.5,1,\n"
+    );
+    let v: serde_json::Value =
+        serde_json::from_str(&ok(&["batch", index, units, "--format", "json"])).unwrap();
+    assert_eq!(v["rank_basis"], "percent");
+    assert_eq!(v["units"][1]["rank"], 1);
+    // One maximum per batch (PAPI sample): ranked on the totals.
+    let v: serde_json::Value =
+        serde_json::from_str(&ok(&["batch", PAPI, PAPI_UNITS, "--format", "json"])).unwrap();
+    assert_eq!(v["rank_basis"], "total");
+    // A survey value for the agency without a survey sample: exit 1, located.
+    std::fs::write(
+        dir.join("bad.csv"),
+        "unit,unit_type,1-7,8\nSở Nội vụ,khong_co_mau_khao_sat,78.54,12\n",
+    )
+    .unwrap();
+    let bad = dir.join("bad.csv");
+    let o = chiso(&["batch", index, bad.to_str().unwrap(), "--lang", "en"]);
+    assert_eq!(o.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        err.contains("bad.csv row 2, column 8: '12' does not apply to the unit type"),
+        "{err}"
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}
