@@ -29,7 +29,8 @@
 //! read names both rows). [`details`] reads the file again for the "dossiers that cost
 //! points" lists ([`CostEntry`], a bounded heap per unit and period) and the explanations
 //! ([`Explanation`]); [`score`], [`assessment`] and [`batch_csv`] hand the counts to the
-//! engine ([`crate::Index::score`], [`crate::batch`]).
+//! engine ([`crate::Index::score`], [`crate::batch`]); [`document`] gathers everything in
+//! the `chiso.records/1` [`Document`] (what `chiso records --format json` writes).
 //!
 //! # Columns
 //!
@@ -136,6 +137,7 @@ mod analyse;
 mod assess;
 mod columns;
 mod cost;
+pub mod document;
 mod dossier;
 pub mod error;
 mod explain;
@@ -156,6 +158,7 @@ pub use columns::{
     COLUMN_COUNT, IGNORED_SYNC_FIELDS, MAPPING_FORMAT,
 };
 pub use cost::{formula, CostCase, CostEntry, CostModel, IndicatorRule, TopN};
+pub use document::{document, Document, DOCUMENT_FORMAT};
 pub use dossier::{Dossier, Flags, KenhThucHien, Supplement, ThanhToan, TrangThaiHoSo};
 pub use explain::{details, working_time, Details, Explanation, IndicatorCost};
 pub use indicator::{Indicator, IndicatorSet, NOT_FROM_DOSSIERS};

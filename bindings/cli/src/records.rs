@@ -3,11 +3,10 @@
 //! cost points, and explanations dossier by dossier.
 
 use chiso::records::{
-    self, analyse, batch_csv, details, unit_label, By, Column, CostModel, Details, Indicator,
-    Mapping, Options, Period, Policies, RecordFormat, Report, Values,
+    self, analyse, batch_csv, details, By, CostModel, Details, Indicator, Mapping, Options, Period,
+    Policies, RecordFormat, Report, Values,
 };
-use chiso::{Decimal, Diagnostics, Index, Lang};
-use serde_json::{json, Value as Json};
+use chiso::{Diagnostics, Index, Lang};
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -387,12 +386,7 @@ fn render(
         RecordsFormat::Batch => Ok(batch_csv(report, index, values, units)),
         RecordsFormat::Csv => Ok(counts_csv(report, units)),
         RecordsFormat::Json => {
-            let mut s = serde_json::to_string_pretty(&json_report(
-                report, index, values, units, det, model,
-            )?)
-            .unwrap_or_default();
-            s.push('\n');
-            Ok(s)
+            Ok(records::document(report, index, values, units, Some(det), model)?.to_json())
         }
         RecordsFormat::Table => table::table(report, index, values, units, det, lang),
     }
@@ -458,133 +452,4 @@ fn counts_csv(report: &Report, units: &[u32]) -> String {
     w.into_inner()
         .map(|v| String::from_utf8_lossy(&v).into_owned())
         .unwrap_or_default()
-}
-
-fn exact(d: Decimal) -> Json {
-    Json::String(d.normalize().to_string())
-}
-
-/// Everything as `chiso.records/1`.
-fn json_report(
-    report: &Report,
-    index: &Index,
-    values: Option<&Values>,
-    units: &[u32],
-    det: &Details,
-    model: &CostModel,
-) -> Result<Json, Diagnostics> {
-    let o = &report.options;
-    let present: Vec<&str> = Column::ALL
-        .iter()
-        .filter(|c| report.present[c.index()])
-        .map(|c| c.name())
-        .collect();
-    let indicators: Vec<Json> = Indicator::ALL
-        .iter()
-        .map(|i| {
-            let (num, den, reference) = i.definition();
-            json!({
-                "code": i.code(), "title": {"vi": i.title(Lang::Vi), "en": i.title(Lang::En)},
-                "computable": report.computable(*i),
-                "missing_columns": report.missing_for(*i).iter().map(|g| g.iter().map(|c| c.name()).collect::<Vec<_>>()).collect::<Vec<_>>(),
-                "numerator": num, "denominator": den, "reference": reference,
-            })
-        })
-        .collect();
-    let not_from: Vec<Json> = records::NOT_FROM_DOSSIERS
-        .iter()
-        .map(|(c, vi, en)| json!({"code": c, "needs": {"vi": vi, "en": en}}))
-        .collect();
-    let mut out_units = Vec::new();
-    for &u in units {
-        let n = report.units.get(u);
-        let mut periods = Vec::new();
-        for (b, bucket) in report.buckets.iter().enumerate() {
-            let c = report.counts(u, b);
-            let mut inds = serde_json::Map::new();
-            for i in Indicator::ALL {
-                if let Some((num, den)) = report.fraction(u, b, i) {
-                    inds.insert(
-                        i.code().into(),
-                        json!({"numerator": num, "denominator": den}),
-                    );
-                }
-            }
-            let s = records::score(report, u, b, index, values)?;
-            let mut leaves = serde_json::Map::new();
-            for node in s.result.nodes.iter().filter(|n| n.leaf) {
-                if let Some(p) = node.achieved {
-                    leaves.insert(node.code.clone(), exact(p));
-                }
-            }
-            let b16 = u16::try_from(b).unwrap_or(u16::MAX);
-            let costs: Vec<Json> = det
-                .costs
-                .get(&(u, b16))
-                .map(|v| {
-                    v.iter()
-                        .map(|e| serde_json::to_value(e).unwrap_or_default())
-                        .collect()
-                })
-                .unwrap_or_default();
-            periods.push(json!({
-                "period": bucket.label,
-                "counts": c,
-                "indicators": inds,
-                "score": {
-                    "records_points": exact(s.records_points), "records_max": exact(s.records_max),
-                    "leaves": leaves,
-                    "total": s.result.total.achieved.map(exact),
-                },
-                "costs": costs,
-            }));
-        }
-        out_units.push(json!({
-            "code": n.code, "name": n.name, "depth": n.depth,
-            "parent": n.parent.map(|p| report.units.get(p).code.clone()),
-            "own_dossiers": n.own_dossiers, "children": n.children, "periods": periods,
-        }));
-    }
-    let explanations: Vec<Json> = det
-        .explanations
-        .iter()
-        .map(|e| {
-            let j = e.judgement.as_ref();
-            json!({
-                "ma_ho_so": e.ma_ho_so, "row": e.row, "unit": e.unit.0,
-                "outcome": j.map(|j| j.outcome),
-                "due": j.and_then(|j| j.due).map(|d| d.at.format("%Y-%m-%dT%H:%M:%S").to_string()),
-                "margin_working_minutes": j.and_then(|j| j.margin_minutes),
-                "paused_working_minutes": j.map(|j| j.paused_minutes),
-                "costs": e.costs.iter().map(|c| json!({
-                    "indicator": c.indicator.code(), "numerator": c.fraction.0, "denominator": c.fraction.1,
-                    "cost": c.cost.map(exact), "exact": c.exact, "case": c.case,
-                })).collect::<Vec<_>>(),
-                "chain_costs": e.chain_costs.iter().map(|(u, c)| json!({"unit": u, "cost": exact(*c)})).collect::<Vec<_>>(),
-                "text": {"vi": e.text(Lang::Vi), "en": e.text(Lang::En)},
-            })
-        })
-        .collect();
-    let policies = serde_json::to_value(o.policies).unwrap_or_default();
-    Ok(json!({
-        "format": "chiso.records/1",
-        "source": o.source,
-        "period": o.period.label(),
-        "by": o.by,
-        // The exclusive instant at which open dossiers are judged when earlier than a
-        // period's end (--as-of D gives the end of day D); the WASM document has the same key.
-        "as_of": o.as_of.map(|t| t.format("%Y-%m-%dT%H:%M:%S").to_string()),
-        "policies": policies,
-        "index": index.definition().id,
-        "cost_model": model.index_id,
-        "rows": report.stats,
-        "columns": present,
-        "supplement_columns": report.has_supplement_columns(),
-        "indicators": indicators,
-        "not_from_dossiers": not_from,
-        "roll_up": "a unit's figures include its own dossiers and those of every unit whose code starts with its code followed by '.'",
-        "units": out_units,
-        "explanations": explanations,
-        "unit_labels": units.iter().map(|u| unit_label(report, *u)).collect::<Vec<_>>(),
-    }))
 }

@@ -448,3 +448,80 @@ fn a_values_file_completes_the_index() {
     );
     assert!(err.contains("computed from the records"), "{err}");
 }
+
+#[test]
+fn the_json_is_the_library_document_byte_for_byte() {
+    // The shipped example with everything the document can carry: cost lists, an
+    // explanation, a values file, months, an as-of date.
+    use chiso::records::{self, CostModel, Options, RecordFormat};
+    let dir = scratch("document");
+    let v = dir.join("values.csv");
+    std::fs::write(&v, "unit,1.1,1.3,3.1\nZ99,1/2,3/4,1/1\n*,,1/1,\n").unwrap();
+    let cli = ok(&[
+        "records",
+        "examples-data/dossiers-sample.csv",
+        "--period",
+        "2026-02..2026-05",
+        "--by",
+        "month",
+        "--as-of",
+        "2026-04-15",
+        "--costs",
+        "3",
+        "--explain",
+        "Z99.202-2026-0003",
+        "--values",
+        &s(&v),
+        "--format",
+        "json",
+    ]);
+    let path = repo().join("examples-data/dossiers-sample.csv");
+    let mut o = Options::new(
+        RecordFormat::Csv,
+        "dossiers-sample.csv",
+        "2026-02..2026-05".parse().unwrap(),
+    );
+    o.by = "month".parse().unwrap();
+    // --as-of D judges open dossiers at the end of day D (00:00 of the next day).
+    o.as_of = Some(
+        chiso::calendar::NaiveDate::from_ymd_opt(2026, 4, 16)
+            .unwrap()
+            .and_hms_opt(0, 0, 0)
+            .unwrap(),
+    );
+    let mut open = || std::fs::File::open(&path);
+    let report = records::analyse(&mut open, &o).unwrap();
+    let index = chiso::Index::from_file(&repo().join(SIX)).unwrap();
+    let model = CostModel::from_index(&index).unwrap();
+    let computed: Vec<records::Indicator> = records::Indicator::ALL
+        .into_iter()
+        .filter(|i| report.computable(*i))
+        .collect();
+    let values = records::Values::from_csv(
+        &std::fs::read_to_string(&v).unwrap(),
+        "values.csv",
+        &index,
+        &computed,
+    )
+    .unwrap();
+    let det = records::details(
+        &mut open,
+        &report,
+        &model,
+        Some(3),
+        &["Z99.202-2026-0003".to_owned()],
+    )
+    .unwrap();
+    let units = report.units.tree_order();
+    let doc =
+        records::document(&report, &index, Some(&values), &units, Some(&det), &model).unwrap();
+    assert_eq!(doc.to_json(), cli);
+    // Not an empty document: every unit, four months, the explanation, the costs.
+    assert_eq!(doc.units.len(), 4);
+    assert_eq!(doc.units[0].periods.len(), 4);
+    assert_eq!(doc.explanations.len(), 1);
+    assert!(doc
+        .units
+        .iter()
+        .any(|u| u.periods.iter().any(|p| !p.costs.is_empty())));
+}
