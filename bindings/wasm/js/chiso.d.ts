@@ -261,6 +261,9 @@ export class Records {
   free(): void;
 }
 
+/** `100 × numerator / denominator` of whole numbers, exact (28 significant digits); null when the denominator is 0. */
+export function ratioPercent(numerator: number | string, denominator: number | string): Dec | null;
+
 /** Options of a survey run, named like `chiso survey`'s flags. */
 export interface SurveyOptions {
   format?: 'csv' | 'jsonl';

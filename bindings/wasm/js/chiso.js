@@ -103,6 +103,12 @@ export class Records {
   free() { this.raw.free(); }
 }
 
+/** `100 × numerator / denominator` of whole numbers, exact, as a decimal string (null when the
+ *  denominator is 0): an indicator's ratio without dividing in JavaScript. */
+export function ratioPercent(numerator, denominator) {
+  return need().ratioPercent(String(numerator), String(denominator)) ?? null;
+}
+
 /** `chiso survey --format json`: the `chiso.survey-result/1` document of an answer sheet. */
 export function survey(definition, answers, options = {}) {
   return JSON.parse(need().survey(text(definition), answers, text(options)));

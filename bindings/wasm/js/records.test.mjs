@@ -11,7 +11,7 @@ import { join, dirname } from 'node:path';
 import { tmpdir } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import {
-  readyRecords, records, explainDossier, Records, survey,
+  readyRecords, records, explainDossier, Records, survey, ratioPercent,
 } from './chiso.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -43,6 +43,15 @@ test('records: the document equals chiso records --format json', () => {
   const native = cliJson(['records', DOSSIERS, '--period', PERIOD, '--costs', '10']);
   assert.deepEqual(records(dossiers, { ...base, costs: 10 }), native);
   assert.ok(native.units.length >= 4, 'the province and its three units');
+});
+
+test('records: ratios are exact decimal strings, never JavaScript divisions', () => {
+  assert.equal(ratioPercent(10, 12), '83.33333333333333333333333333');
+  // rust_decimal keeps 28–29 significant digits (a 96-bit mantissa): 100/3 fits 29 of them.
+  assert.equal(ratioPercent('1', '3'), '33.333333333333333333333333333');
+  assert.equal(ratioPercent(0, 7), '0');
+  assert.equal(ratioPercent(5, 0), null);
+  assert.throws(() => ratioPercent('1.5', '2'), (e) => e.code === 'usage');
 });
 
 test('records: by month, policies, unit level and explanations equal the CLI', () => {
