@@ -1935,11 +1935,17 @@ impl<S: Write> Pass1<S> {
         self.spool.write_all(&bytes)?;
         self.totals.extend_from_slice(&totals);
         for m in maxima {
-            let next = u32::try_from(self.maxima.len()).unwrap_or(u32::MAX);
-            let id = *self.max_positions.entry(m).or_insert_with(|| {
-                self.maxima.push(m);
-                next
-            });
+            // Consecutive units nearly always share a maximum: no lookup then.
+            let id = match self.max_ids.last() {
+                Some(&last) if self.maxima.get(last as usize) == Some(&m) => last,
+                _ => {
+                    let next = u32::try_from(self.maxima.len()).unwrap_or(u32::MAX);
+                    *self.max_positions.entry(m).or_insert_with(|| {
+                        self.maxima.push(m);
+                        next
+                    })
+                }
+            };
             self.max_ids.push(id);
         }
         self.bands.extend_from_slice(&bands);
