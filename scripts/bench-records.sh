@@ -9,6 +9,7 @@
 #        REPEAT     runs per tool and size; the fastest is reported (default: 1)
 #        SEED       generator seed (default: 2026)
 #        KEEP=1     keep the generated files
+#        CHISO_BIN  a chiso binary to use instead of building target/release/chiso
 # Needs: python3 with polars (pip install polars), GNU time (/usr/bin/time).
 #
 # The file: `cargo run --release --example gen_dossiers -- ROWS SEED` (benches/common/
@@ -36,10 +37,12 @@ SIZES=("$@")
 [ -x /usr/bin/time ] || { echo "GNU time (/usr/bin/time) is required" >&2; exit 2; }
 python3 -c 'import polars' 2>/dev/null || { echo "polars is required (pip install polars)" >&2; exit 2; }
 
-cargo build --release -q -p chiso-cli
-cargo build --release -q -p chiso --example gen_dossiers
 TARGET=${CARGO_TARGET_DIR:-$ROOT/target}
-CHISO=$TARGET/release/chiso
+if [ -z "${CHISO_BIN:-}" ]; then
+  cargo build --release -q -p chiso-cli
+fi
+CHISO=${CHISO_BIN:-$TARGET/release/chiso}
+cargo build --release -q -p chiso --example gen_dossiers
 GEN=$TARGET/release/examples/gen_dossiers
 printf '%s\n' '{"comparison": "calendar_date", "open_at_end": "due_date_on_or_after_last_day"}' > "$TMP/policies.json"
 
