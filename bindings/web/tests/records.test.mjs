@@ -121,6 +121,7 @@ test('the shipped dossier export: every figure equals chiso records', async () =
 
 test('sorting by keyboard and a dossier\'s explanation in both languages', async () => {
   await page.selectOption('select.records-unit', 'Z99.202');
+  assert.equal(await page.evaluate(() => document.activeElement.classList.contains('records-unit')), true, 'focus stays on the unit select');
   const costs = expected.units.find((u) => u.code === 'Z99.202').periods[0].costs;
   // Sort by cost ascending: focus the column's button and press Enter.
   await page.focus('#records-costs button[data-sort="cost"]');
@@ -183,5 +184,33 @@ test('a broken file shows located errors and keeps the previous results', async 
   await page.waitForFunction(() => document.documentElement.lang === 'vi');
   await page.setInputFiles('#records-file', join(repo, DOSSIERS));
   await page.waitForSelector('#records-errors-box[hidden]', { state: 'attached' });
+  assert.deepEqual(pageErrors, []);
+});
+
+test('cut by month: one period per month, each equal to chiso records --by month', async () => {
+  const monthly = cliJson(['records', DOSSIERS, '--period', PERIOD, '--by', 'month', '--costs', '10']);
+  await page.selectOption('#records-by', 'month');
+  await page.click('#records-compute');
+  await page.waitForSelector('select.records-bucket');
+  const unit = monthly.units.find((u) => u.code === 'Z99.10');
+  await page.selectOption('select.records-unit', unit.code);
+  // The costliest first again (the previous test sorted by cost ascending).
+  if (await page.locator('#records-costs th[aria-sort="ascending"]').count()) await page.click('#records-costs button[data-sort="cost"]');
+  const labels = await page.locator('select.records-bucket option').allTextContents();
+  assert.deepEqual(labels, unit.periods.map((p) => p.period));
+  for (let b = 0; b < unit.periods.length; b += 1) {
+    const p = unit.periods[b];
+    await page.selectOption('select.records-bucket', String(b));
+    for (const [code, f] of Object.entries(p.indicators)) {
+      const row = page.locator(`#records-indicators tr[data-code="${code}"]`);
+      assert.equal((await figure(row, 'numerator')).text, String(f.numerator), `${p.period} ${code}`);
+      assert.equal((await figure(row, 'denominator')).text, String(f.denominator), `${p.period} ${code}`);
+      await assertDecimal(row, 'points', p.score.leaves[code] ?? null, `${p.period} ${code}`);
+    }
+    assert.deepEqual(await page.locator('#records-costs tbody tr').evaluateAll((rs) => rs.map((r) => r.dataset.ma)),
+      p.costs.map((c) => c.ma_ho_so), p.period);
+  }
+  assert.equal(await page.evaluate(() => document.activeElement.classList.contains('records-bucket')), true);
+  await page.selectOption('#records-by', 'whole');
   assert.deepEqual(pageErrors, []);
 });
