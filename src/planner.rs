@@ -39,8 +39,13 @@
 //! Targets: `percent` and `band` (its lower bound, inclusive or not, meaning "this
 //! band or better") are on the index percent; `points` on the total after bonus and
 //! penalty (which the planner does not change); `rank` r within a batch (the unit's
-//! block): the total must reach the r-th highest total of the other units (under
-//! dense ties, the r-th highest distinct total).
+//! block), under the index's tie policy: with competition ties the total must reach the
+//! r-th highest total of the other units (a tie shares that rank); with dense ties the
+//! r-th highest distinct total; with ordinal ties (consecutive ranks, equal totals in
+//! input order) it must reach that total if the unit comes before that r-th unit in the
+//! batch, and **exceed** it otherwise — reaching it would leave the unit (r+1)-th. When
+//! the units of the block have different applicable maxima the batch ranks them on
+//! percent, and so does the target (turned back into the unit's own points).
 
 use crate::assessment::{Assessment, EvidenceRef, Layer, LayerEntry, Value};
 use crate::band::TiePolicy;
@@ -1150,31 +1155,102 @@ fn required(
                     what: "units / danh sách đơn vị".into(),
                 }));
             };
-            let mut totals = Vec::new();
-            let mut errors = Diagnostics::default();
-            for u in units {
-                if u.unit.name == r.unit.name || u.unit.block != r.unit.block {
-                    continue;
-                }
-                match index.score(u, view) {
-                    Ok(x) => totals.extend(x.total.achieved),
-                    Err(d) => errors.0.extend(d.0),
-                }
-            }
-            if errors.has_errors() {
-                return Err(errors);
-            }
-            totals.sort_by(|a, b| b.cmp(a));
-            if index.definition().tie_policy == TiePolicy::Dense {
-                totals.dedup_by(|a, b| a.normalize() == b.normalize());
-            }
-            let r = (*rank).max(1) as usize;
-            Ok(match totals.get(r - 1) {
-                Some(t) => (*t, false),
-                None => (Decimal::ZERO, false),
-            })
+            rank_requirement(index, r, *rank, units, view)
         }
     }
+}
+
+/// What rank `rank` within the batch needs: the total to reach and whether it must be
+/// exceeded, under the index's tie policy (see the module docs).
+///
+/// The other units of the unit's block are ordered as the batch ranks them: by total,
+/// or by percent of the applicable maximum when the maxima in the block differ
+/// ([`crate::ranking::rank_on_scales`]), highest first, equal values in input order.
+/// Let `o` be the `rank`-th of them (none: any total will do):
+/// - competition (shared ranks): reaching `o`'s value is enough (the tie shares `o`'s rank);
+/// - dense: the `rank`-th distinct value, reached;
+/// - ordinal (consecutive ranks, equal values in input order): reaching `o`'s value is
+///   enough only if the unit comes before `o` in the batch; otherwise it must exceed
+///   it. The unit's place is its position in `units` (by name, in its block); a unit not
+///   in the batch counts as coming last.
+///
+/// On percent, the value is turned back into the unit's own points (`p × max / 100`,
+/// to 28 significant digits).
+fn rank_requirement(
+    index: &Index,
+    r: &ScoreResult,
+    rank: u32,
+    units: &[Assessment],
+    view: View,
+) -> Result<(Decimal, bool), Diagnostics> {
+    let own_max = r.total.applicable_max;
+    let mut own_place = units.len();
+    let mut rivals: Vec<(Decimal, Option<Decimal>, usize)> = Vec::new();
+    let mut errors = Diagnostics::default();
+    for (place, u) in units.iter().enumerate() {
+        if u.unit.block != r.unit.block {
+            continue;
+        }
+        if u.unit.name == r.unit.name {
+            own_place = own_place.min(place);
+            continue;
+        }
+        match index.score(u, view) {
+            Ok(x) => {
+                if let Some(t) = x.total.achieved {
+                    rivals.push((t, x.total.applicable_max, place));
+                }
+            }
+            Err(d) => errors.0.extend(d.0),
+        }
+    }
+    if errors.has_errors() {
+        return Err(errors);
+    }
+    // The batch's scale: percent when the block's maxima differ (the unit's included).
+    let on_percent = rivals.iter().any(|x| x.1 != own_max);
+    let mut keyed: Vec<(Decimal, usize)> = rivals
+        .iter()
+        .filter_map(|&(t, m, place)| {
+            let key = if on_percent {
+                crate::ranking::percent_of(t, m)?
+            } else {
+                t
+            };
+            Some((key, place))
+        })
+        .collect();
+    keyed.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
+    let k = rank.max(1) as usize - 1;
+    let (need, strict) = match index.definition().tie_policy {
+        TiePolicy::Competition => match keyed.get(k) {
+            Some(&(v, _)) => (v, false),
+            None => return Ok((Decimal::ZERO, false)),
+        },
+        TiePolicy::Dense => {
+            let mut distinct: Vec<Decimal> = keyed.iter().map(|x| x.0).collect();
+            distinct.dedup();
+            match distinct.get(k) {
+                Some(&v) => (v, false),
+                None => return Ok((Decimal::ZERO, false)),
+            }
+        }
+        TiePolicy::Ordinal => match keyed.get(k) {
+            Some(&(v, place)) => (v, place < own_place),
+            None => return Ok((Decimal::ZERO, false)),
+        },
+    };
+    if !on_percent {
+        return Ok((need, strict));
+    }
+    let max = own_max
+        .filter(|m| !m.is_zero())
+        .ok_or_else(|| Diagnostics(vec![Diagnostic::error("$", None, Problem::MaxRequired)]))?;
+    let points = need
+        .checked_mul(max)
+        .and_then(|x| x.checked_div(Decimal::ONE_HUNDRED))
+        .ok_or_else(|| Diagnostics(vec![Diagnostic::error("$", None, Problem::MaxRequired)]))?;
+    Ok((points.normalize(), strict))
 }
 
 fn meets(total: Decimal, need: Decimal, strict: bool) -> bool {

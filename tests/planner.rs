@@ -237,6 +237,170 @@ fn rank_target_in_a_batch() {
     assert!(p.already_met);
 }
 
+/// The example index with another tie policy.
+fn example_with(policy: chiso::band::TiePolicy) -> (Index, Assessment) {
+    let (index, a) = example();
+    let mut def = index.definition().clone();
+    def.tie_policy = policy;
+    (Index::new(def).unwrap(), a)
+}
+
+/// The rank the planned unit gets among `units` (itself at its place, by name), ranked
+/// as the batch ranks them.
+fn rank_after(index: &Index, units: &[Assessment], me: &str, planned: Decimal) -> u32 {
+    let totals: Vec<Option<Decimal>> = units
+        .iter()
+        .map(|u| {
+            if u.unit.name == me {
+                Some(planned)
+            } else {
+                index.score(u, View::Final).unwrap().total.achieved
+            }
+        })
+        .collect();
+    let ranks = chiso::ranking::rank(&totals, index.definition().tie_policy);
+    ranks[units.iter().position(|u| u.unit.name == me).unwrap()].unwrap()
+}
+
+#[test]
+fn rank_target_under_every_tie_policy() {
+    use chiso::band::TiePolicy;
+    // The example unit (69.57) and a rival 74.57 (its survey leaf 4.1: 14.2 → 19.2),
+    // exactly the unit's cheapest single step away (1.4: +5). Rank 1:
+    // - competition and dense: 74.57 shares rank 1 → one step (cost 1);
+    // - ordinal, rival listed FIRST: a tie ranks the unit 2nd, it must exceed 74.57 →
+    //   two steps (5 + 1 = +6, 75.57; cost 2);
+    // - ordinal, rival listed AFTER the unit: the tie goes to the unit → one step.
+    for (policy, rival_first, strict, cost) in [
+        (TiePolicy::Competition, true, false, "1"),
+        (TiePolicy::Dense, true, false, "1"),
+        (TiePolicy::Ordinal, true, true, "2"),
+        (TiePolicy::Ordinal, false, false, "1"),
+    ] {
+        let (index, a) = example_with(policy);
+        let mut rival = a.clone();
+        rival.unit.name = "Đối thủ".into();
+        rival.entries.insert(
+            "4.1".into(),
+            Entry {
+                survey: Some(chiso::assessment::LayerEntry::new(Value::Points(d("19.2")))),
+                ..Default::default()
+            },
+        );
+        assert_eq!(
+            index.score(&rival, View::Final).unwrap().total.achieved,
+            Some(d("74.57"))
+        );
+        let units = if rival_first {
+            vec![rival, a.clone()]
+        } else {
+            vec![a.clone(), rival]
+        };
+        let p = planner::plan(
+            &index,
+            &a,
+            View::Final,
+            &Target::Rank { rank: 1 },
+            &Costs::default(),
+            Some(&units),
+        )
+        .unwrap();
+        let case = format!("{policy:?}, rival first: {rival_first}");
+        assert_eq!((p.required_total, p.strict), (d("74.57"), strict), "{case}");
+        assert_eq!(p.cost, d(cost), "{case}");
+        assert!(p.reached, "{case}");
+        // The batch's own ranking of the planned total: first.
+        let planned = p.result.total.unwrap();
+        assert_eq!(
+            rank_after(&index, &units, &a.unit.name, planned),
+            1,
+            "{case}"
+        );
+    }
+    // Ordinal, rank 2 behind two rivals tied at 74.57 listed first and last: the second
+    // of them (in input order, the one after the unit) is the rank-2 unit → a tie is
+    // enough; rank 1 needs more than 74.57 (the first rival precedes the unit).
+    let (index, a) = example_with(TiePolicy::Ordinal);
+    let rival = |name: &str| {
+        let mut x = a.clone();
+        x.unit.name = name.into();
+        x.entries.insert(
+            "4.1".into(),
+            Entry {
+                survey: Some(chiso::assessment::LayerEntry::new(Value::Points(d("19.2")))),
+                ..Default::default()
+            },
+        );
+        x
+    };
+    let units = vec![rival("R1"), a.clone(), rival("R2")];
+    for (rank, strict) in [(1, true), (2, false)] {
+        let p = planner::plan(
+            &index,
+            &a,
+            View::Final,
+            &Target::Rank { rank },
+            &Costs::default(),
+            Some(&units),
+        )
+        .unwrap();
+        assert_eq!(p.strict, strict, "rank {rank}");
+        let planned = p.result.total.unwrap();
+        assert!(
+            rank_after(&index, &units, &a.unit.name, planned) <= rank,
+            "rank {rank}"
+        );
+    }
+}
+
+#[test]
+fn rank_target_on_percent_when_maxima_differ() {
+    // Thanh Hóa 2024 (par-index.md §4, §10): Sở Nội vụ has no survey sample, 70 of 84;
+    // Sở Xây dựng 92.14 of 100. The batch ranks them on percent, so rank 1 needs
+    // 92.14 % of 84 = 77.3976 points (the area is a supplied score: not plannable).
+    let index = Index::from_file(
+        &common::repo().join("criteria/par-index/thanhhoa-2024-department-parts.json"),
+    )
+    .unwrap();
+    let unit = |name: &str, unit_type: Option<&str>, area: &str, survey: Option<&str>| {
+        let mut entries = std::collections::BTreeMap::new();
+        entries.insert(
+            "1-7".to_string(),
+            Entry {
+                appraisal_2: Some(chiso::assessment::LayerEntry::new(Value::Points(d(area)))),
+                ..Default::default()
+            },
+        );
+        if let Some(s) = survey {
+            entries.insert(
+                "8".to_string(),
+                Entry {
+                    survey: Some(chiso::assessment::LayerEntry::new(Value::Points(d(s)))),
+                    ..Default::default()
+                },
+            );
+        }
+        Assessment {
+            unit_type: unit_type.map(str::to_owned),
+            entries,
+            ..Assessment::new(&index.definition().id, name)
+        }
+    };
+    let me = unit("Sở Nội vụ", Some("khong_co_mau_khao_sat"), "70", None);
+    let units = vec![unit("Sở Xây dựng", None, "78.54", Some("13.6")), me.clone()];
+    let p = planner::plan(
+        &index,
+        &me,
+        View::Final,
+        &Target::Rank { rank: 1 },
+        &Costs::default(),
+        Some(&units),
+    )
+    .unwrap();
+    assert_eq!((p.required_total, p.strict), (d("77.3976"), false));
+    assert!(!p.reached);
+}
+
 #[test]
 fn plans_on_rounded_leaves_predict_the_engine() {
     // The QĐ 766 portal index rounds each indicator score to 2 decimals before adding
