@@ -1,7 +1,8 @@
 //! Dossier records (`chiso::records`) for JavaScript: a DVC export's text in, QĐ 766
 //! indicators per unit and period, their scores, the dossiers that cost points and
 //! explanations dossier by dossier out, as the `chiso.records/1` document that
-//! `chiso records --format json` writes (same options, same document).
+//! `chiso records --format json` writes (same options, the same library
+//! [`document`](chiso::records::document)).
 //!
 //! Options are one JSON object, named like the CLI's flags:
 //!
@@ -24,12 +25,12 @@
 use crate::api::{parse_json, to_json, usage, ApiError, ApiResult};
 use chiso::diagnostics::{Diagnostic, Diagnostics};
 use chiso::records::{
-    self, analyse, details, unit_label, By, Column, CostModel, Details, Explanation, Indicator,
-    Mapping, Options, Period, Policies, RecordFormat, Report, Values,
+    self, analyse, details, document, By, CostModel, Details, Explanation, Indicator, Mapping,
+    Options, Period, Policies, RecordFormat, Report, Values,
 };
 use chiso::{Decimal, Index, Lang};
 use serde::Deserialize;
-use serde_json::{json, Value as Json};
+use serde_json::Value as Json;
 
 // The shipped six-group portal index (criteria/service-766/qd766-portal-six-groups.json),
 // minified by build.rs: the default index of a records run.
@@ -286,7 +287,7 @@ impl Records {
             &self.index,
             self.values.as_ref(),
             &self.units,
-            &det,
+            Some(&det),
             &self.model,
         )?))
     }
@@ -299,8 +300,16 @@ impl Records {
         if let Some(e) = self.unknown_dossier(&wanted, &det.explanations) {
             return Err(e);
         }
-        let first = det.explanations.first().map(explanation);
-        Ok(to_json(&first))
+        // The document of no unit carries just the explanation, in the document's form.
+        let doc = document(
+            &self.report,
+            &self.index,
+            self.values.as_ref(),
+            &[],
+            Some(&det),
+            &self.model,
+        )?;
+        Ok(to_json(&doc.explanations.first()))
     }
 
     /// The engine's full result (`chiso.result/1`: every group and indicator with its
@@ -371,136 +380,4 @@ pub fn ratio_percent(numerator: &str, denominator: &str) -> ApiResult<Option<Str
     Ok(n.checked_mul(Decimal::ONE_HUNDRED)
         .and_then(|x| x.checked_div(d))
         .map(|x| x.to_string()))
-}
-
-fn exact(d: Decimal) -> Json {
-    Json::String(d.normalize().to_string())
-}
-
-fn time(t: chiso::calendar::NaiveDateTime) -> String {
-    t.format("%Y-%m-%dT%H:%M:%S").to_string()
-}
-
-/// One explanation as the document carries it.
-fn explanation(e: &Explanation) -> Json {
-    let j = e.judgement.as_ref();
-    json!({
-        "ma_ho_so": e.ma_ho_so, "row": e.row, "unit": e.unit.0,
-        "outcome": j.map(|j| j.outcome),
-        "due": j.and_then(|j| j.due).map(|d| time(d.at)),
-        "margin_working_minutes": j.and_then(|j| j.margin_minutes),
-        "paused_working_minutes": j.map(|j| j.paused_minutes),
-        "costs": e.costs.iter().map(|c| json!({
-            "indicator": c.indicator.code(), "numerator": c.fraction.0, "denominator": c.fraction.1,
-            "cost": c.cost.map(exact), "exact": c.exact, "case": c.case,
-        })).collect::<Vec<_>>(),
-        "chain_costs": e.chain_costs.iter().map(|(u, c)| json!({"unit": u, "cost": exact(*c)})).collect::<Vec<_>>(),
-        "text": {"vi": e.text(Lang::Vi), "en": e.text(Lang::En)},
-    })
-}
-
-/// The `chiso.records/1` document. Built field by field like the CLI's
-/// (`bindings/cli/src/records.rs`, `json_report`); the Node parity test compares the two
-/// on the shipped example.
-fn document(
-    report: &Report,
-    index: &Index,
-    values: Option<&Values>,
-    units: &[u32],
-    det: &Details,
-    model: &CostModel,
-) -> Result<Json, Diagnostics> {
-    let o = &report.options;
-    let present: Vec<&str> = Column::ALL
-        .iter()
-        .filter(|c| report.present[c.index()])
-        .map(|c| c.name())
-        .collect();
-    let indicators: Vec<Json> = Indicator::ALL
-        .iter()
-        .map(|i| {
-            let (num, den, reference) = i.definition();
-            json!({
-                "code": i.code(), "title": {"vi": i.title(Lang::Vi), "en": i.title(Lang::En)},
-                "computable": report.computable(*i),
-                "missing_columns": report.missing_for(*i).iter().map(|g| g.iter().map(|c| c.name()).collect::<Vec<_>>()).collect::<Vec<_>>(),
-                "numerator": num, "denominator": den, "reference": reference,
-            })
-        })
-        .collect();
-    let not_from: Vec<Json> = records::NOT_FROM_DOSSIERS
-        .iter()
-        .map(|(c, vi, en)| json!({"code": c, "needs": {"vi": vi, "en": en}}))
-        .collect();
-    let mut out_units = Vec::new();
-    for &u in units {
-        let n = report.units.get(u);
-        let mut periods = Vec::new();
-        for (b, bucket) in report.buckets.iter().enumerate() {
-            let c = report.counts(u, b);
-            let mut inds = serde_json::Map::new();
-            for i in Indicator::ALL {
-                if let Some((num, den)) = report.fraction(u, b, i) {
-                    inds.insert(
-                        i.code().into(),
-                        json!({"numerator": num, "denominator": den}),
-                    );
-                }
-            }
-            let s = records::score(report, u, b, index, values)?;
-            let mut leaves = serde_json::Map::new();
-            for node in s.result.nodes.iter().filter(|n| n.leaf) {
-                if let Some(p) = node.achieved {
-                    leaves.insert(node.code.clone(), exact(p));
-                }
-            }
-            let b16 = u16::try_from(b).unwrap_or(u16::MAX);
-            let costs: Vec<Json> = det
-                .costs
-                .get(&(u, b16))
-                .map(|v| {
-                    v.iter()
-                        .map(|e| serde_json::to_value(e).unwrap_or_default())
-                        .collect()
-                })
-                .unwrap_or_default();
-            periods.push(json!({
-                "period": bucket.label,
-                "counts": c,
-                "indicators": inds,
-                "score": {
-                    "records_points": exact(s.records_points), "records_max": exact(s.records_max),
-                    "leaves": leaves,
-                    "total": s.result.total.achieved.map(exact),
-                },
-                "costs": costs,
-            }));
-        }
-        out_units.push(json!({
-            "code": n.code, "name": n.name, "depth": n.depth,
-            "parent": n.parent.map(|p| report.units.get(p).code.clone()),
-            "own_dossiers": n.own_dossiers, "children": n.children, "periods": periods,
-        }));
-    }
-    let explanations: Vec<Json> = det.explanations.iter().map(explanation).collect();
-    let policies = serde_json::to_value(o.policies).unwrap_or_default();
-    Ok(json!({
-        "format": "chiso.records/1",
-        "source": o.source,
-        "period": o.period.label(),
-        "by": o.by,
-        "as_of": o.as_of.map(time),
-        "policies": policies,
-        "index": index.definition().id,
-        "cost_model": model.index_id,
-        "rows": report.stats,
-        "columns": present,
-        "supplement_columns": report.has_supplement_columns(),
-        "indicators": indicators,
-        "not_from_dossiers": not_from,
-        "roll_up": "a unit's figures include its own dossiers and those of every unit whose code starts with its code followed by '.'",
-        "units": out_units,
-        "explanations": explanations,
-        "unit_labels": units.iter().map(|u| unit_label(report, *u)).collect::<Vec<_>>(),
-    }))
 }
