@@ -14,6 +14,7 @@
 //! Rust, tested natively); this file only adapts it.
 
 pub mod api;
+mod common;
 pub mod records;
 pub mod survey;
 

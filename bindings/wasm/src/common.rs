@@ -1,0 +1,220 @@
+//! What every call of the binding shares: the error JavaScript receives ([`ApiError`],
+//! one [`DiagnosticView`] per problem, located by JSON path or by row, column and record)
+//! and the JSON helpers (parse with a path, write compactly).
+
+// An error is built once per failed call and handed to JavaScript; boxing it would only
+// add an allocation.
+#![allow(clippy::result_large_err)]
+
+use chiso::diagnostics::{Diagnostic, Diagnostics, Problem, Severity};
+use chiso::Lang;
+use serde::{Deserialize, Serialize};
+
+/// An error for JavaScript: a stable `code` (the problem's type tag), where it is, and
+/// every diagnostic found, in both languages.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ApiError {
+    /// Stable machine code of the first error, e.g. `unknown_code`, `syntax`.
+    pub code: String,
+    /// JSON path of the first error.
+    pub path: String,
+    /// Criterion code of the first error, if any.
+    pub criterion: Option<String>,
+    /// Vietnamese message of the first error (with location).
+    pub message_vi: String,
+    /// English message of the first error (with location).
+    pub message_en: String,
+    /// Every problem (errors and warnings).
+    pub diagnostics: Vec<DiagnosticView>,
+}
+
+/// One diagnostic as JavaScript sees it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct DiagnosticView {
+    /// `error` or `warning`.
+    pub severity: &'static str,
+    /// Stable problem code.
+    pub code: String,
+    /// JSON path.
+    pub path: String,
+    /// Criterion code.
+    pub criterion: Option<String>,
+    /// File, if known.
+    pub file: Option<String>,
+    /// Message in Vietnamese.
+    pub vi: String,
+    /// Message in English.
+    pub en: String,
+    /// Row of a record file (dossiers, answer sheet), when the problem is in one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub row: Option<u64>,
+    /// Column of a record file, when known.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub column: Option<String>,
+    /// The record's own key (`MaHoSo` of a dossier, respondent id of an answer sheet).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub record: Option<String>,
+}
+
+fn problem_code(p: &Problem) -> String {
+    serde_json::to_value(p)
+        .ok()
+        .and_then(|v| v.get("type").and_then(|t| t.as_str()).map(str::to_owned))
+        .unwrap_or_else(|| "invalid".into())
+}
+
+impl DiagnosticView {
+    pub(crate) fn of(d: &Diagnostic) -> Self {
+        let (row, column, record) = locate(&d.path);
+        DiagnosticView {
+            severity: match d.severity {
+                Severity::Error => "error",
+                Severity::Warning => "warning",
+            },
+            code: problem_code(&d.problem),
+            path: d.path.clone(),
+            criterion: d.code.clone(),
+            file: d.file.clone(),
+            vi: d.message(Lang::Vi),
+            en: d.message(Lang::En),
+            row,
+            column,
+            record,
+        }
+    }
+}
+
+/// Row, column and record key of a record-file location as the library writes it:
+/// `row 12, column "NgayHenTra", MaHoSo "H21.17-0001"` (dossiers) or
+/// `row 17, column q9_sat_3` (answer sheets). Other paths (JSON paths) give nothing.
+pub(crate) fn locate(path: &str) -> (Option<u64>, Option<String>, Option<String>) {
+    let rest = match (path.strip_prefix("row "), path.strip_prefix("rows ")) {
+        (Some(r), _) => r,
+        // A duplicate names both rows (`rows 3 and 7, column "MaHoSo"`): the later one.
+        (None, Some(r)) => r.split_once(" and ").map_or(r, |(_, b)| b),
+        (None, None) => return (None, None, None),
+    };
+    let mut parts = rest.split(", ");
+    let row = parts.next().and_then(|n| n.parse().ok());
+    let (mut column, mut record) = (None, None);
+    for p in parts {
+        let unquote = |v: &str| {
+            v.strip_prefix('"')
+                .and_then(|v| v.strip_suffix('"'))
+                .unwrap_or(v)
+                .to_owned()
+        };
+        if let Some(c) = p.strip_prefix("column ") {
+            column = Some(unquote(c));
+        } else if let Some(m) = p.strip_prefix("MaHoSo ") {
+            record = Some(unquote(m));
+        }
+    }
+    (row, column, record)
+}
+
+impl From<Diagnostics> for ApiError {
+    fn from(ds: Diagnostics) -> Self {
+        let views: Vec<DiagnosticView> = ds.0.iter().map(DiagnosticView::of).collect();
+        let first = ds
+            .errors()
+            .next()
+            .or(ds.0.first())
+            .map(DiagnosticView::of)
+            .unwrap_or_else(|| DiagnosticView {
+                severity: "error",
+                code: "invalid".into(),
+                path: "$".into(),
+                criterion: None,
+                file: None,
+                vi: "dữ liệu không hợp lệ".into(),
+                en: "invalid input".into(),
+                row: None,
+                column: None,
+                record: None,
+            });
+        ApiError {
+            code: first.code,
+            path: first.path,
+            criterion: first.criterion,
+            message_vi: first.vi,
+            message_en: first.en,
+            diagnostics: views,
+        }
+    }
+}
+
+impl From<Diagnostic> for ApiError {
+    fn from(d: Diagnostic) -> Self {
+        Diagnostics(vec![d]).into()
+    }
+}
+
+impl From<Box<Diagnostic>> for ApiError {
+    fn from(d: Box<Diagnostic>) -> Self {
+        Diagnostics(vec![*d]).into()
+    }
+}
+
+pub(crate) fn usage(path: &str, vi: String, en: String) -> ApiError {
+    ApiError {
+        code: "usage".into(),
+        path: path.into(),
+        criterion: None,
+        message_vi: vi.clone(),
+        message_en: en.clone(),
+        diagnostics: vec![DiagnosticView {
+            severity: "error",
+            code: "usage".into(),
+            path: path.into(),
+            criterion: None,
+            file: None,
+            vi,
+            en,
+            row: None,
+            column: None,
+            record: None,
+        }],
+    }
+}
+
+/// Result type of the API.
+pub type ApiResult<T> = Result<T, ApiError>;
+
+pub(crate) fn to_json<T: Serialize>(v: &T) -> String {
+    // Our result types serialise infallibly (string keys, no non-finite floats).
+    serde_json::to_string(v).unwrap_or_else(|_| "null".into())
+}
+
+/// Parses `text` as `T`, reporting syntax and shape errors with their JSON path under
+/// `path`. Goes through `serde_json::Value`, like `chiso::load`, so the WASM module holds
+/// one deserialiser per type.
+pub(crate) fn parse_json<T: for<'de> Deserialize<'de>>(text: &str, path: &str) -> ApiResult<T> {
+    let v: serde_json::Value = serde_json::from_str(text).map_err(|e| {
+        Diagnostic::error(
+            path,
+            None,
+            Problem::Syntax {
+                line: e.line(),
+                column: e.column(),
+                detail: e.to_string(),
+            },
+        )
+    })?;
+    serde_path_to_error::deserialize::<_, T>(v).map_err(|e| {
+        let at = e.path().to_string();
+        let full = if at == "." || at.is_empty() {
+            path.to_owned()
+        } else {
+            format!("{path}.{at}")
+        };
+        Diagnostic::error(
+            full,
+            None,
+            Problem::Structure {
+                detail: e.into_inner().to_string(),
+            },
+        )
+        .into()
+    })
+}
