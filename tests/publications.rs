@@ -10,6 +10,8 @@
 //! Wednesday, 1/5 a Friday, 1/6 a Monday, 1/7 a Wednesday.
 
 mod common;
+#[path = "publications/feed.rs"]
+mod feed;
 
 use chiso::calendar::{NaiveDate, WorkingCalendar};
 use chiso::records::publications::{

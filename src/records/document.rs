@@ -42,6 +42,9 @@ use crate::records::indicator::{Indicator, NOT_FROM_DOSSIERS};
 use crate::records::judge::Outcome;
 use crate::records::period::By;
 use crate::records::policy::Policies;
+use crate::records::publications::{
+    Feed, Judged, NotIssuedCount, Options as PublicationOptions, PeriodSummary, FED_INDICATORS,
+};
 use crate::records::tally::Counts;
 use crate::text::{Lang, Text};
 use rust_decimal::Decimal;
@@ -81,6 +84,10 @@ pub struct Document {
     pub period: String,
     /// The policies used (every one, defaults included).
     pub policies: Policies,
+    /// The publication decisions, when given ([`Values::with_publications`]); absent
+    /// otherwise.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub publications: Option<DocPublications>,
     /// The roll-up rule ([`ROLL_UP`]).
     pub roll_up: &'static str,
     /// Rows read and set aside.
@@ -150,12 +157,78 @@ pub struct DocPeriod {
     pub costs: Vec<CostEntry>,
     /// The counters.
     pub counts: Counts,
+    /// 1.1 and 1.2 as fed by publication decisions to this unit (absent when none).
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    pub from_publications: BTreeMap<&'static str, DocFedValue>,
     /// Every indicator computable from the file, by code.
     pub indicators: BTreeMap<&'static str, Fraction>,
     /// The bucket's label (`2026-05`, or the whole period's).
     pub period: String,
     /// The scores.
     pub score: DocScore,
+}
+
+/// An indicator fed by publication decisions to a unit in one bucket.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct DocFedValue {
+    /// Denominator: TTHC counted (or decisions, when they give no TTHC code).
+    pub denominator: u64,
+    /// Why, in Vietnamese and English ("inherited from the province: 1/47 …").
+    pub explanation: Text,
+    /// Whether the unit inherits the province's value (it is below the province).
+    pub inherited: bool,
+    /// Numerator: on time.
+    pub numerator: u64,
+}
+
+/// The publication decisions of a run (`publications` of the document).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct DocPublications {
+    /// Every decision judged, in file order.
+    pub decisions: Vec<DocDecision>,
+    /// 1.1 and 1.2 per bucket: fed to the province, or not fed and why.
+    pub indicators: Vec<DocFedIndicator>,
+    /// Decisions not issued yet, per kind.
+    pub not_issued: Vec<NotIssuedCount>,
+    /// How the deadlines were counted.
+    pub options: PublicationOptions,
+    /// Decisions issued outside the period (not counted).
+    pub outside_period: u64,
+    /// The counts per bucket (the directive's deadlines and the portal's 1.1 and 1.2).
+    pub periods: Vec<PeriodSummary>,
+    /// The province the values are fed to (the root unit).
+    pub province: Option<String>,
+    /// The publications file's name.
+    pub source: String,
+}
+
+/// One decision judged, with the bucket it falls in.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct DocDecision {
+    /// The judgement (row, decisions, due date, on time or late by N working days,
+    /// explanations).
+    #[serde(flatten)]
+    pub judged: Judged,
+    /// The bucket holding the provincial decision's date; `None`: not issued, or issued
+    /// outside the period.
+    pub period: Option<String>,
+}
+
+/// 1.1 or 1.2 in one bucket.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct DocFedIndicator {
+    /// Denominator, when fed.
+    pub denominator: Option<u64>,
+    /// The province's value in words, or why it is not fed.
+    pub explanation: Text,
+    /// Whether a value is fed.
+    pub fed: bool,
+    /// `1.1` or `1.2`.
+    pub indicator: &'static str,
+    /// Numerator, when fed.
+    pub numerator: Option<u64>,
+    /// The bucket's label.
+    pub period: String,
 }
 
 /// A numerator over a denominator.
@@ -306,6 +379,72 @@ fn explanation(e: &Explanation) -> DocExplanation {
     }
 }
 
+/// The `publications` member.
+fn publications(f: &Feed) -> DocPublications {
+    let mut indicators = Vec::new();
+    for (b, p) in f.summary.periods.iter().enumerate() {
+        for code in FED_INDICATORS {
+            let count = f.count(b, code);
+            let explanation = match (&f.province, count) {
+                (Some(province), Some(_)) => f.explanation(province, b, code),
+                _ => f.not_fed_explanation(b, code),
+            };
+            indicators.push(DocFedIndicator {
+                denominator: count.map(|c| c.count.total),
+                explanation: explanation.unwrap_or_default(),
+                fed: count.is_some() && f.province.is_some(),
+                indicator: code,
+                numerator: count.map(|c| c.count.on_time),
+                period: p.label.clone(),
+            });
+        }
+    }
+    DocPublications {
+        decisions: f
+            .judged
+            .iter()
+            .map(|j| DocDecision {
+                judged: j.clone(),
+                period: f.bucket_of(j).map(str::to_owned),
+            })
+            .collect(),
+        indicators,
+        not_issued: f.summary.not_issued.clone(),
+        options: f.options,
+        outside_period: f.summary.outside_period,
+        periods: f.summary.periods.clone(),
+        province: f.province.clone(),
+        source: f.source.clone(),
+    }
+}
+
+/// What publication decisions feed `unit` in `bucket`.
+fn fed_values(
+    values: Option<&Values>,
+    unit: &str,
+    bucket: usize,
+) -> BTreeMap<&'static str, DocFedValue> {
+    let Some(f) = values.and_then(Values::publications) else {
+        return BTreeMap::new();
+    };
+    FED_INDICATORS
+        .into_iter()
+        .filter_map(|code| {
+            let c = f.count(bucket, code)?;
+            let explanation = f.explanation(unit, bucket, code)?;
+            Some((
+                code,
+                DocFedValue {
+                    denominator: c.count.total,
+                    explanation,
+                    inherited: f.inherits(unit),
+                    numerator: c.count.on_time,
+                },
+            ))
+        })
+        .collect()
+}
+
 /// The `chiso.records/1` document of a run: `units` (ids of `report.units`, e.g.
 /// [`UnitTree::tree_order`](crate::records::UnitTree::tree_order)) scored with `index`
 /// and `values` ([`score`]), with the cost lists and explanations of `details` when given.
@@ -351,6 +490,7 @@ pub fn document(
                     .cloned()
                     .unwrap_or_default(),
                 counts: report.counts(u, b),
+                from_publications: fed_values(values, &n.code, b),
                 indicators: Indicator::ALL
                     .into_iter()
                     .filter_map(|i| {
@@ -413,6 +553,7 @@ pub fn document(
             .collect(),
         period: o.period.label(),
         policies: o.policies,
+        publications: values.and_then(Values::publications).map(publications),
         roll_up: ROLL_UP,
         rows: report.stats,
         source: o.source.clone(),

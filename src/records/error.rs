@@ -50,6 +50,9 @@ pub enum Code {
     TooLarge,
     /// The file cannot be read as CSV / JSON lines / UTF-8.
     Unreadable,
+    /// A values-file cell for an indicator that publication decisions feed for the same
+    /// unit (`chiso records --values … --publications …`).
+    Conflict,
 }
 
 impl Code {
@@ -73,6 +76,7 @@ impl Code {
             Code::BadUnitCode => "records_bad_unit_code",
             Code::TooLarge => "records_too_large",
             Code::Unreadable => "records_unreadable",
+            Code::Conflict => "records_value_conflict",
         }
     }
 }

@@ -96,7 +96,8 @@
 //! Not computable from dossiers ([`NOT_FROM_DOSSIERS`]): 1.1, 1.2, 1.3 (publication
 //! decisions), 3.1, 3.2, 3.5a, 3.5b (catalogues), 4.5a, 4.6, 5.2, 5.3 (petitions). They stay
 //! missing — the output says "x of M points assessable from records" — unless a values file
-//! ([`Values`]) gives them. Alongside: the five OpenCPS counts per unit and period (early,
+//! ([`Values`]) gives them; publication decisions ([`publications::feed`],
+//! [`Values::with_publications`]) give 1.1 and 1.2 to the province and the units below it. Alongside: the five OpenCPS counts per unit and period (early,
 //! on time, late, open not due, open overdue; reference §11.3).
 //!
 //! **Units.** `DonViXuLy` codes nest by prefix at `.`: `H21` ⊃ `H21.17` ⊃ `H21.17.1`

@@ -11,6 +11,7 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
+mod publications;
 mod table;
 
 const DEFAULT_INDEX: &str = "criteria/service-766/qd766-portal-six-groups.json";
@@ -64,6 +65,14 @@ electronic_result file_attached|file_attached_and_signed. Defaults: the formula 
 SCORES. The indicators are scored with --index (default the six-group portal index); the \
 indicators records cannot give stay missing unless --values gives them (CSV: unit or *, then \
 leaf codes, batch cell syntax), so the table says \"x of M points assessable from records\".\n\n\
+PUBLICATIONS (--publications pubs.csv|.jsonl). One row per provincial decision: SoQuyetDinhBo, \
+NgayQuyetDinhBo, SoQuyetDinhTinh, NgayQuyetDinhTinh (empty = not issued), LoaiQuyetDinh (danh mục | \
+quy trình nội bộ), optional NgayHieuLuc, NgayCongKhai, MaTTHC (';'-separated). Each decision is \
+judged on time or late by N working days (list 5, internal procedure 10, from the ministry's \
+decision; not issued ones as of --as-of, else the period's last day). The portal's 1.1 and 1.2 \
+per period become values of the province (the root unit of the dossiers) and, inherited, of \
+every unit below it; a period where nothing was counted feeds nothing; a --values cell for a \
+fed indicator of those units is an error.\n\n\
 ERRORS. Every bad row is named (row, column, MaHoSo), all at once; nothing is written; exit 1.\n\
 EXIT CODES: 0 ok, 1 invalid input or a failed write, 2 usage.")]
 pub struct RecordsArgs {
@@ -108,7 +117,10 @@ pub struct RecordsArgs {
     /// Write to this file (atomically) instead of standard output.
     #[arg(long)]
     pub out: Option<PathBuf>,
-    /// Publication decisions (ministry → province deadlines): not available yet.
+    /// Publication decisions (CSV or JSON lines: ministry and provincial decisions, kind,
+    /// optional NgayHieuLuc, NgayCongKhai, MaTTHC): each judged on time or late by N working
+    /// days (list 5, internal procedure 10), and the portal's 1.1 and 1.2 fed to the
+    /// province (the root unit) and inherited by every unit below it.
     #[arg(long)]
     pub publications: Option<PathBuf>,
 }
@@ -197,9 +209,6 @@ fn shown_units(report: &Report, level: &str) -> Result<Vec<u32>, String> {
 
 /// Runs `chiso records`.
 pub fn run(a: &RecordsArgs, lang: Lang) -> ExitCode {
-    if a.publications.is_some() {
-        return usage("--publications is not available yet (publication deadlines are computed by chiso::records::publications, not wired to this command)");
-    }
     let period: Period = match a.period.parse() {
         Ok(p) => p,
         Err(e) => return usage(&e.to_string()),
@@ -208,17 +217,22 @@ pub fn run(a: &RecordsArgs, lang: Lang) -> ExitCode {
         Ok(b) => b,
         Err(e) => return usage(&e),
     };
-    let as_of = match &a.as_of {
+    let as_of_time = match &a.as_of {
         None => None,
         Some(s) => match chiso::calendar::parse_local_time(s) {
-            Ok(t) if !t.has_time => t
-                .date()
-                .succ_opt()
-                .map(|d| d.and_time(chiso::calendar::NaiveTime::MIN)),
-            Ok(t) => Some(t.at),
+            Ok(t) => Some(t),
             Err(e) => return usage(&e.message(lang)),
         },
     };
+    let as_of = as_of_time.and_then(|t| {
+        if t.has_time {
+            Some(t.at)
+        } else {
+            t.date()
+                .succ_opt()
+                .map(|d| d.and_time(chiso::calendar::NaiveTime::MIN))
+        }
+    });
     let policies: Policies = match &a.policies {
         None => Policies::default(),
         Some(p) => match read_json(p) {
@@ -280,9 +294,29 @@ pub fn run(a: &RecordsArgs, lang: Lang) -> ExitCode {
             None => Ok(Box::new(std::fs::File::open(&path)?)),
         }
     };
-    let report = match analyse(&mut open, &opts) {
-        Ok(r) => r,
-        Err(d) => return invalid(&d, lang),
+    // Publication decisions are judged at the --as-of date, else at the period's last
+    // day (as open dossiers are judged at the period's end).
+    let pub_options = records::publications::Options {
+        as_of: as_of_time
+            .map(|t| t.date())
+            .or_else(|| period.buckets(By::Whole).last().map(|b| b.last_day)),
+        ..Default::default()
+    };
+    let judged = a.publications.as_deref().map(|p| {
+        records::publications::check_file(
+            p,
+            &pub_options,
+            chiso::calendar::WorkingCalendar::vietnam(),
+        )
+    });
+    // Every problem of both files at once.
+    let (report, judged) = match (analyse(&mut open, &opts), judged.transpose()) {
+        (Ok(r), Ok(j)) => (r, j),
+        (Err(mut d), Err(p)) => {
+            d.0.extend(p.0);
+            return invalid(&d, lang);
+        }
+        (Err(d), Ok(_)) | (Ok(_), Err(d)) => return invalid(&d, lang),
     };
     let model = match CostModel::from_index(&index) {
         Ok(m) => m,
@@ -292,7 +326,7 @@ pub fn run(a: &RecordsArgs, lang: Lang) -> ExitCode {
         .into_iter()
         .filter(|i| report.computable(*i))
         .collect();
-    let values = match &a.values {
+    let mut values = match &a.values {
         None => None,
         Some(p) => match chiso::load::read_file(p)
             .and_then(|t| Values::from_csv(&t, &name_of(p), &index, &computed))
@@ -301,6 +335,14 @@ pub fn run(a: &RecordsArgs, lang: Lang) -> ExitCode {
             Err(d) => return invalid(&d, lang),
         },
     };
+    if let (Some(judged), Some(p)) = (judged, &a.publications) {
+        let fed = records::publications::feed(&report, judged, &name_of(p), &pub_options)
+            .and_then(|f| values.take().unwrap_or_default().with_publications(f));
+        match fed {
+            Ok(v) => values = Some(v),
+            Err(d) => return invalid(&d, lang),
+        }
+    }
     let units = match shown_units(&report, &a.unit_level) {
         Ok(u) => u,
         Err(e) => return usage(&e),

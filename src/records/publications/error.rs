@@ -39,6 +39,9 @@ pub enum Code {
     BadOptions,
     /// More rows, columns, codes or bytes than the limits allow.
     TooLarge,
+    /// The dossiers of a records run belong to more than one top-level unit: a
+    /// publications file is one province's decisions.
+    SeveralProvinces,
     /// The file cannot be read as CSV / JSON lines / UTF-8.
     Unreadable,
 }
@@ -56,6 +59,7 @@ impl Code {
             Code::PublicBeforeDecision => "publications_public_before_decision",
             Code::BadOptions => "publications_bad_options",
             Code::TooLarge => "publications_too_large",
+            Code::SeveralProvinces => "publications_several_provinces",
             Code::Unreadable => "publications_unreadable",
         }
     }

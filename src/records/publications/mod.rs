@@ -44,7 +44,12 @@
 //!   once per period, late if one of their decisions is late; give `MaTTHC`, otherwise
 //!   each decision counts as one item and the summary says so). The portal computes them
 //!   from the national TTHC database; these counts reproduce its rule from the unit's own
-//!   records and have not been checked against published 1.1 or 1.2 values.
+//!   records and have not been checked against published 1.1 or 1.2 values. In a records
+//!   run ([`feed`], [`Values::with_publications`](crate::records::Values::with_publications),
+//!   `chiso records --publications`) they become the values of the province — the root
+//!   of the dossiers' unit tree — and, inherited, of every unit below it, as the portal
+//!   shows the province's 1.1–1.3 for its departments and communes (reference §8.4);
+//!   a bucket where nothing was counted feeds nothing (the indicator stays missing).
 //! - [`PeriodSummary::list`] and [`PeriodSummary::internal_procedure`] (the directive's
 //!   deadlines) feed no shipped criterion: no PAR INDEX criterion on timely publication
 //!   is publicly available — the criteria of area 3 "Cải cách thủ tục hành chính" of
@@ -63,12 +68,14 @@
 
 mod columns;
 pub mod error;
+mod feed;
 mod judge;
 mod read;
 mod rules;
 mod summary;
 
 pub use columns::{column_table_markdown, Column, ColumnInfo, COLUMN_COUNT, IGNORED_COLUMNS};
+pub use feed::{feed, Feed, FED_INDICATORS};
 pub use judge::{Judged, PortalCheck, Timeliness};
 pub use read::{Decision, Publication};
 pub use rules::{

@@ -31,6 +31,14 @@ pub fn table(
         .into_iter()
         .filter(|i| report.computable(*i))
         .collect();
+    let feed = values.and_then(Values::publications);
+    // 1.1 and 1.2 when publication decisions feed them in some period.
+    let fed: Vec<&str> = feed
+        .filter(|f| f.province.is_some())
+        .map(|f| f.fed_codes())
+        .unwrap_or_default();
+    // The total column only with a values file (without one the total stays missing).
+    let with_total = values.is_some_and(|v| v.file().is_some());
     let mut out = String::new();
     for (b, bucket) in report.buckets.iter().enumerate() {
         out.push_str(&format!(
@@ -48,9 +56,10 @@ pub fn table(
             t("Chưa đến hạn", "Open, not due"),
             t("Đang quá hạn", "Open, overdue"),
         ];
+        header.extend(fed.iter().map(|c| (*c).to_owned()));
         header.extend(computable.iter().map(|i| i.code().to_owned()));
         header.push(t("Điểm từ hồ sơ", "Points from records"));
-        if values.is_some() {
+        if with_total {
             header.push(t("Tổng điểm (với --values)", "Total (with --values)"));
         }
         let mut tb = new_table(header);
@@ -67,6 +76,16 @@ pub fn table(
                 c.open_not_due.to_string(),
                 c.open_overdue.to_string(),
             ];
+            for code in &fed {
+                let cell = match values.and_then(|v| v.fed(&n.code, b, code)) {
+                    Some((num, den)) => {
+                        let pts = s.result.node(code).and_then(|x| x.achieved);
+                        format!("{num}/{den} → {}", num2(pts, lang))
+                    }
+                    None => "—".to_owned(),
+                };
+                row.push(cell);
+            }
             for i in &computable {
                 let (num, den) = report.fraction(u, b, *i).unwrap_or((0, 0));
                 let pts = s.result.node(i.code()).and_then(|x| x.achieved);
@@ -77,14 +96,14 @@ pub fn table(
                 num2(Some(s.records_points), lang),
                 num2(Some(s.records_max), lang)
             ));
-            if values.is_some() {
+            if with_total {
                 row.push(num2(s.result.total.achieved, lang));
             }
             tb.add_row(row);
         }
         align_right(
             &mut tb,
-            1..=8 + computable.len() + usize::from(values.is_some()),
+            1..=8 + fed.len() + computable.len() + usize::from(with_total),
         );
         out.push_str(&tb.to_string());
         out.push('\n');
@@ -126,6 +145,11 @@ pub fn table(
                 out.push('\n');
             }
         }
+    }
+    if let Some(f) = feed {
+        out.push_str(&super::publications::section(
+            f, report, index, values, lang,
+        )?);
     }
     let st = report.stats;
     out.push_str(&match lang {
