@@ -14,7 +14,12 @@ use std::process::ExitCode;
 mod publications;
 mod table;
 
-const DEFAULT_INDEX: &str = "criteria/service-766/qd766-portal-six-groups.json";
+/// The default index: the six-group portal index, built into the binary so that
+/// `chiso records` works from any directory.
+const DEFAULT_INDEX_JSON: &str =
+    include_str!("../../../criteria/service-766/qd766-portal-six-groups.json");
+/// The default index's file name (in diagnostics and the table's header).
+const DEFAULT_INDEX_NAME: &str = "criteria/service-766/qd766-portal-six-groups.json";
 
 /// Output formats of `chiso records`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -62,7 +67,9 @@ overdue|pause_each, missing_due maximum_time|on_time, open_at_end \
 not_overdue_at_end|due_date_on_or_after_last_day, finished end_status|end_time_given, \
 finished_after_period open_at_period_end|actual_end, calendar_days_skip_holidays, \
 electronic_result file_attached|file_attached_and_signed. Defaults: the formula document.\n\n\
-SCORES. The indicators are scored with --index (default the six-group portal index); the \
+SCORES. The indicators are scored with --index (default the six-group portal index \
+criteria/service-766/qd766-portal-six-groups.json, built into chiso, so any working directory \
+will do; the table's first line names the index, its id and version); the \
 indicators records cannot give stay missing unless --values gives them (CSV: unit or *, then \
 leaf codes, batch cell syntax), so the table says \"x of M points assessable from records\".\n\n\
 PUBLICATIONS (--publications pubs.csv|.jsonl). One row per provincial decision: SoQuyetDinhBo, \
@@ -102,9 +109,10 @@ pub struct RecordsArgs {
     /// Evaluate open dossiers as of the end of this day (YYYY-MM-DD) when the period has not ended.
     #[arg(long)]
     pub as_of: Option<String>,
-    /// Index to score with.
-    #[arg(long, default_value = DEFAULT_INDEX)]
-    pub index: PathBuf,
+    /// Index to score with (default: the six-group portal index built into chiso,
+    /// criteria/service-766/qd766-portal-six-groups.json).
+    #[arg(long)]
+    pub index: Option<PathBuf>,
     /// Values of the indicators records cannot give (CSV: unit, leaf codes).
     #[arg(long)]
     pub values: Option<PathBuf>,
@@ -247,9 +255,18 @@ pub fn run(a: &RecordsArgs, lang: Lang) -> ExitCode {
             Err(d) => return invalid(&d, lang),
         },
     };
-    let index = match crate::commands::index_or_exit(&a.index, lang) {
-        Ok(i) => i,
-        Err(code) => return code,
+    let index = match &a.index {
+        Some(p) => match crate::commands::index_or_exit(p, lang) {
+            Ok(i) => i,
+            Err(code) => return code,
+        },
+        None => match Index::from_json(DEFAULT_INDEX_JSON) {
+            Ok(i) => {
+                crate::commands::report(&i.warnings().clone().in_file(DEFAULT_INDEX_NAME), lang);
+                i
+            }
+            Err(d) => return invalid(&d.in_file(DEFAULT_INDEX_NAME), lang),
+        },
     };
     let kind = a.input.unwrap_or_else(|| {
         match a
@@ -430,7 +447,36 @@ fn render(
         RecordsFormat::Json => {
             Ok(records::document(report, index, values, units, Some(det), model)?.to_json())
         }
-        RecordsFormat::Table => table::table(report, index, values, units, det, lang),
+        RecordsFormat::Table => Ok(format!(
+            "{}\n{}",
+            index_heading(index, a.index.as_deref(), lang),
+            table::table(report, index, values, units, det, lang)?
+        )),
+    }
+}
+
+/// The table's first line: which index scored the indicators.
+fn index_heading(index: &Index, file: Option<&Path>, lang: Lang) -> String {
+    let def = index.definition();
+    let from = match (file, lang) {
+        (None, Lang::Vi) => "có sẵn trong chiso (--index để dùng tệp khác)".to_owned(),
+        (None, Lang::En) => "built into chiso (--index for another file)".to_owned(),
+        (Some(p), Lang::Vi) => format!("tệp {}", p.display()),
+        (Some(p), Lang::En) => format!("file {}", p.display()),
+    };
+    match lang {
+        Lang::Vi => format!(
+            "Bộ chỉ số: {} (\"{}\", phiên bản {}) — {from}",
+            def.title.get(lang),
+            def.id,
+            def.version
+        ),
+        Lang::En => format!(
+            "Index: {} (\"{}\", version {}) — {from}",
+            def.title.get(lang),
+            def.id,
+            def.version
+        ),
     }
 }
 

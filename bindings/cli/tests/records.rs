@@ -931,3 +931,79 @@ fn bad_publications_are_reported_with_bad_dossiers_and_one_province_is_required(
     assert!(err.contains("[publications_several_provinces]"), "{err}");
     assert!(err.contains("2 top-level units (X01, Y02)"), "{err}");
 }
+
+#[test]
+fn the_default_index_is_built_in_and_works_from_any_directory() {
+    let dir = scratch("elsewhere");
+    let tet = s(&repo().join(TET));
+    let run = |args: &[&str]| {
+        let o = Command::new(env!("CARGO_BIN_EXE_chiso"))
+            .current_dir(&dir)
+            .args(args)
+            .output()
+            .unwrap();
+        let err = String::from_utf8_lossy(&o.stderr).into_owned();
+        assert!(!err.contains("panicked"), "{err}");
+        (o.status.code(), String::from_utf8(o.stdout).unwrap(), err)
+    };
+    // No criteria/ here: the built-in index scores the same hand-worked figures.
+    assert!(!dir.join("criteria").exists());
+    let (code, out, err) = run(&["records", &tet, "--period", "2026-02"]);
+    assert_eq!(code, Some(0), "{err}");
+    let first = out.lines().next().unwrap();
+    assert!(first.starts_with("Bộ chỉ số: "), "{first}");
+    assert!(
+        first.contains("(\"qd766-portal\", phiên bản Cổng DVCQG: 6 nhóm chỉ số")
+            && first.ends_with("— có sẵn trong chiso (--index để dùng tệp khác)"),
+        "{first}"
+    );
+    assert!(
+        out.contains("3/6 → 10,00") && out.contains("33,22 / 54,00"),
+        "{out}"
+    );
+    // The same document as from the repository root with the file named explicitly.
+    let (_, here, _) = run(&["records", &tet, "--period", "2026-02", "--format", "json"]);
+    let root = ok(&[
+        "records", TET, "--period", "2026-02", "--format", "json", "--index", SIX,
+    ]);
+    assert_eq!(here, root);
+    // --index still overrides: a copy of the index under another id.
+    let text = std::fs::read_to_string(repo().join(SIX)).unwrap();
+    let mut v: serde_json::Value = serde_json::from_str(&text).unwrap();
+    v["id"] = "qd766-portal-copy".into();
+    std::fs::write(dir.join("copy.json"), v.to_string()).unwrap();
+    let (code, out, err) = run(&[
+        "--lang",
+        "en",
+        "records",
+        &tet,
+        "--period",
+        "2026-02",
+        "--index",
+        "copy.json",
+    ]);
+    assert_eq!(code, Some(0), "{err}");
+    assert!(
+        out.lines()
+            .next()
+            .unwrap()
+            .contains("(\"qd766-portal-copy\", version ")
+            && out.lines().next().unwrap().ends_with("— file copy.json"),
+        "{out}"
+    );
+    let (_, json, _) = run(&[
+        "records",
+        &tet,
+        "--period",
+        "2026-02",
+        "--index",
+        "copy.json",
+        "--format",
+        "json",
+    ]);
+    let j: serde_json::Value = serde_json::from_str(&json).unwrap();
+    assert_eq!(j["index"], "qd766-portal-copy");
+    // A relative --index that is not there is an error (exit 1), never the built-in one.
+    let (code, _, err) = run(&["records", &tet, "--period", "2026-02", "--index", SIX]);
+    assert_eq!(code, Some(1), "{err}");
+}
