@@ -385,8 +385,8 @@ fn publications(f: &Feed) -> DocPublications {
     for (b, p) in f.summary.periods.iter().enumerate() {
         for code in FED_INDICATORS {
             let count = f.count(b, code);
-            let explanation = match (&f.province, count) {
-                (Some(province), Some(_)) => f.explanation(province, b, code),
+            let explanation = match &f.province {
+                Some(province) if count.is_some() => f.explanation(province, b, code),
                 _ => f.not_fed_explanation(b, code),
             };
             indicators.push(DocFedIndicator {

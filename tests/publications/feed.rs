@@ -247,3 +247,36 @@ fn dossiers_of_two_provinces_are_an_error() {
     let err = feed(&r, judged, "pubs.csv", &o).unwrap_err();
     insta::assert_snapshot!("feed_two_provinces_en", err.render(Lang::En));
 }
+
+/// A records run judges decisions not issued yet at its period's last day, which may come
+/// before the ministry's decision (a decision of August in a run to June): no deadline is
+/// running yet, and the explanation says so rather than "still within the deadline".
+#[test]
+fn not_issued_judged_before_the_ministrys_decision() {
+    let o = Options {
+        as_of: Some(chiso::calendar::NaiveDate::from_ymd_opt(2026, 6, 30).unwrap()),
+        ..Options::default()
+    };
+    let csv = "SoQuyetDinhBo,NgayQuyetDinhBo,SoQuyetDinhTinh,NgayQuyetDinhTinh,LoaiQuyetDinh\n\
+               14/QĐ-BX,18/08/2026,,,quy trình nội bộ\n";
+    let j = check(
+        csv,
+        RecordFormat::Csv,
+        "pubs.csv",
+        &o,
+        chiso::calendar::WorkingCalendar::vietnam(),
+    )
+    .unwrap();
+    assert_eq!(j[0].timeliness.late_by(), 0);
+    assert!(
+        j[0].explanation.en.ends_with(
+            "; as of 2026-06-30: before the ministry's decision, no deadline running yet"
+        ),
+        "{}",
+        j[0].explanation.en
+    );
+    assert!(j[0]
+        .explanation
+        .vi
+        .ends_with("; tính đến ngày 30/06/2026: trước ngày quyết định của Bộ, chưa tính hạn"));
+}

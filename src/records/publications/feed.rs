@@ -151,9 +151,22 @@ impl Feed {
         v
     }
 
-    /// Why `code` is not fed in `bucket` (nothing counted there); `None` when it is fed.
+    /// Why `code` is not fed in `bucket` (nothing counted there, or no unit to feed);
+    /// `None` when it is fed.
     pub fn not_fed_explanation(&self, bucket: usize, code: &str) -> Option<Text> {
         let p = self.summary.periods.get(bucket)?;
+        if self.province.is_none() {
+            return Some(Text::new(
+                format!(
+                    "chỉ số {code}, kỳ {}: tệp hồ sơ không có đơn vị nào để nhận giá trị",
+                    p.label
+                ),
+                format!(
+                    "indicator {code}, period {}: the dossier file has no unit to give it to",
+                    p.label
+                ),
+            ));
+        }
         if self.count(bucket, code).is_some() {
             return None;
         }

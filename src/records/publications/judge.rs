@@ -341,6 +341,16 @@ fn explain(
                     format!("; tính đến ngày {}: quá hạn {k} ngày làm việc", vi(a)),
                     format!("; as of {}: overdue by {}", en(a), wd(k)),
                 ),
+                (_, Some(a)) if a < m.date => (
+                    format!(
+                        "; tính đến ngày {}: trước ngày quyết định của Bộ, chưa tính hạn",
+                        vi(a)
+                    ),
+                    format!(
+                        "; as of {}: before the ministry's decision, no deadline running yet",
+                        en(a)
+                    ),
+                ),
                 (_, Some(a)) => (
                     format!("; tính đến ngày {}: còn trong hạn", vi(a)),
                     format!("; as of {}: still within the deadline", en(a)),
