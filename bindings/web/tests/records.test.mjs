@@ -26,6 +26,7 @@ let server;
 let browser;
 let page;
 const pageErrors = [];
+const requests = [];
 
 before(async () => {
   server = await serve();
@@ -33,6 +34,7 @@ before(async () => {
   const context = await browser.newContext({ viewport: { width: 1400, height: 1000 } });
   page = await context.newPage();
   page.on('pageerror', (e) => pageErrors.push(e.message));
+  page.on('request', (r) => requests.push(r.url()));
   await page.goto(`${server.url}?index=criteria/examples/department-example.json`);
   await page.waitForSelector('body[data-ready="true"]', { timeout: 30000 });
   await page.waitForSelector('body[data-panels="ready"]');
@@ -66,9 +68,12 @@ async function loadThroughTheUi(file) {
 }
 
 test('the shipped dossier export: every figure equals chiso records', async () => {
+  // The form's first load does not fetch the records module; the panel does, on first use.
+  assert.ok(!requests.some((u) => u.includes('chiso_records')), 'chiso_records is loaded on demand only');
   await loadThroughTheUi(join(repo, DOSSIERS));
   await page.waitForSelector('#records-results[data-source="dossiers-sample.csv"]', { timeout: 30000 });
   assert.match(await page.textContent('#records-status'), /dossiers-sample\.csv/);
+  assert.ok(requests.some((u) => u.endsWith('chiso_records_bg.wasm')), 'loaded when the panel computes');
   const summary = await page.textContent('#records-summary');
   assert.ok(summary.includes(`${expected.rows.rows} dòng hồ sơ, ${expected.rows.counted} được tính`), summary);
   for (const [k, v] of Object.entries(expected.policies)) {
