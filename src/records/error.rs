@@ -83,6 +83,12 @@ impl Code {
 
 /// The location of a problem: `row 12, column "NgayHenTra", MaHoSo "H21.17-0001"`.
 pub fn location(row: u64, column: Option<&str>, ma_ho_so: Option<&str>) -> String {
+    location_keyed(row, column, "MaHoSo", ma_ho_so)
+}
+
+/// The location of a problem in any record file: the row (`$` for the whole file), the
+/// column and the record's key under its own name (`MaHoSo "…"`, `SoQuyetDinhBo "…"`).
+pub fn location_keyed(row: u64, column: Option<&str>, key_name: &str, key: Option<&str>) -> String {
     let mut s = if row == 0 {
         "$".to_owned()
     } else {
@@ -91,25 +97,27 @@ pub fn location(row: u64, column: Option<&str>, ma_ho_so: Option<&str>) -> Strin
     if let Some(c) = column {
         s.push_str(&format!(", column \"{c}\""));
     }
-    if let Some(m) = ma_ho_so.filter(|m| !m.is_empty()) {
-        s.push_str(&format!(", MaHoSo \"{}\"", quote(m)));
+    if let Some(k) = key.filter(|k| !k.is_empty()) {
+        s.push_str(&format!(", {key_name} \"{}\"", quote(k)));
     }
     s
 }
 
 /// A cell problem: `unreadable_value` with the value, both messages and the code.
 pub fn cell(path: String, text: &str, code: Code, en: &str, vi: &str) -> Diagnostic {
+    coded(path, text, code.as_str(), en, vi)
+}
+
+/// A cell problem with any stable code (records, publications): `unreadable_value` with
+/// the value and "english [code] / tiếng Việt [code]" (the English part never contains
+/// " / ").
+pub fn coded(path: String, text: &str, code: &str, en: &str, vi: &str) -> Diagnostic {
     Diagnostic::error(
         path,
         None,
         Problem::UnreadableValue {
             text: quote(text),
-            // "english / tiếng Việt": the English part never contains " / ".
-            detail: format!(
-                "{} [{code}] / {vi} [{code}]",
-                en.replace(" / ", "/"),
-                code = code.as_str()
-            ),
+            detail: format!("{} [{code}] / {vi} [{code}]", en.replace(" / ", "/")),
         },
     )
 }
@@ -129,17 +137,35 @@ pub fn quote(text: &str) -> String {
     out
 }
 
-/// Problems collected up to [`MAX_ERRORS`], then counted.
-#[derive(Debug, Default)]
+/// Problems collected up to a limit ([`MAX_ERRORS`] by default), then counted.
+#[derive(Debug)]
 pub struct Problems {
     list: Vec<Diagnostic>,
     dropped: usize,
+    limit: usize,
+    too_large: &'static str,
+}
+
+impl Default for Problems {
+    fn default() -> Problems {
+        Problems::limited(MAX_ERRORS, Code::TooLarge.as_str())
+    }
 }
 
 impl Problems {
+    /// At most `limit` listed; the closing "… and N more" carries `too_large` as its code.
+    pub fn limited(limit: usize, too_large: &'static str) -> Problems {
+        Problems {
+            list: Vec::new(),
+            dropped: 0,
+            limit,
+            too_large,
+        }
+    }
+
     /// Adds one.
     pub fn push(&mut self, d: Diagnostic) {
-        if self.list.len() < MAX_ERRORS {
+        if self.list.len() < self.limit {
             self.list.push(d);
         } else {
             self.dropped += 1;
@@ -161,10 +187,10 @@ impl Problems {
         if self.dropped > 0 {
             let total = self.count();
             let n = self.dropped;
-            self.list.push(cell(
+            self.list.push(coded(
                 "$".into(),
                 "…",
-                Code::TooLarge,
+                self.too_large,
                 &format!("… and {n} more problems ({total} in all)"),
                 &format!("… và {n} lỗi khác (tổng cộng {total})"),
             ));

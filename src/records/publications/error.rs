@@ -1,4 +1,4 @@
-//! Problems in a publications file, as [`Diagnostics`]: every bad row is named by its row
+//! Problems in a publications file, as [`Diagnostics`](crate::Diagnostics): every bad row is named by its row
 //! number (CSV: header = row 1; JSON lines: the line), its column and the ministry's
 //! decision number (`SoQuyetDinhBo`), all at once up to
 //! [`MAX_ERRORS`] (then "… and N more").
@@ -14,8 +14,7 @@
 //!   carries one of the `publications_*` codes of [`Code`] in brackets.
 
 use super::limits::MAX_ERRORS;
-use crate::diagnostics::{Diagnostic, Diagnostics, Problem};
-use crate::records::error::quote;
+use crate::diagnostics::Diagnostic;
 
 /// Stable codes of cell and row problems.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -67,75 +66,19 @@ impl Code {
 
 /// The location of a problem: `row 7, column "NgayQuyetDinhTinh", SoQuyetDinhBo "12/QĐ-BYT"`.
 pub fn location(row: u64, column: Option<&str>, ministry_decision: Option<&str>) -> String {
-    let mut s = if row == 0 {
-        "$".to_owned()
-    } else {
-        format!("row {row}")
-    };
-    if let Some(c) = column {
-        s.push_str(&format!(", column \"{c}\""));
-    }
-    if let Some(m) = ministry_decision.filter(|m| !m.is_empty()) {
-        s.push_str(&format!(", SoQuyetDinhBo \"{}\"", quote(m)));
-    }
-    s
+    crate::records::error::location_keyed(row, column, "SoQuyetDinhBo", ministry_decision)
 }
 
 /// A cell problem: `unreadable_value` with the value, both messages and the code.
 pub fn cell(path: String, text: &str, code: Code, en: &str, vi: &str) -> Diagnostic {
-    Diagnostic::error(
-        path,
-        None,
-        Problem::UnreadableValue {
-            text: quote(text),
-            // "english / tiếng Việt" (the English part never contains " / "), the code in
-            // both, like the calendar's messages.
-            detail: format!(
-                "{} [{code}] / {vi} [{code}]",
-                en.replace(" / ", "/"),
-                code = code.as_str()
-            ),
-        },
-    )
+    crate::records::error::coded(path, text, code.as_str(), en, vi)
 }
 
-/// Problems collected up to [`MAX_ERRORS`], then counted.
-#[derive(Debug, Default)]
-pub(crate) struct Problems {
-    list: Vec<Diagnostic>,
-    dropped: usize,
-}
+/// Problems collected up to [`MAX_ERRORS`], then counted ("… and N more" carries
+/// `publications_too_large`).
+pub(crate) type Problems = crate::records::error::Problems;
 
-impl Problems {
-    pub(crate) fn push(&mut self, d: Diagnostic) {
-        if self.list.len() < MAX_ERRORS {
-            self.list.push(d);
-        } else {
-            self.dropped += 1;
-        }
-    }
-
-    pub(crate) fn count(&self) -> usize {
-        self.list.len() + self.dropped
-    }
-
-    pub(crate) fn is_empty(&self) -> bool {
-        self.count() == 0
-    }
-
-    /// The diagnostics, with a last "… and N more" when some were dropped, all in `file`.
-    pub(crate) fn finish(mut self, file: &str) -> Diagnostics {
-        if self.dropped > 0 {
-            let total = self.count();
-            let n = self.dropped;
-            self.list.push(cell(
-                "$".into(),
-                "…",
-                Code::TooLarge,
-                &format!("… and {n} more problems ({total} in all)"),
-                &format!("… và {n} lỗi khác (tổng cộng {total})"),
-            ));
-        }
-        Diagnostics(self.list).in_file(file)
-    }
+/// An empty problem list with the publications limit.
+pub(crate) fn problems() -> Problems {
+    Problems::limited(MAX_ERRORS, Code::TooLarge.as_str())
 }

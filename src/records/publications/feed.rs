@@ -17,7 +17,7 @@
 //! for a fed indicator of a unit the feed covers ([`Values::with_publications`](crate::records::Values::with_publications)):
 //! that is a conflict, reported as an error, never a silent choice.
 
-use super::error::{cell, Code, Problems};
+use super::error::{self, cell, Code};
 use super::judge::Judged;
 use super::rules::Options;
 use super::summary::{summarise, PortalCount, Summary};
@@ -88,7 +88,7 @@ pub fn feed(
         .map(|n| n.code.as_str())
         .collect();
     if roots.len() > 1 {
-        let mut p = Problems::default();
+        let mut p = error::problems();
         let list = roots.join(", ");
         p.push(cell(
             "$".into(),

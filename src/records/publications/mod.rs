@@ -88,7 +88,7 @@ pub use summary::{summarise, NotIssuedCount, OnTimeCount, PeriodSummary, PortalC
 use crate::calendar::WorkingCalendar;
 use crate::diagnostics::Diagnostics;
 use crate::records::RecordFormat;
-use error::{cell, Code, Problems};
+use error::{cell, Code};
 
 /// Limits on input, checked before allocating (one place for all of them).
 pub mod limits {
@@ -138,7 +138,7 @@ pub fn check(
     options: &Options,
     calendar: &WorkingCalendar,
 ) -> Result<Vec<Judged>, Diagnostics> {
-    let mut problems = Problems::default();
+    let mut problems = error::problems();
     judge::check_options(options, calendar, &mut problems);
     if text.len() > limits::MAX_BYTES {
         problems.push(too_large(text.len()));
@@ -184,7 +184,7 @@ pub fn check_file(
     };
     let len = std::fs::metadata(path).map_err(io)?.len();
     if len > limits::MAX_BYTES as u64 {
-        let mut p = Problems::default();
+        let mut p = error::problems();
         p.push(too_large(usize::try_from(len).unwrap_or(usize::MAX)));
         return Err(p.finish(&file));
     }
