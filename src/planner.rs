@@ -15,12 +15,27 @@
 //! | `proportional` | the rate raised to the gate, to each multiple of the rate step (10 percentage points unless the costs file says otherwise) and to the threshold of full marks; one step per grid point; for a ratio the numerator needed is the smallest reaching that rate with the same denominator |
 //! | `deductions` | one occurrence fewer, largest deduction first; one step per occurrence |
 //! | `discretionary` | one rule step (or straight to full marks when the rule has no step) per step |
-//! | `survey`, `score` | none: not in the unit's hands |
+//! | `survey`, `score` | none: not in the unit's hands (see below) |
 //!
 //! A leaf not credited for missing evidence (policy `not_credited`) gets the step
 //! "attach the evidence" (its points come back), and every other improvement of that
 //! leaf includes it. A step costs 1 unless the costs file ([`Costs`]) says otherwise
 //! per leaf; leaves listed as `fixed` are never changed. Not-applicable leaves stay so.
+//!
+//! # Outside the unit's control
+//!
+//! Survey-fed leaves (rule `survey`, or a leaf read from the survey layer, channel
+//! `survey`) that the planner cannot act on are listed apart, in
+//! [`Plan::outside_control`] and [`Headroom::outside_control`] ("ngoài tầm kiểm soát
+//! của đơn vị / outside the unit's control"): the leaf points still available
+//! (max − current), what full marks would add to the total and, for a `survey` rule,
+//! the next step in the rule's terms: the survey percent raised to the next multiple
+//! of the grid (the costs file's `proportional_step_percent`, 10 percentage points
+//! unless it says otherwise), e.g. "nâng kết quả điều tra từ 71% lên 80% (+1,8 điểm)".
+//! They are never counted in a plan's cost, steps or reached total. A unit's survey
+//! result (SIPAS from answer sheets) enters the assessment through
+//! [`crate::survey::par::criterion_entry`], which gives the entry to insert under the
+//! criterion's code.
 //!
 //! # Optimality
 //!
@@ -307,6 +322,48 @@ pub struct Plan {
     pub result: Standing,
     /// How the plan was found.
     pub method: Method,
+    /// Survey-fed leaves with points left, outside the unit's control: not in `steps`,
+    /// `cost` or `result` (omitted when there are none).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub outside_control: Vec<OutsideControl>,
+}
+
+/// A survey-fed leaf with points still available, outside the unit's control
+/// ("ngoài tầm kiểm soát của đơn vị").
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct OutsideControl {
+    /// Leaf code.
+    pub code: String,
+    /// Name of the criterion.
+    pub title: Text,
+    /// Points now.
+    pub points: Decimal,
+    /// Maximum.
+    pub max: Decimal,
+    /// Leaf points still available (max − points).
+    pub available: Decimal,
+    /// What full marks on this leaf would add to the total.
+    pub total_available: Decimal,
+    /// The next step in the rule's terms (`survey` rules only).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub next: Option<SurveyStep>,
+}
+
+/// The next step of a `survey` rule: the survey percent raised to the next grid point.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct SurveyStep {
+    /// Survey percent now (the mean percent of the answers).
+    pub from_percent: Decimal,
+    /// Survey percent of the step.
+    pub to_percent: Decimal,
+    /// Leaf points at `to_percent`.
+    pub to_points: Decimal,
+    /// Leaf points gained.
+    pub gain: Decimal,
+    /// Gain of the total.
+    pub total_gain: Decimal,
+    /// The step in words.
+    pub action: Text,
 }
 
 /// One row of the points-still-available table.
@@ -343,6 +400,10 @@ pub struct Headroom {
     pub baseline: Standing,
     /// Leaves with points still available, by `total_available` descending.
     pub rows: Vec<HeadroomRow>,
+    /// Survey-fed leaves with points left, outside the unit's control (omitted when
+    /// there are none); they are in `rows` too, with `plannable: false`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub outside_control: Vec<OutsideControl>,
 }
 
 /// One candidate improvement of a leaf (before costing).
@@ -1614,6 +1675,7 @@ pub fn plan(
         steps,
         result,
         method,
+        outside_control: outside_control(&ctx, view, costs),
     })
 }
 
@@ -1677,7 +1739,133 @@ pub fn headroom(
         unit: a.unit.name.clone(),
         baseline: standing(&ctx.result, None),
         rows,
+        outside_control: outside_control(&ctx, view, costs),
     })
+}
+
+/// Survey-fed leaves (rule `survey` or channel `survey`) the planner cannot act on,
+/// with points left, largest effect on the total first.
+fn outside_control(ctx: &Context, view: View, costs: &Costs) -> Vec<OutsideControl> {
+    let index = ctx.index;
+    let started = crate::engine::appraisal_started(ctx.a);
+    let grid = costs
+        .proportional_step_percent
+        .filter(|g| *g > Decimal::ZERO)
+        .unwrap_or(Decimal::TEN);
+    let mut work = ctx.cells.clone();
+    let base_root = ctx.cells[0].achieved().unwrap_or_default();
+    let mut total_gain = |leaf: usize, to: Decimal, m: Decimal| {
+        work[leaf] = Cell::Value {
+            achieved: to,
+            max: Some(m),
+        };
+        index.aggregate(&mut work);
+        let g = work[0].achieved().unwrap_or(base_root) - base_root;
+        work[leaf] = ctx.cells[leaf];
+        g
+    };
+    let mut out = Vec::new();
+    for leaf in index.leaves() {
+        let node = &index.nodes()[leaf];
+        let Some(rule) = &node.rule else { continue };
+        let survey_rule = matches!(rule, Rule::Survey { .. });
+        if !(survey_rule || node.channel == Channel::Survey)
+            || ctx.groups.iter().any(|g| g.leaf == leaf)
+        {
+            continue;
+        }
+        let Cell::Value {
+            achieved: now,
+            max: Some(m),
+        } = ctx.cells[leaf]
+        else {
+            continue;
+        };
+        if now >= m {
+            continue;
+        }
+        let next = if survey_rule {
+            survey_step(ctx, leaf, view, started, grid, now)
+                .map(|(from, to, pts)| (from, to, pts, total_gain(leaf, pts, m)))
+        } else {
+            None
+        };
+        out.push(OutsideControl {
+            code: node.code.clone(),
+            title: node.title.clone(),
+            points: now.normalize(),
+            max: m,
+            available: (m - now).normalize(),
+            total_available: total_gain(leaf, m, m).normalize(),
+            next: next.map(|(from, to, pts, tg)| {
+                let gain = pts - now;
+                SurveyStep {
+                    from_percent: from.normalize(),
+                    to_percent: to.normalize(),
+                    to_points: pts.normalize(),
+                    gain: gain.normalize(),
+                    total_gain: tg.normalize(),
+                    action: both(|l| match l {
+                        Lang::Vi => format!(
+                            "nâng kết quả điều tra từ {} lên {} (+{})",
+                            pct(from, l),
+                            pct(to, l),
+                            pts_text(gain, l)
+                        ),
+                        Lang::En => format!(
+                            "raise the survey result from {} to {} (+{})",
+                            pct(from, l),
+                            pct(to, l),
+                            pts_text(gain, l)
+                        ),
+                    }),
+                }
+            }),
+        });
+    }
+    out.sort_by(|x, y| {
+        y.total_available
+            .cmp(&x.total_available)
+            .then_with(|| index.position(&x.code).cmp(&index.position(&y.code)))
+    });
+    out
+}
+
+/// The survey percent now, the next grid point above it and the leaf points there,
+/// by the leaf's `survey` rule (none when the value is missing or cannot be read).
+fn survey_step(
+    ctx: &Context,
+    leaf: usize,
+    view: View,
+    started: bool,
+    grid: Decimal,
+    now: Decimal,
+) -> Option<(Decimal, Decimal, Decimal)> {
+    let node = &ctx.index.nodes()[leaf];
+    let rule = node.rule.as_ref()?;
+    let m = node.max.filter(|m| !m.is_zero())?;
+    let entry = ctx.a.entries.get(&node.code)?;
+    let (_, le) = crate::engine::pick_layer(entry, node.channel, view, started)?;
+    let Ok(Outcome::Scored { points: raw, .. }) = rule.evaluate(node.max, &le.value) else {
+        return None;
+    };
+    let from = raw * Decimal::ONE_HUNDRED / m;
+    let mut to = ((from / grid).floor() + Decimal::ONE) * grid;
+    loop {
+        to = to.min(Decimal::ONE_HUNDRED);
+        let Ok(Outcome::Scored { points, .. }) = rule.evaluate(node.max, &Value::Percent(to))
+        else {
+            return None;
+        };
+        let p = ctx.index.round_leaf(points);
+        if p > now {
+            return Some((from, to, p));
+        }
+        if to >= Decimal::ONE_HUNDRED {
+            return None;
+        }
+        to += grid;
+    }
 }
 
 /// JSON in, JSON out (for the WASM binding): the index text, the assessment text, the

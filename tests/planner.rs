@@ -480,6 +480,104 @@ fn headroom_table_is_sorted_with_next_steps() {
         .all(|r| r.code != "1.1.2" && r.code != "1.1.3"));
 }
 
+// Survey-fed leaves of the example, outside the unit's control (hand-worked):
+//   4.1 (rule `survey`, max 20): answers A 50, B 30, C 15, D 5 of 100 at 100/60/20/0%
+//       → mean (5000 + 1800 + 300) / 100 = 71% → 20 × 0.71 = 14.2; 20 − 14.2 = 5.8 left.
+//       Next multiple of the 10-point grid: 80% → 20 × 0.8 = 16, +1.8 (the criteria sum
+//       is a plain sum, so +1.8 on the total too). With a 5-point grid: 75% → 15, +0.8.
+//   4.2 (rule `score`, channel `survey`, max 10): 8.5 supplied → 1.5 left, no step in the
+//       rule's terms (a supplied score has no scale to climb).
+#[test]
+fn survey_leaves_are_listed_outside_control_and_left_out_of_the_plan() {
+    let (index, a) = example();
+    let p = planner::plan(
+        &index,
+        &a,
+        View::Final,
+        &Target::Band { code: "A".into() },
+        &Costs::default(),
+        None,
+    )
+    .unwrap();
+    let rows: Vec<(&str, Decimal, Decimal, Decimal, Decimal)> = p
+        .outside_control
+        .iter()
+        .map(|r| {
+            (
+                r.code.as_str(),
+                r.points,
+                r.max,
+                r.available,
+                r.total_available,
+            )
+        })
+        .collect();
+    assert_eq!(
+        rows,
+        [
+            ("4.1", d("14.2"), d("20"), d("5.8"), d("5.8")),
+            ("4.2", d("8.5"), d("10"), d("1.5"), d("1.5")),
+        ]
+    );
+    let next = p.outside_control[0].next.as_ref().unwrap();
+    assert_eq!(
+        (
+            next.from_percent,
+            next.to_percent,
+            next.to_points,
+            next.gain,
+            next.total_gain
+        ),
+        (d("71"), d("80"), d("16"), d("1.8"), d("1.8"))
+    );
+    assert_eq!(
+        next.action.vi,
+        "nâng kết quả điều tra từ 71% lên 80% (+1,8 điểm)"
+    );
+    assert_eq!(
+        next.action.en,
+        "raise the survey result from 71% to 80% (+1.8 points)"
+    );
+    assert!(p.outside_control[1].next.is_none());
+    // The plan itself is the one computed before the list existed (chiso plan
+    // --target-band A, output saved before the change): the same six steps, cost 6,
+    // 83.82 points; no survey leaf among the steps, and the result is the baseline
+    // plus the steps' gains only.
+    assert_eq!(codes(&p), ["1.1.4", "1.2.1", "1.2.2", "1.4", "3.2", "3.3"]);
+    assert_eq!((p.cost, p.result.total), (d("6"), Some(d("83.82"))));
+    let gains: Decimal = p.steps.iter().map(|s| s.total_gain).sum();
+    assert_eq!(p.result.total, p.baseline.total.map(|t| t + gains));
+    // The same list in the points-still-available table, and the rows keep the survey
+    // leaves as not plannable.
+    let h = planner::headroom(&index, &a, View::Final, &Costs::default()).unwrap();
+    assert_eq!(h.outside_control, p.outside_control);
+    assert!(h
+        .rows
+        .iter()
+        .filter(|r| r.code.starts_with("4."))
+        .all(|r| !r.plannable));
+    // The grid follows the costs file.
+    let costs = Costs {
+        proportional_step_percent: Some(d("5")),
+        ..Costs::default()
+    };
+    let h = planner::headroom(&index, &a, View::Final, &costs).unwrap();
+    let next = h.outside_control[0].next.as_ref().unwrap();
+    assert_eq!((next.to_percent, next.to_points), (d("75"), d("15")));
+    // Full marks on both survey leaves: nothing listed, and the JSON member is omitted.
+    let mut full = a.clone();
+    let e41 = full.entries.get_mut("4.1").unwrap();
+    e41.survey.as_mut().unwrap().value = Value::Percent(d("100"));
+    let e42 = full.entries.get_mut("4.2").unwrap();
+    e42.survey.as_mut().unwrap().value = Value::Points(d("10"));
+    let h = planner::headroom(&index, &full, View::Final, &Costs::default()).unwrap();
+    assert!(h.outside_control.is_empty());
+    let v = serde_json::to_value(&h).unwrap();
+    assert!(v.get("outside_control").is_none());
+    let v = serde_json::to_value(&p).unwrap();
+    assert_eq!(v["outside_control"][0]["next"]["to_percent"], "80");
+}
+
 #[test]
 fn json_entry_points() {
     let dir = common::repo().join("criteria/examples");

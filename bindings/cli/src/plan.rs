@@ -5,7 +5,7 @@ use crate::commands::{assessment_or_exit, index_or_exit, out, report, INVALID, U
 use crate::report::{align_right, new_table, num2, or_dash, rounding_note};
 use crate::whatif::OutFormat;
 use chiso::batch::InputFormat;
-use chiso::planner::{self, Costs, Headroom, Plan, Target};
+use chiso::planner::{self, Costs, Headroom, OutsideControl, Plan, Target};
 use chiso::{Decimal, Diagnostics, Lang, View};
 use clap::Args;
 use std::path::PathBuf;
@@ -242,6 +242,7 @@ pub fn plan_table(p: &Plan, lang: Lang) -> String {
             Lang::Vi => "Mục tiêu đã đạt; không cần cải thiện.\n",
             Lang::En => "The target is met already; nothing to improve.\n",
         });
+        s.push_str(&outside_table(&p.outside_control, lang));
         return s;
     }
     if !p.reached {
@@ -296,9 +297,58 @@ pub fn plan_table(p: &Plan, lang: Lang) -> String {
             or_dash(&p.result.band)
         ),
     });
+    s.push_str(&outside_table(&p.outside_control, lang));
     s.push_str(rounding_note(lang));
     s.push('\n');
     s
+}
+
+/// The separate list of survey-fed leaves outside the unit's control (empty when
+/// there are none): never part of the plan's cost or total.
+pub fn outside_table(rows: &[OutsideControl], lang: Lang) -> String {
+    if rows.is_empty() {
+        return String::new();
+    }
+    let mut t = new_table(match lang {
+        Lang::Vi => vec![
+            "Mã",
+            "Tiêu chí",
+            "Điểm",
+            "Tối đa",
+            "Còn lại",
+            "Tổng +",
+            "Bước tiếp theo",
+        ],
+        Lang::En => vec![
+            "Code",
+            "Criterion",
+            "Points",
+            "Max",
+            "Available",
+            "Total +",
+            "Next step",
+        ],
+    });
+    for r in rows {
+        t.add_row(vec![
+            r.code.clone(),
+            r.title.get(lang).to_owned(),
+            num2(Some(r.points), lang),
+            num2(Some(r.max), lang),
+            num2(Some(r.available), lang),
+            num2(Some(r.total_available), lang),
+            r.next
+                .as_ref()
+                .map(|n| n.action.get(lang).to_owned())
+                .unwrap_or_else(|| "—".into()),
+        ]);
+    }
+    align_right(&mut t, 2..=5);
+    let head = match lang {
+        Lang::Vi => "Ngoài tầm kiểm soát của đơn vị (kết quả điều tra; không tính vào chi phí và tổng điểm của kế hoạch):\n",
+        Lang::En => "Outside the unit's control (survey results; not counted in the plan's cost or total):\n",
+    };
+    format!("{head}{t}\n")
 }
 
 /// The readable points-still-available table.
@@ -365,5 +415,9 @@ pub fn headroom_table(h: &Headroom, lang: Lang) -> String {
             or_dash(&h.baseline.band)
         ),
     };
-    format!("{head}{t}\n{}\n", rounding_note(lang))
+    format!(
+        "{head}{t}\n{}{}\n",
+        outside_table(&h.outside_control, lang),
+        rounding_note(lang)
+    )
 }
