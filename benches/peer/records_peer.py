@@ -35,16 +35,18 @@ and the formula document's defaults otherwise:
   PhanAnhKhongHaiLong = 1; 3.6 counts dossiers with TongPhiLePhi > 0 and passes
   DuocThanhToanTrucTuyen 1 or 2; 4.3 and 4.4 count dossiers with NgayTiepNhan.
 
-Working days. A due date moved by a pause of k working days is compared with a date X
-through the count of working days from the due date to X: X ≤ due + k working days ⟺
-count(due, X] ≤ k (for X and the due date on working days). Counts come from
-`pl.business_day_count` (Monday–Friday, the table's weekday days off as `holidays`).
-Its week mask cannot say that a Saturday is sometimes a working day (làm bù: 10/1/2026,
-22/8/2026): the count misses them. The peer adds back the make-up Saturdays inside each
-counted interval and reports, per unit, how many dossiers had one inside an interval it
-counted (`makeup_dossiers`) and how many would change outcome without the correction
-(`makeup_changed`). So the shared subset is every dossier, and the make-up-Saturday
-dossiers are counted separately.
+Working days. Every date gets a working-day ordinal (working days from the 1st of January
+of the calendar table's first year up to that date), computed once per calendar date with
+`pl.business_day_count` (Monday–Friday, the table's weekday days off as `holidays`) and
+gathered into the rows. A pause of k working days moves the due date k working days
+later, so a date X is on or before the paused due date ⟺ ordinal(X) ≤ ordinal(due) + k,
+with k = ordinal(resumed) − ordinal(requested) (every date involved is a working day).
+The week mask of `business_day_count` cannot say that a Saturday is sometimes a working
+day (làm bù: 10/1/2026, 22/8/2026): its count misses them. The peer adds the make-up
+Saturdays back into the ordinals and reports, per unit, how many dossiers had one inside
+an interval their judgement counted (`makeup_dossiers`) and how many would change outcome
+without the correction (`makeup_changed`). So the shared subset is every dossier, and the
+make-up-Saturday dossiers are counted separately.
 
 What the peer assumes of the file (the generator guarantees it, chiso does not need it):
 every time lies strictly inside working hours on a working day, a supplement comes back
