@@ -39,9 +39,11 @@
 //!
 //! **Invariants the day-granularity peer relies on** (documented in
 //! `benches/peer/records_peer.py`):
-//! 1. every written time lies strictly inside a working window (07:00–11:30,
-//!    13:30–17:00, never on a window's edge) on a working day, so chiso never rolls a
-//!    time and a due time keeps its time of day;
+//! 1. every time chiso judges with (receipt, due, end, result, supplement request and
+//!    return) lies strictly inside a working window (07:00–11:30, 13:30–17:00, never on
+//!    a window's edge) on a working day, so chiso never rolls a time and a due time keeps
+//!    its time of day (`NgayNopHoSo` of online dossiers, any hour a day or two before
+//!    the receipt, is not read when `NgayTiepNhan` is given);
 //! 2. a supplement comes back at the very time of day it was requested, so every pause is
 //!    a whole number of working days and moves the due date by exactly that many working
 //!    days;
