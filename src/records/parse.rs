@@ -26,6 +26,9 @@ impl<'a> Ctx<'a, '_> {
     /// The cell of `c` (mapped values applied), `None` when the column is absent.
     fn get(&self, c: Column) -> Option<&'a str> {
         let resolver = self.resolver;
+        if !resolver.has_values(c) {
+            return self.cells.get(c); // no mapping: the cell is already trimmed
+        }
         self.cells.get(c).map(|t| resolver.value(c, t).trim())
     }
 
@@ -72,6 +75,12 @@ impl<'a> Ctx<'a, '_> {
 
     fn flag(&mut self, c: Column) -> Option<bool> {
         let t = self.get(c)?;
+        // Fast path: the usual cells need no folding.
+        match t {
+            "" | "0" => return Some(false),
+            "1" => return Some(true),
+            _ => {}
+        }
         match crate::authoring::fold(t).as_str() {
             "" | "0" | "false" | "khong" | "no" | "n" => Some(false),
             "1" | "true" | "co" | "yes" | "y" | "x" => Some(true),

@@ -61,14 +61,14 @@ impl RowCells {
 
     fn set(&mut self, c: Column, text: &str) {
         let start = self.buf.len() as u32;
-        self.buf.push_str(text);
+        self.buf.push_str(text.trim()); // trimmed once, here
         self.spans[c.index()] = Some((start, self.buf.len() as u32));
     }
 
     /// The cell of `c`, trimmed; `None` when the file has no such column (JSON lines:
     /// a key missing in this line reads as an empty cell).
     pub fn get(&self, c: Column) -> Option<&str> {
-        self.spans[c.index()].map(|(a, b)| self.buf[a as usize..b as usize].trim())
+        self.spans[c.index()].map(|(a, b)| &self.buf[a as usize..b as usize])
     }
 }
 
@@ -83,7 +83,32 @@ struct RecordLimit<R> {
 impl<R: Read> Read for RecordLimit<R> {
     fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
         let n = self.inner.read(buf)?;
-        for &b in &buf[..n] {
+        let chunk = &buf[..n];
+        // Fast path: outside quotes, a chunk without quotes only needs its
+        // first and last line breaks (memchr-backed `contains`, then short scans).
+        if !self.in_quotes && n <= MAX_LINE_BYTES && !chunk.contains(&b'"') {
+            match chunk.iter().position(|&b| b == b'\n') {
+                None => self.since_break += n,
+                Some(first) => {
+                    if self.since_break + first > MAX_LINE_BYTES {
+                        return Err(io::Error::new(
+                            io::ErrorKind::InvalidData,
+                            LineTooLong(MAX_LINE_BYTES),
+                        ));
+                    }
+                    let last = chunk.iter().rposition(|&b| b == b'\n').unwrap_or(first);
+                    self.since_break = n - last;
+                }
+            }
+            if self.since_break > MAX_LINE_BYTES {
+                return Err(io::Error::new(
+                    io::ErrorKind::InvalidData,
+                    LineTooLong(MAX_LINE_BYTES),
+                ));
+            }
+            return Ok(n);
+        }
+        for &b in chunk {
             match b {
                 b'"' => self.in_quotes = !self.in_quotes,
                 b'\n' if !self.in_quotes => self.since_break = 0,
@@ -300,6 +325,9 @@ impl<'m, R: Read> Reader<'m, R> {
                     ));
                     return Ok(true);
                 }
+                // One UTF-8 check per record; a bad record is checked cell by
+                // cell to name the column.
+                let whole = std::str::from_utf8(record.as_slice()).ok();
                 for &(i, c) in positions.iter() {
                     let bytes = record.get(i).unwrap_or_default();
                     if bytes.len() > MAX_CELL_BYTES {
@@ -307,7 +335,8 @@ impl<'m, R: Read> Reader<'m, R> {
                         problems.push(too_long_cell(self.row, c.name(), bytes.len()));
                         continue;
                     }
-                    match std::str::from_utf8(bytes) {
+                    let text = whole.and_then(|w| record.range(i).and_then(|r| w.get(r)));
+                    match text.map_or_else(|| std::str::from_utf8(bytes), Ok) {
                         Ok(s) => cells.set(c, s),
                         Err(_) => {
                             cells.ok = false;
