@@ -503,34 +503,33 @@ fn unknown_column(row: u64, name: &str) -> Diagnostic {
 }
 
 /// A JSON object as its entries in order, duplicates kept (serde_json's map would keep
-/// only the last).
-struct Entries(Vec<(String, serde_json::Value)>);
+/// only the last), refused beyond `MAX` keys before they are stored. Shared by the
+/// dossier and the publications readers.
+pub(crate) struct Entries<const MAX: usize>(pub(crate) Vec<(String, serde_json::Value)>);
 
-impl<'de> serde::Deserialize<'de> for Entries {
+impl<'de, const MAX: usize> serde::Deserialize<'de> for Entries<MAX> {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        struct V;
-        impl<'de> serde::de::Visitor<'de> for V {
-            type Value = Entries;
+        struct V<const MAX: usize>;
+        impl<'de, const MAX: usize> serde::de::Visitor<'de> for V<MAX> {
+            type Value = Entries<MAX>;
             fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
                 f.write_str("a JSON object")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut m: A,
-            ) -> Result<Entries, A::Error> {
+            ) -> Result<Entries<MAX>, A::Error> {
                 let mut v = Vec::new();
                 while let Some(e) = m.next_entry::<String, serde_json::Value>()? {
-                    if v.len() >= MAX_COLUMNS {
-                        return Err(serde::de::Error::custom(format!(
-                            "more than {MAX_COLUMNS} keys"
-                        )));
+                    if v.len() >= MAX {
+                        return Err(serde::de::Error::custom(format!("more than {MAX} keys")));
                     }
                     v.push(e);
                 }
                 Ok(Entries(v))
             }
         }
-        d.deserialize_map(V)
+        d.deserialize_map(V::<MAX>)
     }
 }
 
@@ -556,7 +555,7 @@ fn json_row(
     cells: &mut RowCells,
     problems: &mut Problems,
 ) {
-    let entries = match serde_json::from_slice::<Entries>(text) {
+    let entries = match serde_json::from_slice::<Entries<MAX_COLUMNS>>(text) {
         Ok(e) => e.0,
         Err(e) => {
             cells.ok = false;

@@ -9,6 +9,7 @@ use super::rules::Kind;
 use crate::authoring::fold;
 use crate::calendar::{parse_local_time, NaiveDate};
 use crate::diagnostics::{Diagnostic, Problem};
+use crate::records::read::Entries;
 use crate::records::{header_key, RecordFormat};
 use serde::Serialize;
 use std::collections::HashMap;
@@ -269,38 +270,6 @@ fn csv_problem(row: u64, e: &csv::Error) -> Diagnostic {
     cell(location(row, None, None), "", Code::Unreadable, &en, &vi)
 }
 
-/// A JSON object as its entries in order, duplicates kept (serde_json's map would keep
-/// only the last).
-struct Entries(Vec<(String, serde_json::Value)>);
-
-impl<'de> serde::Deserialize<'de> for Entries {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        struct V;
-        impl<'de> serde::de::Visitor<'de> for V {
-            type Value = Entries;
-            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
-                f.write_str("a JSON object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut m: A,
-            ) -> Result<Entries, A::Error> {
-                let mut v = Vec::new();
-                while let Some(e) = m.next_entry::<String, serde_json::Value>()? {
-                    if v.len() >= MAX_COLUMNS {
-                        return Err(serde::de::Error::custom(format!(
-                            "more than {MAX_COLUMNS} keys"
-                        )));
-                    }
-                    v.push(e);
-                }
-                Ok(Entries(v))
-            }
-        }
-        d.deserialize_map(V)
-    }
-}
-
 /// Text of a JSON value: scalars as text, a list of strings (codes) joined with `;`.
 fn json_text(v: &serde_json::Value) -> Option<String> {
     use serde_json::Value as J;
@@ -328,7 +297,7 @@ fn json_rows(text: &str, problems: &mut Problems) -> Vec<RawRow> {
             problems.push(too_many_rows(row));
             break;
         }
-        let entries = match serde_json::from_str::<Entries>(line) {
+        let entries = match serde_json::from_str::<Entries<MAX_COLUMNS>>(line) {
             Ok(e) => e,
             Err(e) => {
                 problems.push(cell(
