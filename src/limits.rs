@@ -1,0 +1,47 @@
+//! Every resource limit chiso enforces, declared in one place.
+//!
+//! Each limit is checked **before** the memory or time it guards is spent, and breaking one
+//! is a located, bilingual error naming the limit — never a panic, an abort or a hang.
+//! The README section "Limits and guarantees" lists the same figures; a test keeps the two
+//! in step. Domain readers keep their detailed limits beside their code and are re-exported
+//! here so this module is the single list.
+//!
+//! ```
+//! assert!(chiso::limits::MAX_INPUT_BYTES >= 64 << 20);
+//! assert!(chiso::limits::MAX_NODES >= 1_000);
+//! ```
+
+// ---------------------------------------------------------------- input files
+/// Largest JSON document read whole (index, assessment, scenario, costs, spec, mapping):
+/// 64 MiB. Larger files — or endless streams such as `/dev/zero` — are refused after
+/// reading at most this many bytes plus one.
+pub const MAX_INPUT_BYTES: u64 = 64 << 20;
+
+// ---------------------------------------------------------------- criteria trees
+/// Deepest criteria tree (levels below the root).
+pub const MAX_DEPTH: usize = crate::validate::MAX_DEPTH;
+/// Most nodes in one criteria tree.
+pub const MAX_NODES: usize = crate::validate::MAX_NODES;
+/// Largest number of decimals a rounding policy may ask for.
+pub const MAX_ROUNDING_DECIMALS: u32 = crate::validate::MAX_ROUNDING_DECIMALS;
+
+// ---------------------------------------------------------------- analysis
+/// Most model runs of one sensitivity analysis (replications × units).
+pub const MAX_SENSITIVITY_RUNS: u64 = crate::sensitivity::MAX_RUNS;
+/// Largest exact dynamic-programming table of the planner (cells).
+pub const MAX_PLANNER_DP_CELLS: u64 = crate::planner::DP_LIMIT;
+
+// ---------------------------------------------------------------- domain readers
+/// Limits of the dossier-records reader (QĐ 766).
+pub use crate::records::limits as records;
+/// Limits of the TTHC publications reader.
+pub use crate::records::publications::limits as publications;
+
+// ---------------------------------------------------------------- survey
+pub use crate::survey::{
+    MAX_ANSWER_CELLS, MAX_BOOTSTRAP_DRAWS, MAX_BOOTSTRAP_REPS, MAX_BOOTSTRAP_VALUES, MAX_ITEMS,
+    MAX_RESPONDENTS,
+};
+
+// ---------------------------------------------------------------- calendar
+pub use crate::calendar::{MAX_CALENDAR_BYTES, MAX_CALENDAR_ROWS, MAX_CALENDAR_YEARS};
