@@ -524,6 +524,33 @@ pub enum Problem {
         /// The unit type.
         unit_type: String,
     },
+    /// A resource limit of `chiso::limits` is exceeded (checked before allocating).
+    LimitExceeded {
+        /// What is limited, in words (e.g. "file size", "nodes", "threads").
+        what: String,
+        /// The limit (see `chiso::limits`).
+        limit: u64,
+        /// What the input asked for, when known.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        found: Option<u64>,
+        /// Unit of `limit` and `found` ("bytes", "nodes", …); empty when a count.
+        unit: String,
+    },
+    /// A computation with the file's numbers would exceed the exact range (about 7.9·10²⁸).
+    Overflow {
+        /// What was being computed (e.g. "weighted sum of the children").
+        what: String,
+    },
+    /// The file is not UTF-8 text (a UTF-16 file, a binary file…).
+    NotUtf8 {
+        /// What it looks like instead (e.g. "UTF-16 LE", "binary").
+        found: String,
+    },
+    /// An output could not be written (the previous file, if any, is left untouched).
+    CannotWrite {
+        /// The operating system's reason.
+        detail: String,
+    },
 }
 
 impl Problem {
@@ -672,6 +699,20 @@ impl Problem {
             (ExcludedWithAncestor { ancestor }, En) => format!("its parent {ancestor} is already listed as not applicable; list it once"),
             (ValuesIgnoredUnitType { unit_type }, Vi) => format!("tiêu chí không áp dụng cho loại đơn vị \"{unit_type}\" nên các điểm đã nhập bị bỏ qua"),
             (ValuesIgnoredUnitType { unit_type }, En) => format!("the criterion does not apply to unit type \"{unit_type}\", so the values entered are ignored"),
+            (LimitExceeded { what, limit, found, unit }, Vi) => match found {
+                Some(f) => format!("vượt giới hạn {what}: {f} {unit}, tối đa {limit} {unit} (xem phần \"Giới hạn\" trong README)"),
+                None => format!("vượt giới hạn {what}: tối đa {limit} {unit} (xem phần \"Giới hạn\" trong README)"),
+            },
+            (LimitExceeded { what, limit, found, unit }, En) => match found {
+                Some(f) => format!("{what} exceeds the limit: {f} {unit}, at most {limit} {unit} (see \"Limits and guarantees\" in the README)"),
+                None => format!("{what} exceeds the limit of {limit} {unit} (see \"Limits and guarantees\" in the README)"),
+            },
+            (Overflow { what }, Vi) => format!("số quá lớn: không tính chính xác được {what} (giới hạn khoảng 7,9·10²⁸); hãy kiểm tra lại điểm tối đa, trọng số và giá trị đã nhập"),
+            (Overflow { what }, En) => format!("numbers too large: the {what} cannot be computed exactly (limit about 7.9·10²⁸); check the maxima, weights and values"),
+            (NotUtf8 { found }, Vi) => format!("tệp không phải văn bản UTF-8 (có vẻ là {found}); hãy lưu lại tệp dưới dạng UTF-8"),
+            (NotUtf8 { found }, En) => format!("the file is not UTF-8 text (it looks like {found}); save it again as UTF-8"),
+            (CannotWrite { detail }, Vi) => format!("không ghi được kết quả ({}); tệp cũ (nếu có) được giữ nguyên", words::io(detail, Vi)),
+            (CannotWrite { detail }, En) => format!("cannot write the output ({}); the previous file, if any, is left untouched", words::io(detail, En)),
         }
     }
 }
