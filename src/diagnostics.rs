@@ -699,18 +699,24 @@ impl Problem {
             (ExcludedWithAncestor { ancestor }, En) => format!("its parent {ancestor} is already listed as not applicable; list it once"),
             (ValuesIgnoredUnitType { unit_type }, Vi) => format!("tiêu chí không áp dụng cho loại đơn vị \"{unit_type}\" nên các điểm đã nhập bị bỏ qua"),
             (ValuesIgnoredUnitType { unit_type }, En) => format!("the criterion does not apply to unit type \"{unit_type}\", so the values entered are ignored"),
-            (LimitExceeded { what, limit, found, unit }, Vi) => match found {
-                Some(f) => format!("vượt giới hạn {what}: {f} {unit}, tối đa {limit} {unit} (xem phần \"Giới hạn\" trong README)"),
-                None => format!("vượt giới hạn {what}: tối đa {limit} {unit} (xem phần \"Giới hạn\" trong README)"),
-            },
-            (LimitExceeded { what, limit, found, unit }, En) => match found {
-                Some(f) => format!("{what} exceeds the limit: {f} {unit}, at most {limit} {unit} (see \"Limits and guarantees\" in the README)"),
-                None => format!("{what} exceeds the limit of {limit} {unit} (see \"Limits and guarantees\" in the README)"),
-            },
+            (LimitExceeded { what, limit, found, unit }, Vi) => {
+                let (what, unit) = (words::both(what, Vi), words::unit(unit, Vi));
+                match found {
+                    Some(f) => format!("vượt giới hạn {what}: {f}{unit}, tối đa {limit}{unit} (xem phần \"Giới hạn\" trong README)"),
+                    None => format!("vượt giới hạn {what}: tối đa {limit}{unit} (xem phần \"Giới hạn\" trong README)"),
+                }
+            }
+            (LimitExceeded { what, limit, found, unit }, En) => {
+                let (what, unit) = (words::both(what, En), words::unit(unit, En));
+                match found {
+                    Some(f) => format!("{what} exceeds the limit: {f}{unit}, at most {limit}{unit} (see \"Limits and guarantees\" in the README)"),
+                    None => format!("{what} exceeds the limit of {limit}{unit} (see \"Limits and guarantees\" in the README)"),
+                }
+            }
             (Overflow { what }, Vi) => format!("số quá lớn: không tính chính xác được {what} (giới hạn khoảng 7,9·10²⁸); hãy kiểm tra lại điểm tối đa, trọng số và giá trị đã nhập"),
             (Overflow { what }, En) => format!("numbers too large: the {what} cannot be computed exactly (limit about 7.9·10²⁸); check the maxima, weights and values"),
-            (NotUtf8 { found }, Vi) => format!("tệp không phải văn bản UTF-8 (có vẻ là {found}); hãy lưu lại tệp dưới dạng UTF-8"),
-            (NotUtf8 { found }, En) => format!("the file is not UTF-8 text (it looks like {found}); save it again as UTF-8"),
+            (NotUtf8 { found }, Vi) => format!("tệp không phải văn bản UTF-8 (có vẻ là {}); hãy lưu lại tệp dưới dạng UTF-8", words::both(found, Vi)),
+            (NotUtf8 { found }, En) => format!("the file is not UTF-8 text (it looks like {}); save it again as UTF-8", words::both(found, En)),
             (CannotWrite { detail }, Vi) => format!("không ghi được kết quả ({}); tệp cũ (nếu có) được giữ nguyên", words::io(detail, Vi)),
             (CannotWrite { detail }, En) => format!("cannot write the output ({}); the previous file, if any, is left untouched", words::io(detail, En)),
         }
@@ -803,6 +809,24 @@ mod words {
             out.push(if between_digits { '.' } else { c });
         }
         out
+    }
+
+    /// A phrase written "english / tiếng Việt" in `lang`; any other text verbatim (names
+    /// of limits, units and encodings in `LimitExceeded` and `NotUtf8`).
+    pub(super) fn both(s: &str, lang: Lang) -> String {
+        match (s.split_once(" / "), lang) {
+            (Some((_, vi)), Lang::Vi) => vi.to_owned(),
+            (Some((en, _)), Lang::En) => en.to_owned(),
+            (None, _) => s.to_owned(),
+        }
+    }
+
+    /// A unit after a number: " bytes", " byte"…; nothing for a plain count.
+    pub(super) fn unit(unit: &str, lang: Lang) -> String {
+        match both(unit, lang) {
+            u if u.is_empty() => u,
+            u => format!(" {u}"),
+        }
     }
 
     /// The plain-words rendering of the first known phrase `detail` contains, else `detail`.
