@@ -17,6 +17,23 @@
 /// reading at most this many bytes plus one.
 pub const MAX_INPUT_BYTES: u64 = 64 << 20;
 
+// ---------------------------------------------------------------- JSON documents
+// Checked by one pass over the text that allocates nothing per value (`chiso::load::json`),
+// before any `serde_json::Value` or typed structure is built. The shipped documents hold at
+// most ~1,700 values and nest 12 levels; a 20,000-criterion index stays well inside.
+/// Deepest nesting of JSON objects and arrays in one document: 64 (a criteria tree at
+/// [`MAX_DEPTH`] levels nests about 30 deep; below `serde_json`'s own 128).
+pub const MAX_JSON_DEPTH: usize = 64;
+/// Most JSON values (objects, arrays, strings, numbers, `true`/`false`/`null`) in one
+/// document: 4,000,000.
+pub const MAX_JSON_VALUES: u64 = 4_000_000;
+/// Most JSON objects and arrays in one document: 1,000,000 (an object costs ~0.6 KiB once
+/// parsed, so this bounds a parsed document near 0.6 GiB whatever its bytes).
+pub const MAX_JSON_CONTAINERS: u64 = 1_000_000;
+/// Most problems listed for one JSON document — duplicate keys, numbers out of range,
+/// malformed nodes or entries — then counted ("the first 1000 are shown").
+pub const MAX_JSON_PROBLEMS: usize = 1_000;
+
 // ---------------------------------------------------------------- criteria trees
 /// Deepest criteria tree (levels below the root).
 pub const MAX_DEPTH: usize = crate::validate::MAX_DEPTH;
