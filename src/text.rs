@@ -59,3 +59,36 @@ impl std::str::FromStr for Lang {
         }
     }
 }
+
+/// Longest excerpt of a user's file quoted in a message, in characters.
+pub const MAX_EXCERPT_CHARS: usize = 40;
+
+/// Format characters that change how a line reads without being seen (zero-width,
+/// bidirectional overrides, byte order mark).
+fn invisible(c: char) -> bool {
+    matches!(c, '\u{200b}'..='\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' | '\u{feff}')
+}
+
+/// A short, escaped excerpt of text taken from a user's file, for messages: control
+/// characters, quotes and backslashes escaped (`\n`, `\u{1b}`, `\"`), at most
+/// [`MAX_EXCERPT_CHARS`] characters of the original, then `…`.
+///
+/// ```
+/// assert_eq!(chiso::text::excerpt("Sở\tTư pháp"), "Sở\\tTư pháp");
+/// assert_eq!(chiso::text::excerpt(&"x".repeat(100)).chars().count(), 41);
+/// ```
+pub fn excerpt(s: &str) -> String {
+    let mut out = String::new();
+    for (i, c) in s.chars().enumerate() {
+        if i == MAX_EXCERPT_CHARS {
+            out.push('…');
+            break;
+        }
+        if c.is_control() || c == '"' || c == '\\' || invisible(c) {
+            out.extend(c.escape_debug());
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}

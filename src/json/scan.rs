@@ -1,0 +1,415 @@
+//! One pass over JSON text that builds nothing: it counts values, objects and arrays and
+//! measures nesting against the limits, finds every duplicate key (compared after
+//! unescaping, as `serde_json` would store them) and every number beyond the exact range.
+//!
+//! The pass is never stricter than `serde_json`: where the text is not JSON it stops and
+//! says so ([`Stop::Syntax`]), and the caller lets `serde_json` word the syntax error —
+//! `serde_json` then stops at or before the same byte, so it never builds more than was
+//! counted here.
+
+use std::borrow::Cow;
+use std::collections::HashMap;
+
+/// What the pass refuses.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Limits {
+    /// Most values (objects, arrays and scalars).
+    pub values: u64,
+    /// Most objects and arrays.
+    pub containers: u64,
+    /// Deepest nesting.
+    pub depth: usize,
+    /// Most problems listed (then only counted).
+    pub problems: usize,
+}
+
+/// Why the pass stopped before the end.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) enum Stop {
+    /// The text is not JSON from here on (the byte offset).
+    Syntax(usize),
+    /// Nesting deeper than the limit at this JSON path.
+    Depth(String),
+}
+
+/// A problem found in well-formed JSON.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) enum Found {
+    /// A key written twice in one object.
+    Duplicate {
+        /// JSON path of the object.
+        path: String,
+        /// The key, unescaped.
+        key: String,
+        /// The object's `code` member, when it has a string one (a criterion).
+        code: Option<String>,
+        /// Byte offsets of the first and the second occurrence.
+        offsets: (usize, usize),
+        /// Nesting of the object (0 = the document).
+        depth: usize,
+    },
+    /// A number no chiso document can hold (beyond the decimal range, about 7.9·10²⁸).
+    TooLarge {
+        /// JSON path of the number.
+        path: String,
+        /// The number as written.
+        text: String,
+    },
+}
+
+/// What the pass found.
+#[derive(Debug, Default)]
+pub(crate) struct Report {
+    /// Values counted (all of them, even past a limit, unless the pass stopped).
+    pub values: u64,
+    /// Objects and arrays counted.
+    pub containers: u64,
+    /// Deepest nesting met.
+    pub depth: usize,
+    /// Where and why the pass stopped early, if it did.
+    pub stop: Option<Stop>,
+    /// Problems listed, in the order of the text, at most [`Limits::problems`].
+    pub found: Vec<Found>,
+    /// Problems found, listed or not.
+    pub found_total: usize,
+}
+
+/// Objects with more keys than this look duplicates up in a hash map, not a list.
+const LINEAR_KEYS: usize = 12;
+
+/// A number of this many bytes or fewer, without an exponent, is inside the range.
+const SHORT_NUMBER: usize = 28;
+
+/// The largest magnitude a `rust_decimal::Decimal` holds (2⁹⁶ − 1 ≈ 7.92·10²⁸).
+const DECIMAL_MAX: f64 = 79_228_162_514_264_337_593_543_950_335.0;
+
+struct Frame<'a> {
+    object: bool,
+    /// Index of the current element (arrays).
+    index: usize,
+    /// The current member's key (objects).
+    key: Cow<'a, str>,
+    /// Where this object's keys start in [`Scanner::keys`].
+    keys_from: usize,
+    /// The keys of a large object.
+    map: Option<HashMap<Cow<'a, str>, usize>>,
+    /// The object's `code` member, raw.
+    code: Option<&'a str>,
+    /// Where this object's duplicates start in the report.
+    found_from: usize,
+}
+
+struct Scanner<'a> {
+    text: &'a str,
+    b: &'a [u8],
+    i: usize,
+    limits: Limits,
+    stack: Vec<Frame<'a>>,
+    keys: Vec<(Cow<'a, str>, usize)>,
+    report: Report,
+    /// A count limit was passed: stop collecting problems, keep counting.
+    over: bool,
+}
+
+/// Scans `text` (without a byte order mark).
+pub(crate) fn scan(text: &str, limits: Limits) -> Report {
+    let mut s = Scanner {
+        text,
+        b: text.as_bytes(),
+        i: 0,
+        limits,
+        stack: Vec::new(),
+        keys: Vec::new(),
+        report: Report::default(),
+        over: false,
+    };
+    if let Err(stop) = s.run() {
+        s.report.stop = Some(stop);
+    }
+    s.report
+}
+
+impl<'a> Scanner<'a> {
+    fn run(&mut self) -> Result<(), Stop> {
+        self.ws();
+        self.value()?;
+        loop {
+            self.ws();
+            let Some(top) = self.stack.last() else { break };
+            let object = top.object;
+            match (self.b.get(self.i), object) {
+                (Some(b','), _) => {
+                    self.i += 1;
+                    self.ws();
+                    if object {
+                        self.member_key()?;
+                    } else if let Some(top) = self.stack.last_mut() {
+                        top.index += 1;
+                    }
+                    self.value()?;
+                }
+                (Some(b'}'), true) | (Some(b']'), false) => {
+                    self.i += 1;
+                    self.close();
+                }
+                _ => return Err(Stop::Syntax(self.i)),
+            }
+        }
+        self.ws();
+        if self.i == self.b.len() {
+            Ok(())
+        } else {
+            Err(Stop::Syntax(self.i))
+        }
+    }
+
+    fn ws(&mut self) {
+        while let Some(b' ' | b'\t' | b'\n' | b'\r') = self.b.get(self.i) {
+            self.i += 1;
+        }
+    }
+
+    /// One value; a container is opened and the scan goes on inside it.
+    fn value(&mut self) -> Result<(), Stop> {
+        loop {
+            self.report.values += 1;
+            if self.report.values > self.limits.values {
+                self.over = true;
+            }
+            match self.b.get(self.i) {
+                Some(b'{') => {
+                    self.open(true)?;
+                    self.ws();
+                    if self.b.get(self.i) == Some(&b'}') {
+                        self.i += 1;
+                        self.close();
+                        return Ok(());
+                    }
+                    self.member_key()?;
+                }
+                Some(b'[') => {
+                    self.open(false)?;
+                    self.ws();
+                    if self.b.get(self.i) == Some(&b']') {
+                        self.i += 1;
+                        self.close();
+                        return Ok(());
+                    }
+                }
+                Some(b'"') => {
+                    let (start, end, _) = self.string()?;
+                    if let Some(top) = self.stack.last_mut() {
+                        if top.object && top.key == "code" {
+                            top.code = Some(&self.text[start..end]);
+                        }
+                    }
+                    return Ok(());
+                }
+                Some(b't') => return self.literal(b"true"),
+                Some(b'f') => return self.literal(b"false"),
+                Some(b'n') => return self.literal(b"null"),
+                Some(b'-' | b'0'..=b'9') => return self.number(),
+                _ => return Err(Stop::Syntax(self.i)),
+            }
+        }
+    }
+
+    fn open(&mut self, object: bool) -> Result<(), Stop> {
+        self.i += 1;
+        self.report.containers += 1;
+        if self.report.containers > self.limits.containers {
+            self.over = true;
+        }
+        if self.stack.len() >= self.limits.depth {
+            return Err(Stop::Depth(self.path(self.stack.len())));
+        }
+        self.stack.push(Frame {
+            object,
+            index: 0,
+            key: Cow::Borrowed(""),
+            keys_from: self.keys.len(),
+            map: None,
+            code: None,
+            found_from: self.report.found.len(),
+        });
+        self.report.depth = self.report.depth.max(self.stack.len());
+        Ok(())
+    }
+
+    fn close(&mut self) {
+        let Some(frame) = self.stack.pop() else {
+            return;
+        };
+        if frame.object {
+            self.keys.truncate(frame.keys_from);
+            if let Some(code) = frame.code {
+                let here = self.stack.len();
+                for f in &mut self.report.found[frame.found_from..] {
+                    if let Found::Duplicate { code: c, depth, .. } = f {
+                        if *depth == here {
+                            *c = Some(code.to_owned());
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// A member's key and its colon; records the key, notes a duplicate.
+    fn member_key(&mut self) -> Result<(), Stop> {
+        if self.b.get(self.i) != Some(&b'"') {
+            return Err(Stop::Syntax(self.i));
+        }
+        let at = self.i;
+        let (start, end, escaped) = self.string()?;
+        let key: Cow<'a, str> = if escaped {
+            match serde_json::from_str::<String>(&self.text[start - 1..end + 1]) {
+                Ok(k) => Cow::Owned(k),
+                Err(_) => return Err(Stop::Syntax(at)),
+            }
+        } else {
+            Cow::Borrowed(&self.text[start..end])
+        };
+        self.ws();
+        if self.b.get(self.i) != Some(&b':') {
+            return Err(Stop::Syntax(self.i));
+        }
+        self.i += 1;
+        self.ws();
+        let first = if self.over { None } else { self.remember(&key, at) };
+        if let Some(first) = first {
+            let depth = self.stack.len() - 1;
+            self.problem(|s| Found::Duplicate {
+                path: s.path(depth),
+                key: key.to_string(),
+                code: None,
+                offsets: (first, at),
+                depth,
+            });
+        }
+        if let Some(top) = self.stack.last_mut() {
+            top.key = key;
+        }
+        Ok(())
+    }
+
+    /// Adds `key` to the current object; the offset of an earlier equal key, if any.
+    fn remember(&mut self, key: &Cow<'a, str>, at: usize) -> Option<usize> {
+        let top = self.stack.last_mut()?;
+        if let Some(map) = &mut top.map {
+            return match map.get(key) {
+                Some(&first) => Some(first),
+                None => {
+                    map.insert(key.clone(), at);
+                    None
+                }
+            };
+        }
+        let own = &self.keys[top.keys_from..];
+        if let Some((_, first)) = own.iter().find(|(k, _)| k == key) {
+            return Some(*first);
+        }
+        if own.len() < LINEAR_KEYS {
+            self.keys.push((key.clone(), at));
+        } else {
+            let mut map: HashMap<Cow<'a, str>, usize> =
+                self.keys.drain(top.keys_from..).collect();
+            map.insert(key.clone(), at);
+            top.map = Some(map);
+        }
+        None
+    }
+
+    fn problem(&mut self, make: impl FnOnce(&Self) -> Found) {
+        self.report.found_total += 1;
+        if self.report.found.len() < self.limits.problems {
+            let f = make(self);
+            self.report.found.push(f);
+        }
+    }
+
+    /// A string from its opening quote: (first byte inside, closing quote, has escapes).
+    /// Lenient: escapes and control characters are left to `serde_json`.
+    fn string(&mut self) -> Result<(usize, usize, bool), Stop> {
+        let start = self.i + 1;
+        let mut j = start;
+        let mut escaped = false;
+        loop {
+            match self.b.get(j) {
+                Some(b'"') => break,
+                Some(b'\\') => {
+                    escaped = true;
+                    j += 2;
+                }
+                Some(_) => j += 1,
+                None => return Err(Stop::Syntax(self.b.len())),
+            }
+        }
+        self.i = j + 1;
+        Ok((start, j, escaped))
+    }
+
+    fn literal(&mut self, word: &[u8]) -> Result<(), Stop> {
+        if self.b[self.i..].starts_with(word) {
+            self.i += word.len();
+            Ok(())
+        } else {
+            Err(Stop::Syntax(self.i))
+        }
+    }
+
+    /// A number, leniently (`serde_json` words a malformed one); notes one beyond range.
+    fn number(&mut self) -> Result<(), Stop> {
+        let start = self.i;
+        while let Some(b'0'..=b'9' | b'-' | b'+' | b'.' | b'e' | b'E') = self.b.get(self.i) {
+            self.i += 1;
+        }
+        let text = &self.text[start..self.i];
+        let long = text.len() > SHORT_NUMBER || text.bytes().any(|c| c == b'e' || c == b'E');
+        if long && !self.over {
+            if let Ok(x) = text.parse::<f64>() {
+                if !(x.abs() <= DECIMAL_MAX) {
+                    let depth = self.stack.len();
+                    self.problem(|s| Found::TooLarge {
+                        path: s.path(depth),
+                        text: text.to_owned(),
+                    });
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// The JSON path of the container at `depth` (0 = the document); with
+    /// `depth` = the stack's height, the path of the value being read.
+    fn path(&self, depth: usize) -> String {
+        let mut p = String::from("$");
+        for f in &self.stack[..depth.min(self.stack.len())] {
+            push_segment(&mut p, f);
+        }
+        p
+    }
+}
+
+fn push_segment(p: &mut String, f: &Frame<'_>) {
+    if f.object {
+        let k = &f.key;
+        let plain = k
+            .chars()
+            .next()
+            .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+            && k.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
+        if plain {
+            p.push('.');
+            p.push_str(k);
+        } else {
+            p.push_str("[\"");
+            p.push_str(&crate::text::excerpt(k));
+            p.push_str("\"]");
+        }
+    } else {
+        p.push('[');
+        p.push_str(&f.index.to_string());
+        p.push(']');
+    }
+}
