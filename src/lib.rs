@@ -34,6 +34,7 @@ pub mod engine;
 pub mod index;
 pub mod inputs;
 pub mod interval;
+mod json;
 pub mod limits;
 pub mod load;
 pub mod node;
