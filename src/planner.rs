@@ -1525,8 +1525,7 @@ pub fn plan_json(
 ) -> Result<String, Diagnostics> {
     let index = Index::from_json(index)?;
     let a = crate::load::assessment(assessment)?;
-    let target: Target = serde_json::from_str::<serde_json::Value>(target)
-        .map_err(|e| structure(e.to_string()))
+    let target: Target = crate::load::parse(target)
         .and_then(|v| crate::load::typed(v, "$", None).map_err(|d| Diagnostics(vec![*d])))?;
     let costs = match costs {
         Some(c) => Costs::parse(c)?,
