@@ -216,6 +216,18 @@ impl std::error::Error for Error {}
 
 /// Parses a spec file's text (JSON syntax and shape; [`run`] checks it against the index).
 pub fn parse_spec(text: &str) -> Result<Spec, Error> {
+    // Limits, duplicate keys and numbers out of range first (chiso's strict JSON reader).
+    crate::load::check_json(text).map_err(|d| {
+        Error::Spec(
+            d.0.iter()
+                .map(|d| SpecProblem {
+                    path: d.path.clone(),
+                    message: d.problem.message(crate::Lang::En),
+                })
+                .collect(),
+        )
+    })?;
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let de = &mut serde_json::Deserializer::from_str(text);
     serde_path_to_error::deserialize(de).map_err(|e| {
         let path = e.path().to_string();
