@@ -183,6 +183,7 @@ fn workbook_csv(path: &Path) -> Result<String, Diagnostics> {
 
 fn read_json<T: serde::de::DeserializeOwned>(path: &Path) -> Result<T, Diagnostics> {
     let text = chiso::load::read_file(path)?;
+    chiso::load::check_json(&text).map_err(|d| d.in_file(&name_of(path)))?;
     serde_json::from_str(&text).map_err(|e| {
         Diagnostics(vec![chiso::Diagnostic::error(
             "$",
