@@ -73,7 +73,10 @@ fn go(args: &SensitivityArgs, lang: Lang) -> Result<(), ExitCode> {
         eprintln!("{}", d.render(lang));
         ExitCode::from(1)
     })?;
-    let spec_text = String::from_utf8_lossy(&read(&args.spec)?).into_owned();
+    let spec_text = chiso::load::read_file(&args.spec).map_err(|d| {
+        eprintln!("{}", d.render(lang));
+        ExitCode::from(1)
+    })?;
     let spec_name = args.spec.display().to_string();
     let spec = sensitivity::parse_spec(&spec_text).map_err(|e| {
         eprintln!(
