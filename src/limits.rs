@@ -48,6 +48,26 @@ pub const MAX_SENSITIVITY_RUNS: u64 = crate::sensitivity::MAX_RUNS;
 /// Largest exact dynamic-programming table of the planner (cells).
 pub const MAX_PLANNER_DP_CELLS: u64 = crate::planner::DP_LIMIT;
 
+// ---------------------------------------------------------------- batch
+// The batch reader (`chiso::batch`), shared by `chiso batch`, `chiso plan --batch` and the
+// units of a what-if scenario. Checked while a record is read, before more of it is
+// buffered: a 1 GB cell is refused after reading about one limit of it.
+/// Longest CSV header row: 1 MiB (a header names each leaf once; the codes of a
+/// [`MAX_NODES`]-node index take well under 0.5 MiB).
+pub const MAX_BATCH_HEADER_BYTES: usize = 1 << 20;
+/// Most columns of a batch CSV: 2 × [`MAX_NODES`] (each column is the unit, the block,
+/// the unit type, a leaf or a bonus/penalty block of the index, so a valid header has
+/// fewer; counted before any per-column structure is built).
+pub const MAX_BATCH_COLUMNS: usize = 2 * crate::validate::MAX_NODES;
+/// Longest CSV cell: 64 KiB (a cell holds a number, a ratio, survey answers or a unit
+/// name: a few dozen bytes).
+pub const MAX_BATCH_CELL_BYTES: usize = 64 << 10;
+/// Longest CSV row: 16 MiB (a row of [`MAX_NODES`] cells of 800 bytes each).
+pub const MAX_BATCH_RECORD_BYTES: usize = 16 << 20;
+/// Longest line of a JSON-lines batch: one assessment, as large as an assessment file
+/// ([`MAX_INPUT_BYTES`]).
+pub const MAX_BATCH_LINE_BYTES: u64 = MAX_INPUT_BYTES;
+
 // ---------------------------------------------------------------- domain readers
 /// Limits of the dossier-records reader (QĐ 766).
 pub use crate::records::limits as records;
