@@ -83,6 +83,7 @@ use crate::assessment::{Assessment, Entry, LayerEntry, NotApplicable, Unit, Valu
 use crate::band::TiePolicy;
 use crate::engine::{Cell, Index};
 use crate::index::{AdjustmentKind, MissingValuePolicy};
+use crate::limits::MAX_BATCH_LINE_BYTES;
 use crate::node::{Aggregation, Channel};
 use crate::result::View;
 use crate::rule::{Measure, Outcome, Rule};
@@ -91,6 +92,7 @@ use rust_decimal::Decimal;
 use std::collections::{BTreeMap, HashMap};
 use std::io::{self, BufRead, BufReader, BufWriter, Read, Seek, SeekFrom, Write};
 
+mod cut;
 mod mean;
 use mean::Means;
 
@@ -193,8 +195,8 @@ impl RowError {
     ) -> Self {
         RowError {
             row,
-            column: column.map(str::to_owned),
-            value: value.map(str::to_owned),
+            column: column.map(excerpt),
+            value: value.map(excerpt),
             message: message.into(),
         }
     }
@@ -222,6 +224,27 @@ impl RowError {
         s.push_str(&self.message);
         s
     }
+}
+
+/// Longest excerpt of a cell a message quotes, in characters.
+const EXCERPT_CHARS: usize = 60;
+
+/// A short, escaped excerpt of input text for a message: at most [`EXCERPT_CHARS`]
+/// characters, control characters written as escapes (`\u{1b}`), `…` when cut.
+fn excerpt(s: &str) -> String {
+    let mut out = String::new();
+    for (k, c) in s.chars().enumerate() {
+        if k == EXCERPT_CHARS {
+            out.push('…');
+            break;
+        }
+        if c.is_control() {
+            out.extend(c.escape_default());
+        } else {
+            out.push(c);
+        }
+    }
+    out
 }
 
 /// Why a batch failed.
@@ -951,12 +974,24 @@ impl<'a> Scorer<'a> {
         let mut seen: HashMap<&str, usize> = HashMap::new();
         for (c, raw) in header.iter().enumerate() {
             let name = raw.trim();
-            if seen.insert(name, c).is_some() {
+            if let Some(first) = seen.insert(name, c) {
+                // Never a silent choice between the two: name both.
                 errors.push(RowError::new(
                     1,
                     Some(name),
                     None,
-                    msg(lang, "cột bị trùng", "duplicate column"),
+                    match lang {
+                        Lang::Vi => format!(
+                            "cột bị trùng: cột thứ {} và cột thứ {} cùng tên; mỗi tiêu chí chỉ được có một cột",
+                            first + 1,
+                            c + 1
+                        ),
+                        Lang::En => format!(
+                            "duplicate column: columns {} and {} have the same name; give each criterion one column",
+                            first + 1,
+                            c + 1
+                        ),
+                    },
                 ));
                 continue;
             }
@@ -2113,27 +2148,57 @@ impl<R: Read> Blocks<R> {
     }
 
     /// The header record (and the blank lines before it) into `out`; all of the input
-    /// if it has no other record.
-    fn header(&mut self, out: &mut Vec<u8>) -> io::Result<()> {
+    /// if it has no other record. Refused, before more is read, past
+    /// [`crate::limits::MAX_BATCH_HEADER_BYTES`] or [`crate::limits::MAX_BATCH_COLUMNS`].
+    fn header(&mut self, out: &mut Vec<u8>) -> Result<(), ReadError> {
+        use crate::limits::{MAX_BATCH_COLUMNS, MAX_BATCH_HEADER_BYTES};
         out.clear();
+        let mut scan = cut::Scan::new();
         loop {
-            let cut = header_cut(out);
+            scan.advance(out, true);
+            if scan.first_commas >= MAX_BATCH_COLUMNS {
+                return Err(ReadError::TooLong {
+                    line: 1,
+                    field: None,
+                    what: TooLong::Columns,
+                });
+            }
+            let cut = scan.cut;
             if cut.is_some() || self.eof {
                 let c = cut.unwrap_or(out.len());
+                if c > MAX_BATCH_HEADER_BYTES {
+                    return Err(ReadError::TooLong {
+                        line: 1,
+                        field: None,
+                        what: TooLong::Header,
+                    });
+                }
                 self.carry.extend_from_slice(&out[c..]);
                 out.truncate(c);
                 self.line += out.iter().filter(|&&b| b == b'\n').count() as u64;
                 return Ok(());
+            }
+            if out.len() > MAX_BATCH_HEADER_BYTES {
+                return Err(ReadError::TooLong {
+                    line: 1,
+                    field: None,
+                    what: TooLong::Header,
+                });
             }
             self.read_more(out, 1 << 16)?;
         }
     }
 
     /// The next block of at least `size` bytes (all the rest at the end of the input)
-    /// into `out`, with its line; `None` at the end.
-    fn next(&mut self, out: &mut Vec<u8>, size: usize) -> io::Result<Option<u64>> {
+    /// into `out`, with its line; `None` at the end. Each byte is scanned once
+    /// ([`cut::Scan`]); a record still open past [`crate::limits::MAX_BATCH_CELL_BYTES`]
+    /// in one cell, or [`crate::limits::MAX_BATCH_RECORD_BYTES`] in all, is refused
+    /// before more of it is read.
+    fn next(&mut self, out: &mut Vec<u8>, size: usize) -> Result<Option<u64>, ReadError> {
+        use crate::limits::{MAX_BATCH_CELL_BYTES, MAX_BATCH_RECORD_BYTES};
         out.clear();
         out.append(&mut self.carry);
+        let mut scan = cut::Scan::new();
         let mut target = size;
         loop {
             while !self.eof && out.len() < target {
@@ -2142,11 +2207,8 @@ impl<R: Read> Blocks<R> {
             if out.is_empty() {
                 return Ok(None);
             }
-            let cut = if self.eof {
-                Some(out.len())
-            } else {
-                record_cut(out)
-            };
+            scan.advance(out, false);
+            let cut = if self.eof { Some(out.len()) } else { scan.cut };
             match cut {
                 Some(c) => {
                     self.carry.extend_from_slice(&out[c..]);
@@ -2155,82 +2217,106 @@ impl<R: Read> Blocks<R> {
                     self.line += out.iter().filter(|&&b| b == b'\n').count() as u64;
                     return Ok(Some(line));
                 }
-                // No record ends in the block yet: read on.
-                None => target = out.len() + size,
+                // No record ends in the block yet: read on, within the limits.
+                None => {
+                    let what = if out.len() - scan.field > MAX_BATCH_CELL_BYTES {
+                        TooLong::Cell
+                    } else if out.len() > MAX_BATCH_RECORD_BYTES {
+                        TooLong::Record
+                    } else {
+                        target = out.len() + size;
+                        continue;
+                    };
+                    return Err(ReadError::TooLong {
+                        line: self.line,
+                        field: Some(cut::field_index(out, scan.field)),
+                        what,
+                    });
+                }
             }
         }
     }
 }
 
-/// Where a block may end: just after the first terminator byte (`\n`, or `\r` of
-/// `\r\n` or alone) of its last whole record, where the `csv` crate stops reading
-/// that record (blank lines after it go to the next block, whose first record they
-/// precede). `buf` starts at the start of a record. A `\r` or `\n` outside quotes ends
-/// a record or a blank line; see [`unquoted_terminators`]. `None` if no record ends in
-/// `buf`.
-fn record_cut(buf: &[u8]) -> Option<usize> {
-    let last = if buf.contains(&b'"') {
-        let mut last = None;
-        unquoted_terminators(buf, |i| {
-            last = Some(i);
-            false
+/// What a CSV input holds that is longer than its limit.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum TooLong {
+    /// The header row ([`crate::limits::MAX_BATCH_HEADER_BYTES`]).
+    Header,
+    /// The header's columns ([`crate::limits::MAX_BATCH_COLUMNS`]).
+    Columns,
+    /// One cell ([`crate::limits::MAX_BATCH_CELL_BYTES`]).
+    Cell,
+    /// One record ([`crate::limits::MAX_BATCH_RECORD_BYTES`]).
+    Record,
+}
+
+/// Why the CSV reader stopped.
+#[derive(Debug)]
+enum ReadError {
+    /// Reading failed.
+    Io(io::Error),
+    /// A limit was reached at `line`, in the field at position `field` when known.
+    TooLong {
+        line: u64,
+        field: Option<usize>,
+        what: TooLong,
+    },
+}
+
+impl From<io::Error> for ReadError {
+    fn from(e: io::Error) -> Self {
+        ReadError::Io(e)
+    }
+}
+
+impl ReadError {
+    /// The located error (the column named from `header` when known), or the I/O error.
+    fn into_row_error(self, header: &[String], lang: Lang) -> Result<RowError, io::Error> {
+        use crate::limits::{
+            MAX_BATCH_CELL_BYTES, MAX_BATCH_COLUMNS, MAX_BATCH_HEADER_BYTES, MAX_BATCH_RECORD_BYTES,
+        };
+        let (line, field, what) = match self {
+            ReadError::Io(e) => return Err(e),
+            ReadError::TooLong { line, field, what } => (line, field, what),
+        };
+        let (what, limit, unit) = match what {
+            TooLong::Header => (
+                "header row length / độ dài dòng tiêu đề",
+                MAX_BATCH_HEADER_BYTES,
+                "bytes / byte",
+            ),
+            TooLong::Columns => ("number of columns / số cột", MAX_BATCH_COLUMNS, ""),
+            TooLong::Cell => (
+                "length of one cell / độ dài một ô",
+                MAX_BATCH_CELL_BYTES,
+                "bytes / byte",
+            ),
+            TooLong::Record => (
+                "length of one row / độ dài một dòng",
+                MAX_BATCH_RECORD_BYTES,
+                "bytes / byte",
+            ),
+        };
+        let column = field.map(|k| match header.get(k) {
+            Some(name) => name.trim().to_owned(),
+            None => match lang {
+                Lang::Vi => format!("thứ {}", k + 1),
+                Lang::En => format!("#{}", k + 1),
+            },
         });
-        last?
-    } else {
-        buf.iter().rposition(|&b| b == b'\n' || b == b'\r')?
-    };
-    cut_before(buf, last)
-}
-
-/// Where the header ends: like [`record_cut`] for the first record.
-fn header_cut(buf: &[u8]) -> Option<usize> {
-    let mut cut = None;
-    unquoted_terminators(buf, |i| {
-        cut = cut_before(buf, i);
-        cut.is_some()
-    });
-    cut
-}
-
-/// Just after the first terminator byte of the record that ends at or before the
-/// terminator at `term` (blank lines skipped); `None` if only blank lines precede it.
-fn cut_before(buf: &[u8], term: usize) -> Option<usize> {
-    let end = buf[..term]
-        .iter()
-        .rposition(|&b| b != b'\n' && b != b'\r')?;
-    Some(end + 2)
-}
-
-/// Calls `f` with the position of each `\r` or `\n` outside a quoted field, until it
-/// returns `true`. Quotes are followed as `csv_core` reads them (RFC 4180): a field that starts
-/// with `"` is quoted, `""` inside it is a quote; elsewhere `"` is a character.
-fn unquoted_terminators(buf: &[u8], mut f: impl FnMut(usize) -> bool) {
-    let mut in_quotes = false;
-    let mut field_start = true; // a `"` here opens a quoted field
-    let mut closed = false; // just after a closing `"`: `""` is an escaped quote
-    for (i, &b) in buf.iter().enumerate() {
-        if in_quotes {
-            if b == b'"' {
-                in_quotes = false;
-                closed = true;
-            }
-            continue;
-        }
-        match b {
-            b'"' if field_start || closed => {
-                in_quotes = true;
-                field_start = false;
-            }
-            b',' => field_start = true,
-            b'\r' | b'\n' => {
-                field_start = true;
-                if f(i) {
-                    return;
-                }
-            }
-            _ => field_start = false,
-        }
-        closed = false;
+        let problem = crate::diagnostics::Problem::LimitExceeded {
+            what: what.into(),
+            limit: limit as u64,
+            found: None,
+            unit: unit.into(),
+        };
+        Ok(RowError::new(
+            line,
+            column.as_deref(),
+            None,
+            problem.message(lang),
+        ))
     }
 }
 
@@ -2353,28 +2439,8 @@ fn pass1_csv_blocks<R: Read, S: Write>(
     block_size: usize,
 ) -> Result<(), BatchError> {
     let mut blocks = Blocks::new(input);
-    // The header: the first record (read by the `csv` crate, like every quoted row).
-    let mut head = Vec::new();
-    blocks.header(&mut head)?;
-    let header = match csv::ReaderBuilder::new()
-        .has_headers(true)
-        .flexible(true)
-        .from_reader(&head[..])
-        .byte_headers()
-    {
-        Ok(h) => h.clone(),
-        Err(e) => {
-            p.fail(vec![RowError::new(1, None, None, e.to_string())]);
-            return Ok(());
-        }
-    };
-    let names: Vec<String> = header
-        .iter()
-        .map(|h| String::from_utf8_lossy(h).into_owned())
-        .collect();
-    let name_refs: Vec<&str> = names.iter().map(String::as_str).collect();
-    let scorer = match Scorer::new(index, &name_refs, opts.lang) {
-        Ok(s) => s,
+    let (scorer, names) = match csv_header(index, &mut blocks, opts.lang)? {
+        Ok(x) => x,
         Err(e) => {
             p.fail(e);
             return Ok(());
@@ -2390,12 +2456,19 @@ fn pass1_csv_blocks<R: Read, S: Write>(
     if threads == 1 {
         let mut scorer = scorer;
         let mut block = Vec::new();
-        while let Some(line) = blocks.next(&mut block, block_size)? {
+        loop {
+            let line = match blocks.next(&mut block, block_size) {
+                Ok(Some(line)) => line,
+                Ok(None) => return Ok(()),
+                Err(e) => {
+                    p.fail(vec![e.into_row_error(&names, opts.lang)?]);
+                    return Ok(());
+                }
+            };
             let mut part = Part::new(columns, p.widths.as_ref());
             score_block(&mut scorer, &block, line, &mut part, max_errors);
             p.merge(part)?;
         }
-        return Ok(());
     }
     // Ordered pipeline: this thread cuts the input into blocks and spools; block k is
     // scored by worker k mod threads, and results are taken back in the same
@@ -2426,10 +2499,16 @@ fn pass1_csv_blocks<R: Read, S: Write>(
         let gone = || BatchError::Io(io::Error::other("a scoring thread stopped"));
         let (mut sent, mut received) = (0usize, 0usize);
         let mut free: Vec<Vec<u8>> = Vec::new();
+        let mut stopped = None;
         loop {
             let mut block = free.pop().unwrap_or_default();
-            let Some(line) = blocks.next(&mut block, block_size)? else {
-                break;
+            let line = match blocks.next(&mut block, block_size) {
+                Ok(Some(line)) => line,
+                Ok(None) => break,
+                Err(e) => {
+                    stopped = Some(e.into_row_error(&names, opts.lang)?);
+                    break;
+                }
             };
             to_workers[sent % threads]
                 .send((block, line))
@@ -2452,9 +2531,41 @@ fn pass1_csv_blocks<R: Read, S: Write>(
             p.merge(part)?;
             received += 1;
         }
+        if let Some(e) = stopped {
+            p.fail(vec![e]);
+        }
         Ok(())
     })?;
     Ok(())
+}
+
+/// Reads the header record of a CSV batch and plans its columns: the scorer and the
+/// column names, or the header's errors (row 1).
+fn csv_header<'i, R: Read>(
+    index: &'i Index,
+    blocks: &mut Blocks<R>,
+    lang: Lang,
+) -> Result<Result<(Scorer<'i>, Vec<String>), Vec<RowError>>, io::Error> {
+    // The header: the first record (read by the `csv` crate, like every quoted row).
+    let mut head = Vec::new();
+    if let Err(e) = blocks.header(&mut head) {
+        return Ok(Err(vec![e.into_row_error(&[], lang)?]));
+    }
+    let header = match csv::ReaderBuilder::new()
+        .has_headers(true)
+        .flexible(true)
+        .from_reader(&head[..])
+        .byte_headers()
+    {
+        Ok(h) => h.clone(),
+        Err(e) => return Ok(Err(vec![RowError::new(1, None, None, e.to_string())])),
+    };
+    let names: Vec<String> = header
+        .iter()
+        .map(|h| String::from_utf8_lossy(h).into_owned())
+        .collect();
+    let name_refs: Vec<&str> = names.iter().map(String::as_str).collect();
+    Ok(Scorer::new(index, &name_refs, lang).map(|s| (s, names)))
 }
 
 fn trim_bytes(b: &[u8]) -> &[u8] {
@@ -2489,7 +2600,8 @@ fn pass1_jsonl<R: Read, S: Write>(
     let mut part = Part::new(columns, p.widths.as_ref());
     loop {
         buffered.clear();
-        if reader.read_until(b'\n', &mut buffered)? == 0 {
+        let read = read_line_bounded(&mut reader, &mut buffered, MAX_BATCH_LINE_BYTES)?;
+        if read == Line::End {
             break;
         }
         line_no += 1;
@@ -2498,6 +2610,10 @@ fn pass1_jsonl<R: Read, S: Write>(
                 &mut part,
                 Part::new(columns, p.widths.as_ref()),
             ))?;
+        }
+        if read == Line::TooLong {
+            part.fail(vec![line_too_long(line_no, opts.lang)], opts.max_errors);
+            continue;
         }
         let Ok(text) = std::str::from_utf8(&buffered) else {
             part.fail(
@@ -2565,6 +2681,64 @@ fn pass1_jsonl<R: Read, S: Write>(
     }
     p.merge(part)?;
     Ok(())
+}
+
+/// What [`read_line_bounded`] read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Line {
+    /// A line (with its `\n`, if any).
+    Read,
+    /// A line longer than the limit: skipped to its end, not kept.
+    TooLong,
+    /// The end of the input.
+    End,
+}
+
+/// Reads one line (up to and including `\n`) into `buf`, keeping at most `max` bytes: a
+/// longer line is read to its end without being kept ([`Line::TooLong`]).
+fn read_line_bounded<R: BufRead>(r: &mut R, buf: &mut Vec<u8>, max: u64) -> io::Result<Line> {
+    let mut seen = 0u64;
+    let mut too_long = false;
+    loop {
+        let chunk = match r.fill_buf() {
+            Ok(c) => c,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(e),
+        };
+        if chunk.is_empty() {
+            return Ok(match (seen, too_long) {
+                (0, _) => Line::End,
+                (_, true) => Line::TooLong,
+                _ => Line::Read,
+            });
+        }
+        let (take, done) = match chunk.iter().position(|&b| b == b'\n') {
+            Some(i) => (i + 1, true),
+            None => (chunk.len(), false),
+        };
+        seen += take as u64;
+        if seen > max {
+            too_long = true;
+            buf.clear();
+        } else {
+            buf.extend_from_slice(&chunk[..take]);
+        }
+        r.consume(take);
+        if done {
+            return Ok(if too_long { Line::TooLong } else { Line::Read });
+        }
+    }
+}
+
+/// The error of a JSON line longer than [`MAX_BATCH_LINE_BYTES`].
+fn line_too_long(line: u64, lang: Lang) -> RowError {
+    let problem = crate::diagnostics::Problem::LimitExceeded {
+        what: "length of one line / độ dài một dòng".into(),
+        limit: MAX_BATCH_LINE_BYTES,
+        found: None,
+        unit: "bytes / byte".into(),
+    };
+    RowError::new(line, None, None, problem.message(lang))
 }
 
 fn header_fields(index: &Index, has_blocks: bool) -> Vec<String> {
