@@ -190,16 +190,14 @@ pub(crate) fn to_json<T: Serialize>(v: &T) -> String {
 /// `path`. Goes through `serde_json::Value`, like `chiso::load`, so the WASM module holds
 /// one deserialiser per type.
 pub(crate) fn parse_json<T: for<'de> Deserialize<'de>>(text: &str, path: &str) -> ApiResult<T> {
-    let v: serde_json::Value = serde_json::from_str(text).map_err(|e| {
-        Diagnostic::error(
-            path,
-            None,
-            Problem::Syntax {
-                line: e.line(),
-                column: e.column(),
-                detail: e.to_string(),
-            },
-        )
+    // chiso's strict JSON reader: limits, duplicate keys, numbers out of range, syntax.
+    let v: serde_json::Value = chiso::load::json(text).map_err(|d| {
+        let under = |p: &str| format!("{path}{}", p.strip_prefix('$').unwrap_or(p));
+        let d = d.0.into_iter().map(|x| Diagnostic {
+            path: under(&x.path),
+            ..x
+        });
+        Diagnostics(d.collect())
     })?;
     serde_path_to_error::deserialize::<_, T>(v).map_err(|e| {
         let at = e.path().to_string();
