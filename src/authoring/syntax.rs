@@ -321,6 +321,14 @@ fn tiers_of(head: &str, body: &str) -> Result<Rule, SyntaxError> {
 pub fn parse_rule(text: &str, max: Option<Decimal>) -> Result<Rule, SyntaxError> {
     let t = text.trim();
     if let Some(json) = t.strip_prefix("json:") {
+        // chiso's strict JSON reader first: a key written twice is an error, not last-wins.
+        if let Err(d) = crate::load::check_json(json.trim()) {
+            let (en, vi) = (d.render(Lang::En), d.render(Lang::Vi));
+            return Err(err(
+                &format!("invalid rule JSON: {en}"),
+                &format!("JSON của quy tắc không hợp lệ: {vi}"),
+            ));
+        }
         return serde_json::from_str(json.trim()).map_err(|e| {
             err(
                 &format!("invalid rule JSON: {e}"),
