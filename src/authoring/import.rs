@@ -771,15 +771,21 @@ fn build(
         .collect();
     if !children.is_empty() {
         if let Some(json) = rule_text.strip_prefix("aggregate:") {
-            match serde_json::from_str::<Aggregation>(json.trim()) {
+            // chiso's strict JSON reader first: a key written twice is an error.
+            let strict = crate::load::check_json(json.trim())
+                .map_err(|d| (d.render(Lang::En), d.render(Lang::Vi)));
+            match strict.and_then(|()| {
+                serde_json::from_str::<Aggregation>(json.trim())
+                    .map_err(|e| (e.to_string(), e.to_string()))
+            }) {
                 Ok(a) => aggregation = Some(a),
-                Err(e) => diags.push(Diagnostic::error(
+                Err((e, v)) => diags.push(Diagnostic::error(
                     d.at(Field::Rule),
                     Some(&d.code),
                     Problem::RuleSyntax {
                         text: rule_text.into(),
                         detail: format!(
-                            "invalid aggregation JSON: {e} / JSON cách tổng hợp không hợp lệ: {e}"
+                            "invalid aggregation JSON: {e} / JSON cách tổng hợp không hợp lệ: {v}"
                         ),
                     },
                 )),
