@@ -551,6 +551,25 @@ pub enum Problem {
         /// The operating system's reason.
         detail: String,
     },
+    /// A hidden sheet of a workbook was not read (criteria on it are not imported).
+    HiddenSheetSkipped {
+        /// The sheet's name.
+        sheet: String,
+        /// Whether it is "very hidden" (unhidden only from the VBA editor).
+        very_hidden: bool,
+    },
+    /// Two columns of one header row have the same meaning (e.g. two "Điểm tối đa").
+    DuplicateColumn {
+        /// The header, as written in the first of the two cells.
+        header: String,
+        /// The first cell, e.g. `'Phụ lục'!C3`.
+        first: String,
+    },
+    /// A spreadsheet cell holds a formula whose result was never saved in the file.
+    FormulaWithoutValue {
+        /// The formula, shortened (empty when the file gives only a shared reference).
+        formula: String,
+    },
 }
 
 impl Problem {
@@ -719,6 +738,12 @@ impl Problem {
             (NotUtf8 { found }, En) => format!("the file is not UTF-8 text (it looks like {}); save it again as UTF-8", words::both(found, En)),
             (CannotWrite { detail }, Vi) => format!("không ghi được kết quả ({}); tệp cũ (nếu có) được giữ nguyên", words::io(detail, Vi)),
             (CannotWrite { detail }, En) => format!("cannot write the output ({}); the previous file, if any, is left untouched", words::io(detail, En)),
+            (HiddenSheetSkipped { sheet, very_hidden }, Vi) => format!("trang tính \"{sheet}\" đang bị ẩn{}, nên không được đọc; nếu các dòng trên trang này cần nhập, hãy bỏ ẩn trang rồi chạy lại", if *very_hidden { " (ẩn sâu, chỉ bỏ ẩn được trong trình soạn VBA)" } else { "" }),
+            (HiddenSheetSkipped { sheet, very_hidden }, En) => format!("the sheet \"{sheet}\" is {}hidden, so it was not read; if its rows belong in the import, unhide the sheet and run again", if *very_hidden { "very " } else { "" }),
+            (DuplicateColumn { header, first }, Vi) => format!("cột \"{header}\" xuất hiện hai lần trong dòng tiêu đề (lần đầu tại {first}); chỉ giữ một cột"),
+            (DuplicateColumn { header, first }, En) => format!("the column \"{header}\" appears twice in the header row (first at {first}); keep one"),
+            (FormulaWithoutValue { formula }, Vi) => format!("ô chứa công thức{} nhưng tệp không lưu kết quả tính; hãy mở tệp bằng Excel hoặc LibreOffice, lưu lại rồi chạy lại", if formula.is_empty() { String::new() } else { format!(" \"{formula}\"") }),
+            (FormulaWithoutValue { formula }, En) => format!("the cell holds a formula{} whose result is not saved in the file; open the file in Excel or LibreOffice, save it and run again", if formula.is_empty() { String::new() } else { format!(" \"{formula}\"") }),
         }
     }
 }
