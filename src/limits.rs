@@ -80,5 +80,44 @@ pub use crate::survey::{
     MAX_RESPONDENTS,
 };
 
+// ---------------------------------------------------------------- spreadsheets
+// Checked by the CLI's one workbook reader (`bindings/cli/src/spreadsheet/workbook.rs`) for
+// every spreadsheet chiso reads (import, read-form, records, survey), before calamine is
+// given the file: the zip directory is checked, every part is inflated once through a
+// counter that stops at its declared size (a header that lies is refused), and cells are
+// streamed, so memory follows the cells present, never a sheet's declared dimension.
+// Excel's own limits are 1,048,576 rows, 16,384 columns and 32,767 characters a cell.
+/// Largest spreadsheet file (.xlsx, .xlsm, .xls, .ods) read: 128 MiB on disk.
+pub const MAX_SPREADSHEET_BYTES: u64 = 128 << 20;
+/// Most bytes all parts of one workbook may inflate to together: 512 MiB (a 3 MB deflate
+/// bomb declares 3 GiB). A dossier export of about 1.5 million cells fits; larger exports
+/// are read as CSV, which streams.
+pub const MAX_WORKBOOK_INFLATED_BYTES: u64 = 512 << 20;
+/// Largest inflated part (one sheet's XML, the shared strings…): 256 MiB.
+pub const MAX_WORKBOOK_PART_BYTES: u64 = 256 << 20;
+/// Highest compression ratio (inflated ÷ compressed) of a part that inflates to more than
+/// 1 MiB: 200. Office XML compresses 5–30×, 100× for long runs of blank styled cells;
+/// deflate bombs reach 1,000×.
+pub const MAX_WORKBOOK_RATIO: u64 = 200;
+/// Most parts (zip entries) in one workbook: 10,000 (a workbook of [`MAX_SHEETS`] sheets
+/// has about 2,000).
+pub const MAX_WORKBOOK_PARTS: u64 = 10_000;
+/// Most sheets in one workbook: 1,000.
+pub const MAX_SHEETS: usize = 1_000;
+/// Most rows of one sheet: 1,048,576 (Excel's own limit).
+pub const MAX_SHEET_ROWS: u32 = 1 << 20;
+/// Most columns read from one sheet: 1,024 (column AMJ). A criteria table has about 20,
+/// a dossier export about 60 and a survey sheet at most [`MAX_ITEMS`] answers; a value
+/// further right is refused with its cell, before any row is widened to reach it.
+pub const MAX_SHEET_COLUMNS: u32 = 1_024;
+/// Most cells held from one workbook: 10,000,000, counting the blank cells of a row up to
+/// its last value and one per row (each costs 24 bytes before its text, so the slots stay
+/// under 240 MiB).
+pub const MAX_SHEET_CELLS: u64 = 10_000_000;
+/// Longest cell text: 32,767 characters (Excel's own limit).
+pub const MAX_CELL_CHARS: usize = 32_767;
+/// Most located problems listed for one workbook (then "… and N more").
+pub const MAX_SPREADSHEET_PROBLEMS: usize = 100;
+
 // ---------------------------------------------------------------- calendar
 pub use crate::calendar::{MAX_CALENDAR_BYTES, MAX_CALENDAR_ROWS, MAX_CALENDAR_YEARS};
