@@ -570,6 +570,14 @@ pub enum Problem {
         /// The formula, shortened (empty when the file gives only a shared reference).
         formula: String,
     },
+    /// A spreadsheet file cannot be read as a workbook of its format (damaged, encrypted,
+    /// not that format, or its archive is inconsistent).
+    UnreadableWorkbook {
+        /// The format tried: "xlsx", "ods", "xls".
+        format: String,
+        /// What is wrong: the reader's words, or a phrase written "english / tiếng Việt".
+        detail: String,
+    },
 }
 
 impl Problem {
@@ -744,6 +752,8 @@ impl Problem {
             (DuplicateColumn { header, first }, En) => format!("the column \"{header}\" appears twice in the header row (first at {first}); keep one"),
             (FormulaWithoutValue { formula }, Vi) => format!("ô chứa công thức{} nhưng tệp không lưu kết quả tính; hãy mở tệp bằng Excel hoặc LibreOffice, lưu lại rồi chạy lại", if formula.is_empty() { String::new() } else { format!(" \"{formula}\"") }),
             (FormulaWithoutValue { formula }, En) => format!("the cell holds a formula{} whose result is not saved in the file; open the file in Excel or LibreOffice, save it and run again", if formula.is_empty() { String::new() } else { format!(" \"{formula}\"") }),
+            (UnreadableWorkbook { format, detail }, Vi) => format!("không đọc được tệp như một bảng tính .{format} ({}); hãy mở tệp bằng Excel hoặc LibreOffice và lưu lại dưới dạng .xlsx", words::both(detail, Vi)),
+            (UnreadableWorkbook { format, detail }, En) => format!("the file cannot be read as a .{format} workbook ({}); open it in Excel or LibreOffice and save it as .xlsx", words::both(detail, En)),
         }
     }
 }
