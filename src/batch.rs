@@ -93,6 +93,7 @@ use std::collections::{BTreeMap, HashMap};
 use std::io::{self, BufRead, BufReader, BufWriter, Read, Seek, SeekFrom, Write};
 
 mod cut;
+mod dup;
 mod mean;
 use mean::Means;
 
@@ -274,23 +275,7 @@ impl BatchError {
                 errors,
                 total,
                 lang,
-            } => {
-                let mut lines: Vec<String> =
-                    errors.iter().map(|e| e.render(source, *lang)).collect();
-                if *total > errors.len() {
-                    lines.push(match lang {
-                        Lang::Vi => format!(
-                            "… và {} lỗi khác ({total} lỗi tất cả)",
-                            total - errors.len()
-                        ),
-                        Lang::En => format!(
-                            "… and {} more errors ({total} in all)",
-                            total - errors.len()
-                        ),
-                    });
-                }
-                lines.join("\n")
-            }
+            } => render_list(errors, *total, source, *lang, false),
             BatchError::Io(e) => e.to_string(),
         }
     }
@@ -327,6 +312,41 @@ pub struct Summary {
     pub blocks: usize,
     /// Blocks ranked on percent because their units have different applicable maxima.
     pub percent_blocks: usize,
+    /// Warnings, located like errors: a unit that repeats an earlier row of its block
+    /// (both rows are scored and ranked; the warning names both). At most
+    /// [`Options::max_errors`].
+    pub warnings: Vec<RowError>,
+    /// How many warnings there are in all.
+    pub warning_count: usize,
+}
+
+impl Summary {
+    /// The warnings, one per line, with a final count when the list was cut; empty
+    /// when there are none.
+    pub fn render_warnings(&self, source: &str, lang: Lang) -> String {
+        render_list(&self.warnings, self.warning_count, source, lang, true)
+    }
+}
+
+/// Messages one per line, and "… and N more" when `total` exceeds the list.
+fn render_list(
+    list: &[RowError],
+    total: usize,
+    source: &str,
+    lang: Lang,
+    warnings: bool,
+) -> String {
+    let mut lines: Vec<String> = list.iter().map(|e| e.render(source, lang)).collect();
+    if total > list.len() {
+        let more = total - list.len();
+        lines.push(match (lang, warnings) {
+            (Lang::Vi, false) => format!("… và {more} lỗi khác ({total} lỗi tất cả)"),
+            (Lang::En, false) => format!("… and {more} more errors ({total} in all)"),
+            (Lang::Vi, true) => format!("… và {more} cảnh báo khác ({total} cảnh báo tất cả)"),
+            (Lang::En, true) => format!("… and {more} more warnings ({total} in all)"),
+        });
+    }
+    lines.join("\n")
 }
 
 // ---------------------------------------------------------------------------
@@ -1157,7 +1177,7 @@ impl<'a> Scorer<'a> {
     /// [`Scorer::score_row`] followed by [`Part::record`] (tested). Returns `None`,
     /// having changed nothing in `part`, for anything else: the caller takes the general
     /// path.
-    fn fast_row(&mut self, text: &[u8], at: usize, part: &mut Part) -> Option<usize> {
+    fn fast_row(&mut self, text: &[u8], at: usize, row: u64, part: &mut Part) -> Option<usize> {
         let plan = self.fast.as_ref()?;
         if part.error_count > 0 || part.widths.is_some() {
             return None;
@@ -1233,12 +1253,13 @@ impl<'a> Scorer<'a> {
             &[],
         );
         // As `Part::record`.
+        let block = block.map(trim_bytes);
+        part.keys.push(block, unit, row);
         let buf = &mut part.bytes;
         let at = buf.len();
         buf.extend_from_slice(&[0; 4]);
         write_csv_field(buf, unit);
         if let Some(b) = block {
-            let b = trim_bytes(b);
             buf.push(b',');
             write_csv_field(buf, b);
             part.blocks.extend_from_slice(b);
@@ -1793,6 +1814,8 @@ struct Part {
     widths: Option<Vec<usize>>,
     errors: Vec<RowError>,
     error_count: usize,
+    /// The units, for the duplicate check.
+    keys: dup::Keys,
 }
 
 impl Part {
@@ -1808,6 +1831,7 @@ impl Part {
             widths: widths.cloned(),
             errors: Vec::new(),
             error_count: 0,
+            keys: dup::Keys::default(),
         }
     }
 
@@ -1823,6 +1847,7 @@ impl Part {
     /// Formats one scored unit (length-prefixed CSV text) and keeps its ranking key.
     fn record<'t>(
         &mut self,
+        line: u64,
         unit: &[u8],
         block: Option<&[u8]>,
         cells: &[Cell],
@@ -1832,6 +1857,7 @@ impl Part {
         if self.error_count > 0 {
             return; // nothing will be written; keep validating
         }
+        self.keys.push(block, unit, line);
         let buf = &mut self.bytes;
         let start = buf.len();
         buf.extend_from_slice(&[0; 4]);
@@ -1910,6 +1936,8 @@ struct Pass1<S: Write> {
     errors: Vec<RowError>,
     error_count: usize,
     max_errors: usize,
+    /// The units, for the duplicate check.
+    keys: dup::Keys,
 }
 
 impl<S: Write> Pass1<S> {
@@ -1930,6 +1958,7 @@ impl<S: Write> Pass1<S> {
             errors: Vec::new(),
             error_count: 0,
             max_errors,
+            keys: dup::Keys::default(),
         }
     }
 
@@ -1955,6 +1984,7 @@ impl<S: Write> Pass1<S> {
             widths,
             errors,
             error_count,
+            keys,
         } = part;
         if error_count > 0 {
             self.error_count += error_count;
@@ -1968,6 +1998,7 @@ impl<S: Write> Pass1<S> {
             return Ok(());
         }
         self.spool.write_all(&bytes)?;
+        self.keys.append(keys);
         self.totals.extend_from_slice(&totals);
         for m in maxima {
             // Consecutive units nearly always share a maximum: no lookup then.
@@ -2065,17 +2096,29 @@ pub fn run<R: Read, S: Read + Write + Seek + Send, W: Write>(
     };
     let scaled = crate::ranking::rank_on_scales(&p.totals, &max_of, &p.blocks, policy);
     let ranks = scaled.ranks;
-    let summary = Summary {
-        units: p.totals.len() as u64,
-        ranked: ranks.iter().filter(|r| r.is_some()).count() as u64,
-        blocks: p.block_ids.len().max(1),
-        percent_blocks: scaled.percent_blocks.len(),
-    };
+    let units = p.totals.len() as u64;
     drop(p.totals);
     drop(p.blocks);
     drop(p.max_ids);
     let mut spool = p.spool.into_inner().map_err(|e| e.into_error())?;
     spool.seek(SeekFrom::Start(0))?;
+    // Units that repeat an earlier row: warnings (the names are read back from the
+    // spool only when hashes repeat).
+    let (warnings, warning_count) = {
+        let mut r = BufReader::with_capacity(1 << 16, &mut spool);
+        p.keys
+            .duplicates(&mut r, p.has_blocks, opts.lang, opts.max_errors)?
+    };
+    drop(p.keys);
+    spool.seek(SeekFrom::Start(0))?;
+    let summary = Summary {
+        units,
+        ranked: ranks.iter().filter(|r| r.is_some()).count() as u64,
+        blocks: p.block_ids.len().max(1),
+        percent_blocks: scaled.percent_blocks.len(),
+        warnings,
+        warning_count,
+    };
     let mut w = Writer {
         index,
         out: BufWriter::with_capacity(1 << 20, out),
@@ -2377,7 +2420,7 @@ fn score_block(
             }
             _ => {}
         }
-        let end = match scorer.fast_row(block, i, part) {
+        let end = match scorer.fast_row(block, i, at, part) {
             Some(end) => end,
             None => {
                 let end = block[i..]
@@ -2415,7 +2458,7 @@ fn score_one<F: Fields + ?Sized>(
                 let norm = scorer.from_text.get(node).copied().flatten()?;
                 Some((rec.field(scorer.column_of[node]), norm))
             };
-            part.record(unit, block, scorer.cells(), s, text_of);
+            part.record(line, unit, block, scorer.cells(), s, text_of);
         }
         Err(e) => part.fail(e, max_errors),
     }
@@ -2669,6 +2712,7 @@ fn pass1_jsonl<R: Read, S: Write>(
                 };
                 let block = a.unit.block.as_deref().unwrap_or("");
                 part.record(
+                    line_no,
                     a.unit.name.as_bytes(),
                     Some(block.as_bytes()),
                     &cells,
