@@ -175,7 +175,7 @@ fn number_too_large() {
     check(
         "number_too_large",
         &index_diags(&text, "index.json"),
-        &[(E, "syntax", None)],
+        &[(E, "unreadable_value", Some("1.1"))],
     );
 }
 
