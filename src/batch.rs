@@ -95,7 +95,9 @@ use std::io::{self, BufRead, BufReader, BufWriter, Read, Seek, SeekFrom, Write};
 mod cut;
 mod dup;
 mod mean;
+mod units;
 use mean::Means;
+pub use units::{read_units, UnitRow, UnitsRead};
 
 /// Unit name of the row of means.
 pub const MEAN_UNIT: &str = "__mean__";
@@ -2654,77 +2656,88 @@ fn pass1_jsonl<R: Read, S: Write>(
                 Part::new(columns, p.widths.as_ref()),
             ))?;
         }
-        if read == Line::TooLong {
-            part.fail(vec![line_too_long(line_no, opts.lang)], opts.max_errors);
-            continue;
-        }
-        let Ok(text) = std::str::from_utf8(&buffered) else {
-            part.fail(
-                vec![RowError::new(
-                    line_no,
-                    None,
-                    None,
-                    msg(opts.lang, "không phải UTF-8", "is not valid UTF-8"),
-                )],
-                opts.max_errors,
-            );
-            continue;
-        };
-        let text = text.trim();
-        if text.is_empty() {
-            continue;
-        }
-        let diag_errors = |d: &crate::Diagnostics| -> Vec<RowError> {
-            d.errors()
-                .map(|x| RowError::new(line_no, x.code.as_deref(), None, x.message(opts.lang)))
-                .collect()
-        };
-        let a = match crate::load::assessment(text) {
-            Ok(a) => a,
-            Err(d) => {
-                part.fail(diag_errors(&d), opts.max_errors);
+        let (a, r) = match json_unit(index, read, &buffered, line_no, opts.lang) {
+            Ok(Some(x)) => x,
+            Ok(None) => continue,
+            Err(e) => {
+                part.fail(e, opts.max_errors);
                 continue;
             }
         };
-        match index.score(&a, View::Final) {
-            Ok(r) => {
-                for (i, nr) in r.nodes.iter().enumerate() {
-                    cells[i + 1] = match nr.achieved {
-                        Some(x) => Cell::Value {
-                            achieved: x,
-                            max: nr.applicable_max,
-                        },
-                        None => Cell::Missing,
-                    };
-                }
-                let band = r.total.band.as_ref().and_then(|b| {
-                    index
-                        .definition()
-                        .bands
-                        .iter()
-                        .position(|x| x.code == b.code)
-                });
-                let s = Scored {
-                    total: r.total.achieved,
-                    percent: r.total.percent,
-                    max: r.total.applicable_max,
-                    band,
-                };
-                let block = a.unit.block.as_deref().unwrap_or("");
-                part.record(
-                    line_no,
-                    a.unit.name.as_bytes(),
-                    Some(block.as_bytes()),
-                    &cells,
-                    s,
-                    |_| None,
-                );
-            }
-            Err(d) => part.fail(diag_errors(&d), opts.max_errors),
+        for (i, nr) in r.nodes.iter().enumerate() {
+            cells[i + 1] = match nr.achieved {
+                Some(x) => Cell::Value {
+                    achieved: x,
+                    max: nr.applicable_max,
+                },
+                None => Cell::Missing,
+            };
         }
+        let block = a.unit.block.as_deref().unwrap_or("");
+        part.record(
+            line_no,
+            a.unit.name.as_bytes(),
+            Some(block.as_bytes()),
+            &cells,
+            scored_of(index, &r),
+            |_| None,
+        );
     }
     p.merge(part)?;
     Ok(())
+}
+
+/// One line of a JSON-lines batch (as read by [`read_line_bounded`]): the assessment
+/// and its score in the final view; `None` for a blank line; the line's errors.
+fn json_unit(
+    index: &Index,
+    read: Line,
+    bytes: &[u8],
+    line_no: u64,
+    lang: Lang,
+) -> Result<Option<(Assessment, crate::ScoreResult)>, Vec<RowError>> {
+    if read == Line::TooLong {
+        return Err(vec![line_too_long(line_no, lang)]);
+    }
+    let Ok(text) = std::str::from_utf8(bytes) else {
+        return Err(vec![RowError::new(
+            line_no,
+            None,
+            None,
+            msg(lang, "không phải UTF-8", "is not valid UTF-8"),
+        )]);
+    };
+    let text = text.trim();
+    if text.is_empty() {
+        return Ok(None);
+    }
+    let diag_errors = |d: &crate::Diagnostics| -> Vec<RowError> {
+        d.errors()
+            .map(|x| RowError::new(line_no, x.code.as_deref(), None, x.message(lang)))
+            .collect()
+    };
+    let a = crate::load::assessment(text).map_err(|d| diag_errors(&d))?;
+    match index.score(&a, View::Final) {
+        Ok(r) => Ok(Some((a, r))),
+        Err(d) => Err(diag_errors(&d)),
+    }
+}
+
+/// A unit's total, percent, applicable maximum and band from its full score.
+fn scored_of(index: &Index, r: &crate::ScoreResult) -> Scored {
+    let band = r.total.band.as_ref().and_then(|b| {
+        index
+            .definition()
+            .bands
+            .iter()
+            .position(|x| x.code == b.code)
+    });
+    Scored {
+        total: r.total.achieved,
+        percent: r.total.percent,
+        max: r.total.applicable_max,
+        band,
+    }
 }
 
 /// What [`read_line_bounded`] read.

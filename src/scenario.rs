@@ -47,7 +47,7 @@
 
 use crate::assessment::{Assessment, Entry, Layer, LayerEntry, NotApplicable, Value};
 use crate::band::band_of;
-use crate::batch::{InputFormat, Scorer};
+use crate::batch::InputFormat;
 use crate::diagnostics::{Diagnostic, Diagnostics, Problem};
 use crate::engine::{Index, ROOT_CODE};
 use crate::index::IndexDefinition;
@@ -328,75 +328,81 @@ pub fn parse(text: &str) -> Result<Scenario, Diagnostics> {
     }
 }
 
-/// Reads a batch of units (CSV or JSON lines, as `chiso batch` reads them) into
-/// assessments. Each CSV row stands for the assessment [`Scorer::assessment`] gives.
+/// Reads a batch of units (CSV or JSON lines) into assessments with `chiso batch`'s own
+/// reader ([`crate::batch::read_units`]): the same limits, header checks and row
+/// validation, so a file the batch rejects (ragged rows, a missing column, no units) is
+/// rejected here with the same messages and row numbers. Each CSV row stands for the
+/// assessment [`crate::batch::Scorer::assessment`] gives. Errors are located at `row N` (and the
+/// column); the first 1,000 are listed, then their count.
+///
+/// ```
+/// let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/criteria/examples/");
+/// let index = chiso::Index::from_file(format!("{dir}par-2025-department.json").as_ref()).unwrap();
+/// let e = chiso::scenario::units_from_text(&index, "unit\nX\n", chiso::batch::InputFormat::Csv,
+///     chiso::Lang::En).unwrap_err();
+/// assert!(e.0[0].path.starts_with("row 1"));
+/// ```
 pub fn units_from_text(
     index: &Index,
     text: &str,
     format: InputFormat,
     lang: Lang,
 ) -> Result<Vec<Assessment>, Diagnostics> {
-    let mut out = Vec::new();
-    let mut errors = Diagnostics::default();
-    let structure = |row: usize, detail: String| {
-        Diagnostic::error(format!("row {row}"), None, Problem::Structure { detail })
+    let opts = crate::batch::Options {
+        lang,
+        max_errors: 1000,
+        ..Default::default()
     };
-    match format {
-        InputFormat::JsonLines => {
-            for (i, line) in text.lines().enumerate() {
-                if line.trim().is_empty() {
-                    continue;
-                }
-                match crate::load::assessment(line) {
-                    Ok(a) => out.push(a),
-                    Err(d) => {
-                        for mut x in d.0 {
-                            x.path = format!("line {}: {}", i + 1, x.path);
-                            errors.push(x);
-                        }
-                    }
-                }
-            }
-        }
-        InputFormat::Csv => {
-            let mut r = csv::ReaderBuilder::new()
-                .has_headers(false)
-                .flexible(true)
-                .from_reader(text.as_bytes());
-            let mut records = r.byte_records();
-            let header = match records.next() {
-                Some(Ok(h)) => h,
-                Some(Err(e)) => return Err(Diagnostics(vec![structure(1, e.to_string())])),
-                None => return Ok(out),
-            };
-            let names: Vec<String> = header
-                .iter()
-                .map(|f| String::from_utf8_lossy(f).trim().to_owned())
-                .collect();
-            let refs: Vec<&str> = names.iter().map(String::as_str).collect();
-            let scorer = Scorer::new(index, &refs, lang).map_err(|errs| {
-                Diagnostics(
-                    errs.into_iter()
-                        .map(|e| structure(1, e.render("", lang)))
-                        .collect(),
-                )
-            })?;
-            for (i, rec) in records.enumerate() {
-                let row = i + 2;
-                match rec {
-                    Ok(rec) => match scorer.assessment(&rec) {
-                        Ok(a) => out.push(a),
-                        Err(m) => errors.push(structure(row, m)),
-                    },
-                    Err(e) => errors.push(structure(row, e.to_string())),
-                }
-            }
-        }
+    let mut out = Vec::new();
+    match crate::batch::read_units(index, text.as_bytes(), format, &opts, |u| {
+        out.push(u.assessment)
+    }) {
+        Ok(_) => Ok(out),
+        Err(e) => Err(batch_diagnostics(&e, lang)),
     }
-    if errors.is_empty() {
-        Ok(out)
-    } else {
-        Err(errors)
+}
+
+/// A batch reader's error as diagnostics: one per located problem (path `row N,
+/// column C`), then the count of those not listed.
+pub fn batch_diagnostics(e: &crate::batch::BatchError, lang: Lang) -> Diagnostics {
+    use crate::batch::BatchError;
+    let structure =
+        |path: String, detail: String| Diagnostic::error(path, None, Problem::Structure { detail });
+    let (row, col) = match lang {
+        Lang::Vi => ("dòng", "cột"),
+        Lang::En => ("row", "column"),
+    };
+    match e {
+        BatchError::Input { errors, total, .. } => {
+            let mut d = Diagnostics::default();
+            for x in errors {
+                let mut path = if x.row > 0 {
+                    format!("{row} {}", x.row)
+                } else {
+                    "$".into()
+                };
+                if let Some(c) = &x.column {
+                    path.push_str(&format!(", {col} {c}"));
+                }
+                let detail = match &x.value {
+                    Some(v) => format!("'{v}' {}", x.message),
+                    None => x.message.clone(),
+                };
+                d.push(structure(path, detail));
+            }
+            if *total > errors.len() {
+                let more = total - errors.len();
+                d.push(structure(
+                    "$".into(),
+                    match lang {
+                        Lang::Vi => format!("… và {more} lỗi khác ({total} lỗi tất cả)"),
+                        Lang::En => format!("… and {more} more errors ({total} in all)"),
+                    },
+                ));
+            }
+            d
+        }
+        BatchError::Io(io) => Diagnostics(vec![structure("$".into(), io.to_string())]),
     }
 }
 

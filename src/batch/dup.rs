@@ -142,7 +142,13 @@ fn names(row: &[u8], has_blocks: bool) -> (Vec<u8>, Option<Vec<u8>>) {
 }
 
 /// The warning of the unit at `line` that repeats the one at `first`.
-fn warning(line: u64, first: u64, unit: &[u8], block: Option<&[u8]>, lang: Lang) -> RowError {
+pub(super) fn warning(
+    line: u64,
+    first: u64,
+    unit: &[u8],
+    block: Option<&[u8]>,
+    lang: Lang,
+) -> RowError {
     let unit = super::excerpt(&String::from_utf8_lossy(unit));
     let block = block
         .filter(|b| !b.is_empty())

@@ -1,0 +1,281 @@
+//! The batch reader for the commands that need each unit's assessment: `chiso plan
+//! --batch` (the other units of a rank target) and the units of a what-if scenario.
+//!
+//! It is `chiso batch`'s reader: the same cutting of the input into records, the same
+//! limits ([`crate::limits`]), the same header checks ([`Scorer::new`]) and the same
+//! row validation ([`Scorer::score_row`]; JSON lines: [`crate::load::assessment`] and
+//! [`Index::score`]), so a bad row gets the same message and the same row number from
+//! the three commands, and a file `chiso batch` rejects (ragged rows, no header, no
+//! unit) is rejected here too. Units stream by one at a time: nothing is kept but what
+//! the duplicate check needs (each unit's name and block).
+
+use super::{
+    csv_header, json_unit, read_line_bounded, render_list, scored_of, BatchError, Blocks,
+    InputFormat, Line, Options, RowError, Scored, Scorer, BLOCK,
+};
+use crate::assessment::Assessment;
+use crate::engine::Index;
+use crate::limits::MAX_BATCH_LINE_BYTES;
+use crate::text::Lang;
+use std::collections::HashMap;
+use std::io::{BufReader, Read};
+
+/// One unit of a batch.
+#[derive(Debug, Clone)]
+pub struct UnitRow {
+    /// Line of the unit in the input (CSV header = 1), as `chiso batch` numbers rows.
+    pub line: u64,
+    /// The assessment the row stands for ([`Scorer::assessment`]; JSON lines: the line).
+    pub assessment: Assessment,
+    /// Its score in the final view, as `chiso batch` scores it.
+    pub scored: Scored,
+}
+
+/// What [`read_units`] read.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UnitsRead {
+    /// Units read.
+    pub units: u64,
+    /// Warnings (a unit repeating an earlier row of its block), at most
+    /// [`Options::max_errors`].
+    pub warnings: Vec<RowError>,
+    /// How many warnings there are in all.
+    pub warning_count: usize,
+}
+
+impl UnitsRead {
+    /// The warnings, one per line (empty when there are none), as [`super::Summary`]
+    /// renders them.
+    pub fn render_warnings(&self, source: &str, lang: Lang) -> String {
+        render_list(&self.warnings, self.warning_count, source, lang, true)
+    }
+}
+
+/// Reads the units of a batch as `chiso batch` reads them and passes each valid one to
+/// `each`, in input order. Every problem is collected ([`Options::max_errors`] listed,
+/// all counted) and returned at the end as [`BatchError::Input`], rendered as `chiso
+/// batch` renders it; once a problem is found no more units are passed. An input
+/// without units is an error (nothing to compare with). Only `opts.lang`,
+/// `opts.source` and `opts.max_errors` are used.
+///
+/// ```
+/// use chiso::batch::{read_units, InputFormat, Options};
+/// let index = chiso::Index::from_json(r#"{"format":"chiso.index/1","id":"t","title":{"vi":"T"},
+///   "version":"1","legal_basis":[],"unit_levels":["province"],"years":{"from":2024},
+///   "completeness":"example","nodes":[{"code":"A","title":{"vi":"A"},"rule":{"type":"score"}}]}"#).unwrap();
+/// let mut names = Vec::new();
+/// read_units(&index, &b"unit,A\nX,1.5\nY,2\n"[..], InputFormat::Csv, &Options::default(),
+///     |u| names.push((u.line, u.assessment.unit.name, u.scored.total))).unwrap();
+/// assert_eq!(names[1], (3, "Y".to_owned(), Some(2.into())));
+/// // A ragged row is the error `chiso batch` gives.
+/// let e = read_units(&index, &b"unit,A\nX,1,2\n"[..], InputFormat::Csv, &Options::default(),
+///     |_| {}).unwrap_err();
+/// assert_eq!(e.render(), "units row 2: has 3 fields, the header has 2");
+/// ```
+pub fn read_units<R: Read>(
+    index: &Index,
+    input: R,
+    format: InputFormat,
+    opts: &Options,
+    mut each: impl FnMut(UnitRow),
+) -> Result<UnitsRead, BatchError> {
+    let mut r = Reader {
+        opts,
+        errors: Vec::new(),
+        error_count: 0,
+        seen: HashMap::new(),
+        read: UnitsRead {
+            units: 0,
+            warnings: Vec::new(),
+            warning_count: 0,
+        },
+    };
+    match format {
+        InputFormat::Csv => r.csv(index, input, &mut each)?,
+        InputFormat::JsonLines => r.json_lines(index, input, &mut each)?,
+    }
+    if r.error_count == 0 && r.read.units == 0 {
+        r.fail(vec![RowError::new(
+            0,
+            None,
+            None,
+            match opts.lang {
+                Lang::Vi => "không có đơn vị nào (tệp trống hoặc chỉ có dòng tiêu đề)",
+                Lang::En => "no units (the file is empty or has only a header)",
+            },
+        )]);
+    }
+    if r.error_count > 0 {
+        r.errors.sort_by_key(|e| e.row);
+        return Err(BatchError::Input {
+            source: opts.source.clone(),
+            errors: r.errors,
+            total: r.error_count,
+            lang: opts.lang,
+        });
+    }
+    Ok(r.read)
+}
+
+struct Reader<'o> {
+    opts: &'o Options,
+    errors: Vec<RowError>,
+    error_count: usize,
+    /// Line of the first row of each (block, unit).
+    seen: HashMap<(Option<String>, String), u64>,
+    read: UnitsRead,
+}
+
+impl Reader<'_> {
+    fn fail(&mut self, errs: Vec<RowError>) {
+        self.error_count += errs.len();
+        for e in errs {
+            if self.errors.len() < self.opts.max_errors {
+                self.errors.push(e);
+            }
+        }
+    }
+
+    /// Passes a valid unit on, after the duplicate check.
+    fn unit(&mut self, row: UnitRow, each: &mut impl FnMut(UnitRow)) {
+        if self.error_count > 0 {
+            return;
+        }
+        self.read.units += 1;
+        let u = &row.assessment.unit;
+        let key = (
+            u.block.clone().filter(|b| !b.is_empty()),
+            u.name.trim().to_owned(),
+        );
+        match self.seen.get(&key) {
+            Some(&first) => {
+                self.read.warning_count += 1;
+                if self.read.warnings.len() < self.opts.max_errors {
+                    self.read.warnings.push(super::dup::warning(
+                        row.line,
+                        first,
+                        key.1.as_bytes(),
+                        key.0.as_deref().map(str::as_bytes),
+                        self.opts.lang,
+                    ));
+                }
+            }
+            None => {
+                self.seen.insert(key, row.line);
+            }
+        }
+        each(row);
+    }
+
+    fn csv<R: Read>(
+        &mut self,
+        index: &Index,
+        input: R,
+        each: &mut impl FnMut(UnitRow),
+    ) -> Result<(), BatchError> {
+        let lang = self.opts.lang;
+        let mut blocks = Blocks::new(input);
+        let (mut scorer, names) = match csv_header(index, &mut blocks, lang)? {
+            Ok(x) => x,
+            Err(e) => {
+                self.fail(e);
+                return Ok(());
+            }
+        };
+        let mut block = Vec::new();
+        let mut rec = csv::ByteRecord::new();
+        loop {
+            let line = match blocks.next(&mut block, BLOCK) {
+                Ok(Some(line)) => line,
+                Ok(None) => return Ok(()),
+                Err(e) => {
+                    self.fail(vec![e.into_row_error(&names, lang)?]);
+                    return Ok(());
+                }
+            };
+            // Every record through the `csv` crate: the fields and line numbers the
+            // batch's own paths give (property-tested equal there).
+            let mut rdr = csv::ReaderBuilder::new()
+                .has_headers(false)
+                .flexible(true)
+                .from_reader(&block[..]);
+            loop {
+                match rdr.read_byte_record(&mut rec) {
+                    Ok(true) => {
+                        let at = line - 1 + rec.position().map_or(1, csv::Position::line);
+                        self.record(&mut scorer, at, &rec, each);
+                    }
+                    Ok(false) => break,
+                    Err(e) => {
+                        let at = line - 1 + e.position().map_or(1, csv::Position::line);
+                        self.fail(vec![RowError::new(at, None, None, e.to_string())]);
+                        break;
+                    }
+                }
+            }
+        }
+    }
+
+    /// One CSV record: validated and scored as `chiso batch` does, then its assessment.
+    fn record(
+        &mut self,
+        scorer: &mut Scorer<'_>,
+        line: u64,
+        rec: &csv::ByteRecord,
+        each: &mut impl FnMut(UnitRow),
+    ) {
+        match scorer.score_row(line, rec) {
+            Ok(scored) => {
+                if self.error_count > 0 {
+                    return; // nothing will be used; keep validating
+                }
+                match scorer.assessment(rec) {
+                    Ok(assessment) => self.unit(
+                        UnitRow {
+                            line,
+                            assessment,
+                            scored,
+                        },
+                        each,
+                    ),
+                    Err(m) => self.fail(vec![RowError::new(line, None, None, m)]),
+                }
+            }
+            Err(e) => self.fail(e),
+        }
+    }
+
+    fn json_lines<R: Read>(
+        &mut self,
+        index: &Index,
+        input: R,
+        each: &mut impl FnMut(UnitRow),
+    ) -> Result<(), BatchError> {
+        let mut reader = BufReader::new(input);
+        let mut buf = Vec::new();
+        let mut line = 0u64;
+        loop {
+            buf.clear();
+            let read = read_line_bounded(&mut reader, &mut buf, MAX_BATCH_LINE_BYTES)?;
+            if read == Line::End {
+                return Ok(());
+            }
+            line += 1;
+            match json_unit(index, read, &buf, line, self.opts.lang) {
+                Ok(Some((assessment, r))) => {
+                    let scored = scored_of(index, &r);
+                    self.unit(
+                        UnitRow {
+                            line,
+                            assessment,
+                            scored,
+                        },
+                        each,
+                    );
+                }
+                Ok(None) => {}
+                Err(e) => self.fail(e),
+            }
+        }
+    }
+}
