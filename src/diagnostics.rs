@@ -538,7 +538,8 @@ pub enum Problem {
     },
     /// A computation with the file's numbers would exceed the exact range (about 7.9·10²⁸).
     Overflow {
-        /// What was being computed (e.g. "weighted sum of the children").
+        /// What was being computed (e.g. "weighted sum of the children"; written
+        /// "english / tiếng Việt", each language shows its own).
         what: String,
     },
     /// The file is not UTF-8 text (a UTF-16 file, a binary file…).
@@ -740,8 +741,8 @@ impl Problem {
                     None => format!("{what} exceeds the limit of {limit}{unit} (see \"Limits and guarantees\" in the README)"),
                 }
             }
-            (Overflow { what }, Vi) => format!("số quá lớn: không tính chính xác được {what} (giới hạn khoảng 7,9·10²⁸); hãy kiểm tra lại điểm tối đa, trọng số và giá trị đã nhập"),
-            (Overflow { what }, En) => format!("numbers too large: the {what} cannot be computed exactly (limit about 7.9·10²⁸); check the maxima, weights and values"),
+            (Overflow { what }, Vi) => format!("số quá lớn: không tính chính xác được {} (giới hạn khoảng 7,9·10²⁸); hãy kiểm tra lại điểm tối đa, trọng số và giá trị đã nhập", words::both(what, Vi)),
+            (Overflow { what }, En) => format!("numbers too large: the {} cannot be computed exactly (limit about 7.9·10²⁸); check the maxima, weights and values", words::both(what, En)),
             (NotUtf8 { found }, Vi) => format!("tệp không phải văn bản UTF-8 (có vẻ là {}); hãy lưu lại tệp dưới dạng UTF-8", words::both(found, Vi)),
             (NotUtf8 { found }, En) => format!("the file is not UTF-8 text (it looks like {}); save it again as UTF-8", words::both(found, En)),
             (CannotWrite { detail }, Vi) => format!("không ghi được kết quả ({}); tệp cũ (nếu có) được giữ nguyên", words::io(detail, Vi)),

@@ -34,10 +34,7 @@ pub(crate) fn write_json(
     text.push('\n');
     match path {
         Some(p) => std::fs::write(p, text).map_err(|e| io_error(p, e)),
-        None => {
-            crate::commands::out(&text);
-            Ok(())
-        }
+        None => crate::commands::out(&text),
     }
 }
 
