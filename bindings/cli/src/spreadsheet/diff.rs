@@ -1,6 +1,6 @@
 //! `chiso diff <old-index> <new-index>`: what changed between two criteria sets.
 
-use crate::commands::{load_index, out, report, INVALID};
+use crate::commands::{load_index, out_exit, report, INVALID};
 use crate::report::new_table;
 use crate::Format;
 use chiso::diff::{diff, IndexDiff};
@@ -78,9 +78,8 @@ pub fn run(a: &DiffArgs, lang: Lang) -> ExitCode {
         Format::Json => {
             let mut s = serde_json::to_string_pretty(&d).unwrap_or_default();
             s.push('\n');
-            out(&s);
+            out_exit(&s, lang)
         }
-        _ => out(&table(&d, lang)),
+        _ => out_exit(&table(&d, lang), lang),
     }
-    ExitCode::SUCCESS
 }

@@ -342,7 +342,10 @@ pub fn run_read(a: &ReadFormArgs, lang: Lang) -> ExitCode {
         }
     };
     let file = a.form.display().to_string();
-    let result = read_grids(&a.form).and_then(|g| read_form(&index, &g, a.unit.as_deref()));
+    let result = read_grids(&a.form).and_then(|g| {
+        report(&g.warnings, lang);
+        read_form(&index, &g.grids, a.unit.as_deref())
+    });
     match result {
         Ok(asm) => match super::write_json(&asm, a.out.as_deref()) {
             Ok(()) => ExitCode::SUCCESS,

@@ -1,6 +1,6 @@
 //! `chiso import`: a criteria table (.xlsx or .csv) → an index definition (JSON).
 
-use super::{read_grids, xlsx_error};
+use super::{read_grids, xlsx_error, Grids};
 use crate::commands::{report, INVALID};
 use chiso::authoring::{import, meta_from_grids, Field};
 use chiso::index::{Completeness, IndexDefinition, LegalBasis, UnitLevel, YearRange, INDEX_FORMAT};
@@ -69,48 +69,96 @@ fn usage(msg: &str) -> ExitCode {
     ExitCode::from(crate::commands::USAGE)
 }
 
-fn template_from_flags(a: &ImportArgs, table: &Path) -> Result<IndexDefinition, String> {
-    let need = |v: &Option<String>, flag: &str| {
-        v.clone()
-            .ok_or_else(|| format!("--{flag} is required (or give --meta <index.json>)"))
-    };
-    let levels = a
-        .unit_levels
-        .iter()
-        .map(|l| {
-            serde_json::from_value::<UnitLevel>(serde_json::Value::String(l.clone()))
-                .map_err(|_| format!("unknown unit level '{l}'"))
-        })
-        .collect::<Result<Vec<_>, _>>()?;
-    if levels.is_empty() {
-        return Err("--unit-level is required (or give --meta <index.json>)".into());
+/// Every unit level `--unit-level` accepts.
+const UNIT_LEVELS: &str = "ministry, province, department, district, commune, district_division, central_agency, public_service_unit";
+
+/// The index metadata from flags. Every missing flag and every unknown unit level is
+/// reported at once, in one message, so one run tells the whole story.
+fn template_from_flags(
+    a: &ImportArgs,
+    table: &Path,
+    lang: Lang,
+) -> Result<IndexDefinition, String> {
+    let mut missing: Vec<&str> = [
+        (&a.id, "--id"),
+        (&a.title, "--title"),
+        (&a.version, "--version"),
+        (&a.decision, "--decision"),
+        (&a.issuer, "--issuer"),
+        (&a.url, "--url"),
+    ]
+    .iter()
+    .filter(|(v, _)| v.is_none())
+    .map(|(_, flag)| *flag)
+    .collect();
+    if a.unit_levels.is_empty() {
+        missing.push("--unit-level");
     }
+    if a.from_year.is_none() {
+        missing.push("--from-year");
+    }
+    let mut levels = Vec::new();
+    let mut unknown = Vec::new();
+    for l in &a.unit_levels {
+        match serde_json::from_value::<UnitLevel>(serde_json::Value::String(l.clone())) {
+            Ok(v) => levels.push(v),
+            Err(_) => unknown.push(format!("'{l}'")),
+        }
+    }
+    if !missing.is_empty() || !unknown.is_empty() {
+        let mut lines = Vec::new();
+        if !missing.is_empty() {
+            lines.push(match lang {
+                Lang::Vi => format!(
+                    "chiso import: thiếu thông tin bắt buộc của bộ chỉ số: {}; hãy ghi đủ các cờ này, hoặc dùng --meta <index.json> (một tệp bộ chỉ số đã có các thông tin đó)",
+                    missing.join(", ")
+                ),
+                Lang::En => format!(
+                    "chiso import: required index metadata is missing: {}; give all of these flags, or --meta <index.json> (an index file that carries them)",
+                    missing.join(", ")
+                ),
+            });
+        }
+        if !unknown.is_empty() {
+            lines.push(match lang {
+                Lang::Vi => format!(
+                    "chiso import: --unit-level không hợp lệ: {}; các cấp đơn vị: {UNIT_LEVELS}",
+                    unknown.join(", ")
+                ),
+                Lang::En => format!(
+                    "chiso import: unknown --unit-level {}; the unit levels are: {UNIT_LEVELS}",
+                    unknown.join(", ")
+                ),
+            });
+        }
+        return Err(lines.join("\n"));
+    }
+    let text = |v: &Option<String>| v.clone().unwrap_or_default();
+    let table_name = table.file_name().and_then(|s| s.to_str()).unwrap_or("");
     Ok(IndexDefinition {
         format: INDEX_FORMAT.into(),
-        id: need(&a.id, "id")?,
-        title: Text::new(need(&a.title, "title")?, ""),
-        version: need(&a.version, "version")?,
+        id: text(&a.id),
+        title: Text::new(text(&a.title), ""),
+        version: text(&a.version),
         legal_basis: vec![LegalBasis {
-            decision: need(&a.decision, "decision")?,
+            decision: text(&a.decision),
             date: a.date.clone(),
-            issuer: need(&a.issuer, "issuer")?,
-            url: need(&a.url, "url")?,
+            issuer: text(&a.issuer),
+            url: text(&a.url),
             part: None,
         }],
         unit_levels: levels,
         years: YearRange {
-            from: a.from_year.ok_or("--from-year is required (or give --meta <index.json>)")?,
+            from: a.from_year.unwrap_or_default(),
             to: a.to_year,
         },
         completeness: Completeness::Provisional,
         notes: vec![Text::new(
             format!(
-                "Nhập từ bảng \"{}\" bằng chiso import; quy tắc chấm nhận dạng từ lời văn cần được đối chiếu với quyết định trước khi dùng chính thức.",
-                table.file_name().and_then(|s| s.to_str()).unwrap_or("")
+                "Nhập từ bảng \"{table_name}\" bằng chiso import; quy tắc chấm nhận dạng từ lời văn cần được đối chiếu với quyết định trước khi dùng chính thức."
             ),
             format!(
-                "Imported from the table \"{}\" by chiso import; rules recognised from the wording must be checked against the decision before official use.",
-                table.file_name().and_then(|s| s.to_str()).unwrap_or("")
+                "Imported from the table \"{table_name}\" by chiso import; rules recognised from the wording must be checked against the decision before official use."
             ),
         )],
         max_points: None,
@@ -138,18 +186,22 @@ pub fn run(a: &ImportArgs, lang: Lang) -> ExitCode {
     let Some(table) = &a.table else {
         return usage("give a table to import");
     };
-    let grids = match read_grids(table) {
+    let Grids {
+        grids,
+        warnings: read_warnings,
+    } = match read_grids(table) {
         Ok(g) => g,
         Err(d) => {
             report(&d, lang);
             return ExitCode::from(INVALID);
         }
     };
+    report(&read_warnings, lang);
     let template = if let Some(m) = meta_from_grids(&grids) {
         match m {
             Ok(t) => t,
             Err(d) => {
-                report(&d, lang);
+                report(&d.in_file(&table.display().to_string()), lang);
                 return ExitCode::from(INVALID);
             }
         }
@@ -162,7 +214,7 @@ pub fn run(a: &ImportArgs, lang: Lang) -> ExitCode {
             }
         }
     } else {
-        match template_from_flags(a, table) {
+        match template_from_flags(a, table, lang) {
             Ok(t) => t,
             Err(m) => return usage(&m),
         }
@@ -183,7 +235,8 @@ pub fn run(a: &ImportArgs, lang: Lang) -> ExitCode {
         Ok(imp) => {
             let warnings = imp.warnings.clone().in_file(&file);
             report(&warnings, lang);
-            if a.strict && !warnings.is_empty() {
+            let count = warnings.len() + read_warnings.len();
+            if a.strict && count > 0 {
                 return ExitCode::from(INVALID);
             }
             if let Err(d) = super::write_json(&imp.definition, a.out.as_deref()) {
@@ -192,13 +245,15 @@ pub fn run(a: &ImportArgs, lang: Lang) -> ExitCode {
             }
             if let Some(p) = &a.out {
                 eprintln!(
-                    "{}: {} ({} warnings)",
+                    "{}: {}",
                     p.display(),
-                    match lang {
-                        Lang::Vi => "đã ghi bộ tiêu chí",
-                        Lang::En => "index written",
-                    },
-                    warnings.len()
+                    match (lang, count) {
+                        (Lang::Vi, 0) => "đã ghi bộ tiêu chí (không có cảnh báo)".to_owned(),
+                        (Lang::Vi, n) => format!("đã ghi bộ tiêu chí ({n} cảnh báo)"),
+                        (Lang::En, 0) => "index written (no warnings)".to_owned(),
+                        (Lang::En, 1) => "index written (1 warning)".to_owned(),
+                        (Lang::En, n) => format!("index written ({n} warnings)"),
+                    }
                 );
             }
             ExitCode::SUCCESS

@@ -5,13 +5,16 @@ pub mod diff;
 pub mod export;
 pub mod import;
 pub mod sheet;
+pub(crate) mod workbook;
 
-use calamine::{open_workbook_auto, Data, Reader};
-use chiso::authoring::Grid;
+use calamine::Data;
+use chiso::authoring::{cell_ref, Grid, META_TAG};
+use chiso::limits::{MAX_CELL_CHARS, MAX_SHEET_CELLS, MAX_SHEET_COLUMNS, MAX_SHEET_ROWS};
 use chiso::{Diagnostic, Diagnostics, Problem};
 use rust_decimal::prelude::ToPrimitive;
 use rust_decimal::Decimal;
 use std::path::Path;
+use workbook::{Visibility, Workbook};
 
 /// One I/O-style problem on `path`.
 pub(crate) fn io_error(path: &Path, detail: impl ToString) -> Diagnostics {
@@ -44,44 +47,243 @@ fn is_csv(path: &Path) -> bool {
         .is_some_and(|e| e.eq_ignore_ascii_case("csv"))
 }
 
-/// Reads every sheet of an .xlsx/.xls/.ods workbook, or a CSV file, as text grids.
-pub(crate) fn read_grids(path: &Path) -> Result<Vec<Grid>, Diagnostics> {
-    if is_csv(path) {
-        let text = chiso::load::read_file(path)?;
-        let text = text.trim_start_matches('\u{feff}');
-        let mut rdr = csv::ReaderBuilder::new()
-            .has_headers(false)
-            .flexible(true)
-            .from_reader(text.as_bytes());
-        let mut rows = Vec::new();
-        for rec in rdr.records() {
-            let rec = rec.map_err(|e| io_error(path, e))?;
-            rows.push(rec.iter().map(str::to_owned).collect());
-        }
-        let name = path
-            .file_stem()
-            .and_then(|s| s.to_str())
-            .unwrap_or("csv")
-            .to_owned();
-        return Ok(vec![Grid { name, rows }]);
+/// The sheets of a spreadsheet as text grids, and the warnings of reading it.
+#[derive(Debug, Default)]
+pub(crate) struct Grids {
+    /// The visible sheets (and chiso's own metadata sheet), in workbook order.
+    pub grids: Vec<Grid>,
+    /// Hidden sheets skipped, each named.
+    pub warnings: Diagnostics,
+}
+
+/// A cell's value as text: numbers written plainly ("0.5"), blank as "".
+pub(crate) fn cell_text(d: &Data) -> String {
+    match d {
+        Data::Empty => String::new(),
+        other => other.to_string(),
     }
-    let mut wb = open_workbook_auto(path).map_err(|e| io_error(path, e))?;
-    let mut out = Vec::new();
-    for name in wb.sheet_names() {
-        let range = wb.worksheet_range(&name).map_err(|e| io_error(path, e))?;
-        let (r0, c0) = range.start().unwrap_or((0, 0));
-        let mut rows: Vec<Vec<String>> = vec![Vec::new(); r0 as usize];
-        for row in range.rows() {
-            let mut cells = vec![String::new(); c0 as usize];
-            cells.extend(row.iter().map(|d| match d {
-                Data::Empty => String::new(),
-                other => other.to_string(),
-            }));
+}
+
+/// Reads every sheet of an .xlsx/.xlsm/.ods/.xls workbook, or a CSV file, as text grids,
+/// through the bounded reader ([`workbook::Workbook`]).
+///
+/// Hidden and very hidden sheets are not read into the grids: criteria a user cannot see
+/// must not be imported silently, so each is skipped with a warning naming it (`--strict`
+/// turns warnings into a failure). The one exception is the metadata sheet chiso itself
+/// writes into its forms (A1 = [`META_TAG`]), which it hides on purpose.
+pub(crate) fn read_grids(path: &Path) -> Result<Grids, Diagnostics> {
+    if is_csv(path) {
+        return csv_grid(path);
+    }
+    let file = path.display().to_string();
+    let mut wb = Workbook::open(path)?;
+    let mut out = Grids::default();
+    for i in 0..wb.sheets().len() {
+        let info = wb.sheets()[i].clone();
+        if !info.cells {
+            continue;
+        }
+        let read = wb.read(i, &cell_text);
+        if info.visibility != Visibility::Visible {
+            let meta = read.as_ref().ok().is_some_and(|s| {
+                s.rows.first().is_some_and(|(r, cells)| {
+                    *r == 0 && cells.first().is_some_and(|c| c.trim() == META_TAG)
+                })
+            });
+            if !meta {
+                out.warnings.push(
+                    Diagnostic::warning(
+                        format!("'{}'", info.name),
+                        None,
+                        Problem::HiddenSheetSkipped {
+                            sheet: info.name.clone(),
+                            very_hidden: info.visibility == Visibility::VeryHidden,
+                        },
+                    )
+                    .in_file(&file),
+                );
+                continue;
+            }
+        }
+        let sheet = read?;
+        // Dense rows from sheet row 1: the rows without a value cost a slot each.
+        let height = sheet.rows.last().map_or(0, |(r, _)| *r as usize + 1);
+        let empty = (height - sheet.rows.len()) as u64;
+        wb.hold(&format!("'{}'", sheet.name), empty)?;
+        let mut rows: Vec<Vec<String>> = Vec::with_capacity(height);
+        for (r, cells) in sheet.rows {
+            rows.resize_with(r as usize, Vec::new);
             rows.push(cells);
         }
-        out.push(Grid { name, rows });
+        out.grids.push(Grid {
+            name: sheet.name,
+            rows,
+        });
     }
     Ok(out)
+}
+
+/// One sheet as a table, the way a calamine range gives it: from the first row and
+/// column holding a value to the last, every row as wide as the widest.
+#[derive(Debug, Default)]
+pub(crate) struct Table {
+    /// 0-based row and column of the table's top-left cell.
+    pub first_row: u32,
+    pub first_col: u32,
+    /// Rows, each of the table's width.
+    pub rows: Vec<Vec<String>>,
+}
+
+/// The sheet named `sheet`, else the first visible sheet of the workbook, as a [`Table`];
+/// `text` writes each value. Bounded like [`read_grids`].
+pub(crate) fn sheet_table(
+    path: &Path,
+    sheet: Option<&str>,
+    text: &dyn Fn(&Data) -> String,
+) -> Result<Table, Diagnostics> {
+    let mut wb = Workbook::open(path)?;
+    let sheets = wb.sheets();
+    let index = match sheet {
+        Some(name) => sheets.iter().position(|s| s.name == name),
+        None => sheets
+            .iter()
+            .position(|s| s.cells && s.visibility == Visibility::Visible),
+    };
+    let Some(index) = index else {
+        let names: Vec<String> = sheets.iter().map(|s| format!("\"{}\"", s.name)).collect();
+        let detail = match sheet {
+            Some(name) => format!(
+                "no sheet is named \"{name}\"; the sheets are {} / không có trang tính tên \"{name}\"; các trang tính: {}",
+                names.join(", "),
+                names.join(", ")
+            ),
+            None => "the workbook has no visible sheet / tệp không có trang tính nào đang hiện".into(),
+        };
+        return Err(Diagnostics(vec![Diagnostic::error(
+            "$",
+            None,
+            Problem::UnreadableWorkbook {
+                format: path
+                    .extension()
+                    .and_then(|e| e.to_str())
+                    .unwrap_or("")
+                    .to_ascii_lowercase(),
+                detail,
+            },
+        )
+        .in_file(path.display().to_string())]));
+    };
+    let s = wb.read(index, text)?;
+    let (Some(first), Some(last)) = (s.rows.first(), s.rows.last()) else {
+        return Ok(Table::default());
+    };
+    let (first_row, last_row) = (first.0, last.0);
+    let first_col = s
+        .rows
+        .iter()
+        .filter_map(|(_, c)| c.iter().position(|x| !x.is_empty()))
+        .min()
+        .unwrap_or(0);
+    let width = s.rows.iter().map(|(_, c)| c.len()).max().unwrap_or(0) - first_col;
+    let height = (last_row - first_row) as u64 + 1;
+    // Padding every row to the table's width costs a slot per blank cell.
+    let held: u64 = s.rows.iter().map(|(_, c)| c.len() as u64).sum();
+    wb.hold(
+        &format!("'{}'", s.name),
+        (height * width as u64).saturating_sub(held),
+    )?;
+    let mut rows = Vec::with_capacity(height as usize);
+    let mut given = s.rows.into_iter().peekable();
+    for r in first_row..=last_row {
+        let mut row = match given.next_if(|(x, _)| *x == r) {
+            Some((_, mut c)) => {
+                c.drain(..first_col.min(c.len()));
+                c
+            }
+            None => Vec::new(),
+        };
+        row.resize(width, String::new());
+        rows.push(row);
+    }
+    Ok(Table {
+        first_row,
+        first_col: first_col as u32,
+        rows,
+    })
+}
+
+/// A CSV annex table as one grid, with the limits of a sheet: the record boundaries are
+/// found first (quotes respected) so a row of a million empty fields is refused before the
+/// CSV reader stores a position for each.
+fn csv_grid(path: &Path) -> Result<Grids, Diagnostics> {
+    let text = chiso::load::read_file(path)?;
+    let text = text.trim_start_matches('\u{feff}');
+    let name = path
+        .file_stem()
+        .and_then(|s| s.to_str())
+        .unwrap_or("csv")
+        .to_owned();
+    let file = path.display().to_string();
+    let fail = |d: Diagnostics| d.in_file(&file);
+    let (mut row, mut fields, mut quoted, mut cells) = (0usize, 1u64, false, 0u64);
+    for b in text.bytes() {
+        match b {
+            b'"' => quoted = !quoted,
+            b',' if !quoted => {
+                fields += 1;
+                if fields > u64::from(MAX_SHEET_COLUMNS) {
+                    return Err(fail(workbook::limit(
+                        &cell_ref(&name, row, Some(MAX_SHEET_COLUMNS as usize)),
+                        "columns of a sheet / số cột của trang tính",
+                        u64::from(MAX_SHEET_COLUMNS),
+                        None,
+                        "",
+                    )));
+                }
+            }
+            b'\n' if !quoted => {
+                cells += fields + 1;
+                row += 1;
+                fields = 1;
+                if row > MAX_SHEET_ROWS as usize || cells > MAX_SHEET_CELLS {
+                    return Err(fail(workbook::limit(
+                        &cell_ref(&name, row, None),
+                        "cells read from the workbook (blank cells inside a row included) / số ô đọc từ tệp (kể cả ô trống trong một dòng)",
+                        MAX_SHEET_CELLS,
+                        None,
+                        "",
+                    )));
+                }
+            }
+            _ => {}
+        }
+    }
+    let mut rdr = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .from_reader(text.as_bytes());
+    let mut rows = Vec::new();
+    for (r, rec) in rdr.records().enumerate() {
+        let rec = rec.map_err(|e| io_error(path, e))?;
+        let mut cells = Vec::with_capacity(rec.len());
+        for (c, v) in rec.iter().enumerate() {
+            if v.len() > MAX_CELL_CHARS && v.chars().count() > MAX_CELL_CHARS {
+                return Err(fail(workbook::limit(
+                    &cell_ref(&name, r, Some(c)),
+                    "characters in one cell / số ký tự trong một ô",
+                    MAX_CELL_CHARS as u64,
+                    Some(v.chars().count() as u64),
+                    "",
+                )));
+            }
+            cells.push(v.to_owned());
+        }
+        rows.push(cells);
+    }
+    Ok(Grids {
+        grids: vec![Grid { name, rows }],
+        warnings: Diagnostics::default(),
+    })
 }
 
 /// A decimal as an f64 for a spreadsheet cell (display only: the exact value is
