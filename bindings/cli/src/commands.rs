@@ -28,7 +28,7 @@ pub fn run(cli: &crate::Cli) -> ExitCode {
             assessment,
             code,
         } => explain(index, assessment, code, lang),
-        Command::Schema { document } => schema(document),
+        Command::Schema { document } => schema(document, lang),
         _ => {
             // main.rs dispatches batch itself; reaching this is a programming slip, not input.
             eprintln!("batch is handled elsewhere");
@@ -37,12 +37,18 @@ pub fn run(cli: &crate::Cli) -> ExitCode {
     }
 }
 
-/// Writes `text` to stdout, ignoring a closed pipe (`chiso score … | head`).
-pub(crate) fn out(text: &str) {
-    let stdout = std::io::stdout();
-    let mut lock = stdout.lock();
-    let _ = lock.write_all(text.as_bytes());
-    let _ = lock.flush();
+/// Writes `text` to stdout. A closed pipe (`chiso score … | head`) is not an error; any
+/// other failure (a full disk, `> /dev/full`) is a [`chiso::Problem::CannotWrite`].
+pub(crate) fn out(text: &str) -> Result<(), Diagnostics> {
+    crate::output::stdout(text.as_bytes())
+}
+
+/// [`out`] at the end of a command: success, or the failure on stderr and exit code 1.
+pub(crate) fn out_exit(text: &str, lang: Lang) -> ExitCode {
+    match out(text) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(d) => crate::output::failed(&d, lang),
+    }
 }
 
 /// Writes every diagnostic on stderr, one per line.
@@ -176,7 +182,9 @@ fn validate(index_path: &Path, assessments: &[std::path::PathBuf], lang: Lang) -
             ));
         }
     }
-    out(&summary);
+    if let Err(d) = out(&summary) {
+        return crate::output::failed(&d, lang);
+    }
     if failed {
         ExitCode::from(INVALID)
     } else {
@@ -231,8 +239,7 @@ fn score(index_path: &Path, a_path: &Path, format: Format, view: View, lang: Lan
             }
         },
     };
-    out(&text);
-    ExitCode::SUCCESS
+    out_exit(&text, lang)
 }
 
 fn explain(index_path: &Path, a_path: &Path, code: &str, lang: Lang) -> ExitCode {
@@ -241,10 +248,7 @@ fn explain(index_path: &Path, a_path: &Path, code: &str, lang: Lang) -> ExitCode
         Err(code) => return code,
     };
     match crate::explain::explain(&index, &a, &result, code, lang) {
-        Some(text) => {
-            out(&text);
-            ExitCode::SUCCESS
-        }
+        Some(text) => out_exit(&text, lang),
         None => {
             match lang {
                 Lang::Vi => eprintln!(
@@ -261,12 +265,9 @@ fn explain(index_path: &Path, a_path: &Path, code: &str, lang: Lang) -> ExitCode
     }
 }
 
-fn schema(document: &str) -> ExitCode {
+fn schema(document: &str, lang: Lang) -> ExitCode {
     match chiso::schema::Document::parse(document) {
-        Some(doc) => {
-            out(&chiso::schema::schema_json(doc));
-            ExitCode::SUCCESS
-        }
+        Some(doc) => out_exit(&chiso::schema::schema_json(doc), lang),
         None => {
             eprintln!("error: unknown document '{document}' (use index, assessment or result)");
             ExitCode::from(USAGE)

@@ -9,6 +9,7 @@ use std::process::ExitCode;
 mod batch;
 mod commands;
 mod explain;
+mod output;
 mod plan;
 mod records;
 mod report;

@@ -1,7 +1,7 @@
 //! `chiso plan`: the least-cost improvements reaching a target, and the table of
 //! points still available (`--available`).
 
-use crate::commands::{assessment_or_exit, index_or_exit, out, report, INVALID, USAGE};
+use crate::commands::{assessment_or_exit, index_or_exit, out_exit, report, INVALID, USAGE};
 use crate::report::{align_right, new_table, num2, or_dash, rounding_note};
 use crate::whatif::OutFormat;
 use chiso::batch::InputFormat;
@@ -182,8 +182,7 @@ pub fn run(args: &PlanArgs, lang: Lang) -> ExitCode {
             Err(d) => return fail(d),
         },
     };
-    out(&text);
-    ExitCode::SUCCESS
+    out_exit(&text, lang)
 }
 
 fn json<T: serde::Serialize>(v: &T) -> String {

@@ -7,7 +7,6 @@ use chiso::records::{
     Policies, RecordFormat, Report, Values,
 };
 use chiso::{Diagnostics, Index, Lang};
-use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -400,30 +399,19 @@ pub fn run(a: &RecordsArgs, lang: Lang) -> ExitCode {
         Ok(t) => t,
         Err(d) => return invalid(&d, lang),
     };
-    write_out(a.out.as_deref(), &text)
+    write_out(a.out.as_deref(), &text, lang)
 }
 
-/// Writes to a temporary file beside `out` and renames it, or to stdout.
-fn write_out(out: Option<&Path>, text: &str) -> ExitCode {
-    let Some(out) = out else {
-        crate::commands::out(text);
-        return ExitCode::SUCCESS;
+/// Writes `text` to `out` atomically (a failed write leaves the old file and no partial
+/// file), or to standard output.
+fn write_out(out: Option<&Path>, text: &str, lang: Lang) -> ExitCode {
+    let written = match out {
+        Some(path) => crate::output::write_atomic(path, text.as_bytes()),
+        None => crate::commands::out(text),
     };
-    let dir = out
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    let result = tempfile::NamedTempFile::new_in(dir).and_then(|mut f| {
-        f.write_all(text.as_bytes())?;
-        f.as_file().sync_all()?;
-        f.persist(out).map(|_| ()).map_err(|e| e.error)
-    });
-    match result {
+    match written {
         Ok(()) => ExitCode::SUCCESS,
-        Err(e) => {
-            eprintln!("chiso records: cannot write {}: {e}", out.display());
-            ExitCode::from(1)
-        }
+        Err(d) => crate::output::failed(&d, lang),
     }
 }
 

@@ -9,7 +9,6 @@ use chiso::survey::{
     ReadOptions, Survey, SurveyError, SurveyResult, UnitResult,
 };
 use chiso::{Decimal, Lang};
-use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -214,35 +213,14 @@ fn go(args: &SurveyArgs, lang: Lang) -> Result<(), ExitCode> {
     write(args.out.as_deref(), &text, lang)
 }
 
-/// Writes `text` to `out` through a temporary file in the same folder, renamed when
-/// complete (a failed write never leaves a partial file); or to standard output.
+/// Writes `text` to `out` atomically (a failed write leaves the old file and no partial
+/// file), or to standard output.
 fn write(out: Option<&Path>, text: &str, lang: Lang) -> Result<(), ExitCode> {
-    let Some(path) = out else {
-        crate::commands::out(text);
-        return Ok(());
+    let written = match out {
+        Some(path) => crate::output::write_atomic(path, text.as_bytes()),
+        None => crate::commands::out(text),
     };
-    let dir = match path.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p,
-        _ => Path::new("."),
-    };
-    let done = tempfile::NamedTempFile::new_in(dir)
-        .and_then(|mut f| {
-            f.write_all(text.as_bytes())?;
-            f.as_file().sync_all()?;
-            Ok(f)
-        })
-        .and_then(|f| f.persist(path).map_err(|e| e.error));
-    done.map(|_| ()).map_err(|e| {
-        eprintln!(
-            "{}: {} ({e})",
-            path.display(),
-            match lang {
-                Lang::Vi => "không ghi được tệp kết quả",
-                Lang::En => "cannot write the output file",
-            }
-        );
-        ExitCode::from(1)
-    })
+    written.map_err(|d| crate::output::failed(&d, lang))
 }
 
 fn opt(d: Option<Decimal>) -> String {

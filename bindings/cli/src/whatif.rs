@@ -1,6 +1,6 @@
 //! `chiso whatif`: apply scenario files to a base and compare with the baseline.
 
-use crate::commands::{index_or_exit, load_assessment, out, report, INVALID, USAGE};
+use crate::commands::{index_or_exit, load_assessment, out_exit, report, INVALID, USAGE};
 use crate::report::{align_right, new_table, num2, or_dash, rounding_note};
 use chiso::batch::InputFormat;
 use chiso::scenario::{self, Base, BaseRef, Scenario, WhatIf};
@@ -155,15 +155,14 @@ pub fn run(args: &WhatIfArgs, lang: Lang) -> ExitCode {
     };
     match args.format {
         OutFormat::Json => match serde_json::to_string_pretty(&w) {
-            Ok(s) => out(&format!("{s}\n")),
+            Ok(s) => out_exit(&format!("{s}\n"), lang),
             Err(e) => {
                 eprintln!("{e}");
                 return ExitCode::from(INVALID);
             }
         },
-        OutFormat::Table => out(&table(&w, args.all, lang)),
+        OutFormat::Table => out_exit(&table(&w, args.all, lang), lang),
     }
-    ExitCode::SUCCESS
 }
 
 fn signed(d: Option<Decimal>, lang: Lang) -> String {
