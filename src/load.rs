@@ -76,7 +76,7 @@ fn too_large_decimal(detail: &str) -> Option<String> {
         .map(|(n, _)| n.trim())?;
     let x: f64 = number.parse().ok()?;
     // The decimal type holds magnitudes below 2⁹⁶ ≈ 7.9·10²⁸.
-    (!(x.abs() < 7.9e28)).then(|| number.to_owned())
+    (x.is_nan() || x.abs() >= 7.9e28).then(|| number.to_owned())
 }
 
 /// A deserializer's message with every quoted piece of the file (between backticks or
@@ -306,7 +306,10 @@ pub fn index_definition(text: &str) -> Result<IndexDefinition, Diagnostics> {
 }
 
 fn collect_node_errors(n: &Json, path: &str, out: &mut Listed) {
-    let code = n.get("code").and_then(Json::as_str).map(crate::text::excerpt);
+    let code = n
+        .get("code")
+        .and_then(Json::as_str)
+        .map(crate::text::excerpt);
     if let Err(d) = typed::<Node>(without(n, "children"), path, code.as_deref()) {
         out.push(*d);
     }
@@ -434,9 +437,14 @@ pub fn read_file(path: &std::path::Path) -> Result<String, Diagnostics> {
 pub fn read_bytes(bytes: &[u8]) -> Result<&str, Diagnostics> {
     if bytes.len() as u64 > MAX_INPUT_BYTES {
         return Err(Diagnostics(vec![crate::json::too_big(Some(
-            bytes.len() as u64,
+            bytes.len() as u64
         ))]));
     }
-    crate::json::decode(bytes)
-        .map_err(|found| Diagnostics(vec![Diagnostic::error("$", None, Problem::NotUtf8 { found })]))
+    crate::json::decode(bytes).map_err(|found| {
+        Diagnostics(vec![Diagnostic::error(
+            "$",
+            None,
+            Problem::NotUtf8 { found },
+        )])
+    })
 }

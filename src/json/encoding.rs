@@ -55,7 +55,8 @@ fn not_text(bytes: &[u8]) -> Option<String> {
     Some(named.to_owned())
 }
 
-const UTF16_LE: &str = "UTF-16 LE text (Notepad's \"Unicode\") / văn bản UTF-16 LE (\"Unicode\" của Notepad)";
+const UTF16_LE: &str =
+    "UTF-16 LE text (Notepad's \"Unicode\") / văn bản UTF-16 LE (\"Unicode\" của Notepad)";
 const UTF16_BE: &str = "UTF-16 BE text / văn bản UTF-16 BE";
 
 /// UTF-16 without a byte order mark (JSON is mostly ASCII, so every other byte is 0) or
@@ -111,8 +112,14 @@ mod tests {
 
     #[test]
     fn utf16_with_and_without_bom() {
-        let le: Vec<u8> = "{\"format\": 1}".encode_utf16().flat_map(u16::to_le_bytes).collect();
-        let be: Vec<u8> = "{\"format\": 1}".encode_utf16().flat_map(u16::to_be_bytes).collect();
+        let le: Vec<u8> = "{\"format\": 1}"
+            .encode_utf16()
+            .flat_map(u16::to_le_bytes)
+            .collect();
+        let be: Vec<u8> = "{\"format\": 1}"
+            .encode_utf16()
+            .flat_map(u16::to_be_bytes)
+            .collect();
         assert!(decode(&le).unwrap_err().starts_with("UTF-16 LE"));
         assert!(decode(&be).unwrap_err().starts_with("UTF-16 BE"));
         let mut le_bom = vec![0xFF, 0xFE];

@@ -95,13 +95,11 @@ pub(crate) fn strip_position(s: &str) -> String {
 }
 
 fn diagnose(r: &Report, l: &Limits) -> Result<(), Diagnostics> {
-    let limit = |what: &str, limit: u64, found: Option<u64>, unit: &str| {
-        Problem::LimitExceeded {
-            what: what.into(),
-            limit,
-            found,
-            unit: unit.into(),
-        }
+    let limit = |what: &str, limit: u64, found: Option<u64>, unit: &str| Problem::LimitExceeded {
+        what: what.into(),
+        limit,
+        found,
+        unit: unit.into(),
     };
     let mut out = Vec::new();
     if let Some(Stop::Depth(path)) = &r.stop {
@@ -145,14 +143,20 @@ fn diagnose(r: &Report, l: &Limits) -> Result<(), Diagnostics> {
     }
     for f in &r.found {
         out.push(match f {
-            Found::Duplicate { path, key, code, .. } => Diagnostic::error(
+            Found::Duplicate {
+                path, key, code, ..
+            } => Diagnostic::error(
                 path.as_str(),
                 code.as_deref(),
                 Problem::DuplicateKey {
                     key: crate::text::excerpt(key),
                 },
             ),
-            Found::TooLarge { path, text } => too_large(path, text),
+            Found::TooLarge { path, text, code } => {
+                let mut d = too_large(path, text);
+                d.code = code.clone();
+                d
+            }
         });
     }
     if r.found_total > r.found.len() {

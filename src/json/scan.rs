@@ -41,12 +41,10 @@ pub(crate) enum Found {
         path: String,
         /// The key, unescaped.
         key: String,
-        /// The object's `code` member, when it has a string one (a criterion).
+        /// The `code` member of the nearest enclosing object that has one (a criterion).
         code: Option<String>,
         /// Byte offsets of the first and the second occurrence.
         offsets: (usize, usize),
-        /// Nesting of the object (0 = the document).
-        depth: usize,
     },
     /// A number no chiso document can hold (beyond the decimal range, about 7.9·10²⁸).
     TooLarge {
@@ -54,6 +52,8 @@ pub(crate) enum Found {
         path: String,
         /// The number as written.
         text: String,
+        /// The `code` member of the nearest enclosing object that has one (a criterion).
+        code: Option<String>,
     },
 }
 
@@ -242,13 +242,12 @@ impl<'a> Scanner<'a> {
         };
         if frame.object {
             self.keys.truncate(frame.keys_from);
+            // Problems inside this object not yet claimed by an inner one with a code.
             if let Some(code) = frame.code {
-                let here = self.stack.len();
                 for f in &mut self.report.found[frame.found_from..] {
-                    if let Found::Duplicate { code: c, depth, .. } = f {
-                        if *depth == here {
-                            *c = Some(code.to_owned());
-                        }
+                    let (Found::Duplicate { code: c, .. } | Found::TooLarge { code: c, .. }) = f;
+                    if c.is_none() {
+                        *c = Some(code.to_owned());
                     }
                 }
             }
@@ -276,7 +275,11 @@ impl<'a> Scanner<'a> {
         }
         self.i += 1;
         self.ws();
-        let first = if self.over { None } else { self.remember(&key, at) };
+        let first = if self.over {
+            None
+        } else {
+            self.remember(key.clone(), at)
+        };
         if let Some(first) = first {
             let depth = self.stack.len() - 1;
             self.problem(|s| Found::Duplicate {
@@ -284,7 +287,6 @@ impl<'a> Scanner<'a> {
                 key: key.to_string(),
                 code: None,
                 offsets: (first, at),
-                depth,
             });
         }
         if let Some(top) = self.stack.last_mut() {
@@ -294,27 +296,26 @@ impl<'a> Scanner<'a> {
     }
 
     /// Adds `key` to the current object; the offset of an earlier equal key, if any.
-    fn remember(&mut self, key: &Cow<'a, str>, at: usize) -> Option<usize> {
+    fn remember(&mut self, key: Cow<'a, str>, at: usize) -> Option<usize> {
         let top = self.stack.last_mut()?;
         if let Some(map) = &mut top.map {
-            return match map.get(key) {
+            return match map.get(&key) {
                 Some(&first) => Some(first),
                 None => {
-                    map.insert(key.clone(), at);
+                    map.insert(key, at);
                     None
                 }
             };
         }
         let own = &self.keys[top.keys_from..];
-        if let Some((_, first)) = own.iter().find(|(k, _)| k == key) {
+        if let Some((_, first)) = own.iter().find(|(k, _)| *k == key) {
             return Some(*first);
         }
         if own.len() < LINEAR_KEYS {
-            self.keys.push((key.clone(), at));
+            self.keys.push((key, at));
         } else {
-            let mut map: HashMap<Cow<'a, str>, usize> =
-                self.keys.drain(top.keys_from..).collect();
-            map.insert(key.clone(), at);
+            let mut map: HashMap<Cow<'a, str>, usize> = self.keys.drain(top.keys_from..).collect();
+            map.insert(key, at);
             top.map = Some(map);
         }
         None
@@ -368,11 +369,12 @@ impl<'a> Scanner<'a> {
         let long = text.len() > SHORT_NUMBER || text.bytes().any(|c| c == b'e' || c == b'E');
         if long && !self.over {
             if let Ok(x) = text.parse::<f64>() {
-                if !(x.abs() <= DECIMAL_MAX) {
+                if x.is_nan() || x.abs() > DECIMAL_MAX {
                     let depth = self.stack.len();
                     self.problem(|s| Found::TooLarge {
                         path: s.path(depth),
                         text: text.to_owned(),
+                        code: None,
                     });
                 }
             }

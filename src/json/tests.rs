@@ -95,7 +95,7 @@ fn numbers_beyond_the_decimal_range() {
         .found
         .iter()
         .filter_map(|f| match f {
-            Found::TooLarge { path, text } => Some((path.as_str(), text.as_str())),
+            Found::TooLarge { path, text, .. } => Some((path.as_str(), text.as_str())),
             Found::Duplicate { .. } => None,
         })
         .collect();
@@ -136,7 +136,9 @@ fn depth_limit_names_the_path() {
         other => panic!("{other:?}"),
     }
     let err = parse(&deep).unwrap_err();
-    assert!(err.render(crate::Lang::En).contains("JSON nesting depth exceeds the limit of 64 levels"));
+    assert!(err
+        .render(crate::Lang::En)
+        .contains("JSON nesting depth exceeds the limit of 64 levels"));
 }
 
 #[test]
