@@ -119,5 +119,36 @@ pub const MAX_CELL_CHARS: usize = 32_767;
 /// Most located problems listed for one workbook (then "… and N more").
 pub const MAX_SPREADSHEET_PROBLEMS: usize = 100;
 
+// ---------------------------------------------------------------- threads and replications
+/// Most worker threads any computation starts, whatever `--threads` asks: 256. The
+/// effective ceiling is [`max_threads`], the machine's available parallelism capped by this
+/// figure — more threads than cores only add memory (a stack each) and switching, never
+/// speed, and 100,000 of them exhaust the process. Results never depend on the thread
+/// count, so a larger request is clamped (the CLI says so in a warning), not refused.
+pub const MAX_THREADS: usize = 256;
+
+/// The most threads worth starting on this machine: its available parallelism (1 when
+/// unknown), at most [`MAX_THREADS`].
+///
+/// ```
+/// let n = chiso::limits::max_threads();
+/// assert!((1..=chiso::limits::MAX_THREADS).contains(&n));
+/// ```
+pub fn max_threads() -> usize {
+    std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .clamp(1, MAX_THREADS)
+}
+
+/// A requested thread count made safe: at least 1, at most [`max_threads`].
+///
+/// ```
+/// assert_eq!(chiso::limits::threads(0), 1);
+/// assert_eq!(chiso::limits::threads(100_000), chiso::limits::max_threads());
+/// ```
+pub fn threads(requested: usize) -> usize {
+    requested.clamp(1, max_threads())
+}
+
 // ---------------------------------------------------------------- calendar
 pub use crate::calendar::{MAX_CALENDAR_BYTES, MAX_CALENDAR_ROWS, MAX_CALENDAR_YEARS};
