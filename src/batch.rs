@@ -2497,7 +2497,7 @@ fn pass1_csv_blocks<R: Read, S: Write>(
     }
     let columns = index.nodes().len() + 1;
     let max_errors = opts.max_errors;
-    let threads = opts.threads.max(1);
+    let threads = crate::limits::threads(opts.threads);
     if threads == 1 {
         let mut scorer = scorer;
         let mut block = Vec::new();
