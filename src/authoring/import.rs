@@ -1,6 +1,7 @@
 //! From a criteria table (grids of text) to a validated index definition.
 
-use super::syntax::{parse_rule, rule_syntax};
+use super::header::{header_row, Field};
+use super::syntax::parse_rule;
 use super::wording::recognise;
 use super::words::{cell_ref, fold, parse_decimal, parse_stt, unique, CodeStyle};
 use crate::diagnostics::{Diagnostic, Diagnostics, Problem};
@@ -21,319 +22,6 @@ pub struct Grid {
     pub name: String,
     /// Cells as text; numbers written plainly ("0.5"), merged areas blank but the first.
     pub rows: Vec<Vec<String>>,
-}
-
-/// A column of the criteria table.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum Field {
-    /// STT.
-    Code,
-    /// Lĩnh vực / Tiêu chí / Tiêu chí thành phần / Nội dung.
-    Name,
-    /// English name.
-    NameEn,
-    /// Điểm tối đa.
-    Max,
-    /// Cách chấm điểm / Cách tính điểm / Thang điểm.
-    Scoring,
-    /// English scoring text.
-    ScoringEn,
-    /// Tài liệu kiểm chứng.
-    Evidence,
-    /// English evidence.
-    EvidenceEn,
-    /// Quy tắc chấm (rule column syntax).
-    Rule,
-    /// Ghi chú.
-    Notes,
-    /// English notes.
-    NotesEn,
-    /// Loại: điểm thưởng / điểm trừ.
-    Kind,
-    /// Kênh chấm: thẩm định / điều tra xã hội học.
-    Channel,
-}
-
-impl Field {
-    /// Every field, in the column order chiso writes.
-    pub const ALL: [Field; 13] = [
-        Field::Code,
-        Field::Name,
-        Field::Max,
-        Field::Scoring,
-        Field::Evidence,
-        Field::Rule,
-        Field::Notes,
-        Field::Kind,
-        Field::Channel,
-        Field::NameEn,
-        Field::ScoringEn,
-        Field::EvidenceEn,
-        Field::NotesEn,
-    ];
-
-    /// The header chiso writes for the field.
-    pub fn header(self) -> &'static str {
-        match self {
-            Field::Code => "STT",
-            Field::Name => "Tiêu chí, tiêu chí thành phần",
-            Field::NameEn => "Tiêu chí (tiếng Anh)",
-            Field::Max => "Điểm tối đa",
-            Field::Scoring => "Cách chấm điểm",
-            Field::ScoringEn => "Cách chấm điểm (tiếng Anh)",
-            Field::Evidence => "Tài liệu kiểm chứng",
-            Field::EvidenceEn => "Tài liệu kiểm chứng (tiếng Anh)",
-            Field::Rule => "Quy tắc chấm",
-            Field::Notes => "Ghi chú",
-            Field::NotesEn => "Ghi chú (tiếng Anh)",
-            Field::Kind => "Loại",
-            Field::Channel => "Kênh chấm",
-        }
-    }
-}
-
-/// Which criteria column a header names, if any (any case, with or without diacritics).
-///
-/// ```
-/// use chiso::authoring::{header_field, Field};
-/// assert_eq!(header_field("Diem toi da"), Some(Field::Max));
-/// assert_eq!(header_field("Tiêu chí, tiêu chí thành phần"), Some(Field::Name));
-/// assert_eq!(header_field("Điểm tự chấm"), None);
-/// ```
-pub fn header_field(text: &str) -> Option<Field> {
-    let f: String = fold(text)
-        .chars()
-        .map(|c| if c.is_alphanumeric() { c } else { ' ' })
-        .collect();
-    let f = f.split_whitespace().collect::<Vec<_>>().join(" ");
-    let has = |p: &str| format!(" {f} ").contains(&format!(" {p} "));
-    if f.is_empty()
-        || [
-            "tu cham",
-            "tham dinh",
-            "tu danh gia",
-            "khong ap dung",
-            "gia tri",
-            "giai trinh",
-            "cach nhap",
-            "dinh kem",
-        ]
-        .iter()
-        .any(|p| has(p))
-    {
-        return None;
-    }
-    let english = has("tieng anh") || has("english") || has("en");
-    if has("ghi chu") || f == "notes" {
-        return Some(if english {
-            Field::NotesEn
-        } else {
-            Field::Notes
-        });
-    }
-    if has("cach cham")
-        || has("cach tinh diem")
-        || has("thang diem")
-        || has("huong dan cham")
-        || has("phuong phap cham")
-        || f == "scoring"
-    {
-        return Some(if english {
-            Field::ScoringEn
-        } else {
-            Field::Scoring
-        });
-    }
-    if has("quy tac") || f == "rule" || has("cong thuc") {
-        return Some(Field::Rule);
-    }
-    if has("diem toi da") || has("diem chuan") || has("toi da") || f == "max" || f == "diem" {
-        return Some(Field::Max);
-    }
-    if has("kiem chung") || has("tlkc") || f == "evidence" {
-        return Some(if english {
-            Field::EvidenceEn
-        } else {
-            Field::Evidence
-        });
-    }
-    if f == "stt"
-        || f == "tt"
-        || has("so tt")
-        || has("so thu tu")
-        || f == "ma"
-        || f == "ma so"
-        || f == "code"
-        || has("ma tieu chi")
-    {
-        return Some(Field::Code);
-    }
-    if f == "loai" || f == "kind" {
-        return Some(Field::Kind);
-    }
-    if has("kenh") || f == "channel" {
-        return Some(Field::Channel);
-    }
-    if has("tieu chi") || has("noi dung") || has("linh vuc") || f == "ten" || f == "name" {
-        return Some(if english { Field::NameEn } else { Field::Name });
-    }
-    None
-}
-
-/// The criteria table as rows (header first), for writing a spreadsheet or a CSV:
-/// every node in tree order, then bonus and penalty blocks. Reading it back with
-/// [`import`] gives the same nodes.
-pub fn criteria_table(def: &IndexDefinition) -> Vec<CriteriaRow> {
-    fn walk(n: &Node, depth: usize, out: &mut Vec<CriteriaRow>) {
-        let rule = match (&n.rule, &n.aggregation) {
-            (Some(r), _) => rule_syntax(r, n.max_points),
-            (None, Some(a)) => format!(
-                "aggregate: {}",
-                serde_json::to_string(a).unwrap_or_default()
-            ),
-            _ => String::new(),
-        };
-        let join = |v: &[Text], lang: Lang| {
-            v.iter()
-                .map(|t| match lang {
-                    Lang::Vi => t.vi.clone(),
-                    Lang::En => t.en.clone(),
-                })
-                .collect::<Vec<_>>()
-                .join("\n")
-        };
-        let notes_en = join(&n.notes, Lang::En);
-        out.push(CriteriaRow {
-            depth,
-            code: n.code.clone(),
-            name: n.title.vi.clone(),
-            name_en: n.title.en.clone(),
-            max: n.max_points,
-            scoring: n
-                .scoring_text
-                .as_ref()
-                .map(|t| t.vi.clone())
-                .unwrap_or_default(),
-            scoring_en: n
-                .scoring_text
-                .as_ref()
-                .map(|t| t.en.clone())
-                .unwrap_or_default(),
-            evidence: join(&n.evidence, Lang::Vi),
-            evidence_en: {
-                let e = join(&n.evidence, Lang::En);
-                if e.trim().is_empty() {
-                    String::new()
-                } else {
-                    e
-                }
-            },
-            rule,
-            notes: join(&n.notes, Lang::Vi),
-            notes_en: if notes_en.trim().is_empty() {
-                String::new()
-            } else {
-                notes_en
-            },
-            kind: String::new(),
-            channel: match n.channel {
-                Channel::Survey => "Điều tra xã hội học".into(),
-                Channel::Appraised => String::new(),
-            },
-            leaf: n.children.is_empty(),
-        });
-        for c in &n.children {
-            walk(c, depth + 1, out);
-        }
-    }
-    let mut out = Vec::new();
-    for n in &def.nodes {
-        walk(n, 1, &mut out);
-    }
-    for a in &def.adjustments {
-        out.push(CriteriaRow {
-            depth: 1,
-            code: a.code.clone(),
-            name: a.title.vi.clone(),
-            name_en: a.title.en.clone(),
-            max: Some(a.cap),
-            scoring: a
-                .scoring_text
-                .as_ref()
-                .map(|t| t.vi.clone())
-                .unwrap_or_default(),
-            scoring_en: a
-                .scoring_text
-                .as_ref()
-                .map(|t| t.en.clone())
-                .unwrap_or_default(),
-            kind: match a.kind {
-                AdjustmentKind::Bonus => "Điểm thưởng".into(),
-                AdjustmentKind::Penalty => "Điểm trừ".into(),
-            },
-            ..Default::default()
-        });
-    }
-    out
-}
-
-/// One row of [`criteria_table`].
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct CriteriaRow {
-    /// Depth (top level 1).
-    pub depth: usize,
-    /// STT.
-    pub code: String,
-    /// Name.
-    pub name: String,
-    /// English name.
-    pub name_en: String,
-    /// Maximum points.
-    pub max: Option<Decimal>,
-    /// Scoring text.
-    pub scoring: String,
-    /// English scoring text.
-    pub scoring_en: String,
-    /// Evidence, one per line.
-    pub evidence: String,
-    /// English evidence, one per line.
-    pub evidence_en: String,
-    /// Rule column.
-    pub rule: String,
-    /// Notes, one per line.
-    pub notes: String,
-    /// English notes.
-    pub notes_en: String,
-    /// Loại (bonus / penalty).
-    pub kind: String,
-    /// Channel.
-    pub channel: String,
-    /// Whether the row is a scored criterion.
-    pub leaf: bool,
-}
-
-impl CriteriaRow {
-    /// The text of `field` (the maximum as plain text).
-    pub fn text(&self, field: Field) -> String {
-        match field {
-            Field::Code => self.code.clone(),
-            Field::Name => self.name.clone(),
-            Field::NameEn => self.name_en.clone(),
-            Field::Max => self
-                .max
-                .map(|m| m.normalize().to_string())
-                .unwrap_or_default(),
-            Field::Scoring => self.scoring.clone(),
-            Field::ScoringEn => self.scoring_en.clone(),
-            Field::Evidence => self.evidence.clone(),
-            Field::EvidenceEn => self.evidence_en.clone(),
-            Field::Rule => self.rule.clone(),
-            Field::Notes => self.notes.clone(),
-            Field::NotesEn => self.notes_en.clone(),
-            Field::Kind => self.kind.clone(),
-            Field::Channel => self.channel.clone(),
-        }
-    }
 }
 
 /// The metadata carried by a sheet whose A1 is [`META_TAG`] (JSON in A2): the index
@@ -395,24 +83,6 @@ impl Draft {
     }
 }
 
-fn header_row(g: &Grid) -> Option<(usize, HashMap<Field, usize>)> {
-    let mut best: Option<(usize, HashMap<Field, usize>)> = None;
-    for (r, row) in g.rows.iter().enumerate().take(40) {
-        let mut map = HashMap::new();
-        for (c, cell) in row.iter().enumerate() {
-            if let Some(f) = header_field(cell) {
-                map.entry(f).or_insert(c);
-            }
-        }
-        let ok = map.contains_key(&Field::Name)
-            && (map.contains_key(&Field::Code) || map.contains_key(&Field::Max));
-        if ok && best.as_ref().is_none_or(|(_, b)| map.len() > b.len()) {
-            best = Some((r, map));
-        }
-    }
-    best
-}
-
 fn adjustment_kind(f: &str) -> Option<AdjustmentKind> {
     let starts = |p: &str| f.starts_with(p);
     if starts("diem thuong") || starts("diem cong") || f == "thuong" || f == "bonus" {
@@ -448,10 +118,26 @@ pub fn import(grids: &[Grid], template: &IndexDefinition) -> Result<Imported, Di
     let mut found_header = false;
     let mut stack: Vec<usize> = Vec::new();
     for g in grids.iter().filter(|g| !is_meta(g)) {
-        let Some((hr, cols)) = header_row(g) else {
+        let Some(header) = header_row(g) else {
             continue;
         };
         found_header = true;
+        // A meaning named by two columns would be read from one of them silently.
+        for &(_, first, second) in &header.twice {
+            let text = |c: usize| g.rows[header.row].get(c).map_or("", |s| s.trim());
+            diags.push(Diagnostic::error(
+                header.cell(&g.name, second),
+                None,
+                Problem::DuplicateColumn {
+                    header: text(second).to_owned(),
+                    first: format!("{} (\"{}\")", header.cell(&g.name, first), text(first)),
+                },
+            ));
+        }
+        if !header.twice.is_empty() {
+            continue;
+        }
+        let (hr, cols) = (header.row, header.cols);
         if !cols.contains_key(&Field::Code) {
             diags.push(Diagnostic::error(
                 cell_ref(&g.name, hr, None),
@@ -464,6 +150,9 @@ pub fn import(grids: &[Grid], template: &IndexDefinition) -> Result<Imported, Di
         }
         stack.clear();
         for (r, row) in g.rows.iter().enumerate().skip(hr + 1) {
+            if row.iter().all(|c| c.trim().is_empty()) {
+                continue;
+            }
             let cell = |f: Field| -> String {
                 cols.get(&f)
                     .and_then(|&c| row.get(c))

@@ -7,17 +7,18 @@
 //! ([`recognise`]), and reports every problem with its sheet, row and column.
 
 mod form;
+mod header;
 mod import;
 mod syntax;
+mod table;
 mod wording;
 mod words;
 
 pub use form::{parse_value, value_choices, value_hint};
-pub use import::{
-    criteria_table, header_field, import, meta_from_grids, CriteriaRow, Field, Grid, Imported,
-    META_TAG,
-};
+pub use header::{header_field, Field};
+pub use import::{import, meta_from_grids, Grid, Imported, META_TAG};
 pub use syntax::{parse_rule, rule_syntax, SyntaxError};
+pub use table::{criteria_table, CriteriaRow};
 pub use wording::{recognise, Recognised};
 pub use words::{
     cell_ref, column_letters, fold, parse_decimal, parse_stt, slug, CodeStyle, NotANumber, Stt,
