@@ -579,6 +579,14 @@ pub enum Problem {
         /// What is wrong: the reader's words, or a phrase written "english / tiếng Việt".
         detail: String,
     },
+    /// A leaf's rule can never award its maximum (its best outcome is worth less), so
+    /// the leaf, and every node above it, can never reach full marks.
+    MaxUnreachable {
+        /// Declared maximum.
+        max: Decimal,
+        /// The most points the rule can award.
+        best: Decimal,
+    },
 }
 
 impl Problem {
@@ -755,6 +763,8 @@ impl Problem {
             (FormulaWithoutValue { formula }, En) => format!("the cell holds a formula{} whose result is not saved in the file; open the file in Excel or LibreOffice, save it and run again", if formula.is_empty() { String::new() } else { format!(" \"{formula}\"") }),
             (UnreadableWorkbook { format, detail }, Vi) => format!("không đọc được tệp như một bảng tính .{format} ({}); hãy mở tệp bằng Excel hoặc LibreOffice và lưu lại dưới dạng .xlsx", words::both(detail, Vi)),
             (UnreadableWorkbook { format, detail }, En) => format!("the file cannot be read as a .{format} workbook ({}); open it in Excel or LibreOffice and save it as .xlsx", words::both(detail, En)),
+            (MaxUnreachable { max, best }, Vi) => format!("điểm tối đa là {} nhưng mức cao nhất của cách chấm điểm chỉ cho {} điểm, nên không bao giờ đạt điểm tối đa; sửa điểm tối đa hoặc các mức điểm cho khớp với văn bản", n(max, Vi), n(best, Vi)),
+            (MaxUnreachable { max, best }, En) => format!("the maximum is {} but the best outcome of the scoring rule gives only {} points, so full marks can never be reached; correct the maximum or the awards to match the source", n(max, En), n(best, En)),
         }
     }
 }
