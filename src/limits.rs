@@ -43,7 +43,8 @@ pub const MAX_NODES: usize = crate::validate::MAX_NODES;
 pub const MAX_ROUNDING_DECIMALS: u32 = crate::validate::MAX_ROUNDING_DECIMALS;
 
 // ---------------------------------------------------------------- analysis
-/// Most model runs of one sensitivity analysis (replications × units).
+/// Most model runs of one sensitivity analysis (replications + `N·(d+2)`); see also
+/// [`MAX_SENSITIVITY_WORK`], which counts the units.
 pub const MAX_SENSITIVITY_RUNS: u64 = crate::sensitivity::MAX_RUNS;
 /// Largest exact dynamic-programming table of the planner (cells).
 pub const MAX_PLANNER_DP_CELLS: u64 = crate::planner::DP_LIMIT;
@@ -149,6 +150,15 @@ pub fn max_threads() -> usize {
 pub fn threads(requested: usize) -> usize {
     requested.clamp(1, max_threads())
 }
+
+/// Most unit scorings of one sensitivity analysis, `(replications + N·(d+2)) × units`
+/// (its time): with 2 units at most 10,000,000 replications, with 63 at most 317,460.
+/// Replications are folded into the rank histogram a chunk at a time, so their number
+/// costs time, never memory.
+pub const MAX_SENSITIVITY_WORK: u64 = crate::sensitivity::MAX_WORK;
+/// Most bytes of results one sensitivity analysis keeps (rank histogram of
+/// `units × (units + 1)` counters and the `N·(d+2)` outputs of the sensitivity design).
+pub const MAX_SENSITIVITY_RESULT_BYTES: u64 = crate::sensitivity::MAX_RESULT_BYTES;
 
 // ---------------------------------------------------------------- calendar
 pub use crate::calendar::{MAX_CALENDAR_BYTES, MAX_CALENDAR_ROWS, MAX_CALENDAR_YEARS};

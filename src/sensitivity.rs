@@ -57,6 +57,9 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeSet, HashMap};
 
+mod bounds;
+pub use bounds::{Limit, MAX_RESULT_BYTES, MAX_WORK};
+
 /// Format tag of a spec file.
 pub const SPEC_FORMAT: &str = "chiso.sensitivity/1";
 /// Format tag of a report.
@@ -193,6 +196,10 @@ pub enum Error {
         /// The unit.
         unit: String,
     },
+    /// The analysis would break a resource limit ([`MAX_RUNS`], [`MAX_WORK`],
+    /// [`MAX_RESULT_BYTES`]); nothing was computed. [`Limit::diagnostic`] gives the
+    /// bilingual message.
+    Limit(Limit),
 }
 
 impl std::fmt::Display for Error {
@@ -208,6 +215,7 @@ impl std::fmt::Display for Error {
                 Ok(())
             }
             Error::Overflow { unit } => write!(f, "{unit}: arithmetic overflow"),
+            Error::Limit(l) => write!(f, "{}", l.diagnostic()),
         }
     }
 }
@@ -380,7 +388,8 @@ pub struct RunOptions {
     pub reps: Option<u32>,
     /// Seed; `None` = the spec's (or 0).
     pub seed: Option<u64>,
-    /// Threads (1 = the calling thread only; ignored on `wasm32`).
+    /// Threads (1 = the calling thread only; clamped to [`crate::limits::max_threads`];
+    /// ignored on `wasm32`).
     pub threads: usize,
 }
 
@@ -549,13 +558,15 @@ impl<'a> Model<'a> {
         if spec.format != SPEC_FORMAT {
             push(
                 "$.format".into(),
-                format!("expected '{SPEC_FORMAT}', found '{}'", spec.format),
+                format!(
+                    "expected '{SPEC_FORMAT}', found '{}'",
+                    crate::text::excerpt(&spec.format)
+                ),
             );
         }
         if spec.assumptions.len() > 0xFFFF {
             push("$.assumptions".into(), "too many assumptions".into());
         }
-        let reps = u64::from(spec.reps.unwrap_or(DEFAULT_REPS));
         if spec.reps == Some(0) {
             push("$.reps".into(), "must be at least 1".into());
         }
@@ -570,14 +581,6 @@ impl<'a> Model<'a> {
                 );
             }
         }
-        if reps
-            + spec
-                .sensitivity
-                .map_or(0, |s| u64::from(s.n) * (spec.assumptions.len() as u64 + 2))
-            > MAX_RUNS
-        {
-            push("$".into(), format!("more than {MAX_RUNS} model runs"));
-        }
         let mut names = BTreeSet::new();
         let mut groups = Vec::new();
         for (i, a) in spec.assumptions.iter().enumerate() {
@@ -587,7 +590,7 @@ impl<'a> Model<'a> {
             } else if !names.insert(a.name().to_owned()) {
                 push(
                     format!("{at}.name"),
-                    format!("duplicate name '{}'", a.name()),
+                    format!("duplicate name '{}'", crate::text::excerpt(a.name())),
                 );
             }
             let resolve = |codes: &[String], want: &str, push: &mut dyn FnMut(String, String)| {
@@ -596,7 +599,7 @@ impl<'a> Model<'a> {
                 for (k, c) in codes.iter().enumerate() {
                     let path = format!("{at}.codes[{k}]");
                     let Some(p) = index.position(c) else {
-                        push(path, format!("unknown code '{c}'"));
+                        push(path, format!("unknown code '{}'", crate::text::excerpt(c)));
                         continue;
                     };
                     let leaf = nodes[p].is_leaf() && p != 0;
@@ -611,11 +614,14 @@ impl<'a> Model<'a> {
                             "parent" => "is a leaf (aggregations apply to parents)",
                             _ => "is the root (it has no weight)",
                         };
-                        push(path, format!("'{c}' {what}"));
+                        push(path, format!("'{}' {what}", crate::text::excerpt(c)));
                         continue;
                     }
                     if !seen.insert(p) {
-                        push(path, format!("'{c}' is listed twice"));
+                        push(
+                            path,
+                            format!("'{}' is listed twice", crate::text::excerpt(c)),
+                        );
                         continue;
                     }
                     out.push(p);
@@ -953,29 +959,6 @@ fn mean_shift(nominal: &[Option<u32>], ranks: &[Option<u32>]) -> f64 {
     }
 }
 
-/// Maps `f` over `0..n` in order, on `threads` threads where available.
-fn par_map<T: Send>(
-    n: u64,
-    threads: usize,
-    f: &(dyn Fn(u64, &mut Vec<Cell>) -> T + Sync),
-) -> Vec<T> {
-    #[cfg(not(target_arch = "wasm32"))]
-    if threads > 1 {
-        use rayon::prelude::*;
-        if let Ok(pool) = rayon::ThreadPoolBuilder::new().num_threads(threads).build() {
-            return pool.install(|| {
-                (0..n)
-                    .into_par_iter()
-                    .map_init(Vec::new, |buf, i| f(i, buf))
-                    .collect()
-            });
-        }
-    }
-    let _ = threads;
-    let mut buf = Vec::new();
-    (0..n).map(|i| f(i, &mut buf)).collect()
-}
-
 /// Runs the analysis. `progress` is called with the number of model runs just
 /// finished (from any thread); [`total_runs`] gives the total.
 ///
@@ -997,31 +980,40 @@ pub fn run(
     progress: &(dyn Fn(u64) + Sync),
 ) -> Result<Report, Error> {
     let seed = opts.seed.or(spec.seed).unwrap_or(0);
-    let reps = opts.reps.or(spec.reps).unwrap_or(DEFAULT_REPS);
+    let reps = bounds::reps_of(spec, opts.reps);
+    bounds::check(spec, reps, opts.reps.is_some(), units.len())?;
     let mut spec_checked = spec.clone();
     spec_checked.reps = Some(reps);
     let model = Model::new(index, units, &spec_checked, seed)?;
+    let pool = bounds::Pool::new(opts.threads);
     let mut buf = Vec::new();
     let nominal_totals = model.totals(&model.nominal(), &mut buf)?;
     let nominal = model.ranks(&nominal_totals);
     let n_units = units.len();
 
-    // Uncertainty analysis: a histogram of ranks per unit.
-    let per_rep = par_map(u64::from(reps), opts.threads, &|r, buf| {
-        let sc = model.scenario(r, &|_| MATRIX_UA);
-        let out = model.run_ranks(&sc, buf);
-        progress(1);
-        out
-    });
+    // Uncertainty analysis: a histogram of ranks per unit, filled a chunk of
+    // replications at a time (memory does not grow with the replications).
     let width = n_units + 1;
     let mut hist = vec![0u32; n_units * width];
-    for ranks in per_rep {
-        for (u, r) in ranks?.into_iter().enumerate() {
-            if let Some(r) = r {
-                let r = (r as usize).min(n_units);
-                hist[u * width + r] += 1;
+    let chunk = bounds::chunk_len(n_units);
+    let mut from = 0u64;
+    while from < u64::from(reps) {
+        let to = from.saturating_add(chunk).min(u64::from(reps));
+        let per_rep = pool.map(from..to, &|r, buf| {
+            let sc = model.scenario(r, &|_| MATRIX_UA);
+            let out = model.run_ranks(&sc, buf);
+            progress(1);
+            out
+        });
+        for ranks in per_rep {
+            for (u, r) in ranks?.into_iter().enumerate() {
+                if let Some(r) = r {
+                    let r = (r as usize).min(n_units);
+                    hist[u * width + r] += 1;
+                }
             }
         }
+        from = to;
     }
     let units_out = (0..n_units)
         .map(|u| {
@@ -1062,7 +1054,7 @@ pub fn run(
 
     let sensitivity = match spec.sensitivity {
         Some(design) => {
-            let mut sa = sensitivity(&model, &nominal, design, opts, progress)?;
+            let mut sa = sensitivity(&model, &nominal, design, &pool, progress)?;
             for (ix, a) in sa.indices.iter_mut().zip(&spec.assumptions) {
                 ix.assumption = a.name().to_owned();
             }
@@ -1089,35 +1081,50 @@ fn sensitivity(
     model: &Model<'_>,
     nominal: &[Option<u32>],
     design: SensitivityDesign,
-    opts: &RunOptions,
+    pool: &bounds::Pool,
     progress: &(dyn Fn(u64) + Sync),
 ) -> Result<SensitivityReport, Error> {
     let d = model.groups.len();
-    let rows = par_map(u64::from(design.n), opts.threads, &|j, buf| {
-        let mut y = |matrix_of: &dyn Fn(usize) -> u64| -> Result<f64, Error> {
-            let sc = model.scenario(j, matrix_of);
-            let r = model.run_ranks(&sc, buf)?;
-            progress(1);
-            Ok(mean_shift(nominal, &r))
-        };
-        let ya = y(&|_| MATRIX_A)?;
-        let yb = y(&|_| MATRIX_B)?;
-        let yc = (0..d)
-            .map(|i| y(&|g| if g == i { MATRIX_B } else { MATRIX_A }))
-            .collect::<Result<Vec<f64>, Error>>()?;
-        Ok::<_, Error>((ya, yb, yc))
-    });
-    let rows = rows.into_iter().collect::<Result<Vec<_>, Error>>()?;
+    // Row j holds y(A), y(B), y(A_B^0) … y(A_B^{d-1}), one flat vector for all rows (its
+    // size, N·(d+2) numbers, was checked by bounds::check); rows are scored a chunk at a time.
+    let stride = d + 2;
+    let n_rows = u64::from(design.n);
+    let mut rows: Vec<f64> = Vec::with_capacity(design.n as usize * stride);
+    let mut from = 0u64;
+    while from < n_rows {
+        let to = from.saturating_add(4096).min(n_rows);
+        let chunk = pool.map(from..to, &|j, buf| {
+            let mut y = |matrix_of: &dyn Fn(usize) -> u64| -> Result<f64, Error> {
+                let sc = model.scenario(j, matrix_of);
+                let r = model.run_ranks(&sc, buf)?;
+                progress(1);
+                Ok(mean_shift(nominal, &r))
+            };
+            let mut row = Vec::with_capacity(stride);
+            row.push(y(&|_| MATRIX_A)?);
+            row.push(y(&|_| MATRIX_B)?);
+            for i in 0..d {
+                row.push(y(&|g| if g == i { MATRIX_B } else { MATRIX_A })?);
+            }
+            Ok::<_, Error>(row)
+        });
+        for row in chunk {
+            rows.extend(row?);
+        }
+        from = to;
+    }
+    let rows = rows.chunks_exact(stride);
     let n = rows.len() as f64;
-    let all = rows.iter().flat_map(|(a, b, _)| [*a, *b]);
+    let all = rows.clone().flat_map(|r| [r[0], r[1]]);
     let mean = all.clone().sum::<f64>() / (2.0 * n);
     let variance = all.map(|y| (y - mean) * (y - mean)).sum::<f64>() / (2.0 * n - 1.0);
     let indices = (0..d)
         .map(|i| {
             let (mut s, mut st) = (0f64, 0f64);
-            for (ya, yb, yc) in &rows {
-                s += yb * (yc[i] - ya);
-                st += (ya - yc[i]) * (ya - yc[i]);
+            for r in rows.clone() {
+                let (ya, yb, yc) = (r[0], r[1], r[2 + i]);
+                s += yb * (yc - ya);
+                st += (ya - yc) * (ya - yc);
             }
             let (first_order, total) = if variance > 0.0 {
                 (s / n / variance, st / n / 2.0 / variance)

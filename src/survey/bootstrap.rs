@@ -42,7 +42,7 @@ pub struct BootstrapOptions {
     pub seed: u64,
     /// Confidence level, strictly between 0 and 1 (default 0.95).
     pub level: Decimal,
-    /// Threads (1 = the calling thread only).
+    /// Threads (1 = the calling thread only; clamped to [`crate::limits::max_threads`]).
     pub threads: usize,
 }
 
@@ -87,8 +87,10 @@ fn uniform_below(rng: &mut ChaCha8Rng, n: u32) -> u32 {
     }
 }
 
-/// Maps `f` over `0..n` in order, on `threads` threads where available.
+/// Maps `f` over `0..n` in order, on `threads` threads where available (at most
+/// [`crate::limits::max_threads`]: a larger request is clamped, never spawned).
 fn par_map<T: Send>(n: u32, threads: usize, f: &(dyn Fn(u32) -> T + Sync)) -> Vec<T> {
+    let threads = crate::limits::threads(threads);
     #[cfg(not(target_arch = "wasm32"))]
     if threads > 1 {
         use rayon::prelude::*;
