@@ -1,7 +1,7 @@
 //! `chiso export-template` (a fill-in form that is also a criteria table) and
 //! `chiso read-form` (the filled form → an assessment).
 
-use super::{f64_of, read_grids, xlsx_error};
+use super::{cell_text_out, f64_of, read_grids, xlsx_error};
 use crate::commands::{index_or_exit, load_index, report, INVALID};
 use chiso::assessment::{EvidenceRef, LayerEntry, NotApplicable};
 use chiso::authoring::{
@@ -80,7 +80,7 @@ pub fn write_form(
     ws.set_name("Phiếu chấm").map_err(&err)?;
     ws.write_string_with_format(0, 0, "Đơn vị:", &bold)
         .map_err(&err)?;
-    ws.write_string_with_format(0, 1, unit, &fill)
+    ws.write_string_with_format(0, 1, cell_text_out(unit), &fill)
         .map_err(&err)?;
     ws.write_string_with_format(1, 0, "Năm:", &bold)
         .map_err(&err)?;
@@ -89,7 +89,8 @@ pub fn write_form(
         None => ws.write_string_with_format(1, 1, "", &fill),
     }
     .map_err(&err)?;
-    ws.write_string(2, 0, &def.title.vi).map_err(&err)?;
+    ws.write_string(2, 0, cell_text_out(&def.title.vi))
+        .map_err(&err)?;
     let fields = Field::ALL;
     for (c, f) in fields.iter().enumerate() {
         ws.write_string_with_format(HEADER_ROW, c as u16, f.header(), &bold)
@@ -131,8 +132,13 @@ pub fn write_form(
             if text.is_empty() {
                 continue;
             }
-            ws.write_string_with_format(r, c, &text, if parent { &bold } else { &wrap })
-                .map_err(&err)?;
+            ws.write_string_with_format(
+                r,
+                c,
+                cell_text_out(&text),
+                if parent { &bold } else { &wrap },
+            )
+            .map_err(&err)?;
         }
         if parent {
             continue;
@@ -142,7 +148,7 @@ pub fn write_form(
             Some(rl) => value_hint(rl),
             None => "số điểm".into(),
         };
-        ws.write_string_with_format(r, base, &hint, &wrap)
+        ws.write_string_with_format(r, base, cell_text_out(&hint), &wrap)
             .map_err(&err)?;
         for k in 1..FILL.len() as u16 {
             ws.write_blank(r, base + k, &fill).map_err(&err)?;
@@ -175,7 +181,7 @@ pub fn write_form(
     )
     .map_err(&err)?;
     ws.set_hidden(true);
-    wb.save(path).map_err(&err)
+    super::save_workbook(&mut wb, path)
 }
 
 /// Runs `chiso export-template`.

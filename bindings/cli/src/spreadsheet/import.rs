@@ -324,7 +324,7 @@ pub fn write_template(path: &Path) -> Result<(), Diagnostics> {
             let _ = w.write_record(r);
         }
         let bytes = w.into_inner().unwrap_or_default();
-        return std::fs::write(path, bytes).map_err(|e| super::io_error(path, e));
+        return crate::output::write_atomic(path, &bytes);
     }
     let err = xlsx_error(path);
     let mut wb = Workbook::new();
@@ -357,5 +357,5 @@ pub fn write_template(path: &Path) -> Result<(), Diagnostics> {
         ws.write_string_with_format(r as u32, 0, *line, &wrap)
             .map_err(&err)?;
     }
-    wb.save(path).map_err(&err)
+    super::save_workbook(&mut wb, path)
 }

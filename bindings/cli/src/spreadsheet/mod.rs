@@ -28,7 +28,8 @@ pub(crate) fn io_error(path: &Path, detail: impl ToString) -> Diagnostics {
     .in_file(path.display().to_string())])
 }
 
-/// Writes `value` as pretty JSON to `path`, or to stdout when there is none.
+/// Writes `value` as pretty JSON to `path` (atomically: the old file stays whole on
+/// failure), or to stdout when there is none.
 pub(crate) fn write_json(
     value: &impl serde::Serialize,
     path: Option<&Path>,
@@ -36,9 +37,19 @@ pub(crate) fn write_json(
     let mut text = serde_json::to_string_pretty(value).unwrap_or_default();
     text.push('\n');
     match path {
-        Some(p) => std::fs::write(p, text).map_err(|e| io_error(p, e)),
+        Some(p) => crate::output::write_atomic(p, text.as_bytes()),
         None => crate::commands::out(&text),
     }
+}
+
+/// Saves a workbook to `path` atomically: built in memory, then written through
+/// [`crate::output::write_atomic`], so a failure leaves the old file whole and no partial one.
+pub(crate) fn save_workbook(
+    wb: &mut rust_xlsxwriter::Workbook,
+    path: &Path,
+) -> Result<(), Diagnostics> {
+    let bytes = wb.save_to_buffer().map_err(xlsx_error(path))?;
+    crate::output::write_atomic(path, &bytes)
 }
 
 fn is_csv(path: &Path) -> bool {
@@ -123,23 +134,26 @@ pub(crate) fn read_grids(path: &Path) -> Result<Grids, Diagnostics> {
     Ok(out)
 }
 
-/// One sheet as a table, the way a calamine range gives it: from the first row and
-/// column holding a value to the last, every row as wide as the widest.
+/// One sheet as a table, the way a calamine range gives it: from the first row holding a
+/// value to the last (from column A, or from the first column holding a value), every row
+/// as wide as the widest.
 #[derive(Debug, Default)]
 pub(crate) struct Table {
-    /// 0-based row and column of the table's top-left cell.
+    /// 0-based row of the table's first row.
     pub first_row: u32,
-    pub first_col: u32,
     /// Rows, each of the table's width.
     pub rows: Vec<Vec<String>>,
 }
 
 /// The sheet named `sheet`, else the first visible sheet of the workbook, as a [`Table`];
-/// `text` writes each value. Bounded like [`read_grids`].
+/// `text` writes each value; `from_column_a` starts every row at column A rather than at
+/// the first column holding a value. Bounded like [`read_grids`]: the blank cells the
+/// padding adds count against [`MAX_SHEET_CELLS`] before any row is widened.
 pub(crate) fn sheet_table(
     path: &Path,
     sheet: Option<&str>,
     text: &dyn Fn(&Data) -> String,
+    from_column_a: bool,
 ) -> Result<Table, Diagnostics> {
     let mut wb = Workbook::open(path)?;
     let sheets = wb.sheets();
@@ -178,12 +192,15 @@ pub(crate) fn sheet_table(
         return Ok(Table::default());
     };
     let (first_row, last_row) = (first.0, last.0);
-    let first_col = s
-        .rows
-        .iter()
-        .filter_map(|(_, c)| c.iter().position(|x| !x.is_empty()))
-        .min()
-        .unwrap_or(0);
+    let first_col = if from_column_a {
+        0
+    } else {
+        s.rows
+            .iter()
+            .filter_map(|(_, c)| c.iter().position(|x| !x.is_empty()))
+            .min()
+            .unwrap_or(0)
+    };
     let width = s.rows.iter().map(|(_, c)| c.len()).max().unwrap_or(0) - first_col;
     let height = (last_row - first_row) as u64 + 1;
     // Padding every row to the table's width costs a slot per blank cell.
@@ -205,11 +222,7 @@ pub(crate) fn sheet_table(
         row.resize(width, String::new());
         rows.push(row);
     }
-    Ok(Table {
-        first_row,
-        first_col: first_col as u32,
-        rows,
-    })
+    Ok(Table { first_row, rows })
 }
 
 /// A CSV annex table as one grid, with the limits of a sheet: the record boundaries are
@@ -292,7 +305,138 @@ pub(crate) fn f64_of(d: Decimal) -> f64 {
     d.to_f64().unwrap_or(f64::NAN)
 }
 
-/// Maps a spreadsheet-writer error to diagnostics on `path`.
+/// Maps a spreadsheet-writer error to a write error on `path` ("cannot write", never
+/// "cannot read").
 pub(crate) fn xlsx_error(path: &Path) -> impl Fn(rust_xlsxwriter::XlsxError) -> Diagnostics + '_ {
-    move |e| io_error(path, e)
+    move |e| crate::output::cannot_write(&path.display().to_string(), &std::io::Error::other(e))
+}
+
+/// Whether a character may not stand in a cell or a sheet name: the C0 controls but tab,
+/// line feed and carriage return (XML 1.0 forbids most of them; Excel shows none), DEL,
+/// the C1 controls and the non-characters U+FFFE, U+FFFF.
+fn unwritable(c: char) -> bool {
+    (c.is_control() && !matches!(c, '\t' | '\n' | '\r')) || matches!(c, '\u{fffe}' | '\u{ffff}')
+}
+
+/// Text as it may be written in a cell: control characters removed (a unit name holding
+/// NUL or ESC stays readable and the file well-formed), at most [`MAX_CELL_CHARS`]
+/// characters (Excel's limit; longer text ends with "…").
+pub(crate) fn cell_text_out(s: &str) -> std::borrow::Cow<'_, str> {
+    if !s.chars().any(unwritable) && s.len() <= MAX_CELL_CHARS {
+        return std::borrow::Cow::Borrowed(s);
+    }
+    let mut out: String = s.chars().filter(|&c| !unwritable(c)).collect();
+    if out.chars().count() > MAX_CELL_CHARS {
+        out = out.chars().take(MAX_CELL_CHARS - 1).collect();
+        out.push('…');
+    }
+    std::borrow::Cow::Owned(out)
+}
+
+/// Sheet names that are unique in one workbook, in time linear in the number of sheets.
+///
+/// A name is cleaned for Excel (control characters and `[ ] : * ? / \` removed, no
+/// apostrophe at either end, at most 31 characters, never blank, never a reserved name)
+/// and made unique ignoring case with a numeric suffix (" 2", " 3", …); each base keeps its
+/// next suffix, so 3,000 sheets of one unit name cost 3,000 look-ups, not 4.5 million.
+#[derive(Debug, Default)]
+pub(crate) struct SheetNames {
+    used: std::collections::HashSet<String>,
+    next: std::collections::HashMap<String, u32>,
+}
+
+/// Longest sheet name Excel accepts.
+const SHEET_NAME_CHARS: usize = 31;
+
+impl SheetNames {
+    /// Names already taken (reserved), e.g. the ranking sheet's.
+    pub(crate) fn reserve(&mut self, name: &str) {
+        self.used.insert(name.to_lowercase());
+    }
+
+    /// A clean, unique sheet name for `wanted` (`fallback` when nothing is left of it).
+    pub(crate) fn name(&mut self, wanted: &str, fallback: &str) -> String {
+        let clean: String = wanted
+            .chars()
+            .filter(|&c| !unwritable(c) && !matches!(c, '[' | ']' | ':' | '*' | '?' | '/' | '\\'))
+            .collect();
+        let clean = clean.trim().trim_matches('\'').trim();
+        let base: String = if clean.is_empty() { fallback } else { clean }
+            .chars()
+            .take(SHEET_NAME_CHARS)
+            .collect();
+        let base = base.trim_end().trim_end_matches('\'').to_owned();
+        let key = base.to_lowercase();
+        if !self.used.contains(&key) {
+            self.used.insert(key);
+            return base;
+        }
+        let mut n = self.next.get(&key).copied().unwrap_or(2);
+        loop {
+            let suffix = format!(" {n}");
+            let head: String = base
+                .chars()
+                .take(SHEET_NAME_CHARS - suffix.chars().count())
+                .collect();
+            let name = format!("{}{suffix}", head.trim_end().trim_end_matches('\''));
+            n += 1;
+            if self.used.insert(name.to_lowercase()) {
+                self.next.insert(key, n);
+                return name;
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{cell_text_out, SheetNames};
+    use chiso::limits::MAX_CELL_CHARS;
+
+    #[test]
+    fn cell_text_loses_control_characters_and_keeps_line_breaks() {
+        assert_eq!(
+            cell_text_out("Sở\u{0}Nội\u{1b} vụ\nphòng\u{7f}"),
+            "SởNội vụ\nphòng"
+        );
+        let long = "ă".repeat(MAX_CELL_CHARS + 5);
+        let out = cell_text_out(&long);
+        assert_eq!(out.chars().count(), MAX_CELL_CHARS);
+        assert!(out.ends_with('…'));
+    }
+
+    #[test]
+    fn sheet_names_are_clean_short_and_unique_ignoring_case() {
+        let mut n = SheetNames::default();
+        n.reserve("Xếp hạng");
+        assert_eq!(
+            n.name("Sở [Nội vụ]: 2024/25*?\u{0}\u{1b}", "Đơn vị"),
+            "Sở Nội vụ 202425"
+        );
+        assert_eq!(n.name("xếp hạng", "Đơn vị"), "xếp hạng 2");
+        assert_eq!(n.name("'\u{0}'", "Đơn vị"), "Đơn vị");
+        assert_eq!(n.name("", "Đơn vị"), "Đơn vị 2");
+        let long = "Ủy ban nhân dân phường Bến Nghé quận 1";
+        let a = n.name(long, "Đơn vị");
+        let b = n.name(long, "Đơn vị");
+        assert_eq!(a.chars().count(), 31);
+        assert!(b.chars().count() <= 31 && b.ends_with(" 2"), "{b}");
+        // A unit really named like a suffixed one does not collide.
+        let mut n = SheetNames::default();
+        assert_eq!(n.name("A 2", "x"), "A 2");
+        assert_eq!(n.name("A", "x"), "A");
+        assert_eq!(n.name("A", "x"), "A 3");
+        assert_eq!(n.name("a", "x"), "a 4");
+    }
+
+    #[test]
+    fn three_thousand_sheets_of_one_name_get_distinct_names() {
+        let mut n = SheetNames::default();
+        let mut seen = std::collections::HashSet::new();
+        for _ in 0..3_000 {
+            let s = n.name("Sở Nội vụ tỉnh Ví dụ rất dài tên đơn vị", "Đơn vị");
+            assert!(s.chars().count() <= 31);
+            assert!(seen.insert(s.to_lowercase()));
+        }
+    }
 }

@@ -1,7 +1,7 @@
 //! `chiso sheet`: score sheets in the official layout, one sheet per unit, and a
 //! ranking sheet: STT | Tiêu chí | Điểm tối đa | Điểm tự chấm | Điểm thẩm định | Ghi chú.
 
-use super::{f64_of, xlsx_error};
+use super::{cell_text_out, f64_of, xlsx_error, SheetNames};
 use crate::commands::{index_or_exit, load_assessment, report, INVALID};
 use chiso::assessment::Layer;
 use chiso::index::AdjustmentKind;
@@ -36,6 +36,9 @@ pub const HEADERS: [&str; 6] = [
     "Ghi chú",
 ];
 
+/// Name of the ranking sheet.
+const RANKING: &str = "Xếp hạng";
+
 /// Column headers of the ranking sheet.
 pub const RANK_HEADERS: [&str; 7] = [
     "Hạng",
@@ -46,27 +49,6 @@ pub const RANK_HEADERS: [&str; 7] = [
     "Chỉ số (%)",
     "Xếp loại",
 ];
-
-fn sheet_name(unit: &str, used: &mut Vec<String>) -> String {
-    let clean: String = unit
-        .chars()
-        .filter(|c| !matches!(c, '[' | ']' | ':' | '*' | '?' | '/' | '\\' | '\''))
-        .take(28)
-        .collect();
-    let base = if clean.trim().is_empty() {
-        "Đơn vị".to_owned()
-    } else {
-        clean.trim().to_owned()
-    };
-    let mut name = base.clone();
-    let mut n = 2;
-    while used.iter().any(|u| u.to_lowercase() == name.to_lowercase()) || name == "Xếp hạng" {
-        name = format!("{} {n}", base.chars().take(25).collect::<String>());
-        n += 1;
-    }
-    used.push(name.clone());
-    name
-}
 
 struct Formats {
     bold: Format,
@@ -96,9 +78,11 @@ fn unit_sheet(
     f: &Formats,
 ) -> Result<(), XlsxError> {
     let def = index.definition();
-    ws.write_string_with_format(0, 0, format!("BẢNG ĐIỂM: {}", res.unit.name), &f.bold)?;
+    let title = format!("BẢNG ĐIỂM: {}", res.unit.name);
+    ws.write_string_with_format(0, 0, cell_text_out(&title), &f.bold)?;
     let year = res.year.map(|y| format!(" — năm {y}")).unwrap_or_default();
-    ws.write_string(1, 0, format!("{} ({}){year}", def.title.vi, def.version))?;
+    let line = format!("{} ({}){year}", def.title.vi, def.version);
+    ws.write_string(1, 0, cell_text_out(&line))?;
     for (c, h) in HEADERS.iter().enumerate() {
         ws.write_string_with_format(3, c as u16, *h, &f.head)?;
     }
@@ -114,8 +98,9 @@ fn unit_sheet(
             (&f.wrap, &f.num)
         };
         let indent = "  ".repeat(n.depth.saturating_sub(1));
-        ws.write_string_with_format(r, 0, &n.code, tf)?;
-        ws.write_string_with_format(r, 1, format!("{indent}{}", n.title.vi), tf)?;
+        ws.write_string_with_format(r, 0, cell_text_out(&n.code), tf)?;
+        let title = format!("{indent}{}", n.title.vi);
+        ws.write_string_with_format(r, 1, cell_text_out(&title), tf)?;
         put(ws, r, 2, n.max_points.or(n.applicable_max), nf)?;
         put(ws, r, 3, n.self_points, nf)?;
         put(ws, r, 4, n.appraised_points, nf)?;
@@ -129,8 +114,9 @@ fn unit_sheet(
             AdjustmentKind::Bonus => "Điểm thưởng",
             AdjustmentKind::Penalty => "Điểm trừ",
         };
-        ws.write_string_with_format(r, 0, &a.code, &f.bold)?;
-        ws.write_string_with_format(r, 1, format!("{} ({label})", a.title.vi), &f.bold)?;
+        ws.write_string_with_format(r, 0, cell_text_out(&a.code), &f.bold)?;
+        let title = format!("{} ({label})", a.title.vi);
+        ws.write_string_with_format(r, 1, cell_text_out(&title), &f.bold)?;
         put(ws, r, 2, Some(a.cap), &f.bold_num)?;
         let signed = match a.kind {
             AdjustmentKind::Bonus => a.points,
@@ -152,7 +138,7 @@ fn unit_sheet(
     ws.write_string_with_format(r, 1, "CHỈ SỐ (%)", &f.bold)?;
     put(ws, r, 4, t.percent, &f.bold_num)?;
     if let Some(b) = &t.band {
-        ws.write_string_with_format(r, 5, &b.label.vi, &f.bold)?;
+        ws.write_string_with_format(r, 5, cell_text_out(&b.label.vi), &f.bold)?;
     }
     ws.set_freeze_panes(4, 2)?;
     Ok(())
@@ -176,15 +162,18 @@ pub fn write_sheets(
             .set_border(rust_xlsxwriter::FormatBorder::Thin),
     };
     let mut wb = Workbook::new();
-    let mut used = Vec::new();
+    let mut names = SheetNames::default();
+    names.reserve(RANKING);
+    // Excel refuses a sheet named "History" (it keeps the name for change tracking).
+    names.reserve("History");
     for res in results {
         let ws = wb.add_worksheet();
-        ws.set_name(sheet_name(&res.unit.name, &mut used))
+        ws.set_name(names.name(&res.unit.name, "Đơn vị"))
             .map_err(&err)?;
         unit_sheet(ws, index, res, &f).map_err(&err)?;
     }
     let ws = wb.add_worksheet();
-    ws.set_name("Xếp hạng").map_err(&err)?;
+    ws.set_name(RANKING).map_err(&err)?;
     for (c, h) in RANK_HEADERS.iter().enumerate() {
         ws.write_string_with_format(0, c as u16, *h, &f.head)
             .map_err(&err)?;
@@ -200,17 +189,19 @@ pub fn write_sheets(
         if let Some(rank) = ranks[i] {
             ws.write_number(r, 0, f64::from(rank)).map_err(&err)?;
         }
-        ws.write_string(r, 1, &res.unit.name).map_err(&err)?;
+        ws.write_string(r, 1, cell_text_out(&res.unit.name))
+            .map_err(&err)?;
         let t = &res.total;
         put(ws, r, 2, t.max_points.or(t.applicable_max), &f.num).map_err(&err)?;
         put(ws, r, 3, t.self_points, &f.num).map_err(&err)?;
         put(ws, r, 4, t.appraised_points, &f.num).map_err(&err)?;
         put(ws, r, 5, t.percent, &f.num).map_err(&err)?;
         if let Some(b) = &t.band {
-            ws.write_string(r, 6, &b.label.vi).map_err(&err)?;
+            ws.write_string(r, 6, cell_text_out(&b.label.vi))
+                .map_err(&err)?;
         }
     }
-    wb.save(path).map_err(&err)
+    super::save_workbook(&mut wb, path)
 }
 
 /// Runs `chiso sheet`.

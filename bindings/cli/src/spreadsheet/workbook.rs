@@ -58,6 +58,15 @@ impl Format {
         }
     }
 
+    /// The part that lists the sheets, where a problem with the list is located.
+    fn sheet_list(self) -> &'static str {
+        match self {
+            Format::Xlsx => "xl/workbook.xml",
+            Format::Ods => "content.xml",
+            Format::Xls => "Workbook",
+        }
+    }
+
     fn ext(self) -> &'static str {
         match self {
             Format::Xlsx => "xlsx",
@@ -212,7 +221,7 @@ impl Workbook {
         };
         if listed.len() > MAX_SHEETS {
             return Err(limit(
-                "",
+                format.sheet_list(),
                 "sheets in one workbook / số trang tính trong tệp",
                 MAX_SHEETS as u64,
                 Some(listed.len() as u64),

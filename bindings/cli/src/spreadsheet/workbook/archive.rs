@@ -24,6 +24,9 @@ use std::io::{self, BufRead, BufReader, Read, Seek, SeekFrom};
 /// compress very well and cost nothing).
 const RATIO_FLOOR: u64 = 1 << 20;
 
+/// Where a problem of the zip container itself is located in messages.
+pub(super) const ZIP: &str = "[zip]";
+
 /// Signature of the end-of-central-directory record.
 const EOCD: [u8; 4] = [0x50, 0x4b, 0x05, 0x06];
 /// Signature of the zip64 end-of-central-directory locator.
@@ -36,14 +39,14 @@ const ZIP64_EOCD: [u8; 4] = [0x50, 0x4b, 0x06, 0x06];
 pub(super) fn check<R: Read + Seek>(file: &mut R, format: Format) -> Result<Facts, Diagnostics> {
     let declared = directory_entries(file, format)?;
     file.seek(SeekFrom::Start(0))
-        .map_err(|e| bad(format, "", &e.to_string()))?;
+        .map_err(|e| bad(format, ZIP, &e.to_string()))?;
     let mut zip = zip::ZipArchive::new(BufReader::new(&mut *file))
-        .map_err(|e| bad(format, "", &e.to_string()))?;
+        .map_err(|e| bad(format, ZIP, &e.to_string()))?;
     if let Some(n) = declared {
         if (zip.len() as u64) < n {
             return Err(bad(
                 format,
-                "",
+                ZIP,
                 "the archive lists a part twice (two parts of one name) / tệp nén liệt kê một phần hai lần (hai phần trùng tên)",
             ));
         }
@@ -54,7 +57,7 @@ pub(super) fn check<R: Read + Seek>(file: &mut R, format: Format) -> Result<Fact
     for i in 0..zip.len() {
         let f = zip
             .by_index_raw(i)
-            .map_err(|e| bad(format, "", &e.to_string()))?;
+            .map_err(|e| bad(format, ZIP, &e.to_string()))?;
         let (name, size, packed) = (f.name().to_owned(), f.size(), f.compressed_size());
         if f.is_dir() {
             continue;
@@ -78,20 +81,24 @@ pub(super) fn check<R: Read + Seek>(file: &mut R, format: Format) -> Result<Fact
                 "bytes / byte",
             ));
         }
+        parts.push((i, name, size, packed));
+    }
+    // The ratio once the totals are known (a bomb of many parts is named by its total).
+    for (_, name, size, packed) in &parts {
+        let (size, packed) = (*size, *packed);
         if size > RATIO_FLOOR && size / packed.max(1) > MAX_WORKBOOK_RATIO {
             return Err(limit(
-                &name,
+                name,
                 "compression ratio of one part of the workbook / tỷ lệ nén của một phần trong tệp",
                 MAX_WORKBOOK_RATIO,
                 Some(size / packed.max(1)),
                 "",
             ));
         }
-        parts.push((i, name, size));
     }
     // Inflate every part once, through the cap and the scanners.
     let mut facts = Facts::default();
-    for (i, name, size) in parts {
+    for (i, name, size, _) in parts {
         let f = zip
             .by_index(i)
             .map_err(|e| bad(format, &name, &e.to_string()))?;
@@ -173,7 +180,7 @@ fn directory_entries<R: Read + Seek>(
     file: &mut R,
     format: Format,
 ) -> Result<Option<u64>, Diagnostics> {
-    let io = |e: io::Error| bad(format, "", &e.to_string());
+    let io = |e: io::Error| bad(format, ZIP, &e.to_string());
     let len = file.seek(SeekFrom::End(0)).map_err(io)?;
     // The record is 22 bytes plus a comment of at most 65,535 bytes.
     let tail_len = len.min(22 + 65_535 + 20);
@@ -195,7 +202,7 @@ fn directory_entries<R: Read + Seek>(
             }
             if entries > MAX_WORKBOOK_PARTS {
                 return Err(limit(
-                    "",
+                    ZIP,
                     "parts in the workbook archive / số phần trong tệp nén",
                     MAX_WORKBOOK_PARTS,
                     Some(entries),
@@ -229,11 +236,11 @@ fn zip64_entries<R: Read + Seek>(
     let mut off = [0u8; 8];
     off.copy_from_slice(&loc[8..16]);
     let offset = u64::from_le_bytes(off);
-    let io = |e: io::Error| bad(format, "", &e.to_string());
+    let io = |e: io::Error| bad(format, ZIP, &e.to_string());
     if offset >= tail_start + at as u64 {
         return Err(bad(
             format,
-            "",
+            ZIP,
             "the zip64 directory record lies outside the file / bản ghi thư mục zip64 nằm ngoài tệp",
         ));
     }
@@ -243,7 +250,7 @@ fn zip64_entries<R: Read + Seek>(
     if !rec.starts_with(&ZIP64_EOCD) {
         return Err(bad(
             format,
-            "",
+            ZIP,
             "the zip64 directory record is missing / thiếu bản ghi thư mục zip64",
         ));
     }
