@@ -153,28 +153,21 @@ fn io_error(p: &Path, e: impl ToString) -> Diagnostics {
     crate::spreadsheet::io_error(p, e)
 }
 
-/// The first sheet of a workbook as CSV text (dates as `yyyy-MM-dd HH:mm:ss`).
+/// The first visible sheet of a workbook as CSV text (dates as `yyyy-MM-dd HH:mm:ss`),
+/// read through the CLI's bounded workbook reader (`crate::spreadsheet::workbook`).
 fn workbook_csv(path: &Path) -> Result<String, Diagnostics> {
-    use calamine::{open_workbook_auto, Data, Reader};
-    let mut wb = open_workbook_auto(path).map_err(|e| io_error(path, e))?;
-    let Some(sheet) = wb.sheet_names().first().cloned() else {
-        return Err(io_error(path, "the workbook has no sheet"));
+    use calamine::Data;
+    let text = |d: &Data| match d {
+        Data::DateTime(t) => {
+            let (y, mo, da, h, mi, s, _) = t.to_ymd_hms_milli();
+            format!("{y:04}-{mo:02}-{da:02} {h:02}:{mi:02}:{s:02}")
+        }
+        other => crate::spreadsheet::cell_text(other),
     };
-    let range = wb.worksheet_range(&sheet).map_err(|e| io_error(path, e))?;
+    let table = crate::spreadsheet::sheet_table(path, None, &text, false)?;
     let mut w = csv::Writer::from_writer(Vec::new());
-    for row in range.rows() {
-        let cells: Vec<String> = row
-            .iter()
-            .map(|d| match d {
-                Data::Empty => String::new(),
-                Data::DateTime(t) => {
-                    let (y, mo, da, h, mi, s, _) = t.to_ymd_hms_milli();
-                    format!("{y:04}-{mo:02}-{da:02} {h:02}:{mi:02}:{s:02}")
-                }
-                other => other.to_string(),
-            })
-            .collect();
-        w.write_record(&cells).map_err(|e| io_error(path, e))?;
+    for row in &table.rows {
+        w.write_record(row).map_err(|e| io_error(path, e))?;
     }
     let bytes = w.into_inner().map_err(|e| io_error(path, e))?;
     String::from_utf8(bytes).map_err(|e| io_error(path, e))

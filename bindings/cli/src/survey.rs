@@ -116,7 +116,10 @@ fn read_answers(survey: &Survey, args: &SurveyArgs, lang: Lang) -> Result<Answer
     let result = match extension(&args.answers).as_str() {
         "xlsx" | "xls" | "xlsm" | "xlsb" | "ods" => {
             let (header, rows) =
-                spreadsheet(&args.answers, args.sheet.as_deref()).map_err(|e| cannot_read(&e))?;
+                spreadsheet(&args.answers, args.sheet.as_deref()).map_err(|d| {
+                    crate::commands::report(&d, lang);
+                    ExitCode::from(1)
+                })?;
             read_rows(survey, &header, rows, &opts)
         }
         ext => {
@@ -138,28 +141,16 @@ fn read_answers(survey: &Survey, args: &SurveyArgs, lang: Lang) -> Result<Answer
 /// Header and rows (with their sheet row numbers) of a spreadsheet's sheet.
 type Rows = (Vec<String>, Vec<(u64, Vec<String>)>);
 
-fn spreadsheet(path: &Path, sheet: Option<&str>) -> Result<Rows, String> {
-    use calamine::{open_workbook_auto, Data, Reader};
-    let mut wb = open_workbook_auto(path).map_err(|e| e.to_string())?;
-    let name = match sheet {
-        Some(s) => s.to_owned(),
-        None => wb
-            .sheet_names()
-            .first()
-            .cloned()
-            .ok_or_else(|| "the workbook has no sheet".to_owned())?,
-    };
-    let range = wb.worksheet_range(&name).map_err(|e| e.to_string())?;
-    let (r0, c0) = range.start().unwrap_or((0, 0));
-    let cell = |d: &Data| match d {
-        Data::Empty => String::new(),
-        other => other.to_string(),
-    };
-    let mut rows = range.rows().enumerate().map(|(i, row)| {
-        let mut cells = vec![String::new(); c0 as usize];
-        cells.extend(row.iter().map(cell));
-        (u64::from(r0) + i as u64 + 1, cells)
-    });
+fn spreadsheet(path: &Path, sheet: Option<&str>) -> Result<Rows, chiso::Diagnostics> {
+    // The CLI's bounded workbook reader; rows keep their sheet row numbers and start at
+    // column A, so the blank cells before the first column are counted against its limit.
+    let table = crate::spreadsheet::sheet_table(path, sheet, &crate::spreadsheet::cell_text, true)?;
+    let first = u64::from(table.first_row);
+    let mut rows = table
+        .rows
+        .into_iter()
+        .enumerate()
+        .map(|(i, cells)| (first + i as u64 + 1, cells));
     let header = rows.next().map(|(_, h)| h).unwrap_or_default();
     Ok((header, rows.collect()))
 }
