@@ -25,11 +25,12 @@ pub const MAX_INPUT_BYTES: u64 = 64 << 20;
 /// [`MAX_DEPTH`] levels nests about 30 deep; below `serde_json`'s own 128).
 pub const MAX_JSON_DEPTH: usize = 64;
 /// Most JSON values (objects, arrays, strings, numbers, `true`/`false`/`null`) in one
-/// document: 4,000,000.
-pub const MAX_JSON_VALUES: u64 = 4_000_000;
-/// Most JSON objects and arrays in one document: 1,000,000 (an object costs ~0.6 KiB once
-/// parsed, so this bounds a parsed document near 0.6 GiB whatever its bytes).
-pub const MAX_JSON_CONTAINERS: u64 = 1_000_000;
+/// document: 2,000,000 (a parsed value takes 32 bytes plus its text).
+pub const MAX_JSON_VALUES: u64 = 2_000_000;
+/// Most JSON objects and arrays in one document: 500,000 (a parsed object takes about
+/// 0.6 KiB whatever its size in the file, so this bounds a parsed document near 0.3 GiB;
+/// a 20,000-criterion index of yes/no rules needs about 140,000).
+pub const MAX_JSON_CONTAINERS: u64 = 500_000;
 /// Most problems listed for one JSON document — duplicate keys, numbers out of range,
 /// malformed nodes or entries — then counted ("the first 1000 are shown").
 pub const MAX_JSON_PROBLEMS: usize = 1_000;
