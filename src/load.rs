@@ -43,6 +43,8 @@ fn shape(
     let inner = e.path().to_string();
     let path = if inner == "." || inner.is_empty() {
         prefix.to_owned()
+    } else if inner.starts_with('[') {
+        format!("{prefix}{inner}")
     } else {
         format!("{prefix}.{inner}")
     };
@@ -244,19 +246,25 @@ fn count_nodes(v: &Json) -> usize {
     n
 }
 
-/// `v` with the list under `key` emptied, copying only the other members.
-fn without(v: &Json, key: &str) -> Json {
-    match v {
-        Json::Object(map) => Json::Object(
-            map.iter()
-                .map(|(k, x)| match x {
-                    Json::Array(_) if k == key => (k.clone(), Json::Array(Vec::new())),
-                    _ => (k.clone(), x.clone()),
-                })
-                .collect(),
-        ),
-        other => other.clone(),
-    }
+/// The shape problem of `v` as a `T`, judged with the list under `key` emptied (its
+/// items are judged one by one): only an object with such a list is copied, without it.
+fn shape_without<T: DeserializeOwned>(
+    v: &Json,
+    key: &str,
+    path: &str,
+    code: Option<&str>,
+) -> Option<Diagnostic> {
+    let judged = match v {
+        Json::Object(map) if matches!(map.get(key), Some(Json::Array(a)) if !a.is_empty()) => {
+            let shallow = map.iter().map(|(k, x)| match x {
+                Json::Array(_) if k == key => (k.clone(), Json::Array(Vec::new())),
+                _ => (k.clone(), x.clone()),
+            });
+            typed::<T>(Json::Object(shallow.collect()), path, code)
+        }
+        _ => typed_ref::<T>(v, path, code),
+    };
+    judged.err().map(|d| *d)
 }
 
 /// Parses an index definition. On failure every node with a shape problem is reported
@@ -289,8 +297,8 @@ pub fn index_definition(text: &str) -> Result<IndexDefinition, Diagnostics> {
         Err(first) => {
             // Report every malformed node, not only the first one serde met.
             let mut all = Listed::default();
-            if let Err(d) = typed::<IndexDefinition>(without(&v, "nodes"), "$", None) {
-                all.push(*d);
+            if let Some(d) = shape_without::<IndexDefinition>(&v, "nodes", "$", None) {
+                all.push(d);
             }
             if let Some(nodes) = v.get("nodes").and_then(Json::as_array) {
                 for (i, n) in nodes.iter().enumerate() {
@@ -310,8 +318,8 @@ fn collect_node_errors(n: &Json, path: &str, out: &mut Listed) {
         .get("code")
         .and_then(Json::as_str)
         .map(crate::text::excerpt);
-    if let Err(d) = typed::<Node>(without(n, "children"), path, code.as_deref()) {
-        out.push(*d);
+    if let Some(d) = shape_without::<Node>(n, "children", path, code.as_deref()) {
+        out.push(d);
     }
     if let Some(children) = n.get("children").and_then(Json::as_array) {
         for (i, c) in children.iter().enumerate() {
@@ -415,9 +423,24 @@ pub fn read_file(path: &std::path::Path) -> Result<String, Diagnostics> {
         1 << 16
     };
     let mut bytes = Vec::with_capacity(guess);
-    file.take(MAX_INPUT_BYTES + 1)
-        .read_to_end(&mut bytes)
-        .map_err(io)?;
+    let mut limited = file.take(MAX_INPUT_BYTES + 1);
+    let mut chunk = vec![0u8; 1 << 16];
+    loop {
+        let n = match limited.read(&mut chunk) {
+            Ok(0) => break,
+            Ok(n) => n,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(io(e)),
+        };
+        // Grow by doubling, but never past the limit + 1 (`Take` stops there).
+        if bytes.len() + n > bytes.capacity() {
+            let want = (bytes.capacity() * 2)
+                .max(bytes.len() + n)
+                .min(MAX_INPUT_BYTES as usize + 1);
+            bytes.reserve_exact(want - bytes.len());
+        }
+        bytes.extend_from_slice(&chunk[..n]);
+    }
     if bytes.len() as u64 > MAX_INPUT_BYTES {
         return Err(Diagnostics(vec![crate::json::too_big(None).in_file(&name)]));
     }

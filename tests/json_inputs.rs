@@ -322,7 +322,7 @@ fn other_encodings_are_named() {
         .unwrap_err();
     let en = err.render(Lang::En);
     assert!(
-        en.contains("byte 0xD5 at line 2, column 11 (byte offset 12) is not UTF-8"),
+        en.contains("byte 0xD5 at line 2, column 11, byte offset 12, is not UTF-8"),
         "{en}"
     );
     assert!(err.render(Lang::Vi).contains("byte 0xD5 ở dòng 2, cột 11"));

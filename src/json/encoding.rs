@@ -56,7 +56,7 @@ fn not_text(bytes: &[u8]) -> Option<String> {
 }
 
 const UTF16_LE: &str =
-    "UTF-16 LE text (Notepad's \"Unicode\") / văn bản UTF-16 LE (\"Unicode\" của Notepad)";
+    "UTF-16 LE text, Notepad's \"Unicode\" / văn bản UTF-16 LE, kiểu \"Unicode\" của Notepad";
 const UTF16_BE: &str = "UTF-16 BE text / văn bản UTF-16 BE";
 
 /// UTF-16 without a byte order mark (JSON is mostly ASCII, so every other byte is 0) or
@@ -93,8 +93,9 @@ fn eight_bit(bytes: &[u8], at: usize) -> String {
         + 1;
     let byte = bytes.get(at).copied().unwrap_or(0);
     format!(
-        "Windows-1258, TCVN3 or another 8-bit encoding: byte 0x{byte:02X} at line {line}, column {column} (byte offset {at}) is not UTF-8 \
-         / Windows-1258, TCVN3 hoặc một bảng mã 8 bit khác: byte 0x{byte:02X} ở dòng {line}, cột {column} (vị trí byte {at}) không phải UTF-8"
+        "Windows-1258, TCVN3 or another 8-bit encoding: byte 0x{byte:02X} at line {line}, \
+         column {column}, byte offset {at}, is not UTF-8 / Windows-1258, TCVN3 hoặc một bảng mã \
+         8 bit khác: byte 0x{byte:02X} ở dòng {line}, cột {column}, vị trí byte {at}, không phải UTF-8"
     )
 }
 
@@ -145,7 +146,7 @@ mod tests {
         // "Sở" in Windows-1258 is 0x53 0xD5 (Ơ is 0xD5 there; the hook tone is combining).
         let e = decode(b"{\n  \"a\": \"S\xD5\"\n}").unwrap_err();
         assert!(
-            e.contains("byte 0xD5 at line 2, column 10 (byte offset 11)"),
+            e.contains("byte 0xD5 at line 2, column 10, byte offset 11,"),
             "{e}"
         );
         // The column counts characters, not bytes: "Tư" before the bad byte is 2 columns.

@@ -93,8 +93,10 @@ struct Frame<'a> {
     keys_from: usize,
     /// The keys of a large object.
     map: Option<HashMap<Cow<'a, str>, usize>>,
-    /// The object's `code` member, raw.
+    /// The object's first `code` member, raw.
     code: Option<&'a str>,
+    /// The object writes `code` twice: name no criterion.
+    code_twice: bool,
     /// Where this object's duplicates start in the report.
     found_from: usize,
 }
@@ -199,7 +201,7 @@ impl<'a> Scanner<'a> {
                 Some(b'"') => {
                     let (start, end, _) = self.string()?;
                     if let Some(top) = self.stack.last_mut() {
-                        if top.object && top.key == "code" {
+                        if top.object && top.key == "code" && top.code.is_none() {
                             top.code = Some(&self.text[start..end]);
                         }
                     }
@@ -230,6 +232,7 @@ impl<'a> Scanner<'a> {
             keys_from: self.keys.len(),
             map: None,
             code: None,
+            code_twice: false,
             found_from: self.report.found.len(),
         });
         self.report.depth = self.report.depth.max(self.stack.len());
@@ -243,7 +246,7 @@ impl<'a> Scanner<'a> {
         if frame.object {
             self.keys.truncate(frame.keys_from);
             // Problems inside this object not yet claimed by an inner one with a code.
-            if let Some(code) = frame.code {
+            if let (Some(code), false) = (frame.code, frame.code_twice) {
                 for f in &mut self.report.found[frame.found_from..] {
                     let (Found::Duplicate { code: c, .. } | Found::TooLarge { code: c, .. }) = f;
                     if c.is_none() {
@@ -281,6 +284,11 @@ impl<'a> Scanner<'a> {
             self.remember(key.clone(), at)
         };
         if let Some(first) = first {
+            if key == "code" {
+                if let Some(top) = self.stack.last_mut() {
+                    top.code_twice = true;
+                }
+            }
             let depth = self.stack.len() - 1;
             self.problem(|s| Found::Duplicate {
                 path: s.path(depth),

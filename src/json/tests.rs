@@ -40,7 +40,8 @@ fn duplicates_anywhere_with_their_object_path_and_code() {
         {"code": "1.1", "max_points": "2", "max_points": "3"},
         {"max_points": "1", "code": "1.2", "max_points": "1"}]}],
       "entries": {"1.1": {}, "1.1.4": {}, "1.1": {}},
-      "a b": {"x": 1, "x": 2}, "nodes": 3}"#;
+      "a b": {"x": 1, "x": 2}, "nodes": 3,
+      "o": [{"code": "2", "op": "set", "code": "3"}]}"#;
     assert_eq!(
         dups(text),
         vec![
@@ -57,6 +58,8 @@ fn duplicates_anywhere_with_their_object_path_and_code() {
             ("$.entries".into(), "1.1".into(), None),
             ("$[\"a b\"]".into(), "x".into(), None),
             ("$".into(), "nodes".into(), None),
+            // Which criterion is meant is the question: none is named.
+            ("$.o[0]".into(), "code".into(), None),
         ]
     );
 }
@@ -186,4 +189,33 @@ fn parse_skips_a_bom_and_words_syntax_like_serde() {
             ..
         }
     ));
+}
+
+#[test]
+fn problems_name_the_nearest_enclosing_criterion() {
+    let r = scan(
+        r#"{"code": "1", "children": [{"code": "1.1", "rule": {"tiers": [{"points": 1e30}]}}],
+            "max_points": 1e99, "rule": {"type": "a", "type": "b"}}"#,
+        WIDE,
+    );
+    let got: Vec<(String, Option<String>)> = r
+        .found
+        .into_iter()
+        .map(|f| match f {
+            Found::TooLarge { path, code, .. } | Found::Duplicate { path, code, .. } => {
+                (path, code)
+            }
+        })
+        .collect();
+    assert_eq!(
+        got,
+        vec![
+            (
+                "$.children[0].rule.tiers[0].points".into(),
+                Some("1.1".into())
+            ),
+            ("$.max_points".into(), Some("1".into())),
+            ("$.rule".into(), Some("1".into())),
+        ]
+    );
 }
