@@ -8,6 +8,7 @@ use crate::index::{
     MissingValuePolicy,
 };
 use crate::node::{Aggregation, Channel, Node};
+use crate::ranking::percent_of;
 use crate::result::{
     AdjustmentResult, BandRef, NodeResult, ScoreResult, Status, Total, UnitTypeRef, View,
     RESULT_FORMAT,
@@ -105,6 +106,9 @@ pub struct Index {
     by_code: HashMap<String, usize>,
     /// Per declared unit type (same order), the positions it lists as not applicable.
     pub(crate) unit_types: Vec<Vec<usize>>,
+    /// Parents whose declared maximum validation could not check against their children
+    /// (a child without a known maximum), checked against the points at scoring instead.
+    unverified: Vec<usize>,
     warnings: Diagnostics,
 }
 
@@ -126,11 +130,13 @@ impl Index {
             .iter()
             .map(|t| listed_positions(&by_code, &t.not_applicable))
             .collect();
+        let unverified = unverified_maxima(&nodes);
         Ok(Index {
             def,
             nodes,
             by_code,
             unit_types,
+            unverified,
             warnings: diags,
         })
     }
@@ -379,6 +385,48 @@ impl Index {
         aggregate(&self.nodes, cells);
     }
 
+    /// Points above a declared maximum that validation could not check: a node whose
+    /// children's maxima are unknown (the `score` leaves of a frame whose area maxima are
+    /// not published, under a total of 100) must still not score more than it declares.
+    /// One error per such node, at its path, with its code (none for the total). Every
+    /// scoring path of the library runs this after aggregating `cells` (one per node, as
+    /// for [`Index::aggregate`]); on other nodes validation proves it cannot happen.
+    ///
+    /// ```
+    /// let path = concat!(env!("CARGO_MANIFEST_DIR"), "/criteria/par-index/national-876-2022-province-structure.json");
+    /// let index = chiso::Index::from_file(path.as_ref()).unwrap();
+    /// let mut cells = vec![chiso::Cell::Missing; index.nodes().len()];
+    /// for leaf in index.leaves().collect::<Vec<_>>() {
+    ///     cells[leaf] = chiso::Cell::Value { achieved: 15.into(), max: None }; // 8 areas × 15
+    /// }
+    /// index.aggregate(&mut cells);
+    /// let errors = index.points_above_declared_max(&cells);
+    /// assert_eq!(errors.len(), 1);
+    /// assert!(errors.render(chiso::Lang::En).contains("120 points exceed the maximum of 100"));
+    /// ```
+    pub fn points_above_declared_max(&self, cells: &[Cell]) -> Diagnostics {
+        let mut out = Diagnostics::default();
+        for &p in &self.unverified {
+            let node = &self.nodes[p];
+            let (Some(max), Some(points)) = (node.max, cells.get(p).and_then(Cell::achieved))
+            else {
+                continue;
+            };
+            if points > max {
+                out.push(Diagnostic::error(
+                    node.path.clone(),
+                    (p != 0).then_some(node.code.as_str()),
+                    Problem::PointsAboveMax {
+                        what: "the points of the sub-criteria, added up / điểm các tiêu chí thành phần cộng lại".into(),
+                        points,
+                        max,
+                    },
+                ));
+            }
+        }
+        out
+    }
+
     /// Scores one assessment. The assessment is checked first; errors are returned
     /// all at once and nothing is scored.
     pub fn score(&self, a: &Assessment, view: View) -> Result<ScoreResult, Diagnostics> {
@@ -437,6 +485,13 @@ impl Index {
         }
         for c in cells.iter_mut() {
             self.aggregate(c);
+            problems.0.extend(self.points_above_declared_max(c).0);
+        }
+        if problems.has_errors() {
+            // One error per node, the first view that breaks it.
+            let mut seen = std::collections::BTreeSet::new();
+            problems.0.retain(|d| seen.insert(d.path.clone()));
+            return Err(problems);
         }
         let chosen = views.iter().position(|&v| v == view).unwrap_or(2);
         let mut nodes = Vec::with_capacity(n - 1);
@@ -482,9 +537,22 @@ impl Index {
         let root = cells[chosen][0];
         let achieved = totals[chosen];
         let applicable_max = root.max();
-        let pct = achieved
-            .zip(applicable_max)
-            .and_then(|(x, m)| (!m.is_zero()).then(|| (x / m * Decimal::ONE_HUNDRED).normalize()));
+        let pct = match (achieved, applicable_max) {
+            (Some(x), Some(m)) if !m.is_zero() => match percent_of(x, Some(m)) {
+                Some(p) => Some(p),
+                // Bonus points far above a tiny maximum.
+                None => {
+                    return Err(Diagnostics(vec![Diagnostic::error(
+                        "$.max_points",
+                        None,
+                        Problem::Overflow {
+                            what: "percent of the total / tỷ lệ phần trăm của tổng điểm".into(),
+                        },
+                    )]))
+                }
+            },
+            _ => None,
+        };
         let band = pct
             .and_then(|p| band_of(&self.def.bands, p))
             .map(|b| BandRef {
@@ -722,14 +790,35 @@ fn suffix(reason: &str) -> String {
     }
 }
 
+/// A node's percent. Validation bounds a node's points by about twice its maximum (leaf
+/// rounding), so the quotient cannot overflow; the checked form costs nothing.
 fn percent(c: Cell) -> Option<Decimal> {
     match c {
-        Cell::Value {
-            achieved,
-            max: Some(m),
-        } if !m.is_zero() => Some((achieved / m * Decimal::ONE_HUNDRED).normalize()),
+        Cell::Value { achieved, max } => percent_of(achieved, max),
         _ => None,
     }
+}
+
+/// Parents with a declared maximum (not rescaled) below which some child has no known
+/// maximum: neither declared nor implied by its rule or its own children.
+fn unverified_maxima(nodes: &[FlatNode]) -> Vec<usize> {
+    // Pre-order: children come after their parent, so a reverse sweep sees them first.
+    let mut known = vec![false; nodes.len()];
+    let mut out = Vec::new();
+    for i in (0..nodes.len()).rev() {
+        let n = &nodes[i];
+        known[i] = if n.is_leaf() {
+            n.max.is_some() || n.rule.as_ref().and_then(|r| r.most_points(None)).is_some()
+        } else {
+            let children = n.children.iter().all(|&c| known[c]);
+            if n.max.is_some() && !children && !n.aggregation.rescales() {
+                out.push(i);
+            }
+            n.max.is_some() || children
+        };
+    }
+    out.reverse();
+    out
 }
 
 /// Which layer a view reads for a leaf of `channel`.

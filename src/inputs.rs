@@ -171,8 +171,10 @@ impl Inputs {
                     .adjustments
                     .get(&adj.code)
                     .and_then(|e| pick_layer(e, Channel::Appraised, view, started));
+                // Kept as entered: `check_assessment` rejects points outside 0 – cap, and
+                // `Index::evaluate` re-checks them for inputs refreshed without a check.
                 match picked.map(|(_, le)| &le.value) {
-                    Some(Value::Points(p)) => (*p).min(adj.cap),
+                    Some(Value::Points(p)) => *p,
                     _ => Decimal::ZERO,
                 }
             })
@@ -252,7 +254,7 @@ impl Index {
             }
         }
         self.aggregate(cells);
-        Ok(self.adjusted_total(cells[0].achieved(), &inputs.adjustments))
+        self.checked_total(inputs, cells)
     }
 
     /// Updates `cells` after the leaf at `position` changed in `inputs`: re-applies that
@@ -275,6 +277,37 @@ impl Index {
         while let Some(p) = at {
             cells[p] = crate::engine::combine(&nodes[p], cells);
             at = nodes[p].parent;
+        }
+        self.checked_total(inputs, cells)
+    }
+
+    /// The total of aggregated `cells`, after checking what validation could not: points
+    /// above a maximum that only the values can break
+    /// ([`Index::points_above_declared_max`]) and bonus / penalty points outside 0 – cap.
+    fn checked_total(
+        &self,
+        inputs: &Inputs,
+        cells: &[Cell],
+    ) -> Result<Option<Decimal>, Box<Diagnostic>> {
+        if let Some(d) = self.points_above_declared_max(cells).0.into_iter().next() {
+            return Err(Box::new(d));
+        }
+        for (adj, p) in self
+            .definition()
+            .adjustments
+            .iter()
+            .zip(&inputs.adjustments)
+        {
+            if *p < Decimal::ZERO || *p > adj.cap {
+                return Err(Box::new(Diagnostic::error(
+                    format!("$.adjustments[\"{}\"]", adj.code),
+                    Some(&adj.code),
+                    crate::diagnostics::Problem::OutOfRange {
+                        value: *p,
+                        range: format!("0 – {}", crate::display::plain(adj.cap, crate::Lang::Vi)),
+                    },
+                )));
+            }
         }
         Ok(self.adjusted_total(cells[0].achieved(), &inputs.adjustments))
     }
@@ -314,13 +347,17 @@ impl Index {
 
     /// The total after bonus / penalty points (`points[i]` for the i-th adjustment of the
     /// definition), floored at 0; `None` when the criteria total is missing.
+    ///
+    /// Validation bounds the criteria total plus every cap inside `Decimal`'s range, so
+    /// with points within 0 – cap the sum is exact; points beyond that (a caller's own
+    /// numbers) saturate instead of overflowing.
     pub fn adjusted_total(&self, criteria: Option<Decimal>, points: &[Decimal]) -> Option<Decimal> {
         let mut t = criteria?;
         for (adj, p) in self.definition().adjustments.iter().zip(points) {
-            match adj.kind {
-                AdjustmentKind::Bonus => t += *p,
-                AdjustmentKind::Penalty => t -= *p,
-            }
+            t = match adj.kind {
+                AdjustmentKind::Bonus => t.saturating_add(*p),
+                AdjustmentKind::Penalty => t.saturating_sub(*p),
+            };
         }
         Some(t.max(Decimal::ZERO))
     }

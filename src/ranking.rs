@@ -404,5 +404,16 @@ pub fn mean(values: &[Option<Decimal>]) -> Option<Decimal> {
     if present.is_empty() {
         return None;
     }
-    Some(present.iter().sum::<Decimal>() / Decimal::from(present.len()))
+    let n = Decimal::from(present.len());
+    let exact = present
+        .iter()
+        .try_fold(Decimal::ZERO, |s, x| s.checked_add(*x))
+        .map(|s| s / n);
+    // A sum beyond `Decimal`'s range (values near its limit): each value divided first,
+    // exact to 28 significant digits (saturating at the very edge of the range).
+    Some(exact.unwrap_or_else(|| {
+        present
+            .iter()
+            .fold(Decimal::ZERO, |s, x| s.saturating_add(*x / n))
+    }))
 }

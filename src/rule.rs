@@ -236,6 +236,18 @@ pub(crate) fn bounded(v: Decimal) -> Result<Decimal, Problem> {
     }
 }
 
+/// An [`Problem::Overflow`] naming `what` ("english / tiếng Việt").
+fn overflow(what: &str) -> Problem {
+    Problem::Overflow { what: what.into() }
+}
+
+/// `m × pc / 100`, or an overflow error naming `what`.
+fn share(m: Decimal, pc: Decimal, what: &str) -> Result<Decimal, Problem> {
+    m.checked_mul(pc)
+        .and_then(|x| x.checked_div(HUNDRED))
+        .ok_or_else(|| overflow(what))
+}
+
 fn check_magnitudes(value: &Value) -> Result<(), Problem> {
     match value {
         Value::YesNo(_) | Value::Conditions(_) | Value::Option(_) => Ok(()),
@@ -285,7 +297,10 @@ fn award_points(
 ) -> Result<Decimal, Problem> {
     match (points, pct) {
         (Some(p), None) => Ok(p),
-        (None, Some(pc)) => max.map(|m| m * pc / HUNDRED).ok_or(Problem::MaxRequired),
+        (None, Some(pc)) => {
+            let m = max.ok_or(Problem::MaxRequired)?;
+            share(m, pc, "percent of the maximum / tỷ lệ % của điểm tối đa")
+        }
         _ => Err(Problem::AwardSpec {
             what: "award".into(),
         }),
@@ -390,10 +405,19 @@ fn percent_value((n, d): (Decimal, Decimal)) -> Decimal {
     }
 }
 
-/// Whether `n/d × 100` reaches the bound `b`, compared exactly by cross-multiplication.
+/// Whether `n/d × 100` reaches the bound `b` (d > 0), compared exactly by
+/// cross-multiplication. With an index's numbers (n, d ≤ 10¹⁵, bounds within 0–100)
+/// the products stay far inside `Decimal`'s range; beyond it the quotients are compared
+/// (28 significant digits) rather than overflowing.
 fn reaches((n, d): (Decimal, Decimal), b: Bound) -> bool {
-    let lhs = n * HUNDRED;
-    let rhs = b.value * d;
+    let (lhs, rhs) = match (n.checked_mul(HUNDRED), b.value.checked_mul(d)) {
+        (Some(l), Some(r)) => (l, r),
+        // n/d overflowing means a share far above any bound.
+        _ => match n.checked_div(d) {
+            Some(q) => (q, b.value / HUNDRED),
+            None => return true,
+        },
+    };
     if b.inclusive {
         lhs >= rhs
     } else {
@@ -404,7 +428,9 @@ fn reaches((n, d): (Decimal, Decimal), b: Bound) -> bool {
 /// Points of a proportional rule for the share `n/d` (d > 0): 0 below the gate, else
 /// `max × min(1, (n/d × 100) / threshold)`, formed with a single division so the result
 /// is the correctly rounded value of the exact rational. Shared by [`Rule::evaluate`]
-/// and the batch scorer.
+/// and the batch scorer. Never panics: when `max × n × 100` would leave `Decimal`'s range
+/// (a maximum and a numerator both near 10¹⁵), the share is divided out first, which is
+/// exact to 28 significant digits.
 ///
 /// ```
 /// use chiso::rule::proportional_points;
@@ -424,10 +450,24 @@ pub fn proportional_points(
     }
     let t = threshold_percent.unwrap_or(HUNDRED);
     if reaches((n, d), Bound::incl(t)) {
-        max
-    } else {
-        max * n * HUNDRED / (d * t)
+        return max;
     }
+    // Below the threshold: n × 100 < t × d, so the share q = n × 100 / (d × t) is < 1.
+    let exact = max
+        .checked_mul(n)
+        .and_then(|x| x.checked_mul(HUNDRED))
+        .zip(d.checked_mul(t))
+        .and_then(|(num, den)| num.checked_div(den));
+    // max × n × 100 beyond `Decimal`'s range (max and n both near 10¹⁵): the share
+    // first, then the product, exact to 28 significant digits and never above max.
+    exact
+        .or_else(|| {
+            n.checked_div(d)
+                .and_then(|r| r.checked_mul(HUNDRED))
+                .and_then(|r| r.checked_div(t))
+                .and_then(|q| max.checked_mul(q.min(Decimal::ONE)))
+        })
+        .unwrap_or(max)
 }
 
 impl ZeroDenominator {
@@ -532,6 +572,9 @@ impl Rule {
             return Err(wrong(self.accepts(), value));
         }
         check_magnitudes(value)?;
+        if let Some(m) = max {
+            bounded(m)?;
+        }
         let need_max = || max.ok_or(Problem::MaxRequired);
         let scored = |points: Decimal, explanation: Text| {
             Ok(Outcome::Scored {
@@ -794,8 +837,12 @@ impl Rule {
                     })?;
                     non_negative(*c, "count / số lần")?;
                     whole(*c)?;
-                    let d = sev.points(max)? * c;
-                    total += d;
+                    let what = "deductions (points per incident × incidents) / điểm trừ (số điểm mỗi lần × số lần)";
+                    let d = sev
+                        .points(max)?
+                        .checked_mul(*c)
+                        .ok_or_else(|| overflow(what))?;
+                    total = total.checked_add(d).ok_or_else(|| overflow(what))?;
                     if !c.is_zero() {
                         parts.push((sev, *c, d));
                     }
@@ -848,12 +895,14 @@ impl Rule {
                         range: range.describe(Lang::Vi, ""),
                     });
                 }
-                if let Some(s) = step {
-                    if !s.is_zero() && !(p / s).fract().is_zero() {
-                        return Err(Problem::NotOnStep {
-                            value: *p,
-                            step: *s,
-                        });
+                if let Some(s) = step.filter(|s| !s.is_zero()) {
+                    // The remainder, not the quotient: p / s overflows for a tiny step.
+                    let off_step = p
+                        .checked_rem(s)
+                        .map(|r| !r.is_zero())
+                        .ok_or_else(|| overflow("points ÷ step / điểm ÷ bước chấm"))?;
+                    if off_step {
+                        return Err(Problem::NotOnStep { value: *p, step: s });
                     }
                 }
                 scored(
@@ -882,14 +931,25 @@ impl Rule {
                                 }
                             })?;
                             non_negative(*c, "answers / số phiếu")?;
-                            n += c;
-                            weighted += opt.percent * c;
+                            let what = "answers × percent / số phiếu × tỷ lệ %";
+                            n = n.checked_add(*c).ok_or_else(|| overflow(what))?;
+                            weighted = opt
+                                .percent
+                                .checked_mul(*c)
+                                .and_then(|x| x.checked_add(weighted))
+                                .ok_or_else(|| overflow(what))?;
                         }
                         if n.is_zero() {
                             return Err(Problem::NoAnswers);
                         }
-                        let mean = weighted / n;
-                        let p = m * mean / HUNDRED;
+                        let mean = weighted
+                            .checked_div(n)
+                            .ok_or_else(|| overflow("answers × percent / số phiếu × tỷ lệ %"))?;
+                        let p = share(
+                            m,
+                            mean,
+                            "mean percent × maximum / tỷ lệ bình quân × điểm tối đa",
+                        )?;
                         let dist = || {
                             answers
                                 .iter()
@@ -926,7 +986,7 @@ impl Rule {
                                 range: percent_range().describe(Lang::Vi, "%"),
                             });
                         }
-                        let p = m * pc / HUNDRED;
+                        let p = share(m, *pc, "percent × maximum / tỷ lệ % × điểm tối đa")?;
                         scored(
                             p,
                             both(explain, |l| match l {
@@ -989,6 +1049,74 @@ impl Rule {
                 )
             }
             (_, v) => Err(wrong(self.accepts(), v)),
+        }
+    }
+
+    /// The most points the rule can award on a node whose maximum is `max`: the best
+    /// outcome of a yes/no, timeliness, levels or tiers rule; for a discretionary rule on a
+    /// step, the largest multiple of the step up to the maximum; the maximum itself for the
+    /// rules that reach it (proportional, deductions, survey, a score with a maximum).
+    /// `None` when nothing bounds the points (a `score` without a maximum) or an award
+    /// cannot be computed (an error validation reports).
+    ///
+    /// Validation uses it twice: a leaf whose rule can never reach its maximum is an error,
+    /// and a leaf without a maximum counts for what its rule can award when its parent's
+    /// maximum is checked.
+    ///
+    /// ```
+    /// use chiso::rule::Rule;
+    /// let levels: Rule = serde_json::from_str(r#"{"type":"levels","levels":[
+    ///   {"key":"tot","label":{"vi":"Tốt"},"points":"2.5"},
+    ///   {"key":"du","label":{"vi":"Đầy đủ"},"percent_of_max":"50"}]}"#).unwrap();
+    /// assert_eq!(levels.most_points(Some(3.into())), Some("2.5".parse().unwrap()));
+    /// // 0.3, 0.6, 0.9: a step of 0.3 never reaches a maximum of 1.
+    /// let step: Rule = serde_json::from_str(r#"{"type":"discretionary","step":"0.3"}"#).unwrap();
+    /// assert_eq!(step.most_points(Some(1.into())), Some("0.9".parse().unwrap()));
+    /// let score: Rule = serde_json::from_str(r#"{"type":"score"}"#).unwrap();
+    /// assert_eq!(score.most_points(None), None);
+    /// ```
+    pub fn most_points(&self, max: Option<Decimal>) -> Option<Decimal> {
+        let best = |awards: Vec<(Option<Decimal>, Option<Decimal>)>| {
+            let mut top: Option<Decimal> = None;
+            for (p, pc) in awards {
+                let x = award_points(p, pc, max).ok()?;
+                top = Some(top.map_or(x, |t| t.max(x)));
+            }
+            top
+        };
+        match self {
+            Rule::YesNo { yes, no, .. } => best(vec![
+                (yes.points, yes.percent_of_max),
+                (no.points, no.percent_of_max),
+            ]),
+            Rule::Timeliness {
+                on_time,
+                late,
+                not_done,
+            } => best(
+                [on_time, late, not_done]
+                    .iter()
+                    .map(|a| (a.points, a.percent_of_max))
+                    .collect(),
+            ),
+            Rule::Levels { levels } => best(
+                levels
+                    .iter()
+                    .map(|l| (l.points, l.percent_of_max))
+                    .collect(),
+            ),
+            Rule::Tiers { tiers, .. } => {
+                best(tiers.iter().map(|t| (t.points, t.percent_of_max)).collect())
+            }
+            Rule::Discretionary { step: Some(s) } if *s > Decimal::ZERO => {
+                let m = max?;
+                m.checked_rem(*s).map(|r| m - r)
+            }
+            Rule::Discretionary { .. }
+            | Rule::Proportional { .. }
+            | Rule::Deductions { .. }
+            | Rule::Survey { .. }
+            | Rule::Score { .. } => max,
         }
     }
 

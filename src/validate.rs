@@ -11,6 +11,10 @@ use crate::text::Lang;
 use rust_decimal::Decimal;
 use std::collections::{BTreeMap, BTreeSet};
 
+mod maxima;
+pub use maxima::POINTS_LIMIT;
+use maxima::{Parent, Reach};
+
 /// Deepest tree accepted.
 pub const MAX_DEPTH: usize = 12;
 /// Most nodes accepted in one index.
@@ -24,6 +28,7 @@ pub fn check_index(def: &IndexDefinition) -> Diagnostics {
         out: Diagnostics::default(),
         seen: BTreeMap::new(),
         count: 0,
+        rounding: def.policies.leaf_rounding.clone(),
     };
     if def.format != INDEX_FORMAT {
         c.err(
@@ -44,13 +49,29 @@ pub fn check_index(def: &IndexDefinition) -> Diagnostics {
             },
         );
     }
-    if let Some(Err(p)) = def.max_points.map(crate::rule::bounded) {
-        c.err("$.max_points", None, p);
-    }
-    c.aggregation("$", None, def.max_points, &def.aggregation, &def.nodes);
-    for (i, n) in def.nodes.iter().enumerate() {
-        c.node(n, &format!("$.nodes[{i}]"), 1);
-    }
+    let max_ok = c.max_points("$.max_points", None, def.max_points);
+    let weights_ok = c.weights("$", None, &def.aggregation, &def.nodes);
+    let slot = c.out.len();
+    let reaches: Vec<Reach> = def
+        .nodes
+        .iter()
+        .enumerate()
+        .map(|(i, n)| c.node(n, &format!("$.nodes[{i}]"), 1))
+        .collect();
+    let root = if max_ok {
+        let parent = Parent {
+            path: "$",
+            code: None,
+            max: def.max_points,
+            agg: &def.aggregation,
+            children: &def.nodes,
+            reaches: &reaches,
+            weights_ok,
+        };
+        c.parent_reach(&parent, slot)
+    } else {
+        Reach::UNKNOWN
+    };
     c.bands(&def.bands);
     if let Some(r) = def
         .policies
@@ -79,7 +100,9 @@ pub fn check_index(def: &IndexDefinition) -> Diagnostics {
                 },
             );
         }
-        if a.cap.is_sign_negative() && !a.cap.is_zero() {
+        if let Err(p) = crate::rule::bounded(a.cap) {
+            c.err(&format!("{path}.cap"), Some(&a.code), p);
+        } else if a.cap.is_sign_negative() && !a.cap.is_zero() {
             c.err(
                 &format!("{path}.cap"),
                 Some(&a.code),
@@ -90,6 +113,8 @@ pub fn check_index(def: &IndexDefinition) -> Diagnostics {
             );
         }
     }
+    let caps: Vec<Decimal> = def.adjustments.iter().map(|a| a.cap).collect();
+    c.total_bound(&root, &caps);
     unit_types(&mut c, def);
     c.out
 }
@@ -224,6 +249,8 @@ struct Checker {
     out: Diagnostics,
     seen: BTreeMap<String, String>,
     count: usize,
+    /// The index's leaf rounding (a rounded leaf may score a little above its maximum).
+    rounding: Option<crate::index::LeafRounding>,
 }
 
 fn what(kind: &str, i: usize) -> String {
@@ -238,7 +265,29 @@ impl Checker {
         self.out.push(Diagnostic::warning(path, code, p));
     }
 
-    fn node(&mut self, n: &Node, path: &str, depth: usize) {
+    /// Checks a declared maximum: within the input limit and not negative. `false` when
+    /// it is unusable (too large), so nothing is computed from it.
+    fn max_points(&mut self, path: &str, code: Option<&str>, max: Option<Decimal>) -> bool {
+        let Some(m) = max else { return true };
+        if let Err(p) = crate::rule::bounded(m) {
+            self.err(path, code, p);
+            return false;
+        }
+        if m.is_sign_negative() && !m.is_zero() {
+            self.err(
+                path,
+                code,
+                Problem::Negative {
+                    what: "max_points".into(),
+                    value: m,
+                },
+            );
+        }
+        true
+    }
+
+    /// Checks a node and its subtree; returns what the node can score.
+    fn node(&mut self, n: &Node, path: &str, depth: usize) -> Reach {
         self.count += 1;
         if self.count == MAX_NODES + 1 {
             self.err(
@@ -249,7 +298,7 @@ impl Checker {
         }
         if depth > MAX_DEPTH {
             self.err(path, Some(&n.code), Problem::TooDeep { limit: MAX_DEPTH });
-            return;
+            return Reach::UNKNOWN;
         }
         let code = Some(n.code.as_str());
         if n.code.trim().is_empty() {
@@ -264,25 +313,18 @@ impl Checker {
         } else {
             self.seen.insert(n.code.clone(), path.to_owned());
         }
-        if let Some(m) = n.max_points {
-            if let Err(p) = crate::rule::bounded(m) {
-                self.err(&format!("{path}.max_points"), code, p);
-                return;
-            }
-            if m.is_sign_negative() && !m.is_zero() {
-                self.err(
-                    &format!("{path}.max_points"),
-                    code,
-                    Problem::Negative {
-                        what: "max_points".into(),
-                        value: m,
-                    },
-                );
-            }
+        if !self.max_points(&format!("{path}.max_points"), code, n.max_points) {
+            return Reach::UNKNOWN;
         }
         match (&n.rule, n.children.is_empty()) {
-            (Some(_), false) => self.err(path, code, Problem::RuleAndChildren),
-            (None, true) => self.err(path, code, Problem::NoRuleNoChildren),
+            (Some(_), false) => {
+                self.err(path, code, Problem::RuleAndChildren);
+                Reach::declared(n.max_points)
+            }
+            (None, true) => {
+                self.err(path, code, Problem::NoRuleNoChildren);
+                Reach::declared(n.max_points)
+            }
             (Some(r), true) => {
                 if n.aggregation.is_some() {
                     self.err(
@@ -292,25 +334,42 @@ impl Checker {
                     );
                 }
                 self.rule(r, n.max_points, &format!("{path}.rule"), code);
+                self.leaf_reach(r, n.max_points, path, code)
             }
             (None, false) => {
                 let agg = n.aggregation.clone().unwrap_or_default();
-                self.aggregation(path, code, n.max_points, &agg, &n.children);
-                for (i, ch) in n.children.iter().enumerate() {
-                    self.node(ch, &format!("{path}.children[{i}]"), depth + 1);
-                }
+                let weights_ok = self.weights(path, code, &agg, &n.children);
+                let slot = self.out.len();
+                let reaches: Vec<Reach> = n
+                    .children
+                    .iter()
+                    .enumerate()
+                    .map(|(i, ch)| self.node(ch, &format!("{path}.children[{i}]"), depth + 1))
+                    .collect();
+                let parent = Parent {
+                    path,
+                    code,
+                    max: n.max_points,
+                    agg: &agg,
+                    children: &n.children,
+                    reaches: &reaches,
+                    weights_ok,
+                };
+                self.parent_reach(&parent, slot)
             }
         }
     }
 
-    fn aggregation(
+    /// Checks the weights of a weighted aggregation: one per child, positive, within the
+    /// input limit, none for a code that is not a child. `true` when every child has a
+    /// valid weight (or the aggregation is unweighted).
+    fn weights(
         &mut self,
         path: &str,
         code: Option<&str>,
-        max: Option<Decimal>,
         agg: &Aggregation,
         children: &[Node],
-    ) {
+    ) -> bool {
         let apath = if path == "$" {
             "$.aggregation".to_owned()
         } else {
@@ -365,42 +424,7 @@ impl Checker {
                 }
             }
         }
-        let (Some(declared), true, false) = (max, ok, agg.rescales()) else {
-            return;
-        };
-        let maxima: Option<Vec<(Decimal, Decimal)>> = children
-            .iter()
-            .map(|c| {
-                c.max_points.map(|m| {
-                    (
-                        agg.weights()
-                            .and_then(|w| w.get(&c.code).copied())
-                            .unwrap_or(Decimal::ONE),
-                        m,
-                    )
-                })
-            })
-            .collect();
-        let Some(maxima) = maxima else { return };
-        let computed = match agg {
-            Aggregation::Sum { .. } => maxima.iter().map(|(_, m)| *m).sum(),
-            Aggregation::WeightedSum { .. } => maxima.iter().map(|(w, m)| w * m).sum(),
-            Aggregation::WeightedMean { .. } => {
-                let ws: Decimal = maxima.iter().map(|(w, _)| *w).sum();
-                if ws.is_zero() {
-                    return;
-                }
-                maxima.iter().map(|(w, m)| w * m).sum::<Decimal>() / ws
-            }
-        };
-        if computed != declared {
-            let mpath = if path == "$" {
-                "$.max_points".to_owned()
-            } else {
-                format!("{path}.max_points")
-            };
-            self.err(&mpath, code, Problem::MaxMismatch { declared, computed });
-        }
+        ok
     }
 
     fn award(

@@ -1,0 +1,312 @@
+//! What each node can score, checked bottom-up while the tree is validated: the maximum
+//! it declares or implies, and a bound on the magnitude of its points.
+//!
+//! Two kinds of tree are refused here, both found by a hostile-input review (issue 12):
+//! - **silently wrong maxima**: a declared maximum that its children do not add up to —
+//!   counting, for a child that declares no maximum, what its own children or its rule
+//!   can award (a parent without a maximum between a root of 3 and leaves of 10 used to
+//!   score 20 "of 3"); a leaf whose rule can never reach its maximum; a rescaled node
+//!   without the maxima rescaling needs;
+//! - **arithmetic beyond `Decimal`'s range**: weights and maxima near 10¹⁵ multiply to
+//!   about 10³⁰. Every node's points are bounded here from the index alone (a leaf by its
+//!   maximum, or by [`INPUT_LIMIT`] for a value supplied as such), so the engine's
+//!   aggregation ([`crate::engine`]) cannot overflow on an index that validates.
+
+use super::Checker;
+use crate::diagnostics::{Diagnostic, Problem};
+use crate::index::LeafRounding;
+use crate::node::{Aggregation, Node};
+use crate::rule::{Rule, INPUT_LIMIT};
+use rust_decimal::Decimal;
+
+/// Largest magnitude the points of any node — and the total with its bonus and penalty
+/// points — may reach on a valid index: half of `Decimal`'s range (≈ 3.96·10²⁸), so a
+/// sum of two such numbers, or their difference (appraised − self), stays exact.
+///
+/// ```
+/// assert!(chiso::validate::POINTS_LIMIT > chiso::Decimal::from(10u64.pow(18)));
+/// ```
+pub const POINTS_LIMIT: Decimal = Decimal::from_parts(u32::MAX, u32::MAX, u32::MAX >> 1, false, 0);
+
+/// What validation learnt about one node.
+#[derive(Debug, Clone, Copy)]
+pub(super) struct Reach {
+    /// The most points the node can score: declared, else implied by its children (or,
+    /// for a leaf, by its rule); `None` when unknown (a `score` leaf without maximum
+    /// below it).
+    max: Option<Decimal>,
+    /// Whether the engine knows the node's maximum while scoring: every leaf below it
+    /// declares one (needed by a parent that rescales).
+    engine_max: bool,
+    /// Largest magnitude its points can take; `None` once an error about the node (or
+    /// below it) has been reported, so ancestors do not repeat it.
+    bound: Option<Decimal>,
+}
+
+impl Reach {
+    /// A node whose own errors stop the reasoning (too deep, malformed, bad maximum).
+    pub(super) const UNKNOWN: Reach = Reach {
+        max: None,
+        engine_max: false,
+        bound: None,
+    };
+
+    /// A malformed node (neither rule nor children, or both): its declared maximum still
+    /// counts in its parent's sum, nothing else is known.
+    pub(super) fn declared(max: Option<Decimal>) -> Reach {
+        Reach {
+            max,
+            engine_max: max.is_some(),
+            bound: None,
+        }
+    }
+}
+
+/// A parent being checked: its place, declared maximum, aggregation and children.
+pub(super) struct Parent<'a> {
+    /// JSON path (`$` for the root).
+    pub path: &'a str,
+    /// Criterion code (`None` for the root).
+    pub code: Option<&'a str>,
+    /// Declared maximum (already checked to be within the input limit).
+    pub max: Option<Decimal>,
+    /// How the children add up.
+    pub agg: &'a Aggregation,
+    /// The children.
+    pub children: &'a [Node],
+    /// What each child can score, in order.
+    pub reaches: &'a [Reach],
+    /// Whether every child has a valid weight (when the aggregation is weighted).
+    pub weights_ok: bool,
+}
+
+impl Parent<'_> {
+    fn weight(&self, i: usize) -> Decimal {
+        self.agg
+            .weights()
+            .and_then(|w| w.get(&self.children[i].code).copied())
+            .unwrap_or(Decimal::ONE)
+    }
+
+    fn at(&self, field: &str) -> String {
+        if self.path == "$" {
+            format!("$.{field}")
+        } else {
+            format!("{}.{field}", self.path)
+        }
+    }
+
+    fn child_path(&self, i: usize) -> String {
+        if self.path == "$" {
+            format!("$.nodes[{i}]")
+        } else {
+            format!("{}.children[{i}]", self.path)
+        }
+    }
+}
+
+/// `what` for an overflow of the children's weighted points.
+fn sum_words(agg: &Aggregation, of_maxima: bool) -> &'static str {
+    match (agg.weights().is_some(), of_maxima) {
+        (true, true) => "weighted sum of the sub-criteria maxima / tổng có trọng số của điểm tối đa các tiêu chí thành phần",
+        (false, true) => "sum of the sub-criteria maxima / tổng điểm tối đa các tiêu chí thành phần",
+        (true, false) => "weighted sum of the sub-criteria points / tổng có trọng số của điểm các tiêu chí thành phần",
+        (false, false) => "sum of the sub-criteria points / tổng điểm các tiêu chí thành phần",
+    }
+}
+
+/// Σ wᵢ·xᵢ with every step checked; `None` on overflow.
+fn weighted_sum(mut terms: impl Iterator<Item = (Decimal, Decimal)>) -> Option<Decimal> {
+    terms.try_fold(Decimal::ZERO, |s, (w, x)| s.checked_add(w.checked_mul(x)?))
+}
+
+/// The maximum the children imply, as the engine aggregates them: `Err` on overflow,
+/// `Ok(None)` for a weighted mean whose weights add up to 0.
+fn implied_max(agg: &Aggregation, maxima: &[(Decimal, Decimal)]) -> Result<Option<Decimal>, ()> {
+    let total = weighted_sum(maxima.iter().copied()).ok_or(())?;
+    match agg {
+        Aggregation::Sum { .. } | Aggregation::WeightedSum { .. } => Ok(Some(total)),
+        Aggregation::WeightedMean { .. } => {
+            let ws = maxima
+                .iter()
+                .try_fold(Decimal::ZERO, |s, (w, _)| s.checked_add(*w))
+                .ok_or(())?;
+            if ws.is_zero() {
+                return Ok(None);
+            }
+            total.checked_div(ws).map(Some).ok_or(())
+        }
+    }
+}
+
+/// `x` or, when the index rounds each leaf, the larger of `x` and `x` rounded (a leaf of
+/// maximum 0.5 rounded half up to a whole number scores 1).
+fn rounded_up(x: Decimal, rounding: Option<&LeafRounding>) -> Decimal {
+    rounding.map_or(x, |r| x.max(r.apply(x)))
+}
+
+impl Checker {
+    /// What a leaf can score, and the error when its rule can never reach its maximum.
+    /// `max` is the declared maximum, already checked.
+    pub(super) fn leaf_reach(
+        &mut self,
+        rule: &Rule,
+        max: Option<Decimal>,
+        path: &str,
+        code: Option<&str>,
+    ) -> Reach {
+        let best = rule.most_points(max);
+        if let (Some(m), Some(b)) = (max, best) {
+            if b < m {
+                self.err(
+                    &format!("{path}.rule"),
+                    code,
+                    Problem::MaxUnreachable { max: m, best: b },
+                );
+            }
+        }
+        let most = max.or(best);
+        // A score supplied as such, without a maximum, is bounded by the input limit.
+        let magnitude = most.map_or(INPUT_LIMIT, |m| m.abs());
+        Reach {
+            max: most,
+            engine_max: max.is_some(),
+            bound: Some(rounded_up(magnitude, self.rounding.as_ref())),
+        }
+    }
+
+    /// What a parent can score from its children's reaches; reports, at the position
+    /// `slot` of the diagnostics (where the parent's own errors belong, before its
+    /// children's), a declared maximum the children do not add up to, rescaling without
+    /// the maxima it needs, and sums that could leave `Decimal`'s range.
+    pub(super) fn parent_reach(&mut self, p: &Parent, slot: usize) -> Reach {
+        let mut errs: Vec<Diagnostic> = Vec::new();
+        let rescale = p.agg.rescales();
+        let mut overflowed = false;
+        if rescale {
+            match p.max {
+                None => errs.push(Diagnostic::error(
+                    p.at("aggregation.rescale_to_max"),
+                    p.code,
+                    Problem::MaxRequired,
+                )),
+                Some(_) => {
+                    for (i, (ch, r)) in p.children.iter().zip(p.reaches).enumerate() {
+                        // A rule that needs a maximum has already said so.
+                        let said = ch.rule.as_ref().is_some_and(Rule::needs_max);
+                        if !r.engine_max && ch.max_points.is_none() && !said {
+                            errs.push(Diagnostic::error(
+                                format!("{}.max_points", p.child_path(i)),
+                                Some(&ch.code),
+                                Problem::MaxRequired,
+                            ));
+                        }
+                    }
+                }
+            }
+        }
+        let maxima: Option<Vec<(Decimal, Decimal)>> = p
+            .reaches
+            .iter()
+            .enumerate()
+            .map(|(i, r)| r.max.map(|m| (p.weight(i), m)))
+            .collect();
+        let implied = match maxima.filter(|_| p.weights_ok) {
+            Some(ms) => match implied_max(p.agg, &ms) {
+                Ok(v) => v,
+                Err(()) => {
+                    overflowed = true;
+                    errs.push(Diagnostic::error(
+                        p.path,
+                        p.code,
+                        Problem::Overflow {
+                            what: sum_words(p.agg, true).into(),
+                        },
+                    ));
+                    None
+                }
+            },
+            None => None,
+        };
+        if let (Some(declared), Some(computed), false) = (p.max, implied, rescale) {
+            if declared != computed {
+                errs.push(Diagnostic::error(
+                    p.at("max_points"),
+                    p.code,
+                    Problem::MaxMismatch { declared, computed },
+                ));
+            }
+        }
+        let engine_max = p.reaches.iter().all(|r| r.engine_max);
+        let bound = self.parent_bound(p, engine_max, overflowed, &mut errs);
+        self.out.0.splice(slot..slot, errs);
+        Reach {
+            max: if rescale { p.max } else { p.max.or(implied) },
+            engine_max,
+            bound,
+        }
+    }
+
+    /// The bound of a parent's points: the weighted sum of its children's bounds (for a
+    /// weighted mean, that sum is formed too before it is divided), the declared maximum
+    /// when the node rescales.
+    fn parent_bound(
+        &self,
+        p: &Parent,
+        engine_max: bool,
+        overflowed: bool,
+        errs: &mut Vec<Diagnostic>,
+    ) -> Option<Decimal> {
+        if !p.weights_ok {
+            return None;
+        }
+        let bounds: Vec<Decimal> = p.reaches.iter().map(|r| r.bound).collect::<Option<_>>()?;
+        let sum = weighted_sum(bounds.iter().enumerate().map(|(i, b)| (p.weight(i), *b)))
+            .filter(|s| *s <= POINTS_LIMIT);
+        let Some(sum) = sum else {
+            if !overflowed {
+                errs.push(Diagnostic::error(
+                    p.path,
+                    p.code,
+                    Problem::Overflow {
+                        what: sum_words(p.agg, false).into(),
+                    },
+                ));
+            }
+            return None;
+        };
+        let mut bound = match p.agg {
+            Aggregation::WeightedMean { .. } => bounds.iter().copied().max().unwrap_or_default(),
+            _ => sum,
+        };
+        if let (true, true, Some(target)) = (p.agg.rescales(), engine_max, p.max) {
+            // achieved / max × target, with achieved ≤ max (twice max after rounding).
+            let factor = if self.rounding.is_some() {
+                Decimal::TWO
+            } else {
+                Decimal::ONE
+            };
+            bound = bound.max(target.abs() * factor);
+        }
+        Some(bound)
+    }
+
+    /// The total's bound with every bonus and penalty cap; an overflow error at
+    /// `$.adjustments` when it leaves the limit.
+    pub(super) fn total_bound(&mut self, root: &Reach, caps: &[Decimal]) {
+        let Some(b) = root.bound else { return };
+        let total = caps
+            .iter()
+            .try_fold(b, |s, c| s.checked_add(c.abs()))
+            .filter(|t| *t <= POINTS_LIMIT);
+        if total.is_none() {
+            self.err(
+                "$.adjustments",
+                None,
+                Problem::Overflow {
+                    what: "total with the bonus and penalty points / tổng điểm cộng điểm thưởng và trừ điểm phạt".into(),
+                },
+            );
+        }
+    }
+}
