@@ -753,8 +753,8 @@ impl Problem {
             (Overflow { what }, En) => format!("numbers too large: the {} cannot be computed exactly (limit about 7.9·10²⁸); check the maxima, weights and values", words::both(what, En)),
             (NotUtf8 { found }, Vi) => format!("tệp không phải văn bản UTF-8 (có vẻ là {}); hãy lưu lại tệp dưới dạng UTF-8", words::both(found, Vi)),
             (NotUtf8 { found }, En) => format!("the file is not UTF-8 text (it looks like {}); save it again as UTF-8", words::both(found, En)),
-            (CannotWrite { detail }, Vi) => format!("không ghi được kết quả ({}); tệp cũ (nếu có) được giữ nguyên", words::io(detail, Vi)),
-            (CannotWrite { detail }, En) => format!("cannot write the output ({}); the previous file, if any, is left untouched", words::io(detail, En)),
+            (CannotWrite { detail }, Vi) => format!("không ghi được kết quả ({}); tệp cũ (nếu có) được giữ nguyên", words::io_write(detail, Vi)),
+            (CannotWrite { detail }, En) => format!("cannot write the output ({}); the previous file, if any, is left untouched", words::io_write(detail, En)),
             (HiddenSheetSkipped { sheet, very_hidden }, Vi) => format!("trang tính \"{sheet}\" đang bị ẩn{}, nên không được đọc; nếu các dòng trên trang này cần nhập, hãy bỏ ẩn trang rồi chạy lại", if *very_hidden { " (ẩn sâu, chỉ bỏ ẩn được trong trình soạn VBA)" } else { "" }),
             (HiddenSheetSkipped { sheet, very_hidden }, En) => format!("the sheet \"{sheet}\" is {}hidden, so it was not read; if its rows belong in the import, unhide the sheet and run again", if *very_hidden { "very " } else { "" }),
             (DuplicateColumn { header, first }, Vi) => format!("cột \"{header}\" xuất hiện hai lần trong dòng tiêu đề (lần đầu tại {first}); chỉ giữ một cột"),
@@ -885,6 +885,58 @@ mod words {
                 Lang::En => (*en).to_owned(),
             })
             .unwrap_or_else(|| detail.to_owned())
+    }
+
+    /// Operating-system error text of a failed write (never worded as a read).
+    pub(super) fn io_write(detail: &str, lang: Lang) -> String {
+        let known = [
+            (
+                "Is a directory",
+                "đây là một thư mục, không phải tệp",
+                "this is a folder, not a file",
+            ),
+            (
+                "No space left",
+                "ổ đĩa đã hết chỗ trống",
+                "no space left on the device",
+            ),
+            (
+                "No such file",
+                "thư mục chứa tệp không tồn tại",
+                "the folder does not exist",
+            ),
+            (
+                "cannot find the",
+                "thư mục chứa tệp không tồn tại",
+                "the folder does not exist",
+            ),
+            (
+                "Permission denied",
+                "không có quyền ghi tệp",
+                "permission to write denied",
+            ),
+            (
+                "Access is denied",
+                "không có quyền ghi tệp",
+                "permission to write denied",
+            ),
+            (
+                "Read-only file system",
+                "ổ đĩa chỉ cho phép đọc",
+                "the file system is read-only",
+            ),
+            (
+                "quota exceeded",
+                "đã vượt hạn mức dung lượng",
+                "disk quota exceeded",
+            ),
+            (
+                "File too large",
+                "tệp vượt kích thước hệ thống cho phép",
+                "the file is larger than the system allows",
+            ),
+        ];
+        first_known(&known, detail, lang)
     }
 
     /// Operating-system error text.
