@@ -587,6 +587,14 @@ pub enum Problem {
         /// The most points the rule can award.
         best: Decimal,
     },
+    /// A node rescales its children's points to its maximum (`rescale_to_max`), but its
+    /// own maximum, or a child's, is not declared (the scores would silently stay
+    /// unscaled).
+    RescaleNeedsMax {
+        /// The rescaling parent, when the maximum missing is a child's (`None`: the
+        /// node's own).
+        parent: Option<String>,
+    },
 }
 
 impl Problem {
@@ -765,6 +773,10 @@ impl Problem {
             (UnreadableWorkbook { format, detail }, En) => format!("the file cannot be read as a .{format} workbook ({}); open it in Excel or LibreOffice and save it as .xlsx", words::both(detail, En)),
             (MaxUnreachable { max, best }, Vi) => format!("điểm tối đa là {} nhưng mức cao nhất của cách chấm điểm chỉ cho {} điểm, nên không bao giờ đạt điểm tối đa; sửa điểm tối đa hoặc các mức điểm cho khớp với văn bản", n(max, Vi), n(best, Vi)),
             (MaxUnreachable { max, best }, En) => format!("the maximum is {} but the best outcome of the scoring rule gives only {} points, so full marks can never be reached; correct the maximum or the awards to match the source", n(max, En), n(best, En)),
+            (RescaleNeedsMax { parent: None }, Vi) => "quy đổi về thang điểm tối đa (rescale_to_max) cần điểm tối đa (max_points) của chính tiêu chí này".into(),
+            (RescaleNeedsMax { parent: None }, En) => "rescaling to the maximum (rescale_to_max) needs this criterion's own maximum points (max_points)".into(),
+            (RescaleNeedsMax { parent: Some(p) }, Vi) => format!("tiêu chí {p} quy đổi điểm các tiêu chí thành phần về thang điểm tối đa (rescale_to_max), nên tiêu chí này cần điểm tối đa (max_points)"),
+            (RescaleNeedsMax { parent: Some(p) }, En) => format!("{p} rescales its sub-criteria's points to its maximum (rescale_to_max), so this criterion needs its maximum points (max_points)"),
         }
     }
 }
