@@ -417,7 +417,9 @@ impl Index {
                     node.path.clone(),
                     (p != 0).then_some(node.code.as_str()),
                     Problem::PointsAboveMax {
-                        what: "the points of the sub-criteria, added up / điểm các tiêu chí thành phần cộng lại".into(),
+                        what:
+                            "the sub-criteria's points added up / tổng điểm các tiêu chí thành phần"
+                                .into(),
                         points,
                         max,
                     },

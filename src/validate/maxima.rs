@@ -14,6 +14,7 @@
 
 use super::Checker;
 use crate::diagnostics::{Diagnostic, Problem};
+use crate::engine::ROOT_CODE;
 use crate::index::LeafRounding;
 use crate::node::{Aggregation, Node};
 use crate::rule::{Rule, INPUT_LIMIT};
@@ -188,7 +189,7 @@ impl Checker {
                 None => errs.push(Diagnostic::error(
                     p.at("aggregation.rescale_to_max"),
                     p.code,
-                    Problem::MaxRequired,
+                    Problem::RescaleNeedsMax { parent: None },
                 )),
                 Some(_) => {
                     for (i, (ch, r)) in p.children.iter().zip(p.reaches).enumerate() {
@@ -198,7 +199,9 @@ impl Checker {
                             errs.push(Diagnostic::error(
                                 format!("{}.max_points", p.child_path(i)),
                                 Some(&ch.code),
-                                Problem::MaxRequired,
+                                Problem::RescaleNeedsMax {
+                                    parent: Some(p.code.unwrap_or(ROOT_CODE).to_owned()),
+                                },
                             ));
                         }
                     }
