@@ -88,30 +88,30 @@ pub fn run(args: &BatchArgs, lang: chiso::Lang) -> ExitCode {
         crate::Format::Json => OutputFormat::Json,
         crate::Format::Table => OutputFormat::Table,
         crate::Format::Md => {
-            eprintln!("chiso batch: --format md is not supported; use csv, json or table");
+            eprintln!(
+                "{}",
+                match lang {
+                    chiso::Lang::Vi =>
+                        "chiso batch: không hỗ trợ --format md; hãy dùng csv, json hoặc table",
+                    chiso::Lang::En =>
+                        "chiso batch: --format md is not supported; use csv, json or table",
+                }
+            );
             return ExitCode::from(2);
         }
     };
     let index = match chiso::Index::from_file(&args.index) {
         Ok(i) => i,
-        Err(d) => {
-            eprintln!("{}", d.render(lang));
-            return ExitCode::from(1);
-        }
+        Err(d) => return crate::output::failed(&d, lang),
     };
+    let units_name = args.units.display().to_string();
     let file = match std::fs::File::open(&args.units) {
         Ok(f) => f,
-        Err(e) => {
-            eprintln!("{}: {e}", args.units.display());
-            return ExitCode::from(1);
-        }
+        Err(e) => return crate::output::failed(&read_error(&units_name, &e), lang),
     };
     let spool = match tempfile::tempfile() {
         Ok(f) => f,
-        Err(e) => {
-            eprintln!("chiso batch: cannot create a temporary file: {e}");
-            return ExitCode::from(1);
-        }
+        Err(e) => return crate::output::failed(&spool_error(&e, lang), lang),
     };
     let format = match args.input {
         Some(Input::Csv) => InputFormat::Csv,
@@ -133,30 +133,109 @@ pub fn run(args: &BatchArgs, lang: chiso::Lang) -> ExitCode {
         }),
         mean: !args.no_mean,
         max_errors: args.max_errors.max(1),
-        threads: args
-            .threads
-            .unwrap_or_else(chiso::batch::default_threads)
-            .max(1),
+        threads: crate::commands::threads(args.threads, chiso::batch::default_threads(), lang),
     };
-    let stdout = std::io::stdout().lock();
-    match chiso::batch::run(
+    // Both writers note a failure, so an I/O error is worded as a write failure (of the
+    // output or of the temporary file) or a read failure of the input.
+    let mut out = Noted::new(std::io::stdout().lock());
+    let mut spool = Noted::new(spool);
+    let result = chiso::batch::run(
         &index,
         std::io::BufReader::with_capacity(1 << 20, file),
         format,
-        spool,
-        stdout,
+        &mut spool,
+        &mut out,
         &opts,
-    ) {
-        Ok(_) => ExitCode::SUCCESS,
-        Err(BatchError::Io(e)) if e.kind() == std::io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
+    )
+    .and_then(|_| out.flush().map_err(BatchError::Io));
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(BatchError::Io(e)) if crate::output::is_closed_pipe(&e) => ExitCode::SUCCESS,
         Err(e @ BatchError::Input { .. }) => {
             let mut err = std::io::stderr().lock();
             let _ = writeln!(err, "{}", e.render());
             ExitCode::from(1)
         }
         Err(BatchError::Io(e)) => {
-            eprintln!("chiso batch: {e}");
-            ExitCode::from(1)
+            let d = if out.failed {
+                crate::output::cannot_write(crate::output::STDOUT, &e)
+            } else if spool.failed {
+                spool_error(&e, lang)
+            } else {
+                read_error(&units_name, &e)
+            };
+            crate::output::failed(&d, lang)
         }
+    }
+}
+
+/// The input could not be read.
+fn read_error(file: &str, e: &std::io::Error) -> chiso::Diagnostics {
+    chiso::Diagnostics(vec![chiso::Diagnostic::error(
+        "$",
+        None,
+        chiso::Problem::Io {
+            detail: e.to_string(),
+        },
+    )
+    .in_file(file)])
+}
+
+/// The temporary file between the two passes could not be made or written.
+fn spool_error(e: &std::io::Error, lang: chiso::Lang) -> chiso::Diagnostics {
+    let name = match lang {
+        chiso::Lang::Vi => "tệp tạm của chiso batch",
+        chiso::Lang::En => "chiso batch's temporary file",
+    };
+    crate::output::cannot_write(name, e)
+}
+
+/// A reader/writer that notes whether any of its operations failed.
+struct Noted<T> {
+    inner: T,
+    failed: bool,
+}
+
+impl<T> Noted<T> {
+    fn new(inner: T) -> Self {
+        Noted {
+            inner,
+            failed: false,
+        }
+    }
+    fn note<R>(&mut self, r: std::io::Result<R>) -> std::io::Result<R> {
+        if r.is_err() {
+            self.failed = true;
+        }
+        r
+    }
+}
+
+impl<T: Write> Write for Noted<T> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        let r = self.inner.write(buf);
+        self.note(r)
+    }
+    fn write_all(&mut self, buf: &[u8]) -> std::io::Result<()> {
+        let r = self.inner.write_all(buf);
+        self.note(r)
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        let r = self.inner.flush();
+        self.note(r)
+    }
+}
+
+impl<T: std::io::Read> std::io::Read for Noted<T> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let r = self.inner.read(buf);
+        self.note(r)
+    }
+}
+
+impl<T: std::io::Seek> std::io::Seek for Noted<T> {
+    fn seek(&mut self, pos: std::io::SeekFrom) -> std::io::Result<u64> {
+        let r = self.inner.seek(pos);
+        self.note(r)
     }
 }

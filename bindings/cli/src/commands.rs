@@ -51,6 +51,35 @@ pub(crate) fn out_exit(text: &str, lang: Lang) -> ExitCode {
     }
 }
 
+/// The worker threads of a command: `requested`, else `default`, at least 1 and at most
+/// [`chiso::limits::max_threads`]. More than that is reduced with a warning on stderr:
+/// results never depend on the thread count, and more threads than cores only cost
+/// memory (100,000 of them exhaust the process).
+pub(crate) fn threads(requested: Option<usize>, default: usize, lang: Lang) -> usize {
+    let max = chiso::limits::max_threads();
+    match requested {
+        Some(n) if n > max => {
+            let mut err = std::io::stderr().lock();
+            let _ = writeln!(
+                err,
+                "{}",
+                match lang {
+                    Lang::Vi => format!(
+                        "cảnh báo: --threads {n} nhiều hơn số luồng máy này chạy đồng thời được ({max}); dùng {max} luồng"
+                    ),
+                    Lang::En => format!(
+                        "warning: --threads {n} is more than this machine can run at once ({max}); using {}",
+                        crate::report::count_en(max as u64, "thread", "threads")
+                    ),
+                }
+            );
+            max
+        }
+        Some(n) => n.max(1),
+        None => chiso::limits::threads(default),
+    }
+}
+
 /// Writes every diagnostic on stderr, one per line.
 pub(crate) fn report(d: &Diagnostics, lang: Lang) {
     if d.is_empty() {

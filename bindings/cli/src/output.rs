@@ -80,7 +80,10 @@ pub(crate) fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), Diagnostics>
             };
         }
         Ok(meta) if meta.permissions().readonly() => {
-            return Err(fail(io::Error::from(io::ErrorKind::PermissionDenied)))
+            return Err(fail(io::Error::new(
+                io::ErrorKind::PermissionDenied,
+                "Permission denied (the file is read-only)",
+            )))
         }
         Ok(_) => fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf()),
         Err(e) if e.kind() == io::ErrorKind::NotFound => path.to_path_buf(),

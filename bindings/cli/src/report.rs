@@ -38,6 +38,24 @@ pub(crate) fn rounding_note(lang: Lang) -> &'static str {
     }
 }
 
+/// `n` and an English noun in the right number: "1 error", "2 errors". (Vietnamese nouns
+/// have no plural form: write "{n} lỗi" directly.)
+pub(crate) fn count_en(n: u64, one: &str, many: &str) -> String {
+    if n == 1 {
+        format!("1 {one}")
+    } else {
+        format!("{n} {many}")
+    }
+}
+
+/// The line closing a cut list of errors: "… và 3 lỗi khác" / "… and 3 more errors".
+pub(crate) fn more(n: usize, lang: Lang) -> String {
+    match lang {
+        Lang::Vi => format!("… và {n} lỗi khác"),
+        Lang::En => format!("… and {}", count_en(n as u64, "more error", "more errors")),
+    }
+}
+
 /// `—` when absent.
 pub(crate) fn or_dash(s: &Option<String>) -> String {
     s.clone().unwrap_or_else(|| "—".into())

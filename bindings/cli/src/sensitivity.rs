@@ -3,8 +3,8 @@
 
 use chiso::sensitivity::{self, Report, RunOptions, Units};
 use chiso::Lang;
-use std::io::{IsTerminal, Write};
-use std::path::PathBuf;
+use std::io::IsTerminal;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 /// Output formats of `chiso sensitivity`.
@@ -42,7 +42,8 @@ pub struct SensitivityArgs {
     /// Seed (overrides the spec's `seed`).
     #[arg(long)]
     pub seed: Option<u64>,
-    /// Threads (default: every core; 1 = no extra thread).
+    /// Threads (default: every core; 1 = no extra thread; more than the machine's cores
+    /// is reduced to their number, with a warning).
     #[arg(long)]
     pub threads: Option<usize>,
     /// Also write an SVG plot of the rank intervals to this file.
@@ -53,11 +54,45 @@ pub struct SensitivityArgs {
     pub format: OutFormat,
 }
 
-fn read(path: &PathBuf) -> Result<Vec<u8>, ExitCode> {
-    std::fs::read(path).map_err(|e| {
-        eprintln!("{}: {e}", path.display());
-        ExitCode::from(1)
-    })
+/// Most spec problems listed (then "… and N more").
+const MAX_LISTED: usize = 100;
+
+fn invalid(d: &chiso::Diagnostics, lang: Lang) -> ExitCode {
+    crate::output::failed(d, lang)
+}
+
+/// Prints `lines` (each prefixed with `prefix`), at most [`MAX_LISTED`], then how many more.
+fn list(prefix: &str, lines: &[String], lang: Lang) {
+    for line in lines.iter().take(MAX_LISTED) {
+        eprintln!("{prefix}: {line}");
+    }
+    if lines.len() > MAX_LISTED {
+        eprintln!(
+            "{prefix}: {}",
+            crate::report::more(lines.len() - MAX_LISTED, lang)
+        );
+    }
+}
+
+/// The spec problems of `e`, one line each; a limit as a bilingual message.
+fn spec_error(e: &sensitivity::Error, spec: &Path, units: &Path, lang: Lang) -> ExitCode {
+    match e {
+        sensitivity::Error::Limit(l) => {
+            let mut d = l.diagnostic();
+            if l.path == "$" {
+                d = d.in_file(units.display().to_string());
+            } else if l.path.starts_with('$') {
+                d = d.in_file(spec.display().to_string());
+            }
+            invalid(&chiso::Diagnostics(vec![d]), lang)
+        }
+        e => {
+            let text = e.to_string();
+            let lines: Vec<String> = text.lines().map(str::to_owned).collect();
+            list(&spec.display().to_string(), &lines, lang);
+            ExitCode::from(1)
+        }
+    }
 }
 
 /// Runs the command.
@@ -69,40 +104,32 @@ pub fn run(args: &SensitivityArgs, lang: Lang) -> ExitCode {
 }
 
 fn go(args: &SensitivityArgs, lang: Lang) -> Result<(), ExitCode> {
-    let index = chiso::Index::from_file(&args.index).map_err(|d| {
-        eprintln!("{}", d.render(lang));
-        ExitCode::from(1)
-    })?;
-    let spec_text = chiso::load::read_file(&args.spec).map_err(|d| {
-        eprintln!("{}", d.render(lang));
-        ExitCode::from(1)
-    })?;
-    let spec_name = args.spec.display().to_string();
-    let spec = sensitivity::parse_spec(&spec_text).map_err(|e| {
-        eprintln!(
-            "{spec_name}: {}",
-            e.to_string().replace('\n', &format!("\n{spec_name}: "))
-        );
-        ExitCode::from(1)
-    })?;
-    let csv = read(&args.units)?;
+    let index = chiso::Index::from_file(&args.index).map_err(|d| invalid(&d, lang))?;
+    // The spec names no other file (its only references are criterion codes of the
+    // index), so nothing in it is resolved against a folder.
+    let spec_text = chiso::load::read_file(&args.spec).map_err(|d| invalid(&d, lang))?;
+    let spec = sensitivity::parse_spec(&spec_text)
+        .map_err(|e| spec_error(&e, &args.spec, &args.units, lang))?;
+    // Read whole (and so bounded like every whole-file input: MAX_INPUT_BYTES, UTF-8 named).
+    let csv = chiso::load::read_file(&args.units).map_err(|d| invalid(&d, lang))?;
     let source = args.units.display().to_string();
-    let units = Units::from_csv(&index, &csv, lang).map_err(|errs| {
+    let units = Units::from_csv(&index, csv.as_bytes(), lang).map_err(|errs| {
         for e in errs.iter().take(50) {
             eprintln!("{}", e.render(&source, lang));
         }
         if errs.len() > 50 {
-            eprintln!("… {} errors", errs.len());
+            eprintln!("{source}: {}", crate::report::more(errs.len() - 50, lang));
         }
         ExitCode::from(1)
     })?;
     let opts = RunOptions {
         reps: args.reps,
         seed: args.seed,
-        threads: args
-            .threads
-            .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()))
-            .max(1),
+        threads: crate::commands::threads(
+            args.threads,
+            std::thread::available_parallelism().map_or(1, |n| n.get()),
+            lang,
+        ),
     };
     let bar = std::io::stderr().is_terminal().then(|| {
         let bar = indicatif::ProgressBar::new(sensitivity::total_runs(&spec, &opts));
@@ -128,18 +155,10 @@ fn go(args: &SensitivityArgs, lang: Lang) -> Result<(), ExitCode> {
     if let Some(b) = &bar {
         b.finish_and_clear();
     }
-    let report = report.map_err(|e| {
-        let text = e.to_string();
-        for line in text.lines() {
-            eprintln!("{spec_name}: {line}");
-        }
-        ExitCode::from(1)
-    })?;
+    let report = report.map_err(|e| spec_error(&e, &args.spec, &args.units, lang))?;
     if let Some(path) = &args.svg {
-        std::fs::write(path, svg(&report, lang)).map_err(|e| {
-            eprintln!("{}: {e}", path.display());
-            ExitCode::from(1)
-        })?;
+        crate::output::write_atomic(path, svg(&report, lang).as_bytes())
+            .map_err(|d| invalid(&d, lang))?;
     }
     let text = match args.format {
         OutFormat::Json => {
@@ -149,14 +168,7 @@ fn go(args: &SensitivityArgs, lang: Lang) -> Result<(), ExitCode> {
         }
         OutFormat::Table => table(&report, lang),
     };
-    let mut out = std::io::stdout().lock();
-    match out.write_all(text.as_bytes()) {
-        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
-            eprintln!("chiso sensitivity: {e}");
-            Err(ExitCode::from(1))
-        }
-        _ => Ok(()),
-    }
+    crate::commands::out(&text).map_err(|d| invalid(&d, lang))
 }
 
 fn opt<T: std::fmt::Display>(v: Option<T>) -> String {
@@ -228,8 +240,10 @@ fn table(report: &Report, lang: Lang) -> String {
         )
     } else {
         format!(
-            "{} replications, seed {} — {}\n",
-            report.reps, report.seed, report.index
+            "{}, seed {} — {}\n",
+            crate::report::count_en(u64::from(report.reps), "replication", "replications"),
+            report.seed,
+            report.index
         )
     };
     s.push_str(&render(
@@ -246,8 +260,8 @@ fn table(report: &Report, lang: Lang) -> String {
             )
         } else {
             format!(
-                "Sensitivity (output: mean absolute rank shift; N = {}, {} runs; mean {:.4}, variance {:.4})\n",
-                sa.n, sa.runs, sa.mean, sa.variance
+                "Sensitivity (output: mean absolute rank shift; N = {}, {}; mean {:.4}, variance {:.4})\n",
+                sa.n, crate::report::count_en(sa.runs, "run", "runs"), sa.mean, sa.variance
             )
         });
         let head: Vec<String> = if vi {
@@ -313,11 +327,23 @@ fn render(head: &[String], rows: &[Vec<String>], right: &[bool]) -> String {
     s
 }
 
+/// `s` as XML text: markup characters escaped, characters XML 1.0 forbids (NUL, ESC and
+/// the other controls but tab and line ends; U+FFFE, U+FFFF) shown as U+FFFD, so the SVG
+/// stays well-formed whatever a unit's name holds.
 fn esc(s: &str) -> String {
-    s.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\t' | '\n' | '\r' => out.push(c),
+            c if c < ' ' || c == '\u{fffe}' || c == '\u{ffff}' => out.push('\u{fffd}'),
+            c => out.push(c),
+        }
+    }
+    out
 }
 
 /// A hand-written SVG: one row per unit (nominal order), a bar from the 5th to the

@@ -62,7 +62,8 @@ pub struct SurveyArgs {
     /// Confidence level of the intervals and of the sample size.
     #[arg(long, default_value = "0.95")]
     pub level: Decimal,
-    /// Bootstrap threads (default: every core; the result does not depend on it).
+    /// Bootstrap threads (default: every core; the result does not depend on it; more than
+    /// the machine's cores is reduced to their number, with a warning).
     #[arg(long)]
     pub threads: Option<usize>,
     /// Margin of error as a proportion (0.05 = ±5 points): respondents needed per unit.
@@ -179,10 +180,11 @@ fn go(args: &SurveyArgs, lang: Lang) -> Result<(), ExitCode> {
             replications,
             seed: args.seed,
             level: args.level,
-            threads: args
-                .threads
-                .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()))
-                .max(1),
+            threads: crate::commands::threads(
+                args.threads,
+                std::thread::available_parallelism().map_or(1, |n| n.get()),
+                lang,
+            ),
         };
         bootstrap(&survey, &answers, &mut result, &opts).map_err(fail)?;
     }
