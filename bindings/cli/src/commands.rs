@@ -165,10 +165,11 @@ fn validate(index_path: &Path, assessments: &[std::path::PathBuf], lang: Lang) -
                     tally(0, warnings.len(), lang)
                 ),
                 Lang::En => format!(
-                    "OK {}: index \"{}\" version {}, {nodes} criteria ({leaves} scored directly); {}\n",
+                    "OK {}: index \"{}\" version {}, {} ({leaves} scored directly); {}\n",
                     file_name(index_path),
                     def.id,
                     def.version,
+                    crate::report::count_en(nodes as u64, "criterion", "criteria"),
                     tally(0, warnings.len(), lang)
                 ),
             });

@@ -89,6 +89,7 @@ fn describe_value(v: &Value, rule: Option<&Rule>, lang: Lang) -> String {
         Value::Counts(m) | Value::Answers(m) => map(m),
         Value::Points(p) => match lang {
             Lang::Vi => format!("{} điểm", num(*p, lang)),
+            Lang::En if *p == Decimal::ONE => format!("{} point", num(*p, lang)),
             Lang::En => format!("{} points", num(*p, lang)),
         },
     }

@@ -373,8 +373,16 @@ pub fn run(a: &RecordsArgs, lang: Lang) -> ExitCode {
     if !missing.is_empty() {
         for m in missing {
             match lang {
-                Lang::Vi => eprintln!("{}: không có hồ sơ MaHoSo \"{m}\"", opts.source),
-                Lang::En => eprintln!("{}: no dossier with MaHoSo \"{m}\"", opts.source),
+                Lang::Vi => eprintln!(
+                    "{}: không có hồ sơ MaHoSo \"{}\"",
+                    opts.source,
+                    chiso::text::excerpt(m)
+                ),
+                Lang::En => eprintln!(
+                    "{}: no dossier with MaHoSo \"{}\"",
+                    opts.source,
+                    chiso::text::excerpt(m)
+                ),
             }
         }
         return ExitCode::from(1);

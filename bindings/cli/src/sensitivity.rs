@@ -372,8 +372,9 @@ pub fn svg(report: &Report, lang: Lang) -> String {
             report.reps, report.index
         ),
         Lang::En => format!(
-            "Rank intervals 5–95% ({} replications) — {}",
-            report.reps, report.index
+            "Rank intervals 5–95% ({}) — {}",
+            crate::report::count_en(u64::from(report.reps), "replication", "replications"),
+            report.index
         ),
     };
     s.push_str(&format!(

@@ -388,8 +388,8 @@ fn table(survey: &Survey, result: &SurveyResult, lang: Lang) -> String {
                 b.method.get(lang)
             ),
             Lang::En => format!(
-                "Bootstrap: {} replications, seed {}; * = interval widened to the estimate. {}\n",
-                b.replications,
+                "Bootstrap: {}, seed {}; * = interval widened to the estimate. {}\n",
+                crate::report::count_en(u64::from(b.replications), "replication", "replications"),
                 b.seed,
                 b.method.get(lang)
             ),

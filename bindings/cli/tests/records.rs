@@ -338,7 +338,13 @@ fn out_is_written_atomically_and_a_failed_write_is_an_error() {
         ],
         1,
     );
-    assert!(err.contains("cannot write"), "{err}");
+    // A write failure, worded as one (never "cannot read"), naming the file and the reason.
+    assert!(
+        err.contains("r.txt") && err.contains("không ghi được kết quả"),
+        "{err}"
+    );
+    assert!(err.contains("thư mục chứa tệp không tồn tại"), "{err}");
+    assert!(!err.contains("không đọc được"), "{err}");
 }
 
 #[test]

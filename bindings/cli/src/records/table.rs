@@ -158,8 +158,11 @@ pub fn table(
             st.rows, st.counted, st.not_received, st.outside_period
         ),
         Lang::En => format!(
-            "{} dossier rows: {} counted, {} never received (status 1, 3), {} received outside the period.\n",
-            st.rows, st.counted, st.not_received, st.outside_period
+            "{}: {} counted, {} never received (status 1, 3), {} received outside the period.\n",
+            crate::report::count_en(st.rows, "dossier row", "dossier rows"),
+            st.counted,
+            st.not_received,
+            st.outside_period
         ),
     });
     out.push_str(&format!("{}.\n", report.options.policies.summary(lang)));
