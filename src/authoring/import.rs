@@ -125,12 +125,17 @@ pub fn import(grids: &[Grid], template: &IndexDefinition) -> Result<Imported, Di
         // A meaning named by two columns would be read from one of them silently.
         for &(_, first, second) in &header.twice {
             let text = |c: usize| g.rows[header.row].get(c).map_or("", |s| s.trim());
+            let at_first = header.cell(&g.name, first);
             diags.push(Diagnostic::error(
                 header.cell(&g.name, second),
                 None,
                 Problem::DuplicateColumn {
                     header: text(second).to_owned(),
-                    first: format!("{} (\"{}\")", header.cell(&g.name, first), text(first)),
+                    first: if text(first) == text(second) {
+                        at_first
+                    } else {
+                        format!("{at_first}, \"{}\"", text(first))
+                    },
                 },
             ));
         }
@@ -318,6 +323,10 @@ pub fn import(grids: &[Grid], template: &IndexDefinition) -> Result<Imported, Di
             });
             stack.push(idx);
         }
+    }
+    // Header problems leave nothing to build: the tree checks would only echo them.
+    if drafts.is_empty() && diags.has_errors() {
+        return Err(diags);
     }
     if !found_header {
         let sheet = grids.first().map(|g| g.name.clone()).unwrap_or_default();

@@ -11,6 +11,7 @@ use chiso::authoring::{
 use chiso::{Assessment, Diagnostic, Diagnostics, Entry, Index, Lang, Problem, Value};
 use clap::Args;
 use rust_xlsxwriter::{DataValidation, Format, Workbook};
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -244,11 +245,25 @@ pub fn read_form(
         .flatten()
         .and_then(|d| i32::try_from(d.trunc().mantissa()).ok())
         .filter(|_| true);
+    // Each criterion once: a second row of one code is an error naming both rows, never a
+    // silent last-wins.
+    let mut first_row: HashMap<String, usize> = HashMap::new();
     for r in hr + 1..g.rows.len() {
         let code = cell(r, Some(code_col));
         if code.is_empty() {
             continue;
         }
+        if let Some(&first) = first_row.get(&code) {
+            diags.push(Diagnostic::error(
+                cell_ref(&g.name, r, Some(code_col)),
+                Some(&code),
+                Problem::DuplicateCode {
+                    first_path: cell_ref(&g.name, first, Some(code_col)),
+                },
+            ));
+            continue;
+        }
+        first_row.insert(code.clone(), r);
         let self_text = cell(r, fill[1]);
         let appr_text = cell(r, fill[4]);
         let na = cell(r, fill[6]);

@@ -44,11 +44,30 @@ pub(crate) fn write_json(
 
 /// Saves a workbook to `path` atomically: built in memory, then written through
 /// [`crate::output::write_atomic`], so a failure leaves the old file whole and no partial one.
+///
+/// rust_xlsxwriter assembles every worksheet on a thread of its own and panics when the
+/// system refuses one (thousands of sheets under a process or memory limit); that panic is
+/// caught here, quietly, and reported as a write error naming the number of sheets.
 pub(crate) fn save_workbook(
     wb: &mut rust_xlsxwriter::Workbook,
     path: &Path,
 ) -> Result<(), Diagnostics> {
-    let bytes = wb.save_to_buffer().map_err(xlsx_error(path))?;
+    let sheets = wb.worksheets().len();
+    let hook = std::panic::take_hook();
+    std::panic::set_hook(Box::new(|_| {}));
+    let saved = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| wb.save_to_buffer()));
+    std::panic::set_hook(hook);
+    let bytes = match saved {
+        Ok(r) => r.map_err(xlsx_error(path))?,
+        Err(_) => {
+            return Err(crate::output::cannot_write(
+                &path.display().to_string(),
+                &std::io::Error::other(format!(
+                    "the system refused the threads the spreadsheet writer starts, one per sheet ({sheets} sheets); write fewer units per workbook"
+                )),
+            ))
+        }
+    };
     crate::output::write_atomic(path, &bytes)
 }
 

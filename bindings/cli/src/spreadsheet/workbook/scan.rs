@@ -96,7 +96,7 @@ pub(super) fn part(
         if n > most {
             return Err(limit(
                 name,
-                "shared strings the workbook declares / số chuỗi dùng chung tệp khai báo",
+                "shared strings the workbook declares, more than its size can hold / số chuỗi dùng chung tệp khai báo, nhiều hơn dung lượng của tệp có thể chứa",
                 most,
                 Some(n),
                 "",
