@@ -908,6 +908,11 @@ mod words {
                 "this is a folder, not a file",
             ),
             (
+                "Not a directory",
+                "một phần của đường dẫn là tệp, không phải thư mục",
+                "a part of the path is a file, not a folder",
+            ),
+            (
                 "No space left",
                 "ổ đĩa đã hết chỗ trống",
                 "no space left on the device",
