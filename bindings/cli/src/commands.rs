@@ -59,17 +59,17 @@ pub(crate) fn threads(requested: Option<usize>, default: usize, lang: Lang) -> u
     let max = chiso::limits::max_threads();
     match requested {
         Some(n) if n > max => {
+            // The machine's figure is not printed: messages stay the same on every machine.
             let mut err = std::io::stderr().lock();
             let _ = writeln!(
                 err,
                 "{}",
                 match lang {
                     Lang::Vi => format!(
-                        "cảnh báo: --threads {n} nhiều hơn số luồng máy này chạy đồng thời được ({max}); dùng {max} luồng"
+                        "cảnh báo: --threads {n} nhiều hơn số luồng máy này chạy đồng thời được; chỉ dùng chừng ấy luồng (kết quả không đổi)"
                     ),
                     Lang::En => format!(
-                        "warning: --threads {n} is more than this machine can run at once ({max}); using {}",
-                        crate::report::count_en(max as u64, "thread", "threads")
+                        "warning: --threads {n} is more than this machine can run at once; using as many as it can (the results are the same)"
                     ),
                 }
             );

@@ -41,9 +41,22 @@ pub(crate) fn stdout(bytes: &[u8]) -> Result<(), Diagnostics> {
     }
 }
 
-/// Reports `d` on stderr and gives exit code 1 — the end of a command whose output failed.
+/// Reports `d` on stderr and gives exit code 1 — the end of a command that failed.
+/// Standard output is named in the message's language.
 pub(crate) fn failed(d: &Diagnostics, lang: Lang) -> ExitCode {
-    crate::commands::report(d, lang);
+    let mut d = d.clone();
+    for x in &mut d.0 {
+        if x.file.as_deref() == Some(STDOUT) {
+            x.file = Some(
+                match lang {
+                    Lang::Vi => "đầu ra chuẩn (stdout)",
+                    Lang::En => "standard output",
+                }
+                .into(),
+            );
+        }
+    }
+    crate::commands::report(&d, lang);
     ExitCode::from(crate::commands::INVALID)
 }
 
