@@ -76,10 +76,12 @@ use crate::text::{Lang, Text};
 use rust_decimal::Decimal;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap, HashSet};
 
+mod gain;
 mod knapsack;
 mod outside;
+use gain::Gains;
 use knapsack::solve;
 use outside::outside_control;
 pub use outside::{OutsideControl, SurveyStep};
@@ -91,9 +93,16 @@ pub const COSTS_FORMAT: &str = "chiso.costs/1";
 /// The format tag of the points-still-available table.
 pub const HEADROOM_FORMAT: &str = "chiso.headroom/1";
 
-/// Largest dynamic-programming table (improvements × cost levels) before the exact
-/// branch and bound is used instead.
-pub const DP_LIMIT: u64 = 20_000_000;
+/// Largest dynamic-programming table (improvements × cost levels, the work of one pass)
+/// before the exact branch and bound is used instead: 100,000,000 cells, about a second.
+/// The table is never held whole (rows every √(8 × groups) groups, choices recomputed per
+/// segment): with [`DP_LEVELS`] this keeps it under about 100 MB.
+pub const DP_LIMIT: u64 = 100_000_000;
+
+/// Most cost levels of the dynamic programme (costs in units of their greatest common
+/// divisor): rows of this many exact gains are kept (16 bytes each), so the table's
+/// width stays bounded whatever the costs file says.
+pub const DP_LEVELS: u64 = 1_000_000;
 
 /// Cost of improvements per leaf (`chiso.costs/1`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
@@ -183,7 +192,27 @@ impl Costs {
                 },
             ));
         }
+        // Costs, like every number chiso reads, stay below 10¹⁵: sums of steps and
+        // plans then cannot overflow.
+        let too_large = |v: Decimal| Problem::TooLarge {
+            value: v,
+            limit: crate::rule::INPUT_LIMIT,
+        };
+        if crate::rule::bounded(self.default).is_err() {
+            d.push(Diagnostic::error(
+                "$.default",
+                None,
+                too_large(self.default),
+            ));
+        }
         if let Some(s) = self.proportional_step_percent {
+            if crate::rule::bounded(s).is_err() {
+                d.push(Diagnostic::error(
+                    "$.proportional_step_percent",
+                    None,
+                    too_large(s),
+                ));
+            }
             if s <= Decimal::ZERO {
                 d.push(Diagnostic::error(
                     "$.proportional_step_percent",
@@ -206,6 +235,9 @@ impl Costs {
                         value: *v,
                     },
                 )),
+                Some(true) if crate::rule::bounded(*v).is_err() => {
+                    d.push(Diagnostic::error(path, Some(code), too_large(*v)))
+                }
                 Some(true) => {}
             }
         }
@@ -223,6 +255,24 @@ impl Costs {
     fn unit_cost(&self, code: &str) -> Decimal {
         self.leaves.get(code).copied().unwrap_or(self.default)
     }
+
+    /// Where the cost of a step of `code` is written in the costs file.
+    fn path_of(&self, code: &str) -> String {
+        if self.leaves.contains_key(code) {
+            format!("$.leaves[\"{code}\"]")
+        } else {
+            "$.default".into()
+        }
+    }
+}
+
+/// An [`Problem::Overflow`] error at `path` (`what` written "english / tiếng Việt").
+fn overflow(path: &str, what: &str) -> Diagnostics {
+    Diagnostics(vec![Diagnostic::error(
+        path,
+        None,
+        Problem::Overflow { what: what.into() },
+    )])
 }
 
 /// What the plan must reach.
@@ -711,12 +761,21 @@ fn candidates(
                     grid.push(*g);
                 }
             }
-            if step_pct > Decimal::ZERO {
-                let mut r = (rate / step_pct).floor() * step_pct + step_pct;
+            // The next multiple of the step above the rate, then every step to the
+            // threshold (at most 1,000 points); a step too small for exact arithmetic
+            // leaves only the gate and the threshold.
+            let first = rate
+                .checked_div(step_pct)
+                .and_then(|q| q.floor().checked_mul(step_pct))
+                .and_then(|x| x.checked_add(step_pct));
+            if let (true, Some(mut r)) = (step_pct > Decimal::ZERO, first) {
                 let mut guard = 0;
                 while r < t && guard < 1000 {
                     grid.push(Bound::incl(r));
-                    r += step_pct;
+                    let Some(next) = r.checked_add(step_pct) else {
+                        break;
+                    };
+                    r = next;
                     guard += 1;
                 }
             }
@@ -833,7 +892,13 @@ fn candidates(
             let mut k = 0u32;
             let mut p = now;
             while p < m && k < 10_000 {
-                let next = ((p / s).floor() + Decimal::ONE) * s;
+                let Some(next) = p
+                    .checked_div(s)
+                    .and_then(|q| q.floor().checked_add(Decimal::ONE))
+                    .and_then(|q| q.checked_mul(s))
+                else {
+                    break;
+                };
                 p = next.min(m);
                 k += 1;
                 let value = Value::Points(p);
@@ -1016,7 +1081,9 @@ fn context<'a>(
     let step_pct = costs.proportional_step_percent.unwrap_or(Decimal::TEN);
     let mut groups = Vec::new();
     let mut layers = BTreeMap::new();
-    let mut work = cells.clone();
+    let mut gains = Gains::new(index, &cells);
+    let fixed: HashSet<&str> = costs.fixed.iter().map(String::as_str).collect();
+    let mut evidence_of = EvidenceText::default();
     let base_root = cells[0].achieved().unwrap_or(Decimal::ZERO);
     for leaf in index.leaves() {
         let node = &nodes[leaf];
@@ -1024,7 +1091,7 @@ fn context<'a>(
         let Cell::Value { achieved: now, max } = cells[leaf] else {
             continue;
         };
-        if costs.fixed.iter().any(|c| c == &node.code) {
+        if fixed.contains(node.code.as_str()) {
             continue;
         }
         let Some(rule) = &node.rule else { continue };
@@ -1060,15 +1127,13 @@ fn context<'a>(
                         steps: 1,
                         value: v,
                         evidence: true,
-                        text: both(|l| match l {
-                            Lang::Vi => format!(
-                                "bổ sung tài liệu kiểm chứng ({})",
-                                node_evidence(index, leaf, l)
-                            ),
-                            Lang::En => {
-                                format!("attach the evidence ({})", node_evidence(index, leaf, l))
-                            }
-                        }),
+                        text: {
+                            let ev = evidence_of.get(index, leaf);
+                            Text::new(
+                                format!("bổ sung tài liệu kiểm chứng ({})", ev.vi),
+                                format!("attach the evidence ({})", ev.en),
+                            )
+                        },
                         distance: None,
                     },
                 );
@@ -1082,19 +1147,30 @@ fn context<'a>(
         let unit = costs.unit_cost(&node.code);
         let mut options = Vec::new();
         for c in cands {
-            work[leaf] = Cell::Value {
-                achieved: c.points,
-                max,
-            };
-            index.aggregate(&mut work);
-            let gain = work[0].achieved().unwrap_or(base_root) - base_root;
+            let root = gains.root_with(
+                leaf,
+                Cell::Value {
+                    achieved: c.points,
+                    max,
+                },
+            );
+            let gain = root
+                .achieved()
+                .unwrap_or(base_root)
+                .checked_sub(base_root)
+                .ok_or_else(|| overflow("$", "gain on the total / điểm tăng của tổng"))?;
+            let cost = unit.checked_mul(Decimal::from(c.steps)).ok_or_else(|| {
+                overflow(
+                    &costs.path_of(&node.code),
+                    "cost of the steps / chi phí các bước",
+                )
+            })?;
             options.push(Opt {
-                cost: unit * Decimal::from(c.steps),
+                cost,
                 gain,
                 cand: c,
             });
         }
-        work[leaf] = cells[leaf];
         // Keep only options that are not dominated (cheaper-or-equal and at least as good).
         options.sort_by(|x, y| x.cost.cmp(&y.cost).then(y.gain.cmp(&x.gain)));
         let mut kept: Vec<Opt> = Vec::new();
@@ -1114,6 +1190,7 @@ fn context<'a>(
         }
         layers.insert(leaf, (layer, current));
     }
+    drop(gains);
     Ok(Context {
         index,
         a,
@@ -1126,26 +1203,48 @@ fn context<'a>(
     })
 }
 
-fn node_evidence(index: &Index, leaf: usize, l: Lang) -> String {
-    let code = &index.nodes()[leaf].code;
-    fn find<'n>(nodes: &'n [crate::node::Node], code: &str) -> Option<&'n crate::node::Node> {
-        nodes.iter().find_map(|n| {
-            if n.code == code {
-                Some(n)
-            } else {
-                find(&n.children, code)
+/// The evidence each leaf asks for ("tài liệu kiểm chứng"), read from the index
+/// definition once, on first use.
+#[derive(Default)]
+struct EvidenceText<'i> {
+    by_code: Option<HashMap<&'i str, &'i crate::node::Node>>,
+}
+
+/// Evidence titles in Vietnamese and English.
+struct Evidence {
+    vi: String,
+    en: String,
+}
+
+impl<'i> EvidenceText<'i> {
+    fn get(&mut self, index: &'i Index, leaf: usize) -> Evidence {
+        let by_code = self.by_code.get_or_insert_with(|| {
+            let mut map = HashMap::new();
+            let mut stack: Vec<&crate::node::Node> = index.definition().nodes.iter().collect();
+            while let Some(n) = stack.pop() {
+                map.entry(n.code.as_str()).or_insert(n);
+                stack.extend(n.children.iter());
             }
-        })
+            map
+        });
+        let code = index.nodes()[leaf].code.as_str();
+        let titles = |l: Lang| {
+            by_code
+                .get(code)
+                .map(|n| {
+                    n.evidence
+                        .iter()
+                        .map(|e| e.get(l).to_owned())
+                        .collect::<Vec<_>>()
+                        .join("; ")
+                })
+                .unwrap_or_default()
+        };
+        Evidence {
+            vi: titles(Lang::Vi),
+            en: titles(Lang::En),
+        }
     }
-    find(&index.definition().nodes, code)
-        .map(|n| {
-            n.evidence
-                .iter()
-                .map(|e| e.get(l).to_owned())
-                .collect::<Vec<_>>()
-                .join("; ")
-        })
-        .unwrap_or_default()
 }
 
 /// The total (after bonus/penalty) the target needs, and whether strictly above.
@@ -1153,7 +1252,7 @@ fn required(
     index: &Index,
     r: &ScoreResult,
     target: &Target,
-    others: Option<(&[Assessment], View)>,
+    others: Option<&Rivals>,
 ) -> Result<(Decimal, bool), Diagnostics> {
     let err = |p: Problem| Diagnostics(vec![Diagnostic::error("$", None, p)]);
     let max = || {
@@ -1164,7 +1263,7 @@ fn required(
     };
     match target {
         Target::Points { value } => Ok((*value, false)),
-        Target::Percent { value } => Ok((*value * max()? / Decimal::ONE_HUNDRED, false)),
+        Target::Percent { value } => Ok((percent_points(*value, max()?)?, false)),
         Target::Band { code } => {
             let bands = &index.definition().bands;
             let Some(b) = bands.iter().find(|b| &b.code == code) else {
@@ -1175,17 +1274,132 @@ fn required(
             };
             match b.range.from {
                 None => Ok((Decimal::ZERO, false)),
-                Some(f) => Ok((f.value * max()? / Decimal::ONE_HUNDRED, !f.inclusive)),
+                Some(f) => Ok((percent_points(f.value, max()?)?, !f.inclusive)),
             }
         }
         Target::Rank { rank } => {
-            let Some((units, view)) = others else {
+            let Some(rivals) = others else {
                 return Err(err(Problem::Empty {
                     what: "units / danh sách đơn vị".into(),
                 }));
             };
-            rank_requirement(index, r, *rank, units, view)
+            rank_requirement(index, r, *rank, rivals)
         }
+    }
+}
+
+/// `percent` % of `max` (the target's total), or an overflow error on the target.
+fn percent_points(percent: Decimal, max: Decimal) -> Result<Decimal, Diagnostics> {
+    percent
+        .checked_mul(max)
+        .and_then(|x| x.checked_div(Decimal::ONE_HUNDRED))
+        .ok_or_else(|| overflow("$", "target's total / tổng điểm của mục tiêu"))
+}
+
+/// What a rank target needs from the batch: for each other unit of the planned unit's
+/// block, its exact total and applicable maximum and its place in the batch — no
+/// assessment, no tree. Built while the batch streams by ([`Rivals::push`]), so `chiso
+/// plan --batch` holds a few numbers per unit, not every unit's assessment.
+///
+/// ```
+/// use chiso::planner::Rivals;
+/// let a = chiso::Assessment { unit: chiso::assessment::Unit { name: "B".into(), id: None, block: None }, ..Default::default() };
+/// let mut r = Rivals::for_unit(&a);
+/// r.push("A", None, Some(5.into()), Some(10.into()));
+/// r.push("B", None, Some(4.into()), Some(10.into())); // the planned unit: its place only
+/// r.push("C", Some("k2"), Some(9.into()), Some(10.into())); // another block
+/// assert_eq!(r.len(), 1);
+/// ```
+#[derive(Debug, Clone, Default)]
+pub struct Rivals {
+    name: String,
+    block: Option<String>,
+    /// The planned unit's first place in the batch, when it is there.
+    own_place: Option<usize>,
+    /// (total, applicable maximum, place) of the other units of the block with a total.
+    rivals: Vec<(Decimal, Option<Decimal>, usize)>,
+    /// Units seen.
+    seen: usize,
+}
+
+/// A block name, with an empty name meaning no block.
+fn block_key(b: Option<&str>) -> Option<&str> {
+    b.filter(|b| !b.is_empty())
+}
+
+impl Rivals {
+    /// The rivals of the unit `a` names (in its block), none seen yet.
+    pub fn for_unit(a: &Assessment) -> Rivals {
+        Rivals {
+            name: a.unit.name.clone(),
+            block: block_key(a.unit.block.as_deref()).map(str::to_owned),
+            ..Rivals::default()
+        }
+    }
+
+    /// Takes in the next unit of the batch (in batch order): its name, block, total and
+    /// applicable maximum in the view planned. Units of other blocks only take a place;
+    /// the planned unit itself (by name) is not its own rival.
+    pub fn push(
+        &mut self,
+        name: &str,
+        block: Option<&str>,
+        total: Option<Decimal>,
+        max: Option<Decimal>,
+    ) {
+        let place = self.seen;
+        self.seen += 1;
+        if block_key(block) != self.block.as_deref() {
+            return;
+        }
+        if name == self.name {
+            self.own_place = Some(self.own_place.map_or(place, |p| p.min(place)));
+            return;
+        }
+        if let Some(t) = total {
+            self.rivals.push((t, max, place));
+        }
+    }
+
+    /// Rivals with a total (the other units of the block).
+    pub fn len(&self) -> usize {
+        self.rivals.len()
+    }
+
+    /// Whether no other unit of the block has a total.
+    pub fn is_empty(&self) -> bool {
+        self.rivals.is_empty()
+    }
+
+    /// The rivals of `a` among `units`, each scored in `view`; every unit's errors.
+    pub fn from_assessments(
+        index: &Index,
+        a: &Assessment,
+        units: &[Assessment],
+        view: View,
+    ) -> Result<Rivals, Diagnostics> {
+        let mut r = Rivals::for_unit(a);
+        let mut errors = Diagnostics::default();
+        for u in units {
+            let same = block_key(u.unit.block.as_deref()) == r.block.as_deref();
+            if !same || u.unit.name == r.name {
+                r.push(&u.unit.name, u.unit.block.as_deref(), None, None);
+                continue;
+            }
+            match index.score(u, view) {
+                Ok(x) => r.push(
+                    &u.unit.name,
+                    u.unit.block.as_deref(),
+                    x.total.achieved,
+                    x.total.applicable_max,
+                ),
+                Err(d) => errors.0.extend(d.0),
+            }
+        }
+        if errors.has_errors() {
+            return Err(errors);
+        }
+        Ok(r)
     }
 }
 
@@ -1209,33 +1423,11 @@ fn rank_requirement(
     index: &Index,
     r: &ScoreResult,
     rank: u32,
-    units: &[Assessment],
-    view: View,
+    rivals: &Rivals,
 ) -> Result<(Decimal, bool), Diagnostics> {
     let own_max = r.total.applicable_max;
-    let mut own_place = units.len();
-    let mut rivals: Vec<(Decimal, Option<Decimal>, usize)> = Vec::new();
-    let mut errors = Diagnostics::default();
-    for (place, u) in units.iter().enumerate() {
-        if u.unit.block != r.unit.block {
-            continue;
-        }
-        if u.unit.name == r.unit.name {
-            own_place = own_place.min(place);
-            continue;
-        }
-        match index.score(u, view) {
-            Ok(x) => {
-                if let Some(t) = x.total.achieved {
-                    rivals.push((t, x.total.applicable_max, place));
-                }
-            }
-            Err(d) => errors.0.extend(d.0),
-        }
-    }
-    if errors.has_errors() {
-        return Err(errors);
-    }
+    let own_place = rivals.own_place.unwrap_or(usize::MAX);
+    let rivals = &rivals.rivals;
     // The batch's scale: percent when the block's maxima differ (the unit's included).
     let on_percent = rivals.iter().any(|x| x.1 != own_max);
     let mut keyed: Vec<(Decimal, usize)> = rivals
@@ -1381,14 +1573,34 @@ pub fn plan(
     costs: &Costs,
     units: Option<&[Assessment]>,
 ) -> Result<Plan, Diagnostics> {
+    let rivals = match units {
+        Some(units) => Some(Rivals::from_assessments(index, a, units, view)?),
+        None => None,
+    };
+    plan_with_rivals(index, a, view, target, costs, rivals.as_ref())
+}
+
+/// [`plan`] with the batch of a rank target given as [`Rivals`] (the other units'
+/// totals, gathered while the batch streams by) instead of every unit's assessment.
+pub fn plan_with_rivals(
+    index: &Index,
+    a: &Assessment,
+    view: View,
+    target: &Target,
+    costs: &Costs,
+    rivals: Option<&Rivals>,
+) -> Result<Plan, Diagnostics> {
     let ctx = context(index, a, view, costs)?;
-    let (need_total, strict) = required(index, &ctx.result, target, units.map(|u| (u, view)))?;
+    let (need_total, strict) = required(index, &ctx.result, target, rivals)?;
     let baseline = standing(&ctx.result, None);
     let now_total = ctx.result.total.achieved.unwrap_or_default();
     let already_met = meets(now_total, need_total, strict);
     // Gap on the criteria sum (bonus and penalty are fixed); the floor at 0 only
     // matters for targets ≤ 0, which are met already.
-    let need_gain = need_total - ctx.adj_net - ctx.criteria;
+    let need_gain = need_total
+        .checked_sub(ctx.adj_net)
+        .and_then(|x| x.checked_sub(ctx.criteria))
+        .ok_or_else(|| overflow("$", "points still needed / số điểm còn thiếu"))?;
     let (chosen, method, reached) = if already_met {
         (vec![None; ctx.groups.len()], Method::Trivial, true)
     } else {
@@ -1421,13 +1633,26 @@ pub fn plan(
     let result = standing(&scored, None);
     let after_total = scored.total.achieved.unwrap_or_default();
     let reached = reached && meets(after_total, need_total, strict);
-    let shortfall = (!reached).then(|| (need_total - after_total).max(Decimal::ZERO).normalize());
+    let shortfall = match reached {
+        true => None,
+        false => Some(
+            need_total
+                .checked_sub(after_total)
+                .ok_or_else(|| overflow("$", "points still needed / số điểm còn thiếu"))?
+                .max(Decimal::ZERO)
+                .normalize(),
+        ),
+    };
     let mut steps: Vec<PlanStep> = picked
         .iter()
         .map(|(leaf, o)| step_of(&ctx, *leaf, o))
         .collect();
     steps.sort_by_key(|s| index.position(&s.code));
-    let cost = steps.iter().map(|s| s.cost).sum::<Decimal>().normalize();
+    let cost = steps
+        .iter()
+        .try_fold(Decimal::ZERO, |a, s| a.checked_add(s.cost))
+        .ok_or_else(|| overflow("$", "cost of the plan / chi phí của kế hoạch"))?
+        .normalize();
     Ok(Plan {
         format: PLAN_FORMAT.into(),
         index: index.definition().id.clone(),
@@ -1457,7 +1682,8 @@ pub fn headroom(
     costs: &Costs,
 ) -> Result<Headroom, Diagnostics> {
     let ctx = context(index, a, view, costs)?;
-    let mut work = ctx.cells.clone();
+    let mut gains = Gains::new(index, &ctx.cells);
+    let group_of: HashMap<usize, &Group> = ctx.groups.iter().map(|g| (g.leaf, g)).collect();
     let base_root = ctx.cells[0].achieved().unwrap_or_default();
     let mut rows = Vec::new();
     for leaf in index.leaves() {
@@ -1472,14 +1698,19 @@ pub fn headroom(
         if achieved >= m {
             continue;
         }
-        work[leaf] = Cell::Value {
-            achieved: m,
-            max: Some(m),
-        };
-        index.aggregate(&mut work);
-        let total_available = work[0].achieved().unwrap_or(base_root) - base_root;
-        work[leaf] = ctx.cells[leaf];
-        let group = ctx.groups.iter().find(|g| g.leaf == leaf);
+        let root = gains.root_with(
+            leaf,
+            Cell::Value {
+                achieved: m,
+                max: Some(m),
+            },
+        );
+        let total_available = root
+            .achieved()
+            .unwrap_or(base_root)
+            .checked_sub(base_root)
+            .ok_or_else(|| overflow("$", "gain on the total / điểm tăng của tổng"))?;
+        let group = group_of.get(&leaf).copied();
         let next = group.and_then(|g| {
             g.options
                 .iter()

@@ -2,6 +2,7 @@
 //! apart from the plan with the points still available and the next survey step, never
 //! counted in the plan's cost or reached total.
 
+use super::gain::Gains;
 use super::{both, pct, pts_text, Context, Costs};
 use crate::engine::Cell;
 use crate::node::Channel;
@@ -9,6 +10,7 @@ use crate::rule::{Outcome, Rule};
 use crate::{Decimal, Lang, Text, Value, View};
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
+use std::collections::HashSet;
 
 /// A survey-fed leaf with points still available, outside the unit's control
 /// ("ngoài tầm kiểm soát của đơn vị").
@@ -57,26 +59,29 @@ pub(super) fn outside_control(ctx: &Context, view: View, costs: &Costs) -> Vec<O
         .proportional_step_percent
         .filter(|g| *g > Decimal::ZERO)
         .unwrap_or(Decimal::TEN);
-    let mut work = ctx.cells.clone();
+    let mut gains = Gains::new(index, &ctx.cells);
     let base_root = ctx.cells[0].achieved().unwrap_or_default();
+    let planned: HashSet<usize> = ctx.groups.iter().map(|g| g.leaf).collect();
     let mut total_gain = |leaf: usize, to: Decimal, m: Decimal| {
-        work[leaf] = Cell::Value {
-            achieved: to,
-            max: Some(m),
-        };
-        index.aggregate(&mut work);
-        let g = work[0].achieved().unwrap_or(base_root) - base_root;
-        work[leaf] = ctx.cells[leaf];
-        g
+        let root = gains.root_with(
+            leaf,
+            Cell::Value {
+                achieved: to,
+                max: Some(m),
+            },
+        );
+        // Points and maxima are below 10¹⁵: the difference cannot overflow.
+        root.achieved()
+            .unwrap_or(base_root)
+            .checked_sub(base_root)
+            .unwrap_or_default()
     };
     let mut out = Vec::new();
     for leaf in index.leaves() {
         let node = &index.nodes()[leaf];
         let Some(rule) = &node.rule else { continue };
         let survey_rule = matches!(rule, Rule::Survey { .. });
-        if !(survey_rule || node.channel == Channel::Survey)
-            || ctx.groups.iter().any(|g| g.leaf == leaf)
-        {
+        if !(survey_rule || node.channel == Channel::Survey) || planned.contains(&leaf) {
             continue;
         }
         let Cell::Value {
