@@ -48,3 +48,23 @@ fn diff_2948_against_876_frames() {
     let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
     assert!(v["changes"].as_array().unwrap().is_empty());
 }
+
+#[test]
+fn a_full_stdout_is_a_write_error_not_a_silent_success() {
+    let old = p("national-2948-2017-province-areas.json");
+    let new = p("national-876-2022-province-structure.json");
+    for format in ["table", "json"] {
+        let full = std::fs::OpenOptions::new()
+            .write(true)
+            .open("/dev/full")
+            .unwrap();
+        let o = Command::new(env!("CARGO_BIN_EXE_chiso"))
+            .args(["--lang", "en", "diff", &old, &new, "--format", format])
+            .stdout(full)
+            .output()
+            .unwrap();
+        let e = String::from_utf8_lossy(&o.stderr);
+        assert_eq!(o.status.code(), Some(1), "{format}: {e}");
+        assert!(e.contains("cannot write"), "{format}: {e}");
+    }
+}

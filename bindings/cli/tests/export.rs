@@ -219,3 +219,141 @@ fn score_sheet_has_the_official_layout_and_numbers() {
     assert_eq!(rank[1][0], Data::Float(1.0));
     assert_eq!(rank[2][0], Data::Float(1.0)); // tie
 }
+
+#[test]
+fn a_criterion_on_two_rows_of_a_form_is_an_error_naming_both() {
+    let dir = tempfile::tempdir().unwrap();
+    let index = repo().join("criteria/par-index/camau-1880-2013-area1.json");
+    let form = dir.path().join("form.xlsx");
+    let o = chiso(&[
+        "export-template",
+        index.to_str().unwrap(),
+        "--out",
+        form.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    // The form as a user might leave it: 1.3 typed twice, on its own row and on a copy.
+    let filled = dir.path().join("filled.xlsx");
+    fill(&form, &filled, "Sở Tư pháp", &[("1.3", "2,5")]);
+    let rows = sheet(&filled, "Phiếu chấm");
+    let r13 = rows
+        .iter()
+        .position(|r| r.first().map(text).as_deref() == Some("1.3"))
+        .unwrap();
+    let mut wb = Workbook::new();
+    let ws = wb.add_worksheet();
+    ws.set_name("Phiếu chấm").unwrap();
+    for (r, row) in rows.iter().chain([&rows[r13]]).enumerate() {
+        for (c, v) in row.iter().enumerate() {
+            if !matches!(v, Data::Empty) {
+                ws.write_string(r as u32, c as u16, text(v)).unwrap();
+            }
+        }
+    }
+    let last = rows.len(); // 0-based row of the copy
+    let twice = dir.path().join("twice.xlsx");
+    wb.save(&twice).unwrap();
+    let out = dir.path().join("a.json");
+    let o = chiso(&[
+        "--lang",
+        "en",
+        "read-form",
+        index.to_str().unwrap(),
+        twice.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    let e = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(1), "{e}");
+    let want = format!(
+        "error at 'Phiếu chấm'!A{} (criterion 1.3): the code is used twice (first at 'Phiếu chấm'!A{})",
+        last + 1,
+        r13 + 1
+    );
+    assert!(e.contains(&want), "{e}\nwanted: {want}");
+    assert!(!out.exists());
+}
+
+#[test]
+fn unit_names_with_control_characters_give_a_readable_workbook() {
+    let dir = tempfile::tempdir().unwrap();
+    let index = repo().join("criteria/examples/department-example.json");
+    let a1 = repo().join("criteria/examples/department-example.assessment.json");
+    let mut asm: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&a1).unwrap()).unwrap();
+    let nasty = "Sở\u{0} Nội\u{1b}[31m vụ: [2024]/*?'";
+    asm["unit"]["name"] = nasty.into();
+    let a = dir.path().join("a.json");
+    std::fs::write(&a, asm.to_string()).unwrap();
+    let out = dir.path().join("bang.xlsx");
+    let o = chiso(&[
+        "sheet",
+        index.to_str().unwrap(),
+        a.to_str().unwrap(),
+        a.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    // calamine (a strict XML reader) reads every sheet back.
+    let mut wb = open_workbook_auto(&out).unwrap();
+    let names = wb.sheet_names();
+    // Control characters, [ ] : * ? / and the closing apostrophe removed; unique.
+    assert_eq!(
+        names,
+        ["Sở Nội31m vụ 2024", "Sở Nội31m vụ 2024 2", "Xếp hạng"]
+    );
+    for n in &names {
+        wb.worksheet_range(n).unwrap();
+    }
+    let rows = sheet(&out, &names[0]);
+    assert_eq!(text(&rows[0][0]), "BẢNG ĐIỂM: Sở Nội[31m vụ: [2024]/*?'");
+    let ranking = sheet(&out, "Xếp hạng");
+    assert_eq!(text(&ranking[1][1]), "Sở Nội[31m vụ: [2024]/*?'");
+}
+
+#[test]
+fn a_failed_write_leaves_the_old_workbook_whole() {
+    let dir = tempfile::tempdir().unwrap();
+    let index = repo().join("criteria/examples/department-example.json");
+    let a1 = repo().join("criteria/examples/department-example.assessment.json");
+    // The target is a folder: the write fails, the folder and its file are untouched,
+    // no temporary file is left beside it.
+    let out = dir.path().join("bang.xlsx");
+    std::fs::create_dir(&out).unwrap();
+    std::fs::write(out.join("keep.txt"), "old").unwrap();
+    let o = chiso(&[
+        "--lang",
+        "en",
+        "sheet",
+        index.to_str().unwrap(),
+        a1.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    let e = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(1), "{e}");
+    assert!(
+        e.contains("cannot write") && !e.contains("cannot read"),
+        "{e}"
+    );
+    assert_eq!(
+        std::fs::read_to_string(out.join("keep.txt")).unwrap(),
+        "old"
+    );
+    assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
+    // export-template into a missing folder: a write error too, nothing created.
+    let form = dir.path().join("khong-co/phieu.xlsx");
+    let o = chiso(&[
+        "--lang",
+        "en",
+        "export-template",
+        index.to_str().unwrap(),
+        "--out",
+        form.to_str().unwrap(),
+    ]);
+    let e = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(1), "{e}");
+    assert!(e.contains("cannot write"), "{e}");
+    assert!(!dir.path().join("khong-co").exists());
+}

@@ -13,7 +13,7 @@ use std::process::ExitCode;
 /// Arguments of `chiso import`.
 #[derive(Debug, Args)]
 pub struct ImportArgs {
-    /// Criteria table: .xlsx, .xls, .ods or .csv.
+    /// Criteria table: .xlsx, .xlsm, .ods or .csv (.xls: save it as .xlsx first).
     #[arg(required_unless_present = "write_template")]
     pub table: Option<PathBuf>,
     /// Where to write the index (JSON); stdout when absent.

@@ -5,7 +5,10 @@
 //! - the file size is bounded ([`MAX_SPREADSHEET_BYTES`]);
 //! - an .xlsx or .ods archive is checked and every part inflated once through a cap
 //!   before calamine opens it (`archive`), its XML scanned on the way (`scan`);
-//! - an .xls is scanned record by record (`biff`) for the area calamine will allocate;
+//! - Excel 97–2003 (.xls) and binary (.xlsb) workbooks are refused with a message asking
+//!   for .xlsx: calamine reads their containers with unchecked chains, counts and offsets
+//!   (a 2-cell .xls can ask for a 137 GB rectangle, a cyclic sector chain never ends), so
+//!   no bound could be promised for them;
 //! - .xlsx sheets are streamed cell by cell (calamine's cells reader), so a lone cell at
 //!   XFD1048576 costs one cell, not a 17-billion-cell rectangle;
 //! - every cell kept is counted against [`MAX_SHEET_CELLS`], blank slots included, and
@@ -17,10 +20,9 @@
 //! caller's choice (import skips them with a warning).
 
 mod archive;
-mod biff;
 mod scan;
 
-use calamine::{Data, DataRef, Ods, Reader, SheetType, SheetVisible, Xls, Xlsx};
+use calamine::{Data, DataRef, Ods, Reader, SheetType, SheetVisible, Xlsx};
 use chiso::authoring::cell_ref;
 use chiso::limits::{
     MAX_CELL_CHARS, MAX_SHEETS, MAX_SHEET_CELLS, MAX_SHEET_COLUMNS, MAX_SHEET_ROWS,
@@ -39,7 +41,7 @@ pub(crate) enum Format {
     Xlsx,
     /// OpenDocument (.ods).
     Ods,
-    /// Excel 97–2003 (.xls).
+    /// Excel 97–2003 (.xls) or binary (.xlsb): recognised, to be refused by name.
     Xls,
 }
 
@@ -53,7 +55,7 @@ impl Format {
         match ext.as_str() {
             "xlsx" | "xlsm" | "xltx" | "xltm" => Some(Format::Xlsx),
             "ods" => Some(Format::Ods),
-            "xls" | "xla" => Some(Format::Xls),
+            "xls" | "xla" | "xlsb" => Some(Format::Xls),
             _ => None,
         }
     }
@@ -111,7 +113,6 @@ pub(crate) struct Sheet {
 enum Inner {
     Xlsx(Xlsx<BufReader<File>>),
     Ods(Ods<BufReader<File>>),
-    Xls(Xls<BufReader<File>>),
 }
 
 /// An open workbook whose archive and sheets passed the checks.
@@ -198,26 +199,25 @@ impl Workbook {
                 "bytes / byte",
             ));
         }
+        if format == Format::Xls {
+            return Err(bad(
+                format,
+                "",
+                "chiso does not read Excel 97–2003 (.xls) or binary (.xlsb) workbooks, whose readers cannot be held to a memory bound / chiso không đọc bảng tính Excel 97–2003 (.xls) hay .xlsb vì không giới hạn được bộ nhớ khi đọc chúng",
+            ));
+        }
         let mut f = File::open(path).map_err(io)?;
-        let facts = match format {
-            Format::Xlsx | Format::Ods => archive::check(&mut f, format)?,
-            Format::Xls => {
-                biff::check(&mut f)?;
-                scan::Facts::default()
-            }
-        };
+        let facts = archive::check(&mut f, format)?;
         f.seek(SeekFrom::Start(0)).map_err(io)?;
         let reader = BufReader::new(f);
         let fail = |e: &dyn std::fmt::Display| bad(format, "", &e.to_string());
         let inner = match format {
-            Format::Xlsx => Inner::Xlsx(Xlsx::new(reader).map_err(|e| fail(&e))?),
             Format::Ods => Inner::Ods(Ods::new(reader).map_err(|e| fail(&e))?),
-            Format::Xls => Inner::Xls(Xls::new(reader).map_err(|e| fail(&e))?),
+            Format::Xlsx | Format::Xls => Inner::Xlsx(Xlsx::new(reader).map_err(|e| fail(&e))?),
         };
         let listed = match &inner {
             Inner::Xlsx(w) => w.sheets_metadata(),
             Inner::Ods(w) => w.sheets_metadata(),
-            Inner::Xls(w) => w.sheets_metadata(),
         };
         if listed.len() > MAX_SHEETS {
             return Err(limit(
@@ -350,15 +350,6 @@ impl Workbook {
                 }
             }
             Inner::Ods(w) => {
-                let range = w
-                    .worksheet_range(&name)
-                    .map_err(|e| bad(format, &format!("'{name}'"), &e.to_string()))?;
-                let (r0, c0) = range.start().unwrap_or((0, 0));
-                for (r, c, v) in range.used_cells() {
-                    keep(r0 + r as u32, c0 + c as u32, v)?;
-                }
-            }
-            Inner::Xls(w) => {
                 let range = w
                     .worksheet_range(&name)
                     .map_err(|e| bad(format, &format!("'{name}'"), &e.to_string()))?;
