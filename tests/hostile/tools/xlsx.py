@@ -325,6 +325,16 @@ def main():
               workbook_parts([("Cũ (ẩn)", sheet_xml([head, ["Z99.10-2025-0001", "1.000001.MAU", "Z99.10", 2, "20250205073000", "20250206073000", "20250205073000", 10]]), "hidden"),
                               ("HoSo", sheet_xml(rows), None)]))
 
+    # ---- .xls: a compound-file header claiming 4 billion FAT sectors (calamine would
+    # reserve 16 GB before reading one); chiso refuses the format by name.
+    cfb = bytearray(512)
+    cfb[:8] = bytes([0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1])
+    cfb[30], cfb[32] = 9, 6
+    struct.pack_into("<I", cfb, 44, 0xFFFFFFFF)
+    d = case("c2-xlsx-legacy-xls")
+    d.mkdir(parents=True, exist_ok=True)
+    (d / "bang.xls").write_bytes(bytes(cfb))
+
     # ---- c8: wording
     rows = table()
     rows[3] = ["1.2", "Mức độ thực hiện kế hoạch", "hai", "Đạt: 2 / Không đạt: 0"]
