@@ -224,7 +224,7 @@ fn zero_bomb(reps: u64) -> Vec<u8> {
         0xed, 0xc0, 0x81, 0x00, 0x00, 0x00, 0x00, 0x80, 0xa0, 0xfd, 0xa9, 0x17, 0xa9,
     ];
     let end = 105 + 2 * reps; // first bit of end-of-block
-    let mut out = vec![0u8; ((end + 2 + 7) / 8) as usize];
+    let mut out = vec![0u8; (end + 2).div_ceil(8) as usize];
     out[..13].copy_from_slice(&HEADER);
     for bit in [end, end + 1] {
         out[(bit / 8) as usize] |= 1 << (bit % 8);

@@ -111,7 +111,7 @@ pub(crate) struct Sheet {
 }
 
 enum Inner {
-    Xlsx(Xlsx<BufReader<File>>),
+    Xlsx(Box<Xlsx<BufReader<File>>>),
     Ods(Ods<BufReader<File>>),
 }
 
@@ -213,7 +213,9 @@ impl Workbook {
         let fail = |e: &dyn std::fmt::Display| bad(format, "", &e.to_string());
         let inner = match format {
             Format::Ods => Inner::Ods(Ods::new(reader).map_err(|e| fail(&e))?),
-            Format::Xlsx | Format::Xls => Inner::Xlsx(Xlsx::new(reader).map_err(|e| fail(&e))?),
+            Format::Xlsx | Format::Xls => {
+                Inner::Xlsx(Box::new(Xlsx::new(reader).map_err(|e| fail(&e))?))
+            }
         };
         let listed = match &inner {
             Inner::Xlsx(w) => w.sheets_metadata(),
