@@ -388,7 +388,8 @@ impl Index {
     /// Points above a declared maximum that validation could not check: a node whose
     /// children's maxima are unknown (the `score` leaves of a frame whose area maxima are
     /// not published, under a total of 100) must still not score more than it declares.
-    /// One error per such node, at its path, with its code (none for the total). Every
+    /// One error per such node, at `$` of the assessment, with the node's code (none for
+    /// the total). Every
     /// scoring path of the library runs this after aggregating `cells` (one per node, as
     /// for [`Index::aggregate`]); on other nodes validation proves it cannot happen.
     ///
@@ -413,8 +414,10 @@ impl Index {
                 continue;
             };
             if points > max {
+                // The values of the assessment break it: located in the assessment, at
+                // its root, with the criterion's code.
                 out.push(Diagnostic::error(
-                    node.path.clone(),
+                    "$",
                     (p != 0).then_some(node.code.as_str()),
                     Problem::PointsAboveMax {
                         what:
@@ -492,7 +495,7 @@ impl Index {
         if problems.has_errors() {
             // One error per node, the first view that breaks it.
             let mut seen = std::collections::BTreeSet::new();
-            problems.0.retain(|d| seen.insert(d.path.clone()));
+            problems.0.retain(|d| seen.insert(d.code.clone()));
             return Err(problems);
         }
         let chosen = views.iter().position(|&v| v == view).unwrap_or(2);
@@ -545,7 +548,7 @@ impl Index {
                 // Bonus points far above a tiny maximum.
                 None => {
                     return Err(Diagnostics(vec![Diagnostic::error(
-                        "$.max_points",
+                        "$",
                         None,
                         Problem::Overflow {
                             what: "percent of the total / tỷ lệ phần trăm của tổng điểm".into(),

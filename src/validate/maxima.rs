@@ -116,6 +116,48 @@ fn sum_words(agg: &Aggregation, of_maxima: bool) -> &'static str {
     }
 }
 
+/// `words` ("english / tiếng Việt") followed by why a sum that `Decimal` can hold is
+/// still refused: it could reach `x`, above [`POINTS_LIMIT`].
+fn beyond_half(words: &str, x: Decimal) -> String {
+    let (en, vi) = words.split_once(" / ").unwrap_or((words, words));
+    format!(
+        "{en}, which could reach about {} (more than half the limit, kept so that totals add up and compare exactly) / {vi}, có thể lên tới khoảng {} (quá một nửa giới hạn, phần giữ lại để cộng và so sánh các tổng điểm cho chính xác)",
+        scientific(x, '.'),
+        scientific(x, ',')
+    )
+}
+
+/// `x` (≥ 1) in scientific notation with two significant digits: 4.0·10²⁸.
+fn scientific(x: Decimal, point: char) -> String {
+    let digits = x.abs().trunc().normalize().to_string();
+    let exp = digits.len().saturating_sub(1);
+    let lead: String = digits.chars().take(3).collect();
+    let mut m = lead.parse::<u32>().unwrap_or(0);
+    // Round the third digit half up into two.
+    m = (m + if lead.len() == 3 { 5 } else { 0 }) / if lead.len() == 3 { 10 } else { 1 };
+    let (mut a, mut b, mut e) = (m / 10, m % 10, exp);
+    if a >= 10 {
+        (a, b, e) = (1, 0, e + 1);
+    }
+    let sup: String = e
+        .to_string()
+        .chars()
+        .map(|c| match c {
+            '0' => '⁰',
+            '1' => '¹',
+            '2' => '²',
+            '3' => '³',
+            '4' => '⁴',
+            '5' => '⁵',
+            '6' => '⁶',
+            '7' => '⁷',
+            '8' => '⁸',
+            _ => '⁹',
+        })
+        .collect();
+    format!("{a}{point}{b}·10{sup}")
+}
+
 /// Σ wᵢ·xᵢ with every step checked; `None` on overflow.
 fn weighted_sum(mut terms: impl Iterator<Item = (Decimal, Decimal)>) -> Option<Decimal> {
     terms.try_fold(Decimal::ZERO, |s, (w, x)| s.checked_add(w.checked_mul(x)?))
@@ -264,16 +306,18 @@ impl Checker {
             return None;
         }
         let bounds: Vec<Decimal> = p.reaches.iter().map(|r| r.bound).collect::<Option<_>>()?;
-        let sum = weighted_sum(bounds.iter().enumerate().map(|(i, b)| (p.weight(i), *b)))
-            .filter(|s| *s <= POINTS_LIMIT);
-        let Some(sum) = sum else {
+        let sum = weighted_sum(bounds.iter().enumerate().map(|(i, b)| (p.weight(i), *b)));
+        let Some(sum) = sum.filter(|s| *s <= POINTS_LIMIT) else {
             if !overflowed {
+                let what = match sum {
+                    // Inside `Decimal` but above the half kept for sums and differences.
+                    Some(s) => beyond_half(sum_words(p.agg, false), s),
+                    None => sum_words(p.agg, false).to_owned(),
+                };
                 errs.push(Diagnostic::error(
                     p.path,
                     p.code,
-                    Problem::Overflow {
-                        what: sum_words(p.agg, false).into(),
-                    },
+                    Problem::Overflow { what },
                 ));
             }
             return None;
@@ -298,18 +342,38 @@ impl Checker {
     /// `$.adjustments` when it leaves the limit.
     pub(super) fn total_bound(&mut self, root: &Reach, caps: &[Decimal]) {
         let Some(b) = root.bound else { return };
-        let total = caps
-            .iter()
-            .try_fold(b, |s, c| s.checked_add(c.abs()))
-            .filter(|t| *t <= POINTS_LIMIT);
-        if total.is_none() {
-            self.err(
-                "$.adjustments",
-                None,
-                Problem::Overflow {
-                    what: "total with the bonus and penalty points / tổng điểm cộng điểm thưởng và trừ điểm phạt".into(),
-                },
-            );
-        }
+        let words =
+            "total with the bonus and penalty points / tổng điểm cộng điểm thưởng và trừ điểm phạt";
+        let what = match caps.iter().try_fold(b, |s, c| s.checked_add(c.abs())) {
+            Some(t) if t <= POINTS_LIMIT => return,
+            Some(t) => beyond_half(words, t),
+            None => words.to_owned(),
+        };
+        self.err("$.adjustments", None, Problem::Overflow { what });
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn scientific_rounds_to_two_significant_digits() {
+        let d = |s: &str| s.parse::<Decimal>().unwrap();
+        // 2⁹⁵ = 39614081257132168796771975168 ≈ 3.96·10²⁸ → 4.0·10²⁸.
+        assert_eq!(
+            scientific(d("39614081257132168796771975168"), '.'),
+            "4.0·10²⁸"
+        );
+        assert_eq!(
+            scientific(d("43000000000000000000000000000"), ','),
+            "4,3·10²⁸"
+        );
+        // 9.96·10²⁷ rounds up into the next power of ten.
+        assert_eq!(
+            scientific(d("9960000000000000000000000000"), '.'),
+            "1.0·10²⁸"
+        );
+        assert_eq!(scientific(d("123"), '.'), "1.2·10²");
     }
 }
