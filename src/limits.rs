@@ -42,6 +42,14 @@ pub const MAX_DEPTH: usize = crate::validate::MAX_DEPTH;
 pub const MAX_NODES: usize = crate::validate::MAX_NODES;
 /// Largest number of decimals a rounding policy may ask for.
 pub const MAX_ROUNDING_DECIMALS: u32 = crate::validate::MAX_ROUNDING_DECIMALS;
+/// Largest magnitude of any number in an index or an assessment (maxima, weights,
+/// awards, bonus caps, values): 10¹⁵.
+pub const MAX_INPUT_NUMBER: rust_decimal::Decimal = crate::rule::INPUT_LIMIT;
+/// Largest magnitude the points of any node — and the total with its bonus and penalty
+/// points — may reach on a valid index, worked out from the maxima and weights at
+/// validation: half of `Decimal`'s range (≈ 3.96·10²⁸), so that scoring never overflows
+/// and two totals still add and subtract exactly.
+pub const MAX_POINTS: rust_decimal::Decimal = crate::validate::POINTS_LIMIT;
 
 // ---------------------------------------------------------------- analysis
 /// Most model runs of one sensitivity analysis (replications + `N·(d+2)`); see also
