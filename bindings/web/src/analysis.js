@@ -47,11 +47,37 @@ export function createAnalysis(state) {
     widget: null,
     planOpen: false,
     planTarget: null, // the target JSON last asked for
+    shownTarget: null, // the target of the plan on screen (null: none shown)
+    formTarget: () => null, // the target the plan form holds now (null: not a valid one)
   };
   state.analysis = an; // for the browser tests
 
   const L = () => state.lang;
   const assessmentText = () => state.session.assessment();
+
+  /** A target in words: "Xếp loại Nhóm A (…)", "Tỷ lệ (%) tối thiểu 85,5". */
+  function targetWords(tg) {
+    const value = tg.kind === 'band' ? `band:${tg.code}` : tg.kind;
+    const label = (targets().find((x) => x.value === value) || { label: value }).label;
+    return tg.value === undefined ? label : `${label} ${L() === 'vi' ? tg.value.replace('.', ',') : tg.value}`;
+  }
+
+  /**
+   * Marks the plan on screen stale while the form asks for another target (being edited,
+   * or not a valid one): the plan is dimmed and a notice names the target it was made for.
+   */
+  function syncStale() {
+    const out = $('#plan-result');
+    const note = $('#plan-stale');
+    if (!out || !note) return;
+    const shown = an.shownTarget && out.childElementCount > 0 ? an.shownTarget : null;
+    const stale = shown !== null && JSON.stringify(an.formTarget()) !== JSON.stringify(shown);
+    out.classList.toggle('stale', stale);
+    if (stale) out.dataset.stale = 'true';
+    else delete out.dataset.stale;
+    note.hidden = !stale;
+    note.textContent = stale ? t(L(), 'planStale', { target: targetWords(shown) }) : '';
+  }
 
   function targets() {
     return [...(state.def.bands || []).map((b) => ({ value: `band:${b.code}`, label: `${t(L(), 'targetBand')} ${tx(b.label, L())}` })),
@@ -242,20 +268,23 @@ export function createAnalysis(state) {
       targetValue.value = '90';
     }
     syncTarget();
-    targetSel.addEventListener('change', syncTarget);
-    const run = () => {
+    an.formTarget = () => {
       const v = targetSel.value;
-      let target;
-      if (v.startsWith('band:')) target = { kind: 'band', code: v.slice(5) };
-      else {
+      if (v.startsWith('band:')) return { kind: 'band', code: v.slice(5) };
+      const d = readDecimal(targetValue.value);
+      return d ? { kind: v, value: d } : null;
+    };
+    targetSel.addEventListener('change', () => { syncTarget(); syncStale(); });
+    targetValue.addEventListener('input', syncStale);
+    const run = () => {
+      const target = an.formTarget();
+      if (!target) {
         const d = readDecimal(targetValue.value);
-        if (!d) {
-          planError.hidden = false;
-          planError.textContent = t(lang, d === '' ? 'planValueNeeded' : 'notDecimal');
-          targetValue.setAttribute('aria-invalid', 'true');
-          return;
-        }
-        target = { kind: v, value: d };
+        planError.hidden = false;
+        planError.textContent = t(lang, d === '' ? 'planValueNeeded' : 'notDecimal');
+        targetValue.setAttribute('aria-invalid', 'true');
+        syncStale();
+        return;
       }
       targetValue.removeAttribute('aria-invalid');
       an.planTarget = target;
@@ -273,7 +302,8 @@ export function createAnalysis(state) {
       valueField,
       h('button', { type: 'button', id: 'plan-run', onclick: run }, t(lang, 'planRun')),
       planError),
-    h('div', { id: 'plan-result', 'aria-live': 'polite' }),
+    h('p', { class: 'plan-stale', id: 'plan-stale', role: 'status', hidden: true }),
+    h('div', { id: 'plan-result', 'aria-live': 'polite', 'aria-describedby': 'plan-stale' }),
     h('h3', {}, t(lang, 'headroomTitle')),
     h('div', { id: 'headroom' }));
     root.replaceChildren(whatif, plan);
@@ -385,9 +415,12 @@ export function createAnalysis(state) {
       err.hidden = false;
       err.textContent = errText(e, lang);
       out.replaceChildren();
+      an.shownTarget = null;
+      syncStale();
       return;
     }
     an.lastPlan = p;
+    an.shownTarget = an.planTarget;
     let status;
     if (p.already_met) status = h('p', { class: 'plan-status ok', dataset: { state: 'met' } }, t(lang, 'planMet'));
     else if (p.reached) status = h('p', { class: 'plan-status ok', dataset: { state: 'reached' } }, t(lang, 'planReached', { n: p.steps.length }));
@@ -406,6 +439,7 @@ export function createAnalysis(state) {
         h('a', { href: `#node-${s.code.replace(/[^A-Za-z0-9_-]/g, '_')}` }, tx(s.text, lang)),
         s.distance ? h('span', { class: 'source' }, ` (${tx(s.distance, lang)})`) : null,
         h('span', { class: 'source' }, ` · ${t(lang, 'planStepCost')} `, num(s.cost, lang))))) : null].filter(Boolean));
+    syncStale();
     updateHeadroom();
   }
 
