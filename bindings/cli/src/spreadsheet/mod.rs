@@ -277,7 +277,16 @@ fn csv_grid(path: &Path) -> Result<Grids, Diagnostics> {
                 cells += fields + 1;
                 row += 1;
                 fields = 1;
-                if row > MAX_SHEET_ROWS as usize || cells > MAX_SHEET_CELLS {
+                if row > MAX_SHEET_ROWS as usize {
+                    return Err(fail(workbook::limit(
+                        &cell_ref(&name, row, None),
+                        "rows of a sheet / số dòng của trang tính",
+                        u64::from(MAX_SHEET_ROWS),
+                        None,
+                        "",
+                    )));
+                }
+                if cells > MAX_SHEET_CELLS {
                     return Err(fail(workbook::limit(
                         &cell_ref(&name, row, None),
                         "cells read from the workbook (blank cells inside a row included) / số ô đọc từ tệp (kể cả ô trống trong một dòng)",
