@@ -66,6 +66,8 @@ pub const SPEC_FORMAT: &str = "chiso.sensitivity/1";
 pub const REPORT_FORMAT: &str = "chiso.sensitivity-result/1";
 /// Replications when neither the spec nor the caller gives a number.
 pub const DEFAULT_REPS: u32 = 1000;
+/// Most problems of a spec listed (then one more entry, at `$`, counting the rest).
+pub const MAX_SPEC_PROBLEMS: usize = 100;
 /// Most model runs one analysis may ask for (replications plus `N·(d+2)`).
 pub const MAX_RUNS: u64 = 50_000_000;
 /// Uniform draws are `k / GRID` of the range, `k` in `0..=GRID`.
@@ -182,8 +184,20 @@ pub enum AggregationChoice {
 pub struct SpecProblem {
     /// JSON path, e.g. `$.assumptions[1].codes[0]`.
     pub path: String,
-    /// What is wrong.
+    /// What is wrong, in English.
     pub message: String,
+    /// What is wrong, in Vietnamese.
+    pub vi: String,
+}
+
+impl SpecProblem {
+    /// What is wrong in `lang`.
+    pub fn message(&self, lang: crate::Lang) -> &str {
+        match lang {
+            crate::Lang::Vi => &self.vi,
+            crate::Lang::En => &self.message,
+        }
+    }
 }
 
 /// Why an analysis could not run.
@@ -222,6 +236,38 @@ impl std::fmt::Display for Error {
 
 impl std::error::Error for Error {}
 
+impl Error {
+    /// Every problem in `lang`, one line each (`path: message`); [`Display`](std::fmt::Display)
+    /// is the English form.
+    ///
+    /// ```
+    /// let e = chiso::sensitivity::parse_spec(r#"{"format": "chiso.sensitivity/1", "assumptions": [], "x": 1}"#).unwrap_err();
+    /// assert!(e.render(chiso::Lang::Vi).starts_with("$"));
+    /// assert!(e.render(chiso::Lang::Vi).contains("không đúng cấu trúc"));
+    /// ```
+    pub fn render(&self, lang: Lang) -> String {
+        match self {
+            Error::Spec(ps) => ps
+                .iter()
+                .map(|p| format!("{}: {}", p.path, p.message(lang)))
+                .collect::<Vec<_>>()
+                .join("\n"),
+            Error::Overflow { unit } => {
+                let unit = crate::text::excerpt(unit);
+                match lang {
+                    Lang::Vi => format!(
+                        "đơn vị \"{unit}\": số quá lớn, không tính chính xác được (giới hạn khoảng 7,9·10²⁸)"
+                    ),
+                    Lang::En => format!(
+                        "unit \"{unit}\": numbers too large to compute exactly (limit about 7.9·10²⁸)"
+                    ),
+                }
+            }
+            Error::Limit(l) => l.diagnostic().message(lang),
+        }
+    }
+}
+
 /// Parses a spec file's text (JSON syntax and shape; [`run`] checks it against the index).
 pub fn parse_spec(text: &str) -> Result<Spec, Error> {
     // Limits, duplicate keys and numbers out of range first (chiso's strict JSON reader).
@@ -231,6 +277,7 @@ pub fn parse_spec(text: &str) -> Result<Spec, Error> {
                 .map(|d| SpecProblem {
                     path: d.path.clone(),
                     message: d.problem.message(crate::Lang::En),
+                    vi: d.problem.message(crate::Lang::Vi),
                 })
                 .collect(),
         )
@@ -239,13 +286,16 @@ pub fn parse_spec(text: &str) -> Result<Spec, Error> {
     let de = &mut serde_json::Deserializer::from_str(text);
     serde_path_to_error::deserialize(de).map_err(|e| {
         let path = e.path().to_string();
+        let detail = e.into_inner().to_string();
+        let structure = crate::Problem::Structure { detail };
         Error::Spec(vec![SpecProblem {
             path: if path == "." {
                 "$".into()
             } else {
                 format!("$.{path}")
             },
-            message: e.into_inner().to_string(),
+            message: structure.message(crate::Lang::En),
+            vi: structure.message(crate::Lang::Vi),
         }])
     })
 }
@@ -554,7 +604,14 @@ impl<'a> Model<'a> {
     fn new(index: &'a Index, units: &'a Units, spec: &Spec, seed: u64) -> Result<Self, Error> {
         let nodes = index.nodes();
         let mut problems = Vec::new();
-        let mut push = |path: String, message: String| problems.push(SpecProblem { path, message });
+        let mut more = 0usize;
+        let mut push = |path: String, message: String, vi: String| {
+            if problems.len() < MAX_SPEC_PROBLEMS {
+                problems.push(SpecProblem { path, message, vi });
+            } else {
+                more += 1;
+            }
+        };
         if spec.format != SPEC_FORMAT {
             push(
                 "$.format".into(),
@@ -562,22 +619,39 @@ impl<'a> Model<'a> {
                     "expected '{SPEC_FORMAT}', found '{}'",
                     crate::text::excerpt(&spec.format)
                 ),
+                format!(
+                    "phải là '{SPEC_FORMAT}', nhưng là '{}'",
+                    crate::text::excerpt(&spec.format)
+                ),
             );
         }
         if spec.assumptions.len() > 0xFFFF {
-            push("$.assumptions".into(), "too many assumptions".into());
+            push(
+                "$.assumptions".into(),
+                "too many assumptions (at most 65,535)".into(),
+                "quá nhiều giả định (tối đa 65.535)".into(),
+            );
         }
         if spec.reps == Some(0) {
-            push("$.reps".into(), "must be at least 1".into());
+            push(
+                "$.reps".into(),
+                "must be at least 1".into(),
+                "phải từ 1 trở lên".into(),
+            );
         }
         if let Some(sa) = spec.sensitivity {
             if sa.n < 2 {
-                push("$.sensitivity.n".into(), "must be at least 2".into());
+                push(
+                    "$.sensitivity.n".into(),
+                    "must be at least 2".into(),
+                    "phải từ 2 trở lên".into(),
+                );
             }
             if spec.assumptions.is_empty() {
                 push(
                     "$.sensitivity".into(),
                     "a sensitivity analysis needs at least one assumption".into(),
+                    "phân tích độ nhạy cần ít nhất một giả định".into(),
                 );
             }
         }
@@ -586,20 +660,31 @@ impl<'a> Model<'a> {
         for (i, a) in spec.assumptions.iter().enumerate() {
             let at = format!("$.assumptions[{i}]");
             if a.name().trim().is_empty() {
-                push(format!("{at}.name"), "the name is empty".into());
+                push(
+                    format!("{at}.name"),
+                    "the name is empty".into(),
+                    "tên đang để trống".into(),
+                );
             } else if !names.insert(a.name().to_owned()) {
                 push(
                     format!("{at}.name"),
                     format!("duplicate name '{}'", crate::text::excerpt(a.name())),
+                    format!("tên '{}' bị trùng", crate::text::excerpt(a.name())),
                 );
             }
-            let resolve = |codes: &[String], want: &str, push: &mut dyn FnMut(String, String)| {
+            let resolve = |codes: &[String],
+                           want: &str,
+                           push: &mut dyn FnMut(String, String, String)| {
                 let mut out = Vec::new();
                 let mut seen = BTreeSet::new();
                 for (k, c) in codes.iter().enumerate() {
                     let path = format!("{at}.codes[{k}]");
                     let Some(p) = index.position(c) else {
-                        push(path, format!("unknown code '{}'", crate::text::excerpt(c)));
+                        push(
+                            path,
+                            format!("unknown code '{}'", crate::text::excerpt(c)),
+                            format!("bộ chỉ số không có mã '{}'", crate::text::excerpt(c)),
+                        );
                         continue;
                     };
                     let leaf = nodes[p].is_leaf() && p != 0;
@@ -609,18 +694,29 @@ impl<'a> Model<'a> {
                         _ => p != 0,
                     };
                     if !ok {
-                        let what = match want {
-                            "leaf" => "is not a leaf (inputs vary leaf points)",
-                            "parent" => "is a leaf (aggregations apply to parents)",
-                            _ => "is the root (it has no weight)",
+                        let (what, vi) = match want {
+                            "leaf" => (
+                                "is not a leaf (inputs vary leaf points)",
+                                "không phải tiêu chí lá (giả định đầu vào thay đổi điểm của tiêu chí lá)",
+                            ),
+                            "parent" => (
+                                "is a leaf (aggregations apply to parents)",
+                                "là tiêu chí lá (cách tổng hợp chỉ áp dụng cho tiêu chí có tiêu chí con)",
+                            ),
+                            _ => (
+                                "is the root (it has no weight)",
+                                "là gốc của cây (không có trọng số)",
+                            ),
                         };
-                        push(path, format!("'{}' {what}", crate::text::excerpt(c)));
+                        let c = crate::text::excerpt(c);
+                        push(path, format!("'{c}' {what}"), format!("'{c}' {vi}"));
                         continue;
                     }
                     if !seen.insert(p) {
                         push(
                             path,
                             format!("'{}' is listed twice", crate::text::excerpt(c)),
+                            format!("'{}' được liệt kê hai lần", crate::text::excerpt(c)),
                         );
                         continue;
                     }
@@ -631,7 +727,11 @@ impl<'a> Model<'a> {
             match a {
                 Assumption::Weights { noise, codes, .. } => {
                     if *noise < Decimal::ZERO || *noise >= Decimal::ONE {
-                        push(format!("{at}.noise"), format!("{noise} is not in [0, 1)"));
+                        push(
+                            format!("{at}.noise"),
+                            format!("{noise} is not in [0, 1)"),
+                            format!("{noise} không thuộc khoảng [0, 1)"),
+                        );
                     }
                     let nodes_in = if codes.is_empty() {
                         (1..nodes.len()).collect()
@@ -651,15 +751,24 @@ impl<'a> Model<'a> {
                     ..
                 } => {
                     if codes.is_empty() {
-                        push(format!("{at}.codes"), "no leaf code given".into());
+                        push(
+                            format!("{at}.codes"),
+                            "no leaf code given".into(),
+                            "chưa nêu mã tiêu chí lá nào".into(),
+                        );
                     }
                     if from > to {
-                        push(format!("{at}.from"), format!("{from} is above 'to' ({to})"));
+                        push(
+                            format!("{at}.from"),
+                            format!("{from} is above 'to' ({to})"),
+                            format!("{from} lớn hơn 'to' ({to})"),
+                        );
                     }
                     if *mode == InputMode::Scale && *from < Decimal::NEGATIVE_ONE {
                         push(
                             format!("{at}.from"),
                             format!("a scale below -1 ({from}) makes points negative"),
+                            format!("hệ số nhỏ hơn -1 ({from}) làm điểm bị âm"),
                         );
                     }
                     let leaves = resolve(codes, "leaf", &mut push);
@@ -676,7 +785,11 @@ impl<'a> Model<'a> {
                     ..
                 } => {
                     if alternatives.is_empty() {
-                        push(format!("{at}.alternatives"), "no alternative given".into());
+                        push(
+                            format!("{at}.alternatives"),
+                            "no alternative given".into(),
+                            "chưa nêu cách tổng hợp nào".into(),
+                        );
                     }
                     let parents = if codes.is_empty() {
                         (0..nodes.len()).filter(|&p| !nodes[p].is_leaf()).collect()
@@ -689,6 +802,17 @@ impl<'a> Model<'a> {
                     });
                 }
             }
+        }
+        if more > 0 {
+            problems.push(SpecProblem {
+                path: "$".into(),
+                message: if more == 1 {
+                    "… and 1 more error".into()
+                } else {
+                    format!("… and {more} more errors")
+                },
+                vi: format!("… và {more} lỗi khác"),
+            });
         }
         if !problems.is_empty() {
             return Err(Error::Spec(problems));
