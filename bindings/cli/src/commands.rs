@@ -88,7 +88,16 @@ pub(crate) fn report(d: &Diagnostics, lang: Lang) {
     let stderr = std::io::stderr();
     let mut lock = stderr.lock();
     for x in &d.0 {
-        let _ = writeln!(lock, "{}", x.message(lang));
+        match x.file.as_deref() {
+            Some(f) if f == crate::output::STDOUT => {
+                let mut x = x.clone();
+                x.file = Some(crate::output::shown(f, lang).to_owned());
+                let _ = writeln!(lock, "{}", x.message(lang));
+            }
+            _ => {
+                let _ = writeln!(lock, "{}", x.message(lang));
+            }
+        }
     }
 }
 

@@ -42,22 +42,18 @@ pub(crate) fn stdout(bytes: &[u8]) -> Result<(), Diagnostics> {
 }
 
 /// Reports `d` on stderr and gives exit code 1 — the end of a command that failed.
-/// Standard output is named in the message's language.
 pub(crate) fn failed(d: &Diagnostics, lang: Lang) -> ExitCode {
-    let mut d = d.clone();
-    for x in &mut d.0 {
-        if x.file.as_deref() == Some(STDOUT) {
-            x.file = Some(
-                match lang {
-                    Lang::Vi => "đầu ra chuẩn (stdout)",
-                    Lang::En => "standard output",
-                }
-                .into(),
-            );
-        }
-    }
-    crate::commands::report(&d, lang);
+    crate::commands::report(d, lang);
     ExitCode::from(crate::commands::INVALID)
+}
+
+/// The name of `file` in a message: standard output in the message's language.
+pub(crate) fn shown(file: &str, lang: Lang) -> &str {
+    match (file, lang) {
+        (STDOUT, Lang::Vi) => "đầu ra chuẩn (stdout)",
+        (STDOUT, Lang::En) => "standard output",
+        _ => file,
+    }
 }
 
 /// Replaces `path` with `bytes` atomically.

@@ -189,7 +189,7 @@ fn read_json<T: serde::de::DeserializeOwned>(path: &Path) -> Result<T, Diagnosti
 }
 
 /// Units to show, in tree order.
-fn shown_units(report: &Report, level: &str) -> Result<Vec<u32>, String> {
+fn shown_units(report: &Report, level: &str, lang: Lang) -> Result<Vec<u32>, String> {
     let all = report.units.tree_order();
     Ok(match level {
         "all" => all,
@@ -198,9 +198,17 @@ fn shown_units(report: &Report, level: &str) -> Result<Vec<u32>, String> {
             .filter(|u| report.units.get(*u).children == 0)
             .collect(),
         n => {
-            let depth: u8 = n
-                .parse()
-                .map_err(|_| format!("--unit-level '{n}': use all, leaves or a depth (1, 2, …)"))?;
+            let depth: u8 = n.parse().map_err(|_| {
+                let n = chiso::text::excerpt(n);
+                match lang {
+                    Lang::Vi => {
+                        format!("--unit-level \"{n}\": dùng all, leaves hoặc một cấp (1, 2, …)")
+                    }
+                    Lang::En => {
+                        format!("--unit-level \"{n}\": use all, leaves or a depth (1, 2, …)")
+                    }
+                }
+            })?;
             all.into_iter()
                 .filter(|u| report.units.get(*u).depth == depth)
                 .collect()
@@ -210,13 +218,33 @@ fn shown_units(report: &Report, level: &str) -> Result<Vec<u32>, String> {
 
 /// Runs `chiso records`.
 pub fn run(a: &RecordsArgs, lang: Lang) -> ExitCode {
-    let period: Period = match a.period.parse() {
+    let period: Period = match a.period.parse::<Period>() {
         Ok(p) => p,
-        Err(e) => return usage(&e.to_string()),
+        Err(e) => {
+            let text = chiso::text::excerpt(&e.0);
+            return usage(&match lang {
+                Lang::Vi => format!(
+                    "không đọc được kỳ \"{text}\"; viết 2026, 2026-Q3, 2026-05 hoặc 2026-01..2026-09"
+                ),
+                Lang::En => format!(
+                    "cannot read the period \"{text}\"; write 2026, 2026-Q3, 2026-05 or 2026-01..2026-09"
+                ),
+            });
+        }
     };
     let by: By = match a.by.parse() {
         Ok(b) => b,
-        Err(e) => return usage(&e),
+        Err(_) => {
+            let text = chiso::text::excerpt(&a.by);
+            return usage(&match lang {
+                Lang::Vi => {
+                    format!("không hiểu --by \"{text}\" (dùng month, quarter, year hoặc whole)")
+                }
+                Lang::En => {
+                    format!("unknown --by \"{text}\" (use month, quarter, year or whole)")
+                }
+            });
+        }
     };
     let as_of_time = match &a.as_of {
         None => None,
@@ -353,7 +381,7 @@ pub fn run(a: &RecordsArgs, lang: Lang) -> ExitCode {
             Err(d) => return invalid(&d, lang),
         }
     }
-    let units = match shown_units(&report, &a.unit_level) {
+    let units = match shown_units(&report, &a.unit_level, lang) {
         Ok(u) => u,
         Err(e) => return usage(&e),
     };

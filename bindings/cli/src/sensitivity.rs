@@ -54,24 +54,8 @@ pub struct SensitivityArgs {
     pub format: OutFormat,
 }
 
-/// Most spec problems listed (then "… and N more").
-const MAX_LISTED: usize = 100;
-
 fn invalid(d: &chiso::Diagnostics, lang: Lang) -> ExitCode {
     crate::output::failed(d, lang)
-}
-
-/// Prints `lines` (each prefixed with `prefix`), at most [`MAX_LISTED`], then how many more.
-fn list(prefix: &str, lines: &[String], lang: Lang) {
-    for line in lines.iter().take(MAX_LISTED) {
-        eprintln!("{prefix}: {line}");
-    }
-    if lines.len() > MAX_LISTED {
-        eprintln!(
-            "{prefix}: {}",
-            crate::report::more(lines.len() - MAX_LISTED, lang)
-        );
-    }
 }
 
 /// The spec problems of `e`, one line each; a limit as a bilingual message.
@@ -86,10 +70,23 @@ fn spec_error(e: &sensitivity::Error, spec: &Path, units: &Path, lang: Lang) -> 
             }
             invalid(&chiso::Diagnostics(vec![d]), lang)
         }
+        sensitivity::Error::Spec(problems) => {
+            let at = match lang {
+                Lang::Vi => "lỗi tại",
+                Lang::En => "error at",
+            };
+            // The library lists at most MAX_SPEC_PROBLEMS, then one entry counting the rest.
+            let name = spec.display();
+            for p in problems {
+                match p.message(lang) {
+                    m if m.starts_with('…') => eprintln!("{name}: {m}"),
+                    m => eprintln!("{name}: {at} {}: {m}", p.path),
+                }
+            }
+            ExitCode::from(1)
+        }
         e => {
-            let text = e.to_string();
-            let lines: Vec<String> = text.lines().map(str::to_owned).collect();
-            list(&spec.display().to_string(), &lines, lang);
+            eprintln!("{}", e.render(lang));
             ExitCode::from(1)
         }
     }

@@ -158,7 +158,7 @@ pub fn run(args: &WhatIfArgs, lang: Lang) -> ExitCode {
             Ok(s) => out_exit(&format!("{s}\n"), lang),
             Err(e) => {
                 eprintln!("{e}");
-                return ExitCode::from(INVALID);
+                ExitCode::from(INVALID)
             }
         },
         OutFormat::Table => out_exit(&table(&w, args.all, lang), lang),

@@ -696,7 +696,7 @@ fn garbage_inputs_are_refused_without_panic() {
     let bom = write(
         &d,
         "bom.json",
-        &[b"\xef\xbb\xbf".as_slice(), INDEX.as_bytes()].concat(),
+        [b"\xef\xbb\xbf".as_slice(), INDEX.as_bytes()].concat(),
     );
     expect(&chiso(&["validate", &bom]), 0);
     let dir = d.display().to_string();
@@ -764,6 +764,65 @@ fn garbage_values_in_an_assessment() {
                     "case {k}: {err}"
                 );
             }
+        }
+    }
+}
+
+#[test]
+fn a_closed_pipe_is_not_an_error_but_a_full_disk_is() {
+    use std::process::Stdio;
+    let d = scratch("pipe");
+    let index = write(
+        &d,
+        "i.json",
+        r#"{"format":"chiso.index/1","id":"t","title":{"vi":"Thử"},"version":"1","legal_basis":[],
+        "unit_levels":["province"],"years":{"from":2024},"completeness":"example",
+        "nodes":[{"code":"A","title":{"vi":"A"},"max_points":"10","rule":{"type":"score"}}]}"#,
+    );
+    // 50,000 units: far more output than a pipe holds, so the write meets the closed pipe.
+    let mut csv = String::from("unit,A\n");
+    for i in 0..50_000 {
+        csv.push_str(&format!("U{i},{}\n", i % 10));
+    }
+    let units = write(&d, "u.csv", csv);
+    for args in [
+        vec!["batch", index.as_str(), units.as_str()],
+        vec!["batch", index.as_str(), units.as_str(), "--format", "table"],
+        vec!["schema", "index"],
+    ] {
+        // `chiso … | head -c 10`: the reader stops; chiso ends quietly with 0.
+        let mut child = Command::new(env!("CARGO_BIN_EXE_chiso"))
+            .args(&args)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let mut first = [0u8; 10];
+        let mut out = child.stdout.take().unwrap();
+        let _ = std::io::Read::read_exact(&mut out, &mut first);
+        drop(out);
+        let o = child.wait_with_output().unwrap();
+        expect(&o, 0);
+        assert!(o.stderr.is_empty(), "{args:?}: {}", stderr(&o));
+        // The same command with stdout on a full disk: exit 1, worded as a write failure.
+        if Path::new("/dev/full").exists() {
+            let full = std::fs::OpenOptions::new()
+                .write(true)
+                .open("/dev/full")
+                .unwrap();
+            let o = Command::new(env!("CARGO_BIN_EXE_chiso"))
+                .args(["--lang", "en"])
+                .args(&args)
+                .stdout(full)
+                .output()
+                .unwrap();
+            expect(&o, 1);
+            let err = stderr(&o);
+            assert!(
+                err.starts_with("standard output: error at $: cannot write the output"),
+                "{args:?}: {err}"
+            );
+            assert!(!err.contains("read"), "{args:?}: {err}");
         }
     }
 }

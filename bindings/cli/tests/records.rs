@@ -598,3 +598,26 @@ fn the_default_index_is_built_in_and_works_from_any_directory() {
     let (code, _, err) = run(&["records", &tet, "--period", "2026-02", "--index", SIX]);
     assert_eq!(code, Some(1), "{err}");
 }
+
+#[test]
+fn a_read_only_out_file_is_left_as_it_was() {
+    let dir = scratch("read-only");
+    let out = dir.join("result.txt");
+    std::fs::write(&out, "kết quả cũ\n").unwrap();
+    let mut perm = std::fs::metadata(&out).unwrap().permissions();
+    perm.set_readonly(true);
+    std::fs::set_permissions(&out, perm).unwrap();
+    let (_, err) = fails(
+        &["records", TET, "--period", "2026-02", "--out", &s(&out)],
+        1,
+    );
+    // Refused as the shell refuses `> result.txt` (even though a rename could replace it).
+    assert!(
+        err.contains("result.txt") && err.contains("không có quyền ghi tệp"),
+        "{err}"
+    );
+    assert!(err.contains("tệp cũ (nếu có) được giữ nguyên"), "{err}");
+    assert_eq!(std::fs::read_to_string(&out).unwrap(), "kết quả cũ\n");
+    // Nothing else in the folder: no temporary file left.
+    assert_eq!(std::fs::read_dir(&dir).unwrap().count(), 1);
+}

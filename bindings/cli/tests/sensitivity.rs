@@ -197,3 +197,195 @@ fn schema_command_prints_the_spec_schema() {
         .iter()
         .any(|f| f == "assumptions"));
 }
+
+/// A scratch folder of its own for one test.
+fn scratch(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("chiso-sens-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+const TWO_LEAVES: &str = r#"{"format":"chiso.index/1","id":"t","title":{"vi":"Thử","en":"Test"},
+  "version":"1","legal_basis":[],"unit_levels":["province"],"years":{"from":2024},"completeness":"example",
+  "nodes":[{"code":"A","title":{"vi":"A"},"max_points":"10","rule":{"type":"score"}},
+           {"code":"B","title":{"vi":"B"},"max_points":"10","rule":{"type":"score"}}]}"#;
+
+#[test]
+fn replications_are_bounded_per_unit_before_anything_runs() {
+    let dir = scratch("reps");
+    let (index, units, spec) = (dir.join("i.json"), dir.join("u.csv"), dir.join("s.json"));
+    std::fs::write(&index, TWO_LEAVES).unwrap();
+    // 2 units → at most 20,000,000 / 2 = 10,000,000 replications; 3 units → 6,666,666.
+    std::fs::write(&units, "unit,A,B\nX,5,6\nY,6,5\n").unwrap();
+    std::fs::write(
+        &spec,
+        r#"{"format": "chiso.sensitivity/1", "assumptions": [{"kind": "weights", "name": "w", "noise": "0.2"}]}"#,
+    )
+    .unwrap();
+    let run = |reps: &str| {
+        chiso(&[
+            "--lang",
+            "en",
+            "sensitivity",
+            index.to_str().unwrap(),
+            units.to_str().unwrap(),
+            "--spec",
+            spec.to_str().unwrap(),
+            "--reps",
+            reps,
+        ])
+    };
+    let started = std::time::Instant::now();
+    let o = run("4000000000");
+    expect(&o, 1);
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        err.contains("--reps") && err.contains("for 2 units") && err.contains("at most 10000000"),
+        "{err}"
+    );
+    // Refused before any replication runs (4·10⁹ of them would take hours).
+    assert!(started.elapsed().as_secs() < 30);
+    std::fs::write(&units, "unit,A,B\nX,5,6\nY,6,5\nZ,1,1\n").unwrap();
+    let err = String::from_utf8_lossy(&run("7000000").stderr).into_owned();
+    assert!(
+        err.contains("for 3 units") && err.contains("at most 6666666"),
+        "{err}"
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn many_spec_problems_are_listed_up_to_100_then_counted_in_the_language() {
+    let dir = scratch("many");
+    let spec = dir.join("s.json");
+    let codes: Vec<String> = (0..150).map(|i| format!("\"Z{i}\"")).collect();
+    std::fs::write(
+        &spec,
+        format!(
+            r#"{{"format": "chiso.sensitivity/1", "assumptions": [{{"kind": "inputs", "name": "x", "codes": [{}], "from": "0", "to": "1"}}]}}"#,
+            codes.join(",")
+        ),
+    )
+    .unwrap();
+    for (lang, unknown, more) in [
+        ("vi", "bộ chỉ số không có mã 'Z0'", "… và 50 lỗi khác"),
+        ("en", "unknown code 'Z0'", "… and 50 more errors"),
+    ] {
+        let o = chiso(&[
+            "--lang",
+            lang,
+            "sensitivity",
+            &p(PAPI),
+            &p(SAMPLE),
+            "--spec",
+            spec.to_str().unwrap(),
+        ]);
+        expect(&o, 1);
+        let err = String::from_utf8_lossy(&o.stderr);
+        let lines: Vec<&str> = err.lines().collect();
+        assert_eq!(lines.len(), 101, "{err}");
+        assert!(lines[0].contains(unknown), "{err}");
+        assert!(lines[100].ends_with(more), "{err}");
+        // Language kept: no English inside the Vietnamese lines.
+        if lang == "vi" {
+            assert!(!err.contains("unknown"), "{err}");
+        }
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn svg_stays_well_formed_whatever_the_unit_names_and_is_replaced_atomically() {
+    let dir = scratch("svg");
+    let (index, units, spec, svg) = (
+        dir.join("i.json"),
+        dir.join("u.csv"),
+        dir.join("s.json"),
+        dir.join("plot.svg"),
+    );
+    std::fs::write(&index, TWO_LEAVES).unwrap();
+    // ESC, SOH, a form feed, U+FFFE, markup and a quote in the names (a NUL makes the file
+    // binary: refused before this point).
+    std::fs::write(
+        &units,
+        "unit,A,B\n\"X\u{1b}[31m<b>&\"\"\",5,6\n\"Y\u{1}\u{c}\u{fffe}\",6,5\n",
+    )
+    .unwrap();
+    std::fs::write(
+        &spec,
+        r#"{"format": "chiso.sensitivity/1", "reps": 20, "assumptions": [{"kind": "weights", "name": "w", "noise": "0.2"}]}"#,
+    )
+    .unwrap();
+    std::fs::write(&svg, "old plot").unwrap();
+    let o = chiso(&[
+        "sensitivity",
+        index.to_str().unwrap(),
+        units.to_str().unwrap(),
+        "--spec",
+        spec.to_str().unwrap(),
+        "--svg",
+        svg.to_str().unwrap(),
+    ]);
+    expect(&o, 0);
+    let text = std::fs::read_to_string(&svg).unwrap();
+    // Every event parses: the document is well-formed XML.
+    let mut reader = quick_xml::Reader::from_str(&text);
+    let mut texts = String::new();
+    loop {
+        match reader.read_event() {
+            Ok(quick_xml::events::Event::Eof) => break,
+            Ok(quick_xml::events::Event::Text(t)) => {
+                texts.push_str(&t.decode().unwrap());
+                texts.push('|');
+            }
+            Ok(_) => {}
+            Err(e) => panic!(
+                "not well-formed at {}: {e}\n{text}",
+                reader.buffer_position()
+            ),
+        }
+    }
+    assert!(
+        !text.contains('\u{1b}') && !text.contains('\u{1}'),
+        "{text}"
+    );
+    assert!(text.contains("&lt;b&gt;&amp;&quot;"), "{text}");
+    // Only the plot is in the folder: no temporary file left beside it.
+    let mut names: Vec<String> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    assert_eq!(names, ["i.json", "plot.svg", "s.json", "u.csv"]);
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn threads_beyond_the_machine_give_one_warning_and_the_same_result() {
+    let run = |threads: &str| {
+        chiso(&[
+            "--lang",
+            "en",
+            "sensitivity",
+            &p(PAPI),
+            &p(SAMPLE),
+            "--spec",
+            &p(SPEC),
+            "--reps",
+            "50",
+            "--threads",
+            threads,
+            "--format",
+            "json",
+        ])
+    };
+    let (one, many) = (run("1"), run("100000"));
+    expect(&one, 0);
+    expect(&many, 0);
+    assert_eq!(one.stdout, many.stdout);
+    assert!(one.stderr.is_empty());
+    let err = String::from_utf8_lossy(&many.stderr);
+    assert_eq!(err.lines().count(), 1, "{err}");
+    assert!(err.starts_with("warning: --threads 100000"), "{err}");
+}
