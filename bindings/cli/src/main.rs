@@ -105,16 +105,37 @@ pub enum Command {
     Survey(survey::SurveyArgs),
 }
 
+/// The `--lang` of the command line when it could not be parsed whole (Vietnamese unless
+/// `--lang en` or `--lang=en` is given).
+fn requested_lang() -> chiso::Lang {
+    let args: Vec<String> = std::env::args().collect();
+    let en = args.iter().any(|a| a == "--lang=en")
+        || args.windows(2).any(|w| w[0] == "--lang" && w[1] == "en");
+    if en {
+        chiso::Lang::En
+    } else {
+        chiso::Lang::Vi
+    }
+}
+
 fn main() -> ExitCode {
     let cli = match Cli::try_parse() {
         Ok(c) => c,
         Err(e) => {
-            let usage = e.use_stderr();
-            let _ = e.print();
-            return if usage {
-                ExitCode::from(2)
-            } else {
-                ExitCode::SUCCESS
+            use std::io::IsTerminal;
+            if e.use_stderr() || std::io::stdout().is_terminal() {
+                let _ = e.print();
+                return if e.use_stderr() {
+                    ExitCode::from(2)
+                } else {
+                    ExitCode::SUCCESS
+                };
+            }
+            // --help and --version: their text is the output, and failing to write it
+            // (`chiso --help > /dev/full`) is an error like any other output's.
+            return match output::stdout(e.render().to_string().as_bytes()) {
+                Ok(()) => ExitCode::SUCCESS,
+                Err(d) => output::failed(&d, requested_lang()),
             };
         }
     };
