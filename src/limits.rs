@@ -168,6 +168,8 @@ pub const MAX_SENSITIVITY_WORK: u64 = crate::sensitivity::MAX_WORK;
 /// Most bytes of results one sensitivity analysis keeps (rank histogram of
 /// `units × (units + 1)` counters and the `N·(d+2)` outputs of the sensitivity design).
 pub const MAX_SENSITIVITY_RESULT_BYTES: u64 = crate::sensitivity::MAX_RESULT_BYTES;
+/// Most problems of a sensitivity spec listed (then one line counting the rest).
+pub const MAX_SENSITIVITY_SPEC_PROBLEMS: usize = crate::sensitivity::MAX_SPEC_PROBLEMS;
 
 // ---------------------------------------------------------------- calendar
 pub use crate::calendar::{MAX_CALENDAR_BYTES, MAX_CALENDAR_ROWS, MAX_CALENDAR_YEARS};
