@@ -116,7 +116,15 @@ impl Inputs {
             )));
         };
         let nodes = index.nodes();
-        let started = appraisal_started(a);
+        // Only the entry of `code` changed: before any appraisal, one can only have started
+        // there (no scan of every entry per keystroke or what-if override).
+        let started = if self.started {
+            appraisal_started(a)
+        } else {
+            a.entries
+                .get(code)
+                .is_some_and(|e| e.latest_appraisal().is_some())
+        };
         if self.slots.len() != nodes.len()
             || !nodes[i].is_leaf()
             || started != self.started
