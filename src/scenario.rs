@@ -59,6 +59,10 @@ use crate::text::{Lang, Text};
 use rust_decimal::Decimal;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
+use std::collections::HashMap;
+
+mod points;
+use points::Points;
 
 /// The format tag of scenario files.
 pub const SCENARIO_FORMAT: &str = "chiso.scenario/1";
@@ -495,19 +499,6 @@ pub struct State {
     pub base: Base,
 }
 
-/// Numbers that decide whether an override had an effect.
-fn signature(r: &ScoreResult) -> Vec<Option<Decimal>> {
-    let mut s = Vec::with_capacity(2 * r.nodes.len() + 3);
-    for n in &r.nodes {
-        s.push(n.achieved.map(|d| d.normalize()));
-        s.push(n.applicable_max.map(|d| d.normalize()));
-    }
-    s.push(r.total.achieved.map(|d| d.normalize()));
-    s.push(r.total.applicable_max.map(|d| d.normalize()));
-    s.push(r.total.percent.map(|d| d.normalize()));
-    s
-}
-
 fn band_code(r: &ScoreResult) -> Option<String> {
     r.total.band.as_ref().map(|b| b.code.clone())
 }
@@ -702,24 +693,28 @@ fn named_award<'a, const N: usize>(
         })
 }
 
+/// Each unit name's positions in the base (names do not change during a scenario).
+type Names = HashMap<String, Vec<usize>>;
+
+fn unit_names(base: &Base) -> Names {
+    let mut names: Names = HashMap::new();
+    for (i, a) in base.units().iter().enumerate() {
+        names.entry(a.unit.name.clone()).or_default().push(i);
+    }
+    names
+}
+
 /// Units an override touches (by position); errors for names not in the batch.
-fn selected(base: &Base, names: &[String]) -> Result<Vec<usize>, Problem> {
-    if names.is_empty() {
+fn selected(base: &Base, names: &Names, list: &[String]) -> Result<Vec<usize>, Problem> {
+    if list.is_empty() {
         return Ok((0..base.units().len()).collect());
     }
     let mut out = Vec::new();
-    for n in names {
-        let found: Vec<usize> = base
-            .units()
-            .iter()
-            .enumerate()
-            .filter(|(_, a)| &a.unit.name == n)
-            .map(|(i, _)| i)
-            .collect();
-        if found.is_empty() {
-            return Err(Problem::UnknownUnit { unit: n.clone() });
+    for n in list {
+        match names.get(n) {
+            Some(found) => out.extend_from_slice(found),
+            None => return Err(Problem::UnknownUnit { unit: n.clone() }),
         }
-        out.extend(found);
     }
     out.sort_unstable();
     out.dedup();
@@ -727,7 +722,19 @@ fn selected(base: &Base, names: &[String]) -> Result<Vec<usize>, Problem> {
 }
 
 /// Applies one override to `state`; `Ok(false)` when it sets what is already there.
-fn apply_one(state: &mut State, o: &Override, view: View) -> Result<bool, Vec<Problem>> {
+fn apply_one(
+    state: &mut State,
+    o: &Override,
+    view: View,
+    names: &Names,
+    started: Option<&[bool]>,
+) -> Result<bool, Vec<Problem>> {
+    // Whether a unit's appraisal has started: known per unit when the caller keeps it
+    // (a scan of every entry otherwise).
+    let started_of = |a: &Assessment, u: usize| match started.and_then(|s| s.get(u)) {
+        Some(&s) => s,
+        None => crate::engine::appraisal_started(a),
+    };
     let index = &state.index;
     let code = o.code();
     let pos = index.position(code).filter(|&p| p != 0);
@@ -738,7 +745,7 @@ fn apply_one(state: &mut State, o: &Override, view: View) -> Result<bool, Vec<Pr
             units,
             ..
         } => {
-            let targets = selected(&state.base, units).map_err(|p| vec![p])?;
+            let targets = selected(&state.base, names, units).map_err(|p| vec![p])?;
             if let Some(adj) = index
                 .definition()
                 .adjustments
@@ -764,7 +771,7 @@ fn apply_one(state: &mut State, o: &Override, view: View) -> Result<bool, Vec<Pr
                 let mut changed = false;
                 for &u in &targets {
                     let a = &mut state.base.units_mut()[u];
-                    let started = crate::engine::appraisal_started(a);
+                    let started = started_of(a, u);
                     let e = a.adjustments.entry(code.to_owned()).or_default();
                     let l = layer.unwrap_or_else(|| {
                         crate::engine::pick_layer(e, Channel::Appraised, view, started)
@@ -801,7 +808,7 @@ fn apply_one(state: &mut State, o: &Override, view: View) -> Result<bool, Vec<Pr
             let mut na = 0;
             for &u in &targets {
                 let a = &mut state.base.units_mut()[u];
-                let started = crate::engine::appraisal_started(a);
+                let started = started_of(a, u);
                 let e = a.entries.entry(code.to_owned()).or_default();
                 if e.not_applicable.is_some() {
                     na += 1;
@@ -825,7 +832,7 @@ fn apply_one(state: &mut State, o: &Override, view: View) -> Result<bool, Vec<Pr
             if pos.is_none() {
                 return Err(vec![Problem::UnknownCode]);
             }
-            let targets = selected(&state.base, units).map_err(|p| vec![p])?;
+            let targets = selected(&state.base, names, units).map_err(|p| vec![p])?;
             let mut changed = false;
             for &u in &targets {
                 let a = &mut state.base.units_mut()[u];
@@ -843,7 +850,7 @@ fn apply_one(state: &mut State, o: &Override, view: View) -> Result<bool, Vec<Pr
             if pos.is_none() {
                 return Err(vec![Problem::UnknownCode]);
             }
-            let targets = selected(&state.base, units).map_err(|p| vec![p])?;
+            let targets = selected(&state.base, names, units).map_err(|p| vec![p])?;
             let mut changed = false;
             for &u in &targets {
                 let a = &mut state.base.units_mut()[u];
@@ -938,6 +945,10 @@ fn write_layer(e: &mut Entry, l: Layer, value: &Value) -> bool {
 /// Applies the overrides of `scenario` to `state` in order. Every problem is
 /// returned (path `$.overrides[i]`, the criterion code); on error `state` holds the
 /// overrides that were valid.
+///
+/// Each override's effect is checked on the points-only path kept in step with the
+/// units (`scenario/points.rs`): a value override costs its leaf's ancestors in the
+/// units it names, not a full scoring of every unit.
 pub fn apply(state: &mut State, scenario: &Scenario) -> Result<(), Diagnostics> {
     let mut errors = Diagnostics::default();
     if scenario.index != state.index.definition().id {
@@ -952,54 +963,138 @@ pub fn apply(state: &mut State, scenario: &Scenario) -> Result<(), Diagnostics> 
         return Err(errors);
     }
     let view = scenario.view;
-    let mut before = match score_all(&state.index, &state.base, view) {
-        Ok(r) => r,
+    let mut points = match Points::new(&state.index, &state.base, view) {
+        Ok(p) => p,
         Err(errs) => return Err(base_errors(&state.base, errs)),
     };
+    let names = unit_names(&state.base);
     for (i, o) in scenario.overrides.iter().enumerate() {
         let path = format!("$.overrides[{i}]");
-        let code = Some(o.code());
-        let mut trial = state.clone();
-        match apply_one(&mut trial, o, view) {
-            Err(problems) => {
-                for p in problems {
-                    errors.push(Diagnostic::error(path.clone(), code, p));
-                }
-                continue;
+        let code = o.code();
+        let outcome = match o {
+            Override::SetWeight { .. } | Override::SetParameter { .. } => {
+                apply_to_index(state, &mut points, o, view, &names)
             }
-            Ok(false) => {
-                errors.push(Diagnostic::error(path, code, Problem::OverrideSameAsBase));
-                continue;
-            }
-            Ok(true) => {}
-        }
-        let after = match score_all(&trial.index, &trial.base, view) {
-            Ok(r) => r,
-            Err(errs) => {
-                for (_, d) in errs {
-                    for x in d.errors() {
-                        errors.push(Diagnostic::error(path.clone(), code, x.problem.clone()));
-                    }
-                }
-                continue;
-            }
+            _ => apply_to_units(state, &mut points, o, view, &names),
         };
-        let same = before
-            .iter()
-            .zip(&after)
-            .all(|(b, a)| signature(b) == signature(a) && band_code(b) == band_code(a));
-        if same {
-            errors.push(Diagnostic::error(path, code, Problem::OverrideNoEffect));
-            continue;
+        let problems = match outcome {
+            Ok(()) => continue,
+            Err(p) => p,
+        };
+        for p in problems {
+            errors.push(Diagnostic::error(path.clone(), Some(code), p));
         }
-        *state = trial;
-        before = after;
     }
     if errors.is_empty() {
         Ok(())
     } else {
         Err(errors)
     }
+}
+
+/// An override that changes units' entries: applied, checked, or undone.
+fn apply_to_units(
+    state: &mut State,
+    points: &mut Points,
+    o: &Override,
+    view: View,
+    names: &Names,
+) -> Result<(), Vec<Problem>> {
+    let code = o.code();
+    let list = match o {
+        Override::SetValue { units, .. }
+        | Override::NotApplicable { units, .. }
+        | Override::Applicable { units, .. } => units.as_slice(),
+        _ => &[],
+    };
+    let targets = selected(&state.base, names, list).map_err(|p| vec![p])?;
+    let saved: Vec<(Option<Entry>, Option<Entry>)> = targets
+        .iter()
+        .map(|&u| {
+            let a = &state.base.units()[u];
+            (
+                a.entries.get(code).cloned(),
+                a.adjustments.get(code).cloned(),
+            )
+        })
+        .collect();
+    let restore = |state: &mut State| {
+        for (&u, (e, adj)) in targets.iter().zip(&saved) {
+            let a = &mut state.base.units_mut()[u];
+            match e {
+                Some(e) => a.entries.insert(code.to_owned(), e.clone()),
+                None => a.entries.remove(code),
+            };
+            match adj {
+                Some(e) => a.adjustments.insert(code.to_owned(), e.clone()),
+                None => a.adjustments.remove(code),
+            };
+        }
+    };
+    let was_started: Vec<bool> = targets.iter().map(|&u| points.started(u)).collect();
+    let outcome = match apply_one(state, o, view, names, Some(points.started_all())) {
+        Err(p) => Err(p),
+        Ok(false) => Err(vec![Problem::OverrideSameAsBase]),
+        Ok(true) => {
+            // Only the entry of `code` changed: an appraisal there starts the appraisal.
+            for &u in &targets {
+                let a = &state.base.units()[u];
+                let here = a
+                    .entries
+                    .get(code)
+                    .or_else(|| a.adjustments.get(code))
+                    .is_some_and(|e| e.latest_appraisal().is_some());
+                points.set_started(u, points.started(u) || here);
+            }
+            let checked = match points.update(&state.index, &state.base, &targets, code) {
+                Ok(true) => Ok(()),
+                Ok(false) => Err(vec![Problem::OverrideNoEffect]),
+                Err(p) => Err(p),
+            };
+            if checked.is_err() {
+                restore(state);
+                for (&u, &s) in targets.iter().zip(&was_started) {
+                    points.set_started(u, s);
+                }
+                // The units' points as they were (recomputed from the restored entries).
+                let _ = points.update(&state.index, &state.base, &targets, code);
+            }
+            return checked;
+        }
+    };
+    restore(state);
+    outcome
+}
+
+/// An override that changes the index (a weight, a rule parameter): every unit
+/// re-evaluated, or everything undone.
+fn apply_to_index(
+    state: &mut State,
+    points: &mut Points,
+    o: &Override,
+    view: View,
+    names: &Names,
+) -> Result<(), Vec<Problem>> {
+    let saved = state.index.clone();
+    let mut evaluated = false;
+    let outcome = match apply_one(state, o, view, names, Some(points.started_all())) {
+        Err(p) => Err(p),
+        Ok(false) => Err(vec![Problem::OverrideSameAsBase]),
+        Ok(true) => {
+            evaluated = true;
+            match points.reevaluate_all(&state.index) {
+                Ok(true) => return Ok(()),
+                Ok(false) => Err(vec![Problem::OverrideNoEffect]),
+                Err(p) => Err(p),
+            }
+        }
+    };
+    state.index = saved;
+    if evaluated {
+        // The units' points under the index as it was.
+        let _ = points.reevaluate_all(&state.index);
+    }
+    outcome
 }
 
 fn base_errors(base: &Base, errs: Vec<(usize, Diagnostics)>) -> Diagnostics {
