@@ -58,7 +58,7 @@ pub const MAX_SENSITIVITY_RUNS: u64 = crate::sensitivity::MAX_RUNS;
 /// Largest exact dynamic-programming table of the planner (cells).
 pub const MAX_PLANNER_DP_CELLS: u64 = crate::planner::DP_LIMIT;
 
-// ---------------------------------------------------------------- batch
+// ---------------------------------------------------------------- batch, plan, what-if
 // The batch reader (`chiso::batch`), shared by `chiso batch`, `chiso plan --batch` and the
 // units of a what-if scenario. Checked while a record is read, before more of it is
 // buffered: a 1 GB cell is refused after reading about one limit of it.
@@ -77,6 +77,13 @@ pub const MAX_BATCH_RECORD_BYTES: usize = 16 << 20;
 /// Longest line of a JSON-lines batch: one assessment, as large as an assessment file
 /// ([`MAX_INPUT_BYTES`]).
 pub const MAX_BATCH_LINE_BYTES: u64 = MAX_INPUT_BYTES;
+/// Most units × criteria a what-if holds (its base's units times the index's nodes):
+/// 250,000. Every unit is scored in full twice (baseline and scenario, with explanations)
+/// and listed node by node: about 3.4 KB per unit and node measured (10,000 PAPI units,
+/// 37 nodes: 1.25 GB), so about 0.85 GB at the limit. Checked while the units are read.
+pub const MAX_WHATIF_CELLS: u64 = 250_000;
+/// Most cost levels of the planner's dynamic programme (see [`MAX_PLANNER_DP_CELLS`]).
+pub const MAX_PLANNER_DP_LEVELS: u64 = crate::planner::DP_LEVELS;
 
 // ---------------------------------------------------------------- domain readers
 /// Limits of the dossier-records reader (QĐ 766).
