@@ -2198,6 +2198,20 @@ impl<R: Read> Blocks<R> {
     fn header(&mut self, out: &mut Vec<u8>) -> Result<(), ReadError> {
         use crate::limits::{MAX_BATCH_COLUMNS, MAX_BATCH_HEADER_BYTES};
         out.clear();
+        // What the file is: UTF-8 text (its byte order mark dropped), or named.
+        self.read_more(out, 1 << 16)?;
+        let mut head = &out[..out.len().min(4096)];
+        if let Err(e) = std::str::from_utf8(head) {
+            if e.error_len().is_none() {
+                head = &head[..e.valid_up_to()]; // a character cut at the end
+            }
+        }
+        if let Err(found) = crate::json::decode(head) {
+            return Err(ReadError::NotText(found));
+        }
+        if out.starts_with(b"\xEF\xBB\xBF") {
+            out.drain(..3);
+        }
         let mut scan = cut::Scan::new();
         loop {
             scan.advance(out, true);
@@ -2301,6 +2315,8 @@ enum TooLong {
 enum ReadError {
     /// Reading failed.
     Io(io::Error),
+    /// The input is not UTF-8 text (what it looks like, "english / tiếng Việt").
+    NotText(String),
     /// A limit was reached at `line`, in the field at position `field` when known.
     TooLong {
         line: u64,
@@ -2323,6 +2339,10 @@ impl ReadError {
         };
         let (line, field, what) = match self {
             ReadError::Io(e) => return Err(e),
+            ReadError::NotText(found) => {
+                let problem = crate::diagnostics::Problem::NotUtf8 { found };
+                return Ok(RowError::new(0, None, None, problem.message(lang)));
+            }
             ReadError::TooLong { line, field, what } => (line, field, what),
         };
         let (what, limit, unit) = match what {

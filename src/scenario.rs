@@ -68,6 +68,9 @@ use points::Points;
 pub const SCENARIO_FORMAT: &str = "chiso.scenario/1";
 /// The format tag of what-if outputs.
 pub const WHATIF_FORMAT: &str = "chiso.whatif/1";
+/// What [`crate::limits::MAX_WHATIF_CELLS`] bounds, as a [`Problem::LimitExceeded`] names it.
+pub const WHATIF_CELLS_WHAT: &str =
+    "units × criteria of a what-if / số đơn vị × số tiêu chí của kịch bản";
 
 /// A scenario: a base and overrides applied in order.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
@@ -359,7 +362,8 @@ pub fn units_from_text(
     };
     let mut out = Vec::new();
     match crate::batch::read_units(index, text.as_bytes(), format, &opts, |u| {
-        out.push(u.assessment)
+        out.push(u.assessment);
+        std::ops::ControlFlow::Continue(())
     }) {
         Ok(_) => Ok(out),
         Err(e) => Err(batch_diagnostics(&e, lang)),
@@ -1113,19 +1117,13 @@ fn base_errors(base: &Base, errs: Vec<(usize, Diagnostics)>) -> Diagnostics {
 fn standings(index: &Index, base: &Base, results: &[ScoreResult]) -> Vec<Standing> {
     let ranks: Vec<Option<u32>> = if base.is_batch() {
         let totals: Vec<Option<Decimal>> = results.iter().map(|r| r.total.achieved).collect();
-        let mut names: Vec<Option<String>> = Vec::new();
+        let mut names: HashMap<Option<String>, u32> = HashMap::new();
         let blocks: Vec<u32> = base
             .units()
             .iter()
             .map(|a| {
-                let b = a.unit.block.clone();
-                match names.iter().position(|x| *x == b) {
-                    Some(p) => p as u32,
-                    None => {
-                        names.push(b);
-                        (names.len() - 1) as u32
-                    }
-                }
+                let next = names.len() as u32;
+                *names.entry(a.unit.block.clone()).or_insert(next)
             })
             .collect();
         crate::ranking::rank_in_blocks(&totals, &blocks, index.definition().tie_policy)
@@ -1161,6 +1159,19 @@ fn standings(index: &Index, base: &Base, results: &[ScoreResult]) -> Vec<Standin
 /// assert_eq!(n.delta, Some("0.6".parse().unwrap()));
 /// ```
 pub fn run(index: &Index, base: Base, scenarios: &[Scenario]) -> Result<WhatIf, Diagnostics> {
+    let cells = (base.units().len() as u64).saturating_mul(index.nodes().len() as u64);
+    if cells > crate::limits::MAX_WHATIF_CELLS {
+        return Err(Diagnostics(vec![Diagnostic::error(
+            "$.base",
+            None,
+            Problem::LimitExceeded {
+                what: WHATIF_CELLS_WHAT.into(),
+                limit: crate::limits::MAX_WHATIF_CELLS,
+                found: Some(cells),
+                unit: String::new(),
+            },
+        )]));
+    }
     let view = scenarios.first().map(|s| s.view).unwrap_or_default();
     let baseline = score_all(index, &base, view).map_err(|e| base_errors(&base, e))?;
     let before = standings(index, &base, &baseline);

@@ -19,6 +19,7 @@ use crate::limits::MAX_BATCH_LINE_BYTES;
 use crate::text::Lang;
 use std::collections::HashMap;
 use std::io::{BufReader, Read};
+use std::ops::ControlFlow;
 
 /// One unit of a batch.
 #[derive(Debug, Clone)]
@@ -52,11 +53,12 @@ impl UnitsRead {
 }
 
 /// Reads the units of a batch as `chiso batch` reads them and passes each valid one to
-/// `each`, in input order. Every problem is collected ([`Options::max_errors`] listed,
-/// all counted) and returned at the end as [`BatchError::Input`], rendered as `chiso
-/// batch` renders it; once a problem is found no more units are passed. An input
-/// without units is an error (nothing to compare with). Only `opts.lang`,
-/// `opts.source` and `opts.max_errors` are used.
+/// `each`, in input order; `each` returns [`ControlFlow::Break`] to stop reading (the
+/// caller has what it needs, or too much). Every problem is collected
+/// ([`Options::max_errors`] listed, all counted) and returned at the end as
+/// [`BatchError::Input`], rendered as `chiso batch` renders it; once a problem is found no
+/// more units are passed. An input without units is an error (nothing to compare with).
+/// Only `opts.lang`, `opts.source` and `opts.max_errors` are used.
 ///
 /// ```
 /// use chiso::batch::{read_units, InputFormat, Options};
@@ -64,12 +66,14 @@ impl UnitsRead {
 ///   "version":"1","legal_basis":[],"unit_levels":["province"],"years":{"from":2024},
 ///   "completeness":"example","nodes":[{"code":"A","title":{"vi":"A"},"rule":{"type":"score"}}]}"#).unwrap();
 /// let mut names = Vec::new();
-/// read_units(&index, &b"unit,A\nX,1.5\nY,2\n"[..], InputFormat::Csv, &Options::default(),
-///     |u| names.push((u.line, u.assessment.unit.name, u.scored.total))).unwrap();
+/// read_units(&index, &b"unit,A\nX,1.5\nY,2\n"[..], InputFormat::Csv, &Options::default(), |u| {
+///     names.push((u.line, u.assessment.unit.name, u.scored.total));
+///     std::ops::ControlFlow::Continue(())
+/// }).unwrap();
 /// assert_eq!(names[1], (3, "Y".to_owned(), Some(2.into())));
 /// // A ragged row is the error `chiso batch` gives.
 /// let e = read_units(&index, &b"unit,A\nX,1,2\n"[..], InputFormat::Csv, &Options::default(),
-///     |_| {}).unwrap_err();
+///     |_| std::ops::ControlFlow::Continue(())).unwrap_err();
 /// assert_eq!(e.render(), "units row 2: has 3 fields, the header has 2");
 /// ```
 pub fn read_units<R: Read>(
@@ -77,13 +81,14 @@ pub fn read_units<R: Read>(
     input: R,
     format: InputFormat,
     opts: &Options,
-    mut each: impl FnMut(UnitRow),
+    mut each: impl FnMut(UnitRow) -> ControlFlow<()>,
 ) -> Result<UnitsRead, BatchError> {
     let mut r = Reader {
         opts,
         errors: Vec::new(),
         error_count: 0,
         seen: HashMap::new(),
+        stopped: false,
         read: UnitsRead {
             units: 0,
             warnings: Vec::new(),
@@ -94,7 +99,7 @@ pub fn read_units<R: Read>(
         InputFormat::Csv => r.csv(index, input, &mut each)?,
         InputFormat::JsonLines => r.json_lines(index, input, &mut each)?,
     }
-    if r.error_count == 0 && r.read.units == 0 {
+    if r.error_count == 0 && r.read.units == 0 && !r.stopped {
         r.fail(vec![RowError::new(
             0,
             None,
@@ -123,6 +128,8 @@ struct Reader<'o> {
     error_count: usize,
     /// Line of the first row of each (block, unit).
     seen: HashMap<(Option<String>, String), u64>,
+    /// Whether `each` asked to stop.
+    stopped: bool,
     read: UnitsRead,
 }
 
@@ -137,7 +144,7 @@ impl Reader<'_> {
     }
 
     /// Passes a valid unit on, after the duplicate check.
-    fn unit(&mut self, row: UnitRow, each: &mut impl FnMut(UnitRow)) {
+    fn unit(&mut self, row: UnitRow, each: &mut impl FnMut(UnitRow) -> ControlFlow<()>) {
         if self.error_count > 0 {
             return;
         }
@@ -164,14 +171,16 @@ impl Reader<'_> {
                 self.seen.insert(key, row.line);
             }
         }
-        each(row);
+        if each(row).is_break() {
+            self.stopped = true;
+        }
     }
 
     fn csv<R: Read>(
         &mut self,
         index: &Index,
         input: R,
-        each: &mut impl FnMut(UnitRow),
+        each: &mut impl FnMut(UnitRow) -> ControlFlow<()>,
     ) -> Result<(), BatchError> {
         let lang = self.opts.lang;
         let mut blocks = Blocks::new(input);
@@ -184,7 +193,7 @@ impl Reader<'_> {
         };
         let mut block = Vec::new();
         let mut rec = csv::ByteRecord::new();
-        loop {
+        while !self.stopped {
             let line = match blocks.next(&mut block, BLOCK) {
                 Ok(Some(line)) => line,
                 Ok(None) => return Ok(()),
@@ -201,6 +210,7 @@ impl Reader<'_> {
                 .from_reader(&block[..]);
             loop {
                 match rdr.read_byte_record(&mut rec) {
+                    Ok(true) if self.stopped => break,
                     Ok(true) => {
                         let at = line - 1 + rec.position().map_or(1, csv::Position::line);
                         self.record(&mut scorer, at, &rec, each);
@@ -214,6 +224,7 @@ impl Reader<'_> {
                 }
             }
         }
+        Ok(())
     }
 
     /// One CSV record: validated and scored as `chiso batch` does, then its assessment.
@@ -222,7 +233,7 @@ impl Reader<'_> {
         scorer: &mut Scorer<'_>,
         line: u64,
         rec: &csv::ByteRecord,
-        each: &mut impl FnMut(UnitRow),
+        each: &mut impl FnMut(UnitRow) -> ControlFlow<()>,
     ) {
         match scorer.score_row(line, rec) {
             Ok(scored) => {
@@ -249,16 +260,16 @@ impl Reader<'_> {
         &mut self,
         index: &Index,
         input: R,
-        each: &mut impl FnMut(UnitRow),
+        each: &mut impl FnMut(UnitRow) -> ControlFlow<()>,
     ) -> Result<(), BatchError> {
         let mut reader = BufReader::new(input);
         let mut buf = Vec::new();
         let mut line = 0u64;
-        loop {
+        while !self.stopped {
             buf.clear();
             let read = read_line_bounded(&mut reader, &mut buf, MAX_BATCH_LINE_BYTES)?;
             if read == Line::End {
-                return Ok(());
+                break;
             }
             line += 1;
             match json_unit(index, read, &buf, line, self.opts.lang) {
@@ -277,5 +288,6 @@ impl Reader<'_> {
                 Err(e) => self.fail(e),
             }
         }
+        Ok(())
     }
 }
