@@ -4,11 +4,11 @@
 use crate::commands::{assessment_or_exit, index_or_exit, out_exit, report, INVALID, USAGE};
 use crate::report::{align_right, new_table, num2, or_dash, rounding_note};
 use crate::whatif::OutFormat;
-use chiso::batch::InputFormat;
-use chiso::planner::{self, Costs, Headroom, OutsideControl, Plan, Target};
+use chiso::batch::{read_units, BatchError, InputFormat, Options};
+use chiso::planner::{self, Costs, Headroom, OutsideControl, Plan, Rivals, Target};
 use chiso::{Decimal, Diagnostics, Lang, View};
 use clap::Args;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 /// Arguments of `chiso plan`.
@@ -146,20 +146,12 @@ pub fn run(args: &PlanArgs, lang: Lang) -> ExitCode {
             }
         }
     };
-    let units = match &args.batch {
+    let rivals = match &args.batch {
         None => None,
-        Some(p) => {
-            let read = chiso::load::read_file(p).and_then(|text| {
-                chiso::scenario::units_from_text(&index, &text, InputFormat::from_path(p), lang)
-            });
-            match read {
-                Ok(u) => Some(u),
-                Err(d) => {
-                    report(&d.in_file(&p.display().to_string()), lang);
-                    return ExitCode::from(INVALID);
-                }
-            }
-        }
+        Some(p) => match read_rivals(&index, &a, p, args.layer, lang) {
+            Ok(r) => Some(r),
+            Err(c) => return c,
+        },
     };
     let a_name = args.assessment.display().to_string();
     let fail = |d: Diagnostics| {
@@ -174,15 +166,116 @@ pub fn run(args: &PlanArgs, lang: Lang) -> ExitCode {
             },
             Err(d) => return fail(d),
         },
-        Some(t) => match planner::plan(&index, &a, args.layer, &t, &costs, units.as_deref()) {
-            Ok(p) => match args.format {
-                OutFormat::Json => json(&p),
-                OutFormat::Table => plan_table(&p, lang),
-            },
-            Err(d) => return fail(d),
-        },
+        Some(t) => {
+            match planner::plan_with_rivals(&index, &a, args.layer, &t, &costs, rivals.as_ref()) {
+                Ok(p) => match args.format {
+                    OutFormat::Json => json(&p),
+                    OutFormat::Table => plan_table(&p, lang),
+                },
+                Err(d) => return fail(d),
+            }
+        }
     };
     out_exit(&text, lang)
+}
+
+/// The other units of `--batch`, as a rank target needs them: read by `chiso batch`'s
+/// reader (the same limits, checks, messages and row numbers; a repeated unit is a
+/// warning) and streamed — only each unit of the planned unit's block leaves its total
+/// and applicable maximum behind. In the final view the batch's own scores are used;
+/// another view scores each unit of the block in that view.
+fn read_rivals(
+    index: &chiso::Index,
+    a: &chiso::Assessment,
+    path: &Path,
+    view: View,
+    lang: Lang,
+) -> Result<Rivals, ExitCode> {
+    let file = match open_batch(path) {
+        Ok(f) => f,
+        Err(d) => {
+            report(&d, lang);
+            return Err(ExitCode::from(INVALID));
+        }
+    };
+    let source = path.display().to_string();
+    let opts = Options {
+        lang,
+        source: source.clone(),
+        ..Options::default()
+    };
+    let mut rivals = Rivals::for_unit(a);
+    let mut errors = Diagnostics::default();
+    let read = read_units(
+        index,
+        std::io::BufReader::with_capacity(1 << 20, file),
+        InputFormat::from_path(path),
+        &opts,
+        |u| {
+            let unit = &u.assessment.unit;
+            let (total, max) =
+                if view == View::Final || !rivals.wants(&unit.name, unit.block.as_deref()) {
+                    (u.scored.total, u.scored.max)
+                } else {
+                    match index.score(&u.assessment, view) {
+                        Ok(r) => (r.total.achieved, r.total.applicable_max),
+                        Err(d) => {
+                            for mut x in d.0 {
+                                x.path = format!("{} {}: {}", row_word(lang), u.line, x.path);
+                                errors.push(x.in_file(&source));
+                            }
+                            (None, None)
+                        }
+                    }
+                };
+            rivals.push(&unit.name, unit.block.as_deref(), total, max);
+            std::ops::ControlFlow::Continue(())
+        },
+    );
+    match read {
+        Ok(r) => {
+            if r.warning_count > 0 {
+                eprintln!("{}", r.render_warnings(&source, lang));
+            }
+        }
+        Err(e @ BatchError::Input { .. }) => {
+            eprintln!("{}", e.render());
+            return Err(ExitCode::from(INVALID));
+        }
+        Err(BatchError::Io(e)) => {
+            eprintln!("{source}: {e}");
+            return Err(ExitCode::from(INVALID));
+        }
+    }
+    if errors.has_errors() {
+        report(&errors, lang);
+        return Err(ExitCode::from(INVALID));
+    }
+    Ok(rivals)
+}
+
+/// Opens a batch file for streaming: a folder or a missing file is a located error.
+pub(crate) fn open_batch(path: &Path) -> Result<std::fs::File, Diagnostics> {
+    let fail = |detail: String| {
+        Diagnostics(vec![chiso::Diagnostic::error(
+            "$",
+            None,
+            chiso::Problem::Io { detail },
+        )
+        .in_file(&path.display().to_string())])
+    };
+    match std::fs::metadata(path) {
+        Ok(m) if m.is_dir() => Err(fail("Is a directory".into())),
+        Ok(_) => std::fs::File::open(path).map_err(|e| fail(e.to_string())),
+        Err(e) => Err(fail(e.to_string())),
+    }
+}
+
+fn row_word(lang: Lang) -> &'static str {
+    match lang {
+        Lang::Vi => "dòng",
+        Lang::En => "row",
+    }
 }
 
 fn json<T: serde::Serialize>(v: &T) -> String {

@@ -2,10 +2,11 @@
 
 use crate::commands::{index_or_exit, load_assessment, out_exit, report, INVALID, USAGE};
 use crate::report::{align_right, new_table, num2, or_dash, rounding_note};
-use chiso::batch::InputFormat;
+use chiso::batch::{read_units, BatchError, InputFormat, Options};
 use chiso::scenario::{self, Base, BaseRef, Scenario, WhatIf};
 use chiso::{Decimal, Diagnostics, Lang};
 use clap::{Args, ValueEnum};
+use std::ops::ControlFlow;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -22,8 +23,11 @@ pub enum OutFormat {
 #[derive(Debug, Args)]
 #[command(after_help = "\
 The base (an assessment, a batch of units, or an inline assessment) is named by the first
-scenario that has one; paths are relative to that scenario file. Scenarios are applied in
-the order given. Every override is checked: unknown codes, values the rule cannot take and
+scenario that has one. A file named inside a scenario (\"base\": {\"assessment\": …} or
+{\"units\": …}) is found relative to the folder of that scenario file, wherever chiso is
+run from (an absolute path is used as given), so a scenario and its files move together
+and never need `..`. A batch of units is read as `chiso batch` reads it (same checks and
+messages), at most 250,000 units × criteria. Scenarios are applied in the order given. Every override is checked: unknown codes, values the rule cannot take and
 overrides that change nothing are errors (exit code 1).
 json: format \"chiso.whatif/1\" (schema: `chiso schema whatif`).
 Exit codes: 0 ok, 1 invalid input (messages on stderr), 2 usage.")]
@@ -50,26 +54,83 @@ fn load_scenario(p: &Path) -> Result<Scenario, Diagnostics> {
     scenario::parse(&text).map_err(|d| d.in_file(&name(p)))
 }
 
-/// Resolves a base reference relative to the scenario file `from`.
+/// Resolves a base reference relative to the folder of the scenario file `from` that
+/// names it (an absolute path is used as given); problems are reported on stderr. A
+/// batch of units is read by `chiso batch`'s reader (same limits, checks, messages and
+/// row numbers; a repeated unit is a warning) and held up to
+/// [`chiso::limits::MAX_WHATIF_CELLS`] units × criteria.
 pub(crate) fn resolve_base(
     index: &chiso::Index,
     base: &BaseRef,
     from: &Path,
     lang: Lang,
-) -> Result<Base, Diagnostics> {
+) -> Result<Base, ExitCode> {
     let dir = from.parent().unwrap_or_else(|| Path::new("."));
+    let fail = |d: Diagnostics| {
+        report(&d, lang);
+        ExitCode::from(INVALID)
+    };
     match base {
         BaseRef::Inline(a) => Ok(Base::Assessment(a.clone())),
         BaseRef::Assessment(p) => {
             let path = dir.join(p);
-            load_assessment(&path).map(|a| Base::Assessment(Box::new(a)))
+            load_assessment(&path)
+                .map(|a| Base::Assessment(Box::new(a)))
+                .map_err(fail)
         }
         BaseRef::Units(p) => {
             let path = dir.join(p);
-            let text = chiso::load::read_file(&path)?;
-            scenario::units_from_text(index, &text, InputFormat::from_path(&path), lang)
-                .map(Base::Units)
-                .map_err(|d| d.in_file(&name(&path)))
+            let file = crate::plan::open_batch(&path).map_err(fail)?;
+            let source = name(&path);
+            let opts = Options {
+                lang,
+                source: source.clone(),
+                ..Options::default()
+            };
+            let nodes = index.nodes().len() as u64;
+            let most = (chiso::limits::MAX_WHATIF_CELLS / nodes.max(1)) as usize;
+            let mut units = Vec::new();
+            let mut too_many = false;
+            let read = read_units(
+                index,
+                std::io::BufReader::with_capacity(1 << 20, file),
+                InputFormat::from_path(&path),
+                &opts,
+                |u| {
+                    if units.len() == most {
+                        too_many = true;
+                        return ControlFlow::Break(());
+                    }
+                    units.push(u.assessment);
+                    ControlFlow::Continue(())
+                },
+            );
+            match read {
+                Ok(r) if r.warning_count > 0 => eprintln!("{}", r.render_warnings(&source, lang)),
+                Ok(_) => {}
+                Err(e @ BatchError::Input { .. }) => {
+                    eprintln!("{}", e.render());
+                    return Err(ExitCode::from(INVALID));
+                }
+                Err(BatchError::Io(e)) => {
+                    eprintln!("{source}: {e}");
+                    return Err(ExitCode::from(INVALID));
+                }
+            }
+            if too_many {
+                return Err(fail(Diagnostics(vec![chiso::Diagnostic::error(
+                    "$",
+                    None,
+                    chiso::Problem::LimitExceeded {
+                        what: scenario::WHATIF_CELLS_WHAT.into(),
+                        limit: chiso::limits::MAX_WHATIF_CELLS,
+                        found: None,
+                        unit: String::new(),
+                    },
+                )
+                .in_file(&source)])));
+            }
+            Ok(Base::Units(units))
         }
     }
 }
@@ -122,10 +183,7 @@ pub fn run(args: &WhatIfArgs, lang: Lang) -> ExitCode {
     }
     let base = match resolve_base(&index, &base_ref, &from, lang) {
         Ok(b) => b,
-        Err(d) => {
-            report(&d, lang);
-            return ExitCode::from(INVALID);
-        }
+        Err(c) => return c,
     };
     let scenarios: Vec<Scenario> = list.iter().map(|(_, s)| s.clone()).collect();
     let w = match scenario::run(&index, base, &scenarios) {
