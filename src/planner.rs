@@ -96,10 +96,11 @@ pub const COSTS_FORMAT: &str = "chiso.costs/1";
 pub const HEADROOM_FORMAT: &str = "chiso.headroom/1";
 
 /// Largest dynamic-programming table (improvements × cost levels, the work of one pass)
-/// before the exact branch and bound is used instead: 100,000,000 cells, about a second.
-/// The table is never held whole (rows every √(8 × groups) groups, choices recomputed per
-/// segment): with [`DP_LEVELS`] this keeps it under about 100 MB.
-pub const DP_LIMIT: u64 = 100_000_000;
+/// before the exact branch and bound is used instead: 500,000,000 cells when the gains
+/// add as integers (about a second), a fifth of it when they add as `Decimal`s. The
+/// table is never held whole (rows every √(8 × groups) groups, choices recomputed per
+/// segment): with [`DP_LEVELS`] this keeps it under a few hundred MB.
+pub const DP_LIMIT: u64 = 500_000_000;
 
 /// Most cost levels of the dynamic programme (costs in units of their greatest common
 /// divisor): rows of this many exact gains are kept (16 bytes each), so the table's
@@ -313,6 +314,10 @@ pub enum Method {
     DynamicProgramming,
     /// Depth-first branch and bound.
     BranchAndBound,
+    /// Branch and bound stopped at its node limit (50,000,000): the cheapest plan found,
+    /// **not proven optimal** (an index of thousands of leaves with costs that do not
+    /// scale to integers).
+    BranchAndBoundStopped,
 }
 
 /// One improvement of one leaf.

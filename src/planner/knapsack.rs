@@ -59,11 +59,17 @@ pub(super) fn solve(
     let few = groups
         .iter()
         .all(|g| g.options.len() < usize::from(u16::MAX));
+    // Integer gains add ~5× faster than `Decimal`s: a larger table in the same time.
+    let limit = if integer_gains(groups).is_some() {
+        DP_LIMIT
+    } else {
+        DP_LIMIT / 5
+    };
     if let (Some(cap), Some(ints)) = (cap, ints) {
         if scale <= 18
             && few
             && cap < DP_LEVELS
-            && (options + groups.len() as u64).saturating_mul(cap + 1) <= DP_LIMIT
+            && (options + groups.len() as u64).saturating_mul(cap + 1) <= limit
         {
             let ints: Vec<Vec<u64>> = ints
                 .into_iter()
@@ -75,10 +81,13 @@ pub(super) fn solve(
             ));
         }
     }
-    Some((
-        branch_and_bound(groups, need, strict),
-        Method::BranchAndBound,
-    ))
+    let (chosen, complete) = branch_and_bound(groups, need, strict);
+    let method = if complete {
+        Method::BranchAndBound
+    } else {
+        Method::BranchAndBoundStopped
+    };
+    Some((chosen, method))
 }
 
 fn gcd(a: u64, b: u64) -> u64 {
@@ -367,7 +376,15 @@ where
     out
 }
 
-fn branch_and_bound(groups: &[Group], need: Decimal, strict: bool) -> Vec<Option<usize>> {
+/// Most nodes the branch and bound visits before it stops with the best plan found.
+pub(super) const BB_NODES: u64 = 50_000_000;
+
+/// Depth-first branch and bound over the groups (each option, from the last, then
+/// none), pruning plans dearer than the best found and branches that cannot reach the
+/// target. Iterative (an explicit stack, not recursion: 20,000 groups would overflow the
+/// thread's stack). Returns the choices and whether the search finished (`false`: it
+/// stopped after [`BB_NODES`] nodes, and the plan is the best found, not proven optimal).
+fn branch_and_bound(groups: &[Group], need: Decimal, strict: bool) -> (Vec<Option<usize>>, bool) {
     let ok = |g: Decimal| if strict { g > need } else { g >= need };
     // Suffix sums of the best gain: what the remaining groups can add at most.
     let mut rest = vec![Decimal::ZERO; groups.len() + 1];
@@ -380,65 +397,90 @@ fn branch_and_bound(groups: &[Group], need: Decimal, strict: bool) -> Vec<Option
             .unwrap_or_default();
         rest[i] = rest[i + 1].checked_add(top).unwrap_or(Decimal::MAX);
     }
-    struct S<'g> {
-        groups: &'g [Group],
-        rest: Vec<Decimal>,
-        best_cost: Option<Decimal>,
-        best_gain: Decimal,
-        best: Vec<Option<usize>>,
-        cur: Vec<Option<usize>>,
-        nodes: u64,
+    /// What a frame does next: enter, try option `k - 1` (counting down), try none, leave.
+    #[derive(Clone, Copy)]
+    enum Next {
+        Enter,
+        Option(usize),
+        Leave,
     }
-    fn go(s: &mut S, i: usize, cost: Decimal, gain: Decimal, ok: &dyn Fn(Decimal) -> bool) {
-        s.nodes += 1;
-        if s.nodes > 50_000_000 {
-            return;
-        }
-        if let Some(b) = s.best_cost {
-            if cost > b {
-                return;
+    struct Frame {
+        i: usize,
+        cost: Decimal,
+        gain: Decimal,
+        next: Next,
+    }
+    let mut best_cost: Option<Decimal> = None;
+    let mut best_gain = Decimal::ZERO;
+    let mut best: Vec<Option<usize>> = vec![None; groups.len()];
+    let mut cur: Vec<Option<usize>> = vec![None; groups.len()];
+    let mut nodes = 0u64;
+    let mut stack = vec![Frame {
+        i: 0,
+        cost: Decimal::ZERO,
+        gain: Decimal::ZERO,
+        next: Next::Enter,
+    }];
+    while let Some(f) = stack.last_mut() {
+        let (i, cost, gain) = (f.i, f.cost, f.gain);
+        match f.next {
+            Next::Enter => {
+                nodes += 1;
+                if nodes > BB_NODES {
+                    return (best, false);
+                }
+                let dearer = best_cost.is_some_and(|b| cost > b);
+                if !dearer && ok(gain) {
+                    let better = match best_cost {
+                        None => true,
+                        Some(b) => cost < b || (cost == b && gain > best_gain),
+                    };
+                    if better {
+                        best_cost = Some(cost);
+                        best_gain = gain;
+                        best.clone_from(&cur);
+                    }
+                }
+                let hopeless =
+                    i == groups.len() || !ok(gain.checked_add(rest[i]).unwrap_or(Decimal::MAX));
+                if dearer || ok(gain) || hopeless {
+                    stack.pop();
+                } else {
+                    f.next = Next::Option(groups[i].options.len());
+                }
+            }
+            Next::Option(0) => {
+                cur[i] = None;
+                f.next = Next::Leave;
+                stack.push(Frame {
+                    i: i + 1,
+                    cost,
+                    gain,
+                    next: Next::Enter,
+                });
+            }
+            Next::Option(k) => {
+                let j = k - 1;
+                f.next = Next::Option(j);
+                let o = &groups[i].options[j];
+                // Costs below 10¹⁵ per step and gains of an index's points: these sums
+                // fit; a sum that does not is no plan.
+                if let (Some(c), Some(n)) = (cost.checked_add(o.cost), gain.checked_add(o.gain)) {
+                    cur[i] = Some(j);
+                    stack.push(Frame {
+                        i: i + 1,
+                        cost: c,
+                        gain: n,
+                        next: Next::Enter,
+                    });
+                }
+            }
+            Next::Leave => {
+                stack.pop();
             }
         }
-        if ok(gain) {
-            let better = match s.best_cost {
-                None => true,
-                Some(b) => cost < b || (cost == b && gain > s.best_gain),
-            };
-            if better {
-                s.best_cost = Some(cost);
-                s.best_gain = gain;
-                s.best = s.cur.clone();
-            }
-            return;
-        }
-        if i == s.groups.len() || !ok(gain.checked_add(s.rest[i]).unwrap_or(Decimal::MAX)) {
-            return;
-        }
-        let g = &s.groups[i];
-        for j in (0..g.options.len()).rev() {
-            let o = &g.options[j];
-            // Costs below 10¹⁵ per step and gains of an index's points: these sums fit;
-            // a sum that does not is no plan.
-            let (Some(c), Some(n)) = (cost.checked_add(o.cost), gain.checked_add(o.gain)) else {
-                continue;
-            };
-            s.cur[i] = Some(j);
-            go(s, i + 1, c, n, ok);
-        }
-        s.cur[i] = None;
-        go(s, i + 1, cost, gain, ok);
     }
-    let mut s = S {
-        groups,
-        rest,
-        best_cost: None,
-        best_gain: Decimal::ZERO,
-        best: vec![None; groups.len()],
-        cur: vec![None; groups.len()],
-        nodes: 0,
-    };
-    go(&mut s, 0, Decimal::ZERO, Decimal::ZERO, &ok);
-    s.best
+    (best, true)
 }
 
 #[cfg(test)]
@@ -554,6 +596,54 @@ mod tests {
             let whole = dp_segments(&gains, &costs, cap, &ok, spec.len());
             prop_assert_eq!(dp_segments(&gains, &costs, cap, &ok, seg), whole);
         }
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(200))]
+        /// Costs that do not scale to integers (a 10⁻²⁰ part) go to the branch and
+        /// bound, which is optimal too.
+        #[test]
+        fn branch_and_bound_is_optimal(
+            spec in proptest::collection::vec(proptest::collection::vec((0u32..30, 1u32..500), 1..4), 1..7),
+            need in 1u32..1500,
+        ) {
+            let mut groups = groups(&spec);
+            for g in &mut groups {
+                for o in &mut g.options {
+                    o.cost += Decimal::new(1, 20);
+                }
+            }
+            let need = Decimal::new(i64::from(need), 2);
+            let ok = |g: Decimal| g >= need;
+            let expected = brute(&groups, &ok);
+            match solve(&groups, need, false) {
+                None => prop_assert!(expected.is_none()),
+                Some((chosen, method)) => {
+                    prop_assert_eq!(method, Method::BranchAndBound);
+                    let (c, g) = totals(&groups, &chosen);
+                    prop_assert!(ok(g));
+                    prop_assert_eq!(Some(c), expected.map(|e| e.0));
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn thirty_thousand_groups_do_not_overflow_the_stack() {
+        // The branch and bound goes 30,000 groups deep (it was recursive).
+        let mut g = groups(&vec![vec![(10, 1)]; 30_000]);
+        for x in &mut g {
+            x.options[0].cost += Decimal::new(1, 20);
+        }
+        let need = Decimal::new(30_000, 2);
+        let (chosen, method) = std::thread::Builder::new()
+            .stack_size(256 << 10)
+            .spawn(move || solve(&g, need, false).unwrap())
+            .unwrap()
+            .join()
+            .unwrap();
+        assert_eq!(method, Method::BranchAndBound);
+        assert!(chosen.iter().all(Option::is_some));
     }
 
     #[test]

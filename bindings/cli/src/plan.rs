@@ -389,6 +389,12 @@ pub fn plan_table(p: &Plan, lang: Lang) -> String {
             or_dash(&p.result.band)
         ),
     });
+    if p.method == planner::Method::BranchAndBoundStopped {
+        s.push_str(match lang {
+            Lang::Vi => "Lưu ý: bài toán quá lớn để chứng minh kế hoạch là rẻ nhất (dừng tìm sau 50.000.000 bước); đây là kế hoạch rẻ nhất đã tìm được.\n",
+            Lang::En => "Note: the problem is too large to prove this plan the cheapest (the search stopped after 50,000,000 nodes); it is the cheapest plan found.\n",
+        });
+    }
     s.push_str(&outside_table(&p.outside_control, lang));
     s.push_str(rounding_note(lang));
     s.push('\n');
