@@ -260,7 +260,7 @@ fn mutate_once(b: &mut Vec<u8>, g: &mut Gen) {
             let n = (1 + g.below(16)).min(len - i);
             b.drain(i..i + n);
         }
-        3 | 4 | 5 => {
+        3..=5 => {
             let ns = numbers(b);
             if !ns.is_empty() {
                 let (s, e) = *g.pick(&ns);
@@ -437,9 +437,11 @@ fn batch_entry(b: &[u8], format: InputFormat) -> Depth {
         }
         InputFormat::JsonLines => (&s.dept, BatchOptions::default()),
     };
-    let mut tsv = opts.clone();
-    tsv.lang = Lang::Vi;
-    let _ = chiso::batch::read_units(index, b, format, &tsv, |_| {});
+    let mut vi = opts.clone();
+    vi.lang = Lang::Vi;
+    let _ = chiso::batch::read_units(index, b, format, &vi, true, |_| {
+        std::ops::ControlFlow::Continue(())
+    });
     depth(&run_in_memory(index, b, format, &opts)).max(Depth::Read)
 }
 
@@ -559,7 +561,7 @@ fn mapping_entry(b: &[u8]) -> Depth {
 // ---------------------------------------------------------------------------------------
 
 /// Either fully arbitrary bytes or `base` mutated one to eight times.
-fn hostile(base: fn() -> &'static [u8]) -> impl Strategy<Value = Vec<u8>> {
+fn hostile(base: BaseFile) -> impl Strategy<Value = Vec<u8>> {
     prop_oneof![
         1 => prop::collection::vec(any::<u8>(), 0..600),
         1 => prop::collection::vec(prop::sample::select(HOSTILE_BYTES.to_vec()), 0..200),
@@ -679,9 +681,10 @@ proptest! {
 // ---------------------------------------------------------------------------------------
 
 type Entry = fn(&[u8]) -> Depth;
+type BaseFile = fn() -> &'static [u8];
 
 /// Every entry point with its shipped base file.
-fn entries() -> Vec<(&'static str, fn() -> &'static [u8], Entry)> {
+fn entries() -> Vec<(&'static str, BaseFile, Entry)> {
     vec![
         ("index", dept_index, index_entry),
         ("assessment", dept_assessment, assessment_entry),
