@@ -1295,12 +1295,15 @@ fn required(
     }
 }
 
+/// The location of a problem of the target itself (not of the assessment).
+pub const TARGET_PATH: &str = "target";
+
 /// `percent` % of `max` (the target's total), or an overflow error on the target.
 fn percent_points(percent: Decimal, max: Decimal) -> Result<Decimal, Diagnostics> {
     percent
         .checked_mul(max)
         .and_then(|x| x.checked_div(Decimal::ONE_HUNDRED))
-        .ok_or_else(|| overflow("$", "target's total / tổng điểm của mục tiêu"))
+        .ok_or_else(|| overflow(TARGET_PATH, "target's total / tổng điểm của mục tiêu"))
 }
 
 /// What rank `rank` within the batch needs: the total to reach and whether it must be
@@ -1500,7 +1503,7 @@ pub fn plan_with_rivals(
     let need_gain = need_total
         .checked_sub(ctx.adj_net)
         .and_then(|x| x.checked_sub(ctx.criteria))
-        .ok_or_else(|| overflow("$", "points still needed / số điểm còn thiếu"))?;
+        .ok_or_else(|| overflow(TARGET_PATH, "points still needed / số điểm còn thiếu"))?;
     let (chosen, method, reached) = if already_met {
         (vec![None; ctx.groups.len()], Method::Trivial, true)
     } else {
@@ -1538,7 +1541,7 @@ pub fn plan_with_rivals(
         false => Some(
             need_total
                 .checked_sub(after_total)
-                .ok_or_else(|| overflow("$", "points still needed / số điểm còn thiếu"))?
+                .ok_or_else(|| overflow(TARGET_PATH, "points still needed / số điểm còn thiếu"))?
                 .max(Decimal::ZERO)
                 .normalize(),
         ),

@@ -361,8 +361,8 @@ pub fn units_from_text(
         ..Default::default()
     };
     let mut out = Vec::new();
-    match crate::batch::read_units(index, text.as_bytes(), format, &opts, |u| {
-        out.push(u.assessment);
+    match crate::batch::read_units(index, text.as_bytes(), format, &opts, true, |u| {
+        out.extend(u.assessment);
         std::ops::ControlFlow::Continue(())
     }) {
         Ok(_) => Ok(out),

@@ -76,6 +76,7 @@ impl Keys {
         &self,
         spool: &mut R,
         has_blocks: bool,
+        column: Option<&str>,
         lang: Lang,
         max: usize,
     ) -> io::Result<(Vec<RowError>, usize)> {
@@ -115,6 +116,7 @@ impl Keys {
                             self.line_of(*f),
                             &unit,
                             block.as_deref(),
+                            column,
                             lang,
                         ));
                     }
@@ -141,12 +143,14 @@ fn names(row: &[u8], has_blocks: bool) -> (Vec<u8>, Option<Vec<u8>>) {
     (unit, block)
 }
 
-/// The warning of the unit at `line` that repeats the one at `first`.
+/// The warning of the unit at `line` that repeats the one at `first`, located at
+/// `column` (`unit` in a CSV file; none in JSON lines).
 pub(super) fn warning(
     line: u64,
     first: u64,
     unit: &[u8],
     block: Option<&[u8]>,
+    column: Option<&str>,
     lang: Lang,
 ) -> RowError {
     let unit = super::excerpt(&String::from_utf8_lossy(unit));
@@ -167,7 +171,7 @@ pub(super) fn warning(
             "warning: unit \"{unit}\" repeats row {first}; both rows are scored and ranked — check the file"
         ),
     };
-    RowError::new(line, Some("unit"), None, message)
+    RowError::new(line, column, None, message)
 }
 
 #[cfg(test)]

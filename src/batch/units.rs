@@ -10,7 +10,7 @@
 //! the duplicate check needs (each unit's name and block).
 
 use super::{
-    csv_header, json_unit, read_line_bounded, render_list, scored_of, BatchError, Blocks,
+    csv_header, json_unit, read_line_bounded, render_list, scored_of, BatchError, Blocks, Fields,
     InputFormat, Line, Options, RowError, Scored, Scorer, BLOCK,
 };
 use crate::assessment::Assessment;
@@ -26,8 +26,13 @@ use std::ops::ControlFlow;
 pub struct UnitRow {
     /// Line of the unit in the input (CSV header = 1), as `chiso batch` numbers rows.
     pub line: u64,
-    /// The assessment the row stands for ([`Scorer::assessment`]; JSON lines: the line).
-    pub assessment: Assessment,
+    /// The unit's name (trimmed).
+    pub name: String,
+    /// Its block, when it names one.
+    pub block: Option<String>,
+    /// The assessment the row stands for ([`Scorer::assessment`]; JSON lines: the
+    /// line), when asked for (`assessments` of [`read_units`]; JSON lines: always).
+    pub assessment: Option<Assessment>,
     /// Its score in the final view, as `chiso batch` scores it.
     pub scored: Scored,
 }
@@ -58,7 +63,9 @@ impl UnitsRead {
 /// ([`Options::max_errors`] listed, all counted) and returned at the end as
 /// [`BatchError::Input`], rendered as `chiso batch` renders it; once a problem is found no
 /// more units are passed. An input without units is an error (nothing to compare with).
-/// Only `opts.lang`, `opts.source` and `opts.max_errors` are used.
+/// Only `opts.lang`, `opts.source` and `opts.max_errors` are used. A CSV row's
+/// assessment is built only when `assessments` is true (what-if needs it; a rank target
+/// in the final view needs the batch's own totals only).
 ///
 /// ```
 /// use chiso::batch::{read_units, InputFormat, Options};
@@ -66,14 +73,14 @@ impl UnitsRead {
 ///   "version":"1","legal_basis":[],"unit_levels":["province"],"years":{"from":2024},
 ///   "completeness":"example","nodes":[{"code":"A","title":{"vi":"A"},"rule":{"type":"score"}}]}"#).unwrap();
 /// let mut names = Vec::new();
-/// read_units(&index, &b"unit,A\nX,1.5\nY,2\n"[..], InputFormat::Csv, &Options::default(), |u| {
-///     names.push((u.line, u.assessment.unit.name, u.scored.total));
+/// read_units(&index, &b"unit,A\nX,1.5\nY,2\n"[..], InputFormat::Csv, &Options::default(), false, |u| {
+///     names.push((u.line, u.name, u.scored.total));
 ///     std::ops::ControlFlow::Continue(())
 /// }).unwrap();
 /// assert_eq!(names[1], (3, "Y".to_owned(), Some(2.into())));
 /// // A ragged row is the error `chiso batch` gives.
 /// let e = read_units(&index, &b"unit,A\nX,1,2\n"[..], InputFormat::Csv, &Options::default(),
-///     |_| std::ops::ControlFlow::Continue(())).unwrap_err();
+///     false, |_| std::ops::ControlFlow::Continue(())).unwrap_err();
 /// assert_eq!(e.render(), "units row 2: has 3 fields, the header has 2");
 /// ```
 pub fn read_units<R: Read>(
@@ -81,10 +88,14 @@ pub fn read_units<R: Read>(
     input: R,
     format: InputFormat,
     opts: &Options,
+    assessments: bool,
     mut each: impl FnMut(UnitRow) -> ControlFlow<()>,
 ) -> Result<UnitsRead, BatchError> {
     let mut r = Reader {
         opts,
+        assessments,
+        key: String::new(),
+        column: (format == InputFormat::Csv).then_some("unit"),
         errors: Vec::new(),
         error_count: 0,
         seen: HashMap::new(),
@@ -105,8 +116,8 @@ pub fn read_units<R: Read>(
             None,
             None,
             match opts.lang {
-                Lang::Vi => "không có đơn vị nào (tệp trống hoặc chỉ có dòng tiêu đề)",
-                Lang::En => "no units (the file is empty or has only a header)",
+                Lang::Vi => "không có đơn vị nào (tệp trống, hoặc chỉ có dòng tiêu đề hay dòng trống)",
+                Lang::En => "no units (the file is empty, or holds only a header or blank lines)",
             },
         )]);
     }
@@ -124,10 +135,16 @@ pub fn read_units<R: Read>(
 
 struct Reader<'o> {
     opts: &'o Options,
+    /// Whether CSV rows' assessments are built.
+    assessments: bool,
+    /// The block and name of the unit being checked (a reused buffer).
+    key: String,
+    /// Where a unit is named: the `unit` column of a CSV file, nowhere in JSON lines.
+    column: Option<&'static str>,
     errors: Vec<RowError>,
     error_count: usize,
-    /// Line of the first row of each (block, unit).
-    seen: HashMap<(Option<String>, String), u64>,
+    /// Line of the first row of each unit (block, U+001F, name).
+    seen: HashMap<String, u64>,
     /// Whether `each` asked to stop.
     stopped: bool,
     read: UnitsRead,
@@ -149,26 +166,26 @@ impl Reader<'_> {
             return;
         }
         self.read.units += 1;
-        let u = &row.assessment.unit;
-        let key = (
-            u.block.clone().filter(|b| !b.is_empty()),
-            u.name.trim().to_owned(),
-        );
-        match self.seen.get(&key) {
+        self.key.clear();
+        self.key.push_str(row.block.as_deref().unwrap_or(""));
+        self.key.push('\u{1f}');
+        self.key.push_str(&row.name);
+        match self.seen.get(self.key.as_str()) {
             Some(&first) => {
                 self.read.warning_count += 1;
                 if self.read.warnings.len() < self.opts.max_errors {
                     self.read.warnings.push(super::dup::warning(
                         row.line,
                         first,
-                        key.1.as_bytes(),
-                        key.0.as_deref().map(str::as_bytes),
+                        row.name.as_bytes(),
+                        row.block.as_deref().map(str::as_bytes),
+                        self.column,
                         self.opts.lang,
                     ));
                 }
             }
             None => {
-                self.seen.insert(key, row.line);
+                self.seen.insert(self.key.clone(), row.line);
             }
         }
         if each(row).is_break() {
@@ -208,16 +225,18 @@ impl Reader<'_> {
                 .has_headers(false)
                 .flexible(true)
                 .from_reader(&block[..]);
+            let mut k = 0;
             loop {
                 match rdr.read_byte_record(&mut rec) {
                     Ok(true) if self.stopped => break,
                     Ok(true) => {
-                        let at = line - 1 + rec.position().map_or(1, csv::Position::line);
+                        let at = line.of(k, rec.position().map_or(1, csv::Position::line));
+                        k += 1;
                         self.record(&mut scorer, at, &rec, each);
                     }
                     Ok(false) => break,
                     Err(e) => {
-                        let at = line - 1 + e.position().map_or(1, csv::Position::line);
+                        let at = line.of(k, e.position().map_or(1, csv::Position::line));
                         self.fail(vec![RowError::new(at, None, None, e.to_string())]);
                         break;
                     }
@@ -240,17 +259,27 @@ impl Reader<'_> {
                 if self.error_count > 0 {
                     return; // nothing will be used; keep validating
                 }
-                match scorer.assessment(rec) {
-                    Ok(assessment) => self.unit(
-                        UnitRow {
-                            line,
-                            assessment,
-                            scored,
-                        },
-                        each,
-                    ),
-                    Err(m) => self.fail(vec![RowError::new(line, None, None, m)]),
-                }
+                let text = |c: usize| String::from_utf8_lossy(rec.field(c)).trim().to_owned();
+                let name = text(scorer.unit_column);
+                let block = scorer.block_column.map(text).filter(|b| !b.is_empty());
+                let assessment = match self.assessments.then(|| scorer.assessment(rec)) {
+                    None => None,
+                    Some(Ok(a)) => Some(a),
+                    Some(Err(m)) => {
+                        self.fail(vec![RowError::new(line, None, None, m)]);
+                        return;
+                    }
+                };
+                self.unit(
+                    UnitRow {
+                        line,
+                        name,
+                        block,
+                        assessment,
+                        scored,
+                    },
+                    each,
+                );
             }
             Err(e) => self.fail(e),
         }
@@ -275,10 +304,15 @@ impl Reader<'_> {
             match json_unit(index, read, &buf, line, self.opts.lang) {
                 Ok(Some((assessment, r))) => {
                     let scored = scored_of(index, &r);
+                    let u = &assessment.unit;
+                    let name = u.name.trim().to_owned();
+                    let block = u.block.clone().filter(|b| !b.is_empty());
                     self.unit(
                         UnitRow {
                             line,
-                            assessment,
+                            name,
+                            block,
+                            assessment: Some(assessment),
                             scored,
                         },
                         each,
