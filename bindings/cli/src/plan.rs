@@ -154,8 +154,27 @@ pub fn run(args: &PlanArgs, lang: Lang) -> ExitCode {
         },
     };
     let a_name = args.assessment.display().to_string();
+    // Problems are the assessment's, except those of the target (a flag, not a file).
+    let flag = match (&args.target, &args.target_points, &args.target_band) {
+        (Some(_), _, _) => "--target",
+        (_, Some(_), _) => "--target-points",
+        (_, _, Some(_)) => "--target-band",
+        _ => "--target-rank",
+    };
     let fail = |d: Diagnostics| {
-        report(&d.in_file(&a_name), lang);
+        let d = Diagnostics(
+            d.0.into_iter()
+                .map(|mut x| {
+                    if x.path == planner::TARGET_PATH {
+                        x.path = flag.into();
+                        x
+                    } else {
+                        x.in_file(&a_name)
+                    }
+                })
+                .collect(),
+        );
+        report(&d, lang);
         ExitCode::from(INVALID)
     };
     let text = match t {
@@ -206,18 +225,19 @@ fn read_rivals(
     };
     let mut rivals = Rivals::for_unit(a);
     let mut errors = Diagnostics::default();
+    // The final view is the batch's own: its totals, no assessment. Another view scores
+    // each unit of the block in that view.
+    let final_view = view == View::Final;
     let read = read_units(
         index,
         std::io::BufReader::with_capacity(1 << 20, file),
         InputFormat::from_path(path),
         &opts,
+        !final_view,
         |u| {
-            let unit = &u.assessment.unit;
-            let (total, max) =
-                if view == View::Final || !rivals.wants(&unit.name, unit.block.as_deref()) {
-                    (u.scored.total, u.scored.max)
-                } else {
-                    match index.score(&u.assessment, view) {
+            let (total, max) = match &u.assessment {
+                Some(a) if !final_view && rivals.wants(&u.name, u.block.as_deref()) => {
+                    match index.score(a, view) {
                         Ok(r) => (r.total.achieved, r.total.applicable_max),
                         Err(d) => {
                             for mut x in d.0 {
@@ -227,8 +247,10 @@ fn read_rivals(
                             (None, None)
                         }
                     }
-                };
-            rivals.push(&unit.name, unit.block.as_deref(), total, max);
+                }
+                _ => (u.scored.total, u.scored.max),
+            };
+            rivals.push(&u.name, u.block.as_deref(), total, max);
             std::ops::ControlFlow::Continue(())
         },
     );

@@ -96,17 +96,21 @@ pub(crate) fn resolve_base(
                 std::io::BufReader::with_capacity(1 << 20, file),
                 InputFormat::from_path(&path),
                 &opts,
+                true,
                 |u| {
                     if units.len() == most {
                         too_many = true;
                         return ControlFlow::Break(());
                     }
-                    units.push(u.assessment);
+                    units.extend(u.assessment);
                     ControlFlow::Continue(())
                 },
             );
             match read {
-                Ok(r) if r.warning_count > 0 => eprintln!("{}", r.render_warnings(&source, lang)),
+                // Past the limit nothing is compared: the limit alone is reported.
+                Ok(r) if r.warning_count > 0 && !too_many => {
+                    eprintln!("{}", r.render_warnings(&source, lang))
+                }
                 Ok(_) => {}
                 Err(e @ BatchError::Input { .. }) => {
                     eprintln!("{}", e.render());
@@ -257,9 +261,10 @@ pub fn table(w: &WhatIf, all: bool, lang: Lang) -> String {
             w.index
         ),
         Lang::En => format!(
-            "Scenario: {} ({} overrides), index \"{}\"\n",
+            "Scenario: {} ({} override{}), index \"{}\"\n",
             titles.join(" → "),
             w.overrides,
+            if w.overrides == 1 { "" } else { "s" },
             w.index
         ),
     });
