@@ -1171,6 +1171,7 @@ fn context<'a>(
                     &costs.path_of(&node.code),
                     "cost of the steps / chi phí các bước",
                 )
+                .in_file(COSTS_FILE)
             })?;
             options.push(Opt {
                 cost,
@@ -1198,6 +1199,7 @@ fn context<'a>(
         layers.insert(leaf, (layer, current));
     }
     drop(gains);
+    exact_costs(&groups)?;
     Ok(Context {
         index,
         a,
@@ -1293,6 +1295,42 @@ fn required(
             rank_requirement(index, r, *rank, rivals)
         }
     }
+}
+
+/// The file of problems of the costs (the caller names the costs file).
+pub const COSTS_FILE: &str = "(costs)";
+
+/// Every plan's total cost must be exact: the dearest option of every leaf, added at
+/// the finest scale of the costs, must fit a `Decimal` (96-bit mantissa). Costs of very
+/// different magnitudes (999999999999999 beside 0.000000000000001) would need more than
+/// 28 significant digits: an [`Problem::Overflow`] in the costs file, not a rounded sum.
+fn exact_costs(groups: &[Group]) -> Result<(), Diagnostics> {
+    let scale = groups
+        .iter()
+        .flat_map(|g| g.options.iter())
+        .map(|o| o.cost.normalize().scale())
+        .max()
+        .unwrap_or(0);
+    let mut total: i128 = 0;
+    for g in groups {
+        let top = g.options.iter().map(|o| o.cost).max().unwrap_or_default();
+        let n = top.normalize();
+        let m = 10i128
+            .checked_pow(scale - n.scale())
+            .and_then(|f| n.mantissa().checked_mul(f))
+            .and_then(|m| total.checked_add(m));
+        match m {
+            Some(t) if t < 1i128 << 96 => total = t,
+            _ => {
+                return Err(overflow(
+                    "$",
+                    "total cost of a plan: the costs need more than 28 significant digits together / tổng chi phí của một kế hoạch: các chi phí cộng lại cần hơn 28 chữ số có nghĩa",
+                )
+                .in_file(COSTS_FILE))
+            }
+        }
+    }
+    Ok(())
 }
 
 /// The location of a problem of the target itself (not of the assessment).

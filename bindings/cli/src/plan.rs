@@ -161,12 +161,16 @@ pub fn run(args: &PlanArgs, lang: Lang) -> ExitCode {
         (_, _, Some(_)) => "--target-band",
         _ => "--target-rank",
     };
+    let costs_name = args.costs.as_ref().map(|p| p.display().to_string());
     let fail = |d: Diagnostics| {
         let d = Diagnostics(
             d.0.into_iter()
                 .map(|mut x| {
                     if x.path == planner::TARGET_PATH {
                         x.path = flag.into();
+                        x
+                    } else if x.file.as_deref() == Some(planner::COSTS_FILE) {
+                        x.file = Some(costs_name.clone().unwrap_or_else(|| "--costs".into()));
                         x
                     } else {
                         x.in_file(&a_name)
