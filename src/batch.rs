@@ -996,6 +996,20 @@ impl<'a> Scorer<'a> {
         let mut seen: HashMap<&str, usize> = HashMap::new();
         for (c, raw) in header.iter().enumerate() {
             let name = raw.trim();
+            if name.is_empty() {
+                errors.push(RowError::new(
+                    1,
+                    None,
+                    None,
+                    match lang {
+                        Lang::Vi => {
+                            format!("cột thứ {} không có tên: hãy đặt tên hoặc xóa cột", c + 1)
+                        }
+                        Lang::En => format!("column {} has no name: name it or delete it", c + 1),
+                    },
+                ));
+                continue;
+            }
             if let Some(first) = seen.insert(name, c) {
                 // Never a silent choice between the two: name both.
                 errors.push(RowError::new(

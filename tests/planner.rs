@@ -864,3 +864,127 @@ fn plan_on_150_leaves_with_a_10_point_gap_is_fast() {
     assert_eq!(p.cost, d("20"));
     assert!(took < std::time::Duration::from_secs(5), "{took:?}");
 }
+
+/// A rank target's batch streamed by `chiso batch`'s reader into [`planner::Rivals`]
+/// (the batch's own totals in the final view, no assessment kept) plans exactly as the
+/// batch read whole into assessments, for every rank and in two views.
+#[test]
+fn rivals_streamed_from_the_batch_plan_as_the_whole_batch() {
+    let (index, a) = example();
+    // Copies of the example with other survey points (leaf 4.1) and self-assessments,
+    // two blocks, the planned unit itself in the middle (its place counts for ties).
+    let mut units = Vec::new();
+    for (k, survey) in ["20", "19", "14.2", "3", "19"].iter().enumerate() {
+        let mut x = a.clone();
+        x.unit.name = format!("U{k}");
+        x.unit.block = Some(if k == 3 { "khác" } else { "sở" }.into());
+        x.entries.insert(
+            "4.1".into(),
+            Entry {
+                survey: Some(chiso::assessment::LayerEntry::new(Value::Points(d(survey)))),
+                ..Default::default()
+            },
+        );
+        units.push(x);
+        if k == 2 {
+            units.push(a.clone());
+        }
+    }
+    let jsonl: String = units
+        .iter()
+        .map(|u| serde_json::to_string(u).unwrap() + "\n")
+        .collect();
+    for view in [View::Final, View::SelfAssessment] {
+        for rank in 1..=units.len() as u32 + 1 {
+            let target = Target::Rank { rank };
+            let whole = planner::plan(&index, &a, view, &target, &Costs::default(), Some(&units));
+            // Streamed as `chiso plan --batch` does.
+            let mut rivals = planner::Rivals::for_unit(&a);
+            chiso::batch::read_units(
+                &index,
+                jsonl.as_bytes(),
+                chiso::batch::InputFormat::JsonLines,
+                &chiso::batch::Options::default(),
+                view != View::Final,
+                |u| {
+                    let (total, max) = match (&u.assessment, view) {
+                        (Some(x), View::SelfAssessment) => {
+                            let r = index.score(x, view).unwrap();
+                            (r.total.achieved, r.total.applicable_max)
+                        }
+                        _ => (u.scored.total, u.scored.max),
+                    };
+                    rivals.push(&u.name, u.block.as_deref(), total, max);
+                    std::ops::ControlFlow::Continue(())
+                },
+            )
+            .unwrap();
+            let streamed = planner::plan_with_rivals(
+                &index,
+                &a,
+                view,
+                &target,
+                &Costs::default(),
+                Some(&rivals),
+            );
+            assert_eq!(streamed, whole, "{view:?}, rank {rank}");
+        }
+    }
+}
+
+/// Costs of 999999999999999 beside 1e-15 (the issue's panic, "Multiplication
+/// overflowed"): a plan's total would need 31 significant digits, so the costs file is
+/// refused with a located overflow instead of a rounded or panicking sum; each alone plans.
+#[test]
+fn costs_of_very_different_magnitudes_are_refused_not_rounded() {
+    let (index, a) = example();
+    let target = Target::Band { code: "A".into() };
+    let costs = |json: &str| Costs::parse(json).unwrap();
+    let both = costs(
+        r#"{"format":"chiso.costs/1","default":"999999999999999","leaves":{"1.4":"0.000000000000001"}}"#,
+    );
+    let e = planner::plan(&index, &a, View::Final, &target, &both, None).unwrap_err();
+    assert_eq!(e.len(), 1);
+    assert_eq!(e.0[0].file.as_deref(), Some(planner::COSTS_FILE));
+    assert!(matches!(e.0[0].problem, chiso::Problem::Overflow { .. }));
+    assert!(e.render(chiso::Lang::En).contains("28 significant digits"));
+    // Every step at 999999999999999: band A takes six steps (band_a_takes_six_steps).
+    let huge = costs(r#"{"format":"chiso.costs/1","default":"999999999999999"}"#);
+    let p = planner::plan(&index, &a, View::Final, &target, &huge, None).unwrap();
+    assert_eq!(p.cost, d("5999999999999994"));
+    // Above 10¹⁵ a cost is too large, located at its entry.
+    let d20 = costs(r#"{"format":"chiso.costs/1","leaves":{"1.4":"100000000000000000000"}}"#);
+    let e = d20.check(&index);
+    assert_eq!(e.0[0].path, "$.leaves[\"1.4\"]");
+    assert!(matches!(e.0[0].problem, chiso::Problem::TooLarge { .. }));
+}
+
+/// A target beyond the decimal range is an overflow of the target (located at
+/// `planner::TARGET_PATH`), not a panic; a huge points target is simply out of reach.
+#[test]
+fn targets_near_the_decimal_range() {
+    let (index, a) = example();
+    let huge = Decimal::MAX;
+    let e = planner::plan(
+        &index,
+        &a,
+        View::Final,
+        &Target::Percent { value: huge },
+        &Costs::default(),
+        None,
+    )
+    .unwrap_err();
+    assert_eq!(e.0[0].path, planner::TARGET_PATH);
+    let p = planner::plan(
+        &index,
+        &a,
+        View::Final,
+        &Target::Points { value: huge },
+        &Costs::default(),
+        None,
+    )
+    .unwrap();
+    assert!(!p.reached);
+    // 69.57 + every best improvement (the example's 23.43 points left that the unit can act on).
+    assert_eq!(p.shortfall, Some(huge - p.result.total.unwrap()));
+}

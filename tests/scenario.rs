@@ -343,3 +343,71 @@ proptest! {
         prop_assert_eq!(one, again);
     }
 }
+
+/// A units base is read by `chiso batch`'s reader: a ragged row, a file without units
+/// and a header with an unnamed column are refused with the batch's messages and rows.
+#[test]
+fn units_are_read_as_the_batch_reads_them() {
+    let (index, _) = example();
+    let leaves: Vec<String> = index
+        .leaves()
+        .map(|i| index.nodes()[i].code.clone())
+        .collect();
+    let header = format!("unit,{}\n", leaves.join(","));
+    let read = |text: &str| scenario::units_from_text(&index, text, InputFormat::Csv, Lang::En);
+    // A short row (two fields) is an error at its row, as `chiso batch` says.
+    let e = read(&format!("{header}X,1\n")).unwrap_err();
+    assert_eq!(e.0[0].path, "row 2");
+    let text = e.render(Lang::En);
+    assert!(text.starts_with("error at row 2: "), "{text}");
+    assert!(
+        text.ends_with(&format!(
+            "has 2 fields, the header has {}",
+            leaves.len() + 1
+        )),
+        "{text}"
+    );
+    // Only a header: no units (it used to be an empty what-if).
+    let e = read(&header).unwrap_err();
+    assert!(
+        e.render(Lang::En).contains("no units"),
+        "{}",
+        e.render(Lang::En)
+    );
+    // An empty file: the header checks of the batch.
+    let e = read("").unwrap_err();
+    assert!(e
+        .render(Lang::En)
+        .contains("the unit name column is missing"));
+    // An unnamed column, then a duplicated one: each named by position.
+    let e = read(&format!("unit,,{},{}\n", leaves.join(","), leaves[0])).unwrap_err();
+    let text = e.render(Lang::En);
+    assert!(text.contains("column 2 has no name"), "{text}");
+    assert!(
+        text.contains(&format!(
+            "columns 3 and {} have the same name",
+            leaves.len() + 3
+        )),
+        "{text}"
+    );
+}
+
+/// A what-if holds every unit's baseline and scenario scored in full: more than
+/// `limits::MAX_WHATIF_CELLS` units × criteria is refused before any scoring.
+#[test]
+fn too_many_units_for_a_whatif_are_refused_before_scoring() {
+    let (index, a) = example();
+    let per_unit = index.nodes().len() as u64;
+    let most = (chiso::limits::MAX_WHATIF_CELLS / per_unit) as usize;
+    let s = scenario(r#"{"op":"set_value","code":"1.4","value":{"number":"4"}}"#);
+    let units = vec![a; most + 1];
+    let e = scenario::run(&index, Base::Units(units), &[s]).unwrap_err();
+    assert_eq!(e.0[0].path, "$.base");
+    assert!(matches!(
+        e.0[0].problem,
+        chiso::Problem::LimitExceeded {
+            limit: chiso::limits::MAX_WHATIF_CELLS,
+            ..
+        }
+    ));
+}

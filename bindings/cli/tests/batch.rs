@@ -403,3 +403,78 @@ fn unit_type_column_and_percent_ranking() {
     );
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// One reader for all three: the same bad batch file gives the same messages, with the
+/// same row numbers, from `chiso batch`, `chiso plan --batch` and a what-if units base
+/// (plan and whatif used to accept ragged and empty files). The PAPI sample with a short
+/// row, a long row, a non-number and a duplicated unit.
+#[test]
+fn batch_plan_and_whatif_read_a_batch_alike() {
+    let dir = tempfile::tempdir().unwrap();
+    let sample = std::fs::read_to_string(repo().join(PAPI_UNITS)).unwrap();
+    let mut lines: Vec<String> = sample.lines().map(str::to_owned).collect();
+    lines[2] = "Short,1.5".into();
+    lines[3] = format!("{},9", lines[3]);
+    lines[4] = lines[4].replacen(",1.5,", ",1,5,", 1);
+    let bad = dir.path().join("units.csv");
+    std::fs::write(&bad, lines.join("\n") + "\n").unwrap();
+    let assessment = dir.path().join("a.json");
+    std::fs::write(
+        &assessment,
+        r#"{"format":"chiso.assessment/1","index":"papi-2021-2024","unit":{"name":"X"},"entries":{}}"#,
+    )
+    .unwrap();
+    let scenario = dir.path().join("s.json");
+    std::fs::write(
+        &scenario,
+        r#"{"format":"chiso.scenario/1","index":"papi-2021-2024","base":{"units":"units.csv"},
+           "overrides":[{"op":"set_value","code":"D1.1","value":{"number":"2"}}]}"#,
+    )
+    .unwrap();
+    let papi = repo().join(PAPI);
+    let run = |args: &[&str]| {
+        let out = Command::new(env!("CARGO_BIN_EXE_chiso"))
+            .current_dir(dir.path())
+            .args(args)
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(1), "{args:?}");
+        String::from_utf8(out.stderr).unwrap()
+    };
+    let p = papi.to_str().unwrap();
+    let batch = run(&["batch", p, "units.csv", "--lang", "en"]);
+    let plan = run(&[
+        "plan",
+        p,
+        "a.json",
+        "--target-rank",
+        "1",
+        "--batch",
+        "units.csv",
+        "--lang",
+        "en",
+    ]);
+    let whatif = run(&["whatif", p, "s.json", "--lang", "en"]);
+    assert!(batch.contains("units.csv row 3: has 2 fields"), "{batch}");
+    assert!(
+        batch.contains("units.csv row 4: has 30 fields, the header has 29"),
+        "{batch}"
+    );
+    assert_eq!(plan, batch);
+    assert_eq!(whatif, batch);
+    // Empty: the batch's header errors, from all three.
+    std::fs::write(&bad, "").unwrap();
+    let batch = run(&["batch", p, "units.csv"]);
+    assert!(batch.contains("thiếu cột tên đơn vị"), "{batch}");
+    let plan = run(&[
+        "plan",
+        p,
+        "a.json",
+        "--target-rank",
+        "1",
+        "--batch",
+        "units.csv",
+    ]);
+    assert_eq!(plan, batch);
+    assert_eq!(run(&["whatif", p, "s.json"]), batch);
+}
