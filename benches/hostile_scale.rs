@@ -109,7 +109,12 @@ fn bench(c: &mut Criterion) {
             b.iter(|| plan(&index, black_box(&a), View::Final, &target, &costs, None).unwrap())
         });
         let s = scenario::parse(&scenario_json(&codes)).unwrap();
-        let w = scenario::run(&index, Base::Assessment(Box::new(a.clone())), &[s.clone()]).unwrap();
+        let w = scenario::run(
+            &index,
+            Base::Assessment(Box::new(a.clone())),
+            std::slice::from_ref(&s),
+        )
+        .unwrap();
         assert_eq!(w.overrides, 20_000);
         g.bench_function(format!("whatif_20000_overrides_{name}"), |b| {
             b.iter(|| {

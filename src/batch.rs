@@ -2670,13 +2670,16 @@ fn pass1_csv_blocks<R: Read, S: Write>(
     Ok(())
 }
 
+/// A CSV header read: the scorer and the column names, or the header's errors (row 1).
+type Header<'i> = Result<(Scorer<'i>, Vec<String>), Vec<RowError>>;
+
 /// Reads the header record of a CSV batch and plans its columns: the scorer and the
 /// column names, or the header's errors (row 1).
 fn csv_header<'i, R: Read>(
     index: &'i Index,
     blocks: &mut Blocks<R>,
     lang: Lang,
-) -> Result<Result<(Scorer<'i>, Vec<String>), Vec<RowError>>, io::Error> {
+) -> Result<Header<'i>, io::Error> {
     // The header: the first record (read by the `csv` crate, like every quoted row).
     let mut head = Vec::new();
     if let Err(e) = blocks.header(&mut head) {

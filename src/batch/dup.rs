@@ -13,6 +13,9 @@ use std::collections::{HashMap, HashSet};
 use std::hash::{DefaultHasher, Hasher};
 use std::io::{self, BufRead};
 
+/// The first unit of a repeated hash: its position, name and block.
+type First = (usize, Vec<u8>, Option<Vec<u8>>);
+
 /// The units seen, in input order.
 #[derive(Debug, Default)]
 pub(super) struct Keys {
@@ -91,7 +94,7 @@ impl Keys {
         if twice.is_empty() {
             return Ok((Vec::new(), 0));
         }
-        let mut first: HashMap<u64, (usize, Vec<u8>, Option<Vec<u8>>)> = HashMap::new();
+        let mut first: HashMap<u64, First> = HashMap::new();
         let mut warnings = Vec::new();
         let mut count = 0;
         let mut buf = Vec::new();

@@ -245,7 +245,7 @@ fn dp(
         })
         .collect();
     if let Some((gains, scale)) = integer_gains(groups) {
-        let ok = |g: i128| Decimal::try_from_i128_with_scale(g, scale).is_ok_and(|d| ok(d));
+        let ok = |g: i128| Decimal::try_from_i128_with_scale(g, scale).is_ok_and(ok);
         return dp_table(&gains, &costs, cap, &ok);
     }
     let gains: Vec<Vec<Decimal>> = groups

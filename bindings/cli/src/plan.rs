@@ -288,7 +288,7 @@ pub(crate) fn open_batch(path: &Path) -> Result<std::fs::File, Diagnostics> {
             None,
             chiso::Problem::Io { detail },
         )
-        .in_file(&path.display().to_string())])
+        .in_file(path.display().to_string())])
     };
     match std::fs::metadata(path) {
         Ok(m) if m.is_dir() => Err(fail("Is a directory".into())),
