@@ -116,7 +116,9 @@ pub fn read_units<R: Read>(
             None,
             None,
             match opts.lang {
-                Lang::Vi => "không có đơn vị nào (tệp trống, hoặc chỉ có dòng tiêu đề hay dòng trống)",
+                Lang::Vi => {
+                    "không có đơn vị nào (tệp trống, hoặc chỉ có dòng tiêu đề hay dòng trống)"
+                }
                 Lang::En => "no units (the file is empty, or holds only a header or blank lines)",
             },
         )]);
