@@ -532,7 +532,7 @@ fn annex_entry(b: &[u8]) -> Depth {
         let Ok(rec) = rec else {
             return Depth::Refused;
         };
-        rows.push(rec.iter().map(|c| lossy(c)).collect::<Vec<_>>());
+        rows.push(rec.iter().map(lossy).collect::<Vec<_>>());
     }
     for cell in rows.iter().flatten().take(200) {
         let _ = chiso::authoring::parse_rule(cell, Some(5.into()));

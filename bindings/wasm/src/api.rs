@@ -364,6 +364,7 @@ impl Engine {
                         .collect(),
                 )
                 .into(),
+                sa::Error::Limit(l) => Diagnostics(vec![l.diagnostic()]).into(),
                 sa::Error::Overflow { unit } => usage(
                     "$units",
                     format!("tràn số khi tính cho đơn vị {unit}"),
