@@ -1124,6 +1124,7 @@ impl<'a> Scorer<'a> {
         });
         let fast = (plain_sums
             && adjustments.is_empty()
+            && !index.has_unverified_maxima()
             && unit_type_column.is_none()
             && leaves.iter().all(|l| l.fast_score))
         .then(|| {
@@ -1501,6 +1502,16 @@ impl<'a> Scorer<'a> {
             // done: integer sums
         } else {
             index.aggregate(&mut self.cells);
+        }
+        // A parent whose maximum validation could not prove (a child without a known
+        // maximum): the row's values can break it, as in `Index::score`.
+        let above = index.points_above_declared_max(&self.cells);
+        if !above.is_empty() {
+            return Err(above
+                .0
+                .iter()
+                .map(|d| RowError::new(row, d.code.as_deref(), None, d.problem.message(lang)))
+                .collect());
         }
         Ok(self.finish(&adj))
     }

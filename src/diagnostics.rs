@@ -158,6 +158,24 @@ fn n(d: &Decimal, lang: Lang) -> String {
     crate::display::plain(*d, lang)
 }
 
+/// A limit written as `10¹⁵` when it is a power of ten (as the README states the
+/// limits), otherwise as a plain number.
+fn power_of_ten(d: &Decimal, lang: Lang) -> String {
+    const SUPERSCRIPT: [char; 10] = ['⁰', '¹', '²', '³', '⁴', '⁵', '⁶', '⁷', '⁸', '⁹'];
+    let text = d.normalize().to_string();
+    match text.strip_prefix('1') {
+        Some(zeros) if zeros.len() >= 3 && zeros.bytes().all(|b| b == b'0') => {
+            let exp = zeros.len().to_string();
+            let sup: String = exp
+                .bytes()
+                .map(|b| SUPERSCRIPT[usize::from(b - b'0')])
+                .collect();
+            format!("10{sup}")
+        }
+        _ => n(d, lang),
+    }
+}
+
 fn list(items: &[String]) -> String {
     items.join(", ")
 }
@@ -707,8 +725,8 @@ impl Problem {
             (LayerIgnored { layer }, En) => format!("layer \"{layer}\" is not used by this criterion and is ignored"),
             (ValuesIgnoredNotApplicable, Vi) => "tiêu chí được đánh dấu không áp dụng nên các điểm đã nhập bị bỏ qua".into(),
             (ValuesIgnoredNotApplicable, En) => "the criterion is marked not applicable, so the values entered are ignored".into(),
-            (TooLarge { value, limit }, Vi) => format!("số {} quá lớn (giới hạn ±{})", n(value, Vi), n(limit, Vi)),
-            (TooLarge { value, limit }, En) => format!("the number {} is too large (limit ±{})", n(value, En), n(limit, En)),
+            (TooLarge { value, limit }, Vi) => format!("số {} quá lớn (giới hạn ±{})", n(value, Vi), power_of_ten(limit, Vi)),
+            (TooLarge { value, limit }, En) => format!("the number {} is too large (limit ±{})", n(value, En), power_of_ten(limit, En)),
             (NotAnIndexForYear { year }, Vi) => format!("bộ chỉ số không áp dụng cho năm {year}"),
             (NotAnIndexForYear { year }, En) => format!("the index does not apply to year {year}"),
             (IndexVersionMismatch { expected, found }, Vi) => format!("bản chấm điểm được lập cho phiên bản \"{found}\" của bộ chỉ số, không phải phiên bản \"{expected}\" đang dùng"),

@@ -40,14 +40,7 @@ fn shape(
     prefix: &str,
     code: Option<&str>,
 ) -> Box<Diagnostic> {
-    let inner = e.path().to_string();
-    let path = if inner == "." || inner.is_empty() {
-        prefix.to_owned()
-    } else if inner.starts_with('[') {
-        format!("{prefix}{inner}")
-    } else {
-        format!("{prefix}.{inner}")
-    };
+    let path = json_path(prefix, e.path());
     let detail = crate::json::strip_position(&e.into_inner().to_string());
     if let Some(number) = too_large_decimal(&detail) {
         let mut d = crate::json::too_large(&path, &number);
@@ -61,6 +54,36 @@ fn shape(
             detail: excerpts(&detail),
         },
     ))
+}
+
+/// The JSON path of a deserializer's position below `prefix`: `$.nodes[3].rule`, and a
+/// key that is not a plain name in brackets and quotes (`$.leaves["1.1.4"]`), so a code
+/// with dots is not read as nested keys.
+fn json_path(prefix: &str, path: &serde_path_to_error::Path) -> String {
+    use serde_path_to_error::Segment;
+    use std::fmt::Write;
+    let mut out = prefix.to_owned();
+    for segment in path.iter() {
+        match segment {
+            Segment::Seq { index } => {
+                let _ = write!(out, "[{index}]");
+            }
+            Segment::Map { key } | Segment::Enum { variant: key } => {
+                let plain = key
+                    .chars()
+                    .next()
+                    .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+                    && key.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
+                if plain {
+                    let _ = write!(out, ".{key}");
+                } else {
+                    let _ = write!(out, "[{}]", serde_json::Value::String(key.clone()));
+                }
+            }
+            Segment::Unknown => out.push_str(".?"),
+        }
+    }
+    out
 }
 
 /// The number of a decimal the deserializer refused because it is beyond the exact range

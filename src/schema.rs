@@ -62,22 +62,33 @@ impl Document {
         }
     }
 
-    /// Parses `index`, `assessment`, `result`, `sensitivity`, `scenario`, `whatif`, `costs`, `plan`, `headroom`, `survey` or `survey-result`.
-    pub fn parse(s: &str) -> Option<Document> {
-        match s {
-            "index" => Some(Document::Index),
-            "assessment" => Some(Document::Assessment),
-            "result" => Some(Document::Result),
-            "sensitivity" => Some(Document::Sensitivity),
-            "scenario" => Some(Document::Scenario),
-            "whatif" => Some(Document::WhatIf),
-            "costs" => Some(Document::Costs),
-            "plan" => Some(Document::Plan),
-            "headroom" => Some(Document::Headroom),
-            "survey" => Some(Document::Survey),
-            "survey-result" => Some(Document::SurveyResult),
-            _ => None,
+    /// The name `chiso schema` takes: `index`, `assessment`, `result`, `sensitivity`,
+    /// `scenario`, `whatif`, `costs`, `plan`, `headroom`, `survey`, `survey-result`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Document::Index => "index",
+            Document::Assessment => "assessment",
+            Document::Result => "result",
+            Document::Sensitivity => "sensitivity",
+            Document::Scenario => "scenario",
+            Document::WhatIf => "whatif",
+            Document::Costs => "costs",
+            Document::Plan => "plan",
+            Document::Headroom => "headroom",
+            Document::Survey => "survey",
+            Document::SurveyResult => "survey-result",
         }
+    }
+
+    /// The document of a [`name`](Document::name).
+    ///
+    /// ```
+    /// use chiso::schema::Document;
+    /// assert_eq!(Document::parse("costs"), Some(Document::Costs));
+    /// assert!(Document::ALL.iter().all(|d| Document::parse(d.name()) == Some(*d)));
+    /// ```
+    pub fn parse(s: &str) -> Option<Document> {
+        Document::ALL.into_iter().find(|d| d.name() == s)
     }
 }
 

@@ -27,6 +27,17 @@ impl Index {
     /// assert!(errors.render(chiso::Lang::En).contains("120 points exceed the maximum of 100"));
     /// ```
     pub fn points_above_declared_max(&self, cells: &[Cell]) -> Diagnostics {
+        self.check_unverified_maxima(cells)
+    }
+
+    /// Whether some parent's maximum could not be proven by validation, so that
+    /// [`Index::points_above_declared_max`] must run after each aggregation (fast paths
+    /// that skip it are only for indexes where this is false).
+    pub(crate) fn has_unverified_maxima(&self) -> bool {
+        !self.unverified.is_empty()
+    }
+
+    fn check_unverified_maxima(&self, cells: &[Cell]) -> Diagnostics {
         let mut out = Diagnostics::default();
         for &p in &self.unverified {
             let node = &self.nodes[p];

@@ -157,6 +157,18 @@ fn diagnose(r: &Report, l: &Limits) -> Result<(), Diagnostics> {
                 d.code = code.clone();
                 d
             }
+            Found::Inexact { path, text, code } => Diagnostic::error(
+                path.as_str(),
+                code.as_deref(),
+                Problem::UnreadableValue {
+                    text: crate::text::excerpt(text),
+                    detail: "a JSON number keeps about 15 significant digits and 28 decimal places; \
+                             write this one in quotes (\"0.1234…\") to keep every digit / \
+                             số JSON chỉ giữ được khoảng 15 chữ số có nghĩa và 28 chữ số thập phân; \
+                             hãy viết số này trong dấu ngoặc kép (\"0.1234…\") để giữ đủ mọi chữ số"
+                        .into(),
+                },
+            ),
         });
     }
     if r.found_total > r.found.len() {

@@ -55,6 +55,17 @@ pub(crate) enum Found {
         /// The `code` member of the nearest enclosing object that has one (a criterion).
         code: Option<String>,
     },
+    /// A number a JSON number cannot carry exactly into a decimal: more significant
+    /// digits than a binary float keeps (`0.12345678901234567890`), or digits beyond the
+    /// 28th decimal place (`1e-30`, which would become 0).
+    Inexact {
+        /// JSON path of the number.
+        path: String,
+        /// The number as written.
+        text: String,
+        /// The `code` member of the nearest enclosing object that has one (a criterion).
+        code: Option<String>,
+    },
 }
 
 /// What the pass found.
@@ -82,6 +93,63 @@ const SHORT_NUMBER: usize = 28;
 
 /// The largest magnitude a `rust_decimal::Decimal` holds (2⁹⁶ − 1 ≈ 7.92·10²⁸).
 const DECIMAL_MAX: f64 = 79_228_162_514_264_337_593_543_950_335.0;
+
+/// Significant digits a binary float (`serde_json`'s non-integer numbers) always keeps.
+const FLOAT_DIGITS: usize = 15;
+
+/// The most decimal places a `rust_decimal::Decimal` holds.
+const DECIMAL_PLACES: i64 = 28;
+
+/// Whether the number `text` (as the pass read it) reaches a decimal unchanged:
+/// `serde_json` keeps integers of up to 64 bits exactly and reads other numbers as binary
+/// floats, which the decimal then reads from their shortest form.
+fn exact(text: &str) -> bool {
+    let plain = !text.bytes().any(|c| matches!(c, b'.' | b'e' | b'E'));
+    let digits = text.bytes().filter(u8::is_ascii_digit).count();
+    if plain && digits <= 18 {
+        return true; // an integer serde_json keeps as i64 / u64
+    }
+    let Some((written, exponent)) = significant(text) else {
+        return true; // not a number: the parser words it
+    };
+    if written.is_empty() {
+        return true; // zero
+    }
+    if exponent < -DECIMAL_PLACES {
+        return false; // digits past the 28th place: rounded away
+    }
+    if written.len() <= FLOAT_DIGITS {
+        return true;
+    }
+    match text.parse::<f64>() {
+        Ok(x) => {
+            significant(&x.to_string()).is_some_and(|(kept, e)| kept == written && e == exponent)
+        }
+        Err(_) => true,
+    }
+}
+
+/// The significant digits of a JSON number (no leading or trailing zeros) and the power
+/// of ten of the last one: `0.0120` → ("12", -3); `None` when it is not a number.
+fn significant(text: &str) -> Option<(String, i64)> {
+    let text = text.strip_prefix('-').unwrap_or(text);
+    let (mantissa, exp) = match text.find(['e', 'E']) {
+        Some(i) => (&text[..i], text[i + 1..].parse::<i64>().ok()?),
+        None => (text, 0),
+    };
+    let (int, frac) = mantissa.split_once('.').unwrap_or((mantissa, ""));
+    if !(int.bytes().all(|c| c.is_ascii_digit()) && frac.bytes().all(|c| c.is_ascii_digit())) {
+        return None;
+    }
+    let all = format!("{int}{frac}");
+    let lead = all.bytes().take_while(|&c| c == b'0').count();
+    let body = all[lead..].trim_end_matches('0');
+    let trailing = all.len() - lead - body.len();
+    let exponent = exp
+        .checked_sub(i64::try_from(frac.len()).ok()?)?
+        .checked_add(i64::try_from(trailing).ok()?)?;
+    Some((body.to_owned(), exponent))
+}
 
 struct Frame<'a> {
     object: bool,
@@ -248,7 +316,9 @@ impl<'a> Scanner<'a> {
             // Problems inside this object not yet claimed by an inner one with a code.
             if let (Some(code), false) = (frame.code, frame.code_twice) {
                 for f in &mut self.report.found[frame.found_from..] {
-                    let (Found::Duplicate { code: c, .. } | Found::TooLarge { code: c, .. }) = f;
+                    let (Found::Duplicate { code: c, .. }
+                    | Found::TooLarge { code: c, .. }
+                    | Found::Inexact { code: c, .. }) = f;
                     if c.is_none() {
                         *c = Some(code.to_owned());
                     }
@@ -384,8 +454,17 @@ impl<'a> Scanner<'a> {
                         text: text.to_owned(),
                         code: None,
                     });
+                    return Ok(());
                 }
             }
+        }
+        if !self.over && !exact(text) {
+            let depth = self.stack.len();
+            self.problem(|s| Found::Inexact {
+                path: s.path(depth),
+                text: text.to_owned(),
+                code: None,
+            });
         }
         Ok(())
     }

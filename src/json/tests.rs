@@ -18,7 +18,7 @@ fn dups(text: &str) -> Vec<(String, String, Option<String>)> {
             Found::Duplicate {
                 path, key, code, ..
             } => Some((path, key, code)),
-            Found::TooLarge { .. } => None,
+            Found::TooLarge { .. } | Found::Inexact { .. } => None,
         })
         .collect()
 }
@@ -99,7 +99,7 @@ fn numbers_beyond_the_decimal_range() {
         .iter()
         .filter_map(|f| match f {
             Found::TooLarge { path, text, .. } => Some((path.as_str(), text.as_str())),
-            Found::Duplicate { .. } => None,
+            Found::Duplicate { .. } | Found::Inexact { .. } => None,
         })
         .collect();
     assert_eq!(
@@ -202,9 +202,9 @@ fn problems_name_the_nearest_enclosing_criterion() {
         .found
         .into_iter()
         .map(|f| match f {
-            Found::TooLarge { path, code, .. } | Found::Duplicate { path, code, .. } => {
-                (path, code)
-            }
+            Found::TooLarge { path, code, .. }
+            | Found::Duplicate { path, code, .. }
+            | Found::Inexact { path, code, .. } => (path, code),
         })
         .collect();
     assert_eq!(
@@ -218,4 +218,52 @@ fn problems_name_the_nearest_enclosing_criterion() {
             ("$.rule".into(), Some("1".into())),
         ]
     );
+}
+
+#[test]
+fn numbers_a_json_number_cannot_carry_exactly_are_refused() {
+    let inexact = |text: &str| {
+        let r = scan::scan(&format!("{{\"x\": {text}}}"), WIDE);
+        r.found
+            .iter()
+            .any(|f| matches!(f, Found::Inexact { path, .. } if path == "$.x"))
+    };
+    // Kept exactly: integers of 64 bits, up to 15 significant digits, float-exact forms.
+    for ok in [
+        "0",
+        "-0.0",
+        "12",
+        "0.1",
+        "1e3",
+        "2.5E-3",
+        "123456789012345",
+        "0.30000000000000004",
+        "9007199254740993",
+        "1e-28",
+        "100000000000000000000",
+    ] {
+        assert!(!inexact(ok), "{ok}");
+    }
+    // Digits lost: beyond the float's precision, or past the 28th decimal place.
+    for lost in [
+        "0.12345678901234567890",
+        "1234567890.1234567891",
+        "1e-30",
+        "0.00000000000000000000000000001",
+        "123456789012345678901",
+    ] {
+        assert!(inexact(lost), "{lost}");
+    }
+}
+
+#[test]
+fn an_inexact_number_is_located_and_says_to_quote_it() {
+    let d = parse("{\"a\": [1, 0.12345678901234567890]}").unwrap_err();
+    let text = d.render(crate::Lang::En);
+    assert!(text.contains("$.a[1]"), "{text}");
+    assert!(text.contains("in quotes"), "{text}");
+    // In quotes the decimal keeps every digit.
+    let v = parse("{\"a\": \"0.12345678901234567890\"}").unwrap();
+    let d: rust_decimal::Decimal = serde_json::from_value(v["a"].clone()).unwrap();
+    assert_eq!(d.to_string(), "0.12345678901234567890");
 }

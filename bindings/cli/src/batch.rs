@@ -147,9 +147,14 @@ pub fn run(args: &BatchArgs, lang: chiso::Lang) -> ExitCode {
         &mut out,
         &opts,
     )
-    .and_then(|_| out.flush().map_err(BatchError::Io));
+    .and_then(|s| out.flush().map(|()| s).map_err(BatchError::Io));
     match result {
-        Ok(()) => ExitCode::SUCCESS,
+        Ok(s) => {
+            if s.warning_count > 0 {
+                eprintln!("{}", s.render_warnings(&opts.source, lang));
+            }
+            ExitCode::SUCCESS
+        }
         Err(BatchError::Io(e)) if crate::output::is_closed_pipe(&e) => ExitCode::SUCCESS,
         Err(e @ BatchError::Input { .. }) => {
             let mut err = std::io::stderr().lock();

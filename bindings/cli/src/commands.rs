@@ -308,7 +308,20 @@ fn schema(document: &str, lang: Lang) -> ExitCode {
     match chiso::schema::Document::parse(document) {
         Some(doc) => out_exit(&chiso::schema::schema_json(doc), lang),
         None => {
-            eprintln!("error: unknown document '{document}' (use index, assessment or result)");
+            let names: Vec<&str> = chiso::schema::Document::ALL
+                .iter()
+                .map(|d| d.name())
+                .collect();
+            let names = names.join(", ");
+            let document = document.escape_debug();
+            match lang {
+                Lang::Vi => eprintln!(
+                    "lỗi: không có lược đồ cho loại tài liệu \"{document}\" (các loại có: {names})"
+                ),
+                Lang::En => eprintln!(
+                    "error: no schema for a document called \"{document}\" (the documents are: {names})"
+                ),
+            }
             ExitCode::from(USAGE)
         }
     }

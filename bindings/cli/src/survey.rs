@@ -32,7 +32,7 @@ answer scale and which values count as satisfied, the no-answer / out-of-range /
 policies and the aggregation (declared: the official SIPAS formula is not published).\n\n\
 ANSWERS. One row per respondent: respondent id and unit (required), optional stratum and sampling \
 weight, one column per item code. CSV (header row), JSON lines (.jsonl: one object per line) or a \
-spreadsheet (.xlsx/.xls/.ods: the first sheet, or --sheet; header in the first row). Other columns are \
+spreadsheet (.xlsx, .xlsm or .ods: the first sheet, or --sheet; header in the first row; .xls and .xlsb are refused, save them as .xlsx). Other columns are \
 ignored. Every bad row is reported (row, column, respondent id; the first --max-errors listed, all \
 counted) and nothing is written.\n\n\
 OUTPUT. table: one line per unit and one for all units, rounded to 2 decimals for reading; csv: one \
@@ -48,7 +48,7 @@ EXIT CODES: 0 ok, 1 invalid input or the output cannot be written, 2 usage.")]
 pub struct SurveyArgs {
     /// Survey definition (chiso.survey/1 JSON).
     pub definition: PathBuf,
-    /// Answer sheet: .csv, .jsonl (.ndjson, .json) or .xlsx (.xls, .xlsm, .ods).
+    /// Answer sheet: .csv, .jsonl (.ndjson, .json) or .xlsx (.xlsm, .ods; .xls and .xlsb refused).
     pub answers: PathBuf,
     /// Column naming the units (default: the definition's `columns.unit`).
     #[arg(long, value_name = "COLUMN")]

@@ -610,7 +610,10 @@ fn schema_unknown_document_is_usage() {
     let o = chiso(&["schema", "everything"]);
     expect(&o, 2);
     assert!(
-        stderr(&o).contains("index, assessment or result"),
+        stderr(&o).contains("\"everything\"")
+            && chiso::schema::Document::ALL
+                .iter()
+                .all(|d| stderr(&o).contains(d.name())),
         "{}",
         stderr(&o)
     );

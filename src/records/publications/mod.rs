@@ -141,7 +141,7 @@ pub fn check(
     let mut problems = error::problems();
     judge::check_options(options, calendar, &mut problems);
     if text.len() > limits::MAX_BYTES {
-        problems.push(too_large(text.len()));
+        problems.push(too_large(Some(text.len() as u64)));
         return Err(problems.finish(file));
     }
     let rows = read::read_rows(text, format, &mut problems);
@@ -185,10 +185,31 @@ pub fn check_file(
     let len = std::fs::metadata(path).map_err(io)?.len();
     if len > limits::MAX_BYTES as u64 {
         let mut p = error::problems();
-        p.push(too_large(usize::try_from(len).unwrap_or(usize::MAX)));
+        p.push(too_large(Some(len)));
         return Err(p.finish(&file));
     }
-    let text = std::fs::read_to_string(path).map_err(io)?;
+    // Bounded even when the size is unknown (a pipe, /dev/zero): at most one byte past
+    // the limit is read.
+    let mut bytes = Vec::new();
+    {
+        use std::io::Read;
+        std::fs::File::open(path)
+            .map_err(io)?
+            .take(limits::MAX_BYTES as u64 + 1)
+            .read_to_end(&mut bytes)
+            .map_err(io)?;
+    }
+    if bytes.len() > limits::MAX_BYTES {
+        let mut p = error::problems();
+        p.push(too_large(None));
+        return Err(p.finish(&file));
+    }
+    let text = String::from_utf8(bytes).map_err(|e| {
+        io(std::io::Error::new(
+            std::io::ErrorKind::InvalidData,
+            e.utf8_error(),
+        ))
+    })?;
     check(
         &text,
         RecordFormat::from_path(path),
@@ -198,20 +219,19 @@ pub fn check_file(
     )
 }
 
-fn too_large(bytes: usize) -> crate::Diagnostic {
-    cell(
-        "$".into(),
-        "",
-        Code::TooLarge,
-        &format!(
-            "the file has {bytes} bytes, more than the {} allowed",
-            limits::MAX_BYTES
+fn too_large(bytes: Option<u64>) -> crate::Diagnostic {
+    let max = limits::MAX_BYTES;
+    let (en, vi) = match bytes {
+        Some(b) => (
+            format!("the file has {b} bytes, more than the {max} allowed"),
+            format!("tệp dài {b} byte, vượt giới hạn {max} byte"),
         ),
-        &format!(
-            "tệp dài {bytes} byte, vượt giới hạn {} byte",
-            limits::MAX_BYTES
+        None => (
+            format!("the input is longer than the {max} bytes allowed"),
+            format!("dữ liệu đọc vào dài hơn giới hạn {max} byte"),
         ),
-    )
+    };
+    cell("$".into(), "", Code::TooLarge, &en, &vi)
 }
 
 /// Whether a deadline in `options` is out of range (judging would be meaningless).
