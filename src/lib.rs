@@ -22,33 +22,27 @@
 
 #![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used))]
 
-pub mod assessment;
+// Layers, following the data flow (DESIGN.md, "Where things live"). The folders are
+// private; the API is the modules and names re-exported below.
+mod analysis;
 pub mod authoring;
-pub mod band;
-pub mod batch;
 pub mod calendar;
 pub mod diagnostics;
-pub mod diff;
-pub mod display;
-pub mod engine;
-pub mod index;
-pub mod inputs;
-pub mod interval;
-mod json;
+mod io;
 pub mod limits;
-pub mod load;
-pub mod node;
-pub mod planner;
-pub mod ranking;
+mod model;
 pub mod records;
-pub mod result;
-pub mod rule;
-pub mod scenario;
-pub mod schema;
-pub mod sensitivity;
 pub mod survey;
-pub mod text;
-pub mod validate;
+
+pub use analysis::{diff, planner, scenario, sensitivity};
+pub(crate) use io::json;
+pub use io::{batch, display, load, schema};
+pub use model::definition as index;
+pub use model::{assessment, band, interval, node, result, rule, text};
+
+/// The scoring engine: [`Index`], its cells and flattened criteria.
+pub mod engine;
+pub use engine::{inputs, ranking, validate};
 
 pub use assessment::{Assessment, Entry, Layer, LayerEntry, Value};
 pub use diagnostics::{Diagnostic, Diagnostics, Problem, Severity};

@@ -1,0 +1,10 @@
+//! Scoring: a validated definition flattened into an [`Index`], the checks of an
+//! assessment against it, the points-only path ([`inputs`]), ranking on exact values and
+//! the validation of a definition.
+
+mod index;
+pub mod inputs;
+pub mod ranking;
+pub mod validate;
+
+pub use index::*;
