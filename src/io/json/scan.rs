@@ -105,9 +105,8 @@ const DECIMAL_PLACES: i64 = 28;
 /// floats, which the decimal then reads from their shortest form.
 fn exact(text: &str) -> bool {
     let plain = !text.bytes().any(|c| matches!(c, b'.' | b'e' | b'E'));
-    let digits = text.bytes().filter(u8::is_ascii_digit).count();
-    if plain && digits <= 18 {
-        return true; // an integer serde_json keeps as i64 / u64
+    if plain && (text.parse::<u64>().is_ok() || text.parse::<i64>().is_ok()) {
+        return true; // an integer serde_json keeps as u64 / i64
     }
     let Some((written, exponent)) = significant(text) else {
         return true; // not a number: the parser words it

@@ -251,6 +251,7 @@ fn numbers_a_json_number_cannot_carry_exactly_are_refused() {
         "1e-30",
         "0.00000000000000000000000000001",
         "123456789012345678901",
+        "18446744073709551617",
     ] {
         assert!(inexact(lost), "{lost}");
     }
@@ -267,3 +268,4 @@ fn an_inexact_number_is_located_and_says_to_quote_it() {
     let d: rust_decimal::Decimal = serde_json::from_value(v["a"].clone()).unwrap();
     assert_eq!(d.to_string(), "0.12345678901234567890");
 }
+
