@@ -1,0 +1,436 @@
+//! Plain words for the parts of messages that come from elsewhere: parser details,
+//! operating-system errors, field names and ranges written in Vietnamese.
+
+use crate::text::Lang;
+
+/// A field, option, tier or band name as people read it.
+pub(super) fn what(what: &str, lang: Lang) -> String {
+    // Bilingual labels written "english / tiếng Việt".
+    if let Some((en, vi)) = what.split_once(" / ") {
+        return match lang {
+            Lang::Vi => vi.to_owned(),
+            Lang::En => en.to_owned(),
+        };
+    }
+    if let Some(n) = what.strip_prefix("tier ") {
+        return match lang {
+            Lang::Vi => format!("mức {n}"),
+            Lang::En => format!("tier {n}"),
+        };
+    }
+    if let Some(b) = what.strip_prefix("band ") {
+        return match lang {
+            Lang::Vi => format!("xếp loại \"{b}\""),
+            Lang::En => format!("band \"{b}\""),
+        };
+    }
+    let vi = match what {
+        "yes" => "phương án \"có\" (yes)",
+        "no" => "phương án \"không\" (no)",
+        "on_time" => "phương án \"kịp thời\" (on_time)",
+        "late" => "phương án \"không kịp thời\" (late)",
+        "not_done" => "phương án \"không thực hiện\" (not_done)",
+        "levels" => "danh sách mức chấm điểm (levels)",
+        "tiers" => "danh sách mức chấm điểm (tiers)",
+        "severities" => "danh sách mức vi phạm (severities)",
+        "conditions" => "danh sách điều kiện (conditions)",
+        "options" => "danh sách phương án trả lời (options)",
+        "nodes" => "danh sách tiêu chí (nodes)",
+        "cap" => "mức tối đa (cap)",
+        "max_points" => "điểm tối đa (max_points)",
+        "gate" => "ngưỡng tối thiểu (gate)",
+        "threshold_percent" => "ngưỡng đạt điểm tối đa (threshold_percent)",
+        "nominal" => "khoảng danh nghĩa (nominal)",
+        "award" => "phương án",
+        _ => "",
+    };
+    let en = match what {
+        "yes" | "no" | "on_time" | "late" | "not_done" => Some(format!("outcome \"{what}\"")),
+        "levels" | "tiers" | "severities" | "conditions" | "options" | "nodes" | "cap"
+        | "max_points" | "gate" | "threshold_percent" | "nominal" => Some(what.to_owned()),
+        "award" => Some("outcome".to_owned()),
+        _ => None,
+    };
+    match lang {
+        Lang::Vi if !vi.is_empty() => vi.to_owned(),
+        Lang::Vi => format!("mức \"{what}\""),
+        Lang::En => en.unwrap_or_else(|| format!("option \"{what}\"")),
+    }
+}
+
+/// A range described in Vietnamese (`từ 70% đến dưới 90%`), in English.
+pub(super) fn range_en(range: &str) -> String {
+    let mut s = range.to_owned();
+    for (vi, en) in [
+        ("mọi giá trị", "any value"),
+        ("đúng ", "exactly "),
+        (" đến dưới ", " to under "),
+        (" đến ", " to "),
+        ("từ ", "from "),
+        ("trên ", "over "),
+        ("không quá ", "at most "),
+        ("dưới ", "under "),
+    ] {
+        s = s.replace(vi, en);
+    }
+    // Decimal comma between digits → decimal point.
+    let chars: Vec<char> = s.chars().collect();
+    let mut out = String::with_capacity(s.len());
+    for (i, &c) in chars.iter().enumerate() {
+        let between_digits = c == ','
+            && i > 0
+            && chars[i - 1].is_ascii_digit()
+            && chars.get(i + 1).is_some_and(|d| d.is_ascii_digit());
+        out.push(if between_digits { '.' } else { c });
+    }
+    out
+}
+
+/// A phrase written "english / tiếng Việt" in `lang`; any other text verbatim (names
+/// of limits, units and encodings in `LimitExceeded` and `NotUtf8`).
+pub(super) fn both(s: &str, lang: Lang) -> String {
+    match (s.split_once(" / "), lang) {
+        (Some((_, vi)), Lang::Vi) => vi.to_owned(),
+        (Some((en, _)), Lang::En) => en.to_owned(),
+        (None, _) => s.to_owned(),
+    }
+}
+
+/// A unit after a number: " bytes", " byte"…; nothing for a plain count.
+pub(super) fn unit(unit: &str, lang: Lang) -> String {
+    match both(unit, lang) {
+        u if u.is_empty() => u,
+        u => format!(" {u}"),
+    }
+}
+
+/// The plain-words rendering of the first known phrase `detail` contains, else `detail`.
+fn first_known(known: &[(&str, &str, &str)], detail: &str, lang: Lang) -> String {
+    known
+        .iter()
+        .find(|(needle, _, _)| detail.contains(needle))
+        .map(|(_, vi, en)| match lang {
+            Lang::Vi => (*vi).to_owned(),
+            Lang::En => (*en).to_owned(),
+        })
+        .unwrap_or_else(|| detail.to_owned())
+}
+
+/// Operating-system error text of a failed write (never worded as a read).
+pub(super) fn io_write(detail: &str, lang: Lang) -> String {
+    let known = [
+        (
+            "Is a directory",
+            "đây là một thư mục, không phải tệp",
+            "this is a folder, not a file",
+        ),
+        (
+            "Not a directory",
+            "một phần của đường dẫn là tệp, không phải thư mục",
+            "a part of the path is a file, not a folder",
+        ),
+        (
+            "No space left",
+            "ổ đĩa đã hết chỗ trống",
+            "no space left on the device",
+        ),
+        (
+            "No such file",
+            "thư mục chứa tệp không tồn tại",
+            "the folder does not exist",
+        ),
+        (
+            "cannot find the",
+            "thư mục chứa tệp không tồn tại",
+            "the folder does not exist",
+        ),
+        (
+            "Permission denied",
+            "không có quyền ghi tệp",
+            "permission to write denied",
+        ),
+        (
+            "Access is denied",
+            "không có quyền ghi tệp",
+            "permission to write denied",
+        ),
+        (
+            "Read-only file system",
+            "ổ đĩa chỉ cho phép đọc",
+            "the file system is read-only",
+        ),
+        (
+            "quota exceeded",
+            "đã vượt hạn mức dung lượng",
+            "disk quota exceeded",
+        ),
+        (
+            "File too large",
+            "tệp vượt kích thước hệ thống cho phép",
+            "the file is larger than the system allows",
+        ),
+    ];
+    first_known(&known, detail, lang)
+}
+
+/// Operating-system error text.
+pub(super) fn io(detail: &str, lang: Lang) -> String {
+    let known = [
+        (
+            "Is a directory",
+            "đây là một thư mục, không phải tệp",
+            "this is a folder, not a file",
+        ),
+        ("No such file", "không tìm thấy tệp", "no such file"),
+        ("cannot find the", "không tìm thấy tệp", "no such file"),
+        (
+            "Permission denied",
+            "không có quyền đọc tệp",
+            "permission denied",
+        ),
+        (
+            "Access is denied",
+            "không có quyền đọc tệp",
+            "permission denied",
+        ),
+        (
+            "valid UTF-8",
+            "tệp không phải là văn bản UTF-8; có thể là tệp nhị phân hoặc dùng bảng mã khác",
+            "the file is not UTF-8 text; it may be a binary file or use another encoding",
+        ),
+    ];
+    first_known(&known, detail, lang)
+}
+
+/// JSON parser detail.
+pub(super) fn syntax(detail: &str, lang: Lang) -> String {
+    let known = [
+        (
+            "EOF while parsing a string",
+            "chuỗi chưa được đóng bằng dấu ngoặc kép",
+            "a string is not closed with a double quote",
+        ),
+        (
+            "EOF while parsing",
+            "tệp trống hoặc kết thúc giữa chừng",
+            "the file is empty or ends too early",
+        ),
+        (
+            "expected `,` or `}`",
+            "thiếu dấu phẩy \",\" hoặc dấu đóng \"}\"",
+            "a comma \",\" or a closing \"}\" is missing",
+        ),
+        (
+            "expected `,` or `]`",
+            "thiếu dấu phẩy \",\" hoặc dấu đóng \"]\"",
+            "a comma \",\" or a closing \"]\" is missing",
+        ),
+        (
+            "expected `:`",
+            "thiếu dấu hai chấm \":\" sau tên trường",
+            "a colon \":\" is missing after a field name",
+        ),
+        (
+            "trailing comma",
+            "thừa dấu phẩy \",\" ở cuối danh sách",
+            "an extra comma \",\" before the end of a list",
+        ),
+        (
+            "trailing characters",
+            "có nội dung thừa sau khi JSON đã kết thúc",
+            "extra text after the end of the JSON",
+        ),
+        (
+            "key must be a string",
+            "tên trường phải đặt trong dấu ngoặc kép",
+            "a field name must be in double quotes",
+        ),
+        (
+            "expected value",
+            "thiếu giá trị hoặc giá trị không hợp lệ",
+            "a value is missing or invalid",
+        ),
+        (
+            "expected ident",
+            "giá trị không hợp lệ (chỉ dùng true, false hoặc null)",
+            "invalid value (only true, false or null)",
+        ),
+        (
+            "number out of range",
+            "số quá lớn",
+            "the number is too large",
+        ),
+        ("invalid number", "số không hợp lệ", "invalid number"),
+        (
+            "recursion limit exceeded",
+            "dữ liệu lồng nhau quá sâu",
+            "the data is nested too deeply",
+        ),
+        (
+            "control character",
+            "chuỗi chứa ký tự điều khiển (ví dụ xuống dòng) chưa được viết thoát",
+            "a string contains an unescaped control character (e.g. a line break)",
+        ),
+        (
+            "invalid escape",
+            "chuỗi có ký tự thoát \"\\\" không hợp lệ",
+            "a string has an invalid \"\\\" escape",
+        ),
+    ];
+    first_known(&known, detail, lang)
+}
+
+/// Text between backticks, in order: "unknown field `a`, expected one of `b`, `c`" → [a, b, c].
+fn ticked(s: &str) -> Vec<&str> {
+    s.split('`').skip(1).step_by(2).collect()
+}
+
+/// A Rust type name as people read it.
+fn expected(e: &str, lang: Lang) -> String {
+    let e = e.trim();
+    let (vi, en) = if e.contains("Decimal") {
+        (
+            "một số thập phân, nên viết trong ngoặc kép, ví dụ \"2.5\"",
+            "a decimal number, best written as a string, e.g. \"2.5\"",
+        )
+    } else if e == "struct Text" {
+        (
+            "một đối tượng {\"vi\": \"…\", \"en\": \"…\"}",
+            "an object {\"vi\": \"…\", \"en\": \"…\"}",
+        )
+    } else if e.starts_with("struct ") || e.starts_with("a map") || e.contains("enum") {
+        ("một đối tượng JSON {…}", "a JSON object {…}")
+    } else if e.contains("sequence") || e.starts_with("a Vec") {
+        ("một danh sách JSON […]", "a JSON list […]")
+    } else if e.contains("string") {
+        ("một chuỗi trong ngoặc kép", "a string in double quotes")
+    } else if e.contains("boolean") {
+        ("true hoặc false", "true or false")
+    } else if e.starts_with('i') || e.starts_with('u') || e.contains("integer") {
+        ("một số nguyên", "a whole number")
+    } else {
+        return e.to_owned();
+    };
+    match lang {
+        Lang::Vi => vi.to_owned(),
+        Lang::En => en.to_owned(),
+    }
+}
+
+/// What was found, from "string \"x\"", "boolean `true`", "integer `5`", "map"…
+fn found(f: &str, lang: Lang) -> String {
+    let f = f.trim();
+    let (kind, rest) = f.split_once(' ').unwrap_or((f, ""));
+    let rest = rest.trim_matches('`');
+    let vi = match kind {
+        "string" => format!("chuỗi {rest}"),
+        "boolean" => format!("giá trị {rest}"),
+        "integer" | "floating" => {
+            format!("số {}", rest.trim_start_matches("point ").trim_matches('`'))
+        }
+        "map" => "một đối tượng {…}".to_owned(),
+        "sequence" => "một danh sách […]".to_owned(),
+        "null" => "null".to_owned(),
+        _ => f.to_owned(),
+    };
+    let en = match kind {
+        "string" => format!("the string {rest}"),
+        "boolean" => format!("the value {rest}"),
+        "integer" | "floating" => format!(
+            "the number {}",
+            rest.trim_start_matches("point ").trim_matches('`')
+        ),
+        "map" => "an object {…}".to_owned(),
+        "sequence" => "a list […]".to_owned(),
+        "null" => "null".to_owned(),
+        _ => f.to_owned(),
+    };
+    match lang {
+        Lang::Vi => vi,
+        Lang::En => en,
+    }
+}
+
+/// Shape detail from the deserializer.
+pub(super) fn structure(detail: &str, lang: Lang) -> String {
+    let names = ticked(detail);
+    let list = |v: &[&str]| {
+        v.iter()
+            .map(|x| format!("\"{x}\""))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    if detail.starts_with("missing field") {
+        if let Some(f) = names.first() {
+            return match lang {
+                Lang::Vi => format!("thiếu trường bắt buộc \"{f}\""),
+                Lang::En => format!("missing field \"{f}\", which is required"),
+            };
+        }
+    }
+    if detail.starts_with("unknown field") {
+        if let Some((f, allowed)) = names.split_first() {
+            return match (lang, allowed.is_empty()) {
+                (Lang::Vi, false) => format!("trường \"{f}\" không được dùng ở đây (có thể viết sai tên); các trường hợp lệ: {}", list(allowed)),
+                (Lang::En, false) => format!("field \"{f}\" is not allowed here (perhaps misspelt); valid fields: {}", list(allowed)),
+                (Lang::Vi, true) => format!("trường \"{f}\" không được dùng ở đây"),
+                (Lang::En, true) => format!("field \"{f}\" is not allowed here"),
+            };
+        }
+    }
+    if detail.starts_with("unknown variant") {
+        if let Some((f, allowed)) = names.split_first() {
+            return match lang {
+                Lang::Vi => format!(
+                    "\"{f}\" không phải là giá trị hợp lệ; các giá trị hợp lệ: {}",
+                    list(allowed)
+                ),
+                Lang::En => format!(
+                    "\"{f}\" is not a valid choice; valid choices: {}",
+                    list(allowed)
+                ),
+            };
+        }
+    }
+    if let Some(rest) = detail.strip_prefix("invalid type: ") {
+        if let Some((f, e)) = rest.split_once(", expected ") {
+            return match lang {
+                Lang::Vi => format!(
+                    "sai kiểu dữ liệu: đang là {}, cần {}",
+                    found(f, lang),
+                    expected(e, lang)
+                ),
+                Lang::En => format!(
+                    "wrong kind of value: found {}, expected {}",
+                    found(f, lang),
+                    expected(e, lang)
+                ),
+            };
+        }
+    }
+    if let Some(rest) = detail.strip_prefix("invalid value: ") {
+        if let Some((f, e)) = rest.split_once(", expected ") {
+            return match lang {
+                Lang::Vi => format!(
+                    "giá trị không hợp lệ: đang là {}, cần {}",
+                    found(f, lang),
+                    expected(e, lang)
+                ),
+                Lang::En => format!(
+                    "invalid value: found {}, expected {}",
+                    found(f, lang),
+                    expected(e, lang)
+                ),
+            };
+        }
+    }
+    if detail.starts_with("duplicate field") {
+        if let Some(f) = names.first() {
+            return match lang {
+                Lang::Vi => format!("trường \"{f}\" được ghi hai lần"),
+                Lang::En => format!("field \"{f}\" is written twice"),
+            };
+        }
+    }
+    detail.to_owned()
+}
