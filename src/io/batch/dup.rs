@@ -7,7 +7,8 @@
 //! the names themselves, so a hash collision never makes a false warning. Both rows are
 //! scored and ranked as given: the warning says so.
 
-use super::{next_record, RowError};
+use super::error::{excerpt, RowError};
+use super::write::next_record;
 use crate::text::Lang;
 use std::collections::{HashMap, HashSet};
 use std::hash::{DefaultHasher, Hasher};
@@ -156,10 +157,10 @@ pub(super) fn warning(
     column: Option<&str>,
     lang: Lang,
 ) -> RowError {
-    let unit = super::excerpt(&String::from_utf8_lossy(unit));
+    let unit = excerpt(&String::from_utf8_lossy(unit));
     let block = block
         .filter(|b| !b.is_empty())
-        .map(|b| super::excerpt(&String::from_utf8_lossy(b)));
+        .map(|b| excerpt(&String::from_utf8_lossy(b)));
     let message = match (lang, block) {
         (Lang::Vi, Some(b)) => format!(
             "cảnh báo: đơn vị \"{unit}\" của khối \"{b}\" trùng với dòng {first}; cả hai dòng đều được chấm điểm và xếp hạng — hãy kiểm tra lại"

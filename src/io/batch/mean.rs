@@ -12,7 +12,7 @@
 //! `Decimal` the mean is exactly `sum / n` (property-tested). A column with at least one
 //! value therefore always has a mean.
 
-use super::pow10;
+use super::number::pow10;
 use rust_decimal::Decimal;
 
 /// One column's exact running sum and count.

@@ -9,10 +9,10 @@
 //! unit) is rejected here too. Units stream by one at a time: nothing is kept but what
 //! the duplicate check needs (each unit's name and block).
 
-use super::{
-    csv_header, json_unit, read_line_bounded, render_list, scored_of, BatchError, Blocks, Fields,
-    InputFormat, Line, Options, RowError, Scored, Scorer, BLOCK,
-};
+use super::error::render_list;
+use super::pass1::{csv_header, json_unit, scored_of};
+use super::read::{read_line_bounded, Blocks, Line, BLOCK};
+use super::{BatchError, Fields, InputFormat, Options, RowError, Scored, Scorer};
 use crate::assessment::Assessment;
 use crate::engine::Index;
 use crate::limits::MAX_BATCH_LINE_BYTES;
