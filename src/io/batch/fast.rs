@@ -1,0 +1,334 @@
+//! The fixed-point fast path: a row of plain numbers for the `score` leaves of a
+//! plain-sum tree is scored with integers only ([`Scorer::fast_row`], [`aggregate_fixed`]),
+//! and `proportional` text is read without the rule's explanation ([`fast_proportional`]).
+
+use super::collect::Part;
+use super::number::{
+    parse_decimal, pow10, pow10_u128, scan_number, write_csv_field, write_decimal, write_fixed,
+    write_norm,
+};
+use super::pass1::trim_bytes;
+use super::row::finish;
+use super::scorer::{LeafPlan, Scorer};
+use crate::engine::{Cell, Index};
+use rust_decimal::Decimal;
+
+/// What an input column holds, for [`Scorer::fast_row`].
+#[derive(Debug, Clone, Copy)]
+pub(super) enum Role {
+    Unit,
+    Block,
+    Leaf(usize),
+}
+
+/// [`Scorer::fast_row`] needs a plain-sum tree of `score` leaves and no adjustment
+/// columns; then a row of plain numbers within range is scored with integers only.
+#[derive(Debug, Clone)]
+pub(super) struct FastPlan {
+    /// Role of each input column.
+    pub(super) roles: Vec<Role>,
+    /// Each leaf's maximum as (mantissa, scale), for integer range checks.
+    pub(super) max: Vec<Option<(u128, u32)>>,
+    /// Decimals of the index's leaf rounding: a number with more goes the general way
+    /// (which rounds it); fewer are left as they are by any rounding mode.
+    pub(super) round_dp: Option<u32>,
+}
+
+impl FastPlan {
+    /// The plan for a header of `width` columns whose leaves are `leaves` (all `score`
+    /// leaves of a plain-sum tree, no adjustment column); `None` when a leaf's maximum
+    /// is negative (it never passes the range check: general path).
+    pub(super) fn new(
+        index: &Index,
+        width: usize,
+        leaves: &[LeafPlan],
+        block_column: Option<usize>,
+    ) -> Option<FastPlan> {
+        // Every column is the unit, the block or a leaf (no adjustments; any
+        // other column is a header error).
+        let mut roles = vec![Role::Unit; width];
+        for l in leaves {
+            roles[l.column] = Role::Leaf(l.node);
+        }
+        if let Some(b) = block_column {
+            roles[b] = Role::Block;
+        }
+        let mut max = vec![None; index.nodes().len()];
+        for l in leaves {
+            if let Some(m) = index.nodes()[l.node].max {
+                // A negative maximum never passes the range check: general path.
+                max[l.node] = Some((u128::try_from(m.mantissa()).ok()?, m.scale()));
+            }
+        }
+        let round_dp = index
+            .definition()
+            .policies
+            .leaf_rounding
+            .as_ref()
+            .filter(|r| r.mode != crate::display::Rounding::Exact)
+            .map(|r| r.decimals);
+        Some(FastPlan {
+            roles,
+            max,
+            round_dp,
+        })
+    }
+}
+
+impl<'a> Scorer<'a> {
+    /// Scores and records the CSV record (without quotes) that starts at `at` in `text`
+    /// when every field is as the common case has it: a plain number within its leaf's
+    /// range for every leaf (see [`FastPlan`]); returns where the record ends (its
+    /// terminator or the end of `text`). Same text, sums and means as
+    /// [`Scorer::score_row`] followed by [`Part::record`] (tested). Returns `None`,
+    /// having changed nothing in `part`, for anything else: the caller takes the general
+    /// path.
+    pub(super) fn fast_row(
+        &mut self,
+        text: &[u8],
+        at: usize,
+        row: u64,
+        part: &mut Part,
+    ) -> Option<usize> {
+        let plan = self.fast.as_ref()?;
+        if part.error_count > 0 || part.widths.is_some() {
+            return None;
+        }
+        let nodes = self.index.nodes();
+        let (mut unit, mut block): (&[u8], Option<&[u8]>) = (b"", None);
+        let mut column = 0;
+        let mut start = at;
+        let line_end = loop {
+            let role = *plan.roles.get(column)?; // `None`: too many fields
+            let end = match role {
+                Role::Leaf(node) => {
+                    let (x, end) = scan_number(text, start)?;
+                    // 0 ≤ x ≤ max, as `m × 10^-s ≤ M × 10^-S` ⇔ `m × 10^S ≤ M × 10^s`.
+                    let in_range = !(x.neg && x.mantissa != 0)
+                        && match plan.max[node] {
+                            None => true,
+                            Some((m, ms)) => {
+                                let a = u128::from(x.mantissa).checked_mul(pow10_u128(ms)?);
+                                let b = m.checked_mul(pow10_u128(x.scale)?);
+                                matches!((a, b), (Some(a), Some(b)) if a <= b)
+                            }
+                        };
+                    let rounds = plan.round_dp.is_some_and(|dp| x.scale > dp);
+                    if !(in_range && x.within) || rounds {
+                        return None;
+                    }
+                    self.sums[node] = (x.signed(), x.scale);
+                    self.from_text[node] = Some(x.norm);
+                    self.spans[node] = (start, end);
+                    end
+                }
+                Role::Unit | Role::Block => {
+                    let end = text[start..]
+                        .iter()
+                        .position(|&b| matches!(b, b',' | b'\n' | b'\r'))
+                        .map_or(text.len(), |p| start + p);
+                    if let Role::Unit = role {
+                        unit = &text[start..end];
+                    } else {
+                        block = Some(&text[start..end]);
+                    }
+                    end
+                }
+            };
+            column += 1;
+            match text.get(end) {
+                Some(b',') => start = end + 1,
+                Some(b'\n' | b'\r') | None => break end,
+                Some(_) => return None, // not a plain number
+            }
+        };
+        let line = text;
+        let unit = trim_bytes(unit);
+        if column != self.width || unit.is_empty() || !fixed_sums(nodes, &mut self.sums) {
+            return None;
+        }
+        // Every parent must be a valid `Decimal`, as in [`aggregate_fixed`].
+        let root = Decimal::try_from_i128_with_scale(self.sums[0].0, self.sums[0].1).ok()?;
+        if self
+            .sums
+            .iter()
+            .any(|&(m, s)| Decimal::try_from_i128_with_scale(m, s).is_err())
+        {
+            return None;
+        }
+        let scored = finish(
+            self.index,
+            Cell::Value {
+                achieved: root,
+                max: self.static_max[0],
+            },
+            &[],
+        );
+        // As `Part::record`.
+        let block = block.map(trim_bytes);
+        part.keys.push(block, unit, row);
+        let buf = &mut part.bytes;
+        let at = buf.len();
+        buf.extend_from_slice(&[0; 4]);
+        write_csv_field(buf, unit);
+        if let Some(b) = block {
+            buf.push(b',');
+            write_csv_field(buf, b);
+            part.blocks.extend_from_slice(b);
+            part.block_ends.push(part.blocks.len());
+        }
+        for (node, acc) in (1..nodes.len()).zip(part.means.0.iter_mut()) {
+            buf.push(b',');
+            let (m, scale) = self.sums[node];
+            match (nodes[node].children.is_empty(), self.from_text[node]) {
+                (true, Some(norm)) => {
+                    let (a, b) = self.spans[node];
+                    write_norm(buf, &line[a..b], norm);
+                }
+                _ => write_fixed(buf, m, scale),
+            }
+            acc.n += 1;
+            acc.add_scaled(m, scale);
+        }
+        let n = nodes.len() - 1;
+        for (k, v) in [scored.total, scored.percent].into_iter().enumerate() {
+            buf.push(b',');
+            if let Some(v) = v {
+                write_decimal(buf, v);
+                part.means.0[n + k].add(v);
+            }
+        }
+        let len = u32::try_from(buf.len() - at - 4).unwrap_or(u32::MAX);
+        buf[at..at + 4].copy_from_slice(&len.to_le_bytes());
+        part.totals.push(scored.total);
+        part.maxima.push(scored.max);
+        part.bands.push(
+            scored
+                .band
+                .and_then(|b| u16::try_from(b).ok())
+                .unwrap_or(u16::MAX),
+        );
+        Some(line_end)
+    }
+}
+
+/// [`Rule::evaluate`] of a `proportional` rule on `num/den` or `p%` text, for the
+/// valid cases only and without the explanation text; `None` sends the cell to the
+/// general path (empty cells, `n/a`, and every error, so messages stay the rule's own).
+/// The arithmetic is the rule's, in the same order (tested equal).
+pub(super) fn fast_proportional(
+    raw: &[u8],
+    max: Option<Decimal>,
+    threshold: Option<Decimal>,
+    gate: Option<&crate::interval::Bound>,
+    zero: crate::rule::ZeroDenominator,
+) -> Option<Cell> {
+    let m = max?;
+    let raw = trim_bytes(raw);
+    let limit = crate::rule::INPUT_LIMIT;
+    let hundred = Decimal::ONE_HUNDRED;
+    // The share as an exact fraction (n, d), as the rule forms it; anything unusual
+    // (negative, beyond the input limit, n > d, invalid zero denominator) goes the slow
+    // way so the message is the rule's own.
+    let share = if let Some(p) = raw.iter().position(|&b| b == b'/') {
+        let n = parse_decimal(trim_bytes(&raw[..p]))?;
+        let d = parse_decimal(trim_bytes(&raw[p + 1..]))?;
+        if n.is_sign_negative() && !n.is_zero()
+            || d.is_sign_negative() && !d.is_zero()
+            || n.abs() > limit
+            || d.abs() > limit
+        {
+            return None;
+        }
+        if d.is_zero() {
+            return match zero.points(m).ok()? {
+                Some(points) => Some(Cell::Value {
+                    achieved: points,
+                    max,
+                }),
+                None => Some(Cell::NotApplicable),
+            };
+        }
+        if n > d {
+            return None;
+        }
+        (n, d)
+    } else {
+        let p = parse_decimal(trim_bytes(raw.strip_suffix(b"%")?))?;
+        if p < Decimal::ZERO || p > hundred {
+            return None;
+        }
+        (p, hundred)
+    };
+    let achieved = crate::rule::proportional_points(m, share, threshold, gate.copied());
+    Some(Cell::Value { achieved, max })
+}
+
+/// [`Index::aggregate`] on plain-sum trees when every leaf has a value: the sums in integers (each node at the
+/// largest scale of its children, as `Decimal` addition keeps it), giving the same
+/// values with the same scales. Returns `false` (cells untouched above the leaves) if
+/// a sum would not fit, so the caller falls back to `Decimal` arithmetic.
+pub(super) fn aggregate_fixed(
+    nodes: &[crate::engine::FlatNode],
+    cells: &mut [Cell],
+    static_max: &[Option<Decimal>],
+    sums: &mut Vec<(i128, u32)>,
+) -> bool {
+    sums.resize(nodes.len(), (0, 0));
+    for (i, n) in nodes.iter().enumerate() {
+        if n.children.is_empty() {
+            match cells[i] {
+                Cell::Value { achieved, .. } => sums[i] = (achieved.mantissa(), achieved.scale()),
+                _ => return false,
+            }
+        }
+    }
+    if !fixed_sums(nodes, sums) {
+        return false;
+    }
+    for i in 0..nodes.len() {
+        if nodes[i].children.is_empty() {
+            continue;
+        }
+        let (m, s) = sums[i];
+        match Decimal::try_from_i128_with_scale(m, s) {
+            Ok(d) => {
+                cells[i] = Cell::Value {
+                    achieved: d,
+                    max: static_max[i],
+                }
+            }
+            Err(_) => return false,
+        }
+    }
+    true
+}
+
+/// The parents' sums from the leaves' `(mantissa, scale)` in `sums`: each parent at the
+/// largest scale of its children (as `Decimal` addition keeps it). `false` on overflow.
+pub(super) fn fixed_sums(nodes: &[crate::engine::FlatNode], sums: &mut [(i128, u32)]) -> bool {
+    for i in (0..nodes.len()).rev() {
+        let n = &nodes[i];
+        if n.children.is_empty() {
+            continue;
+        }
+        let scale = n.children.iter().map(|&c| sums[c].1).max().unwrap_or(0);
+        let mut total: i128 = 0;
+        for &c in &n.children {
+            let (m, s) = sums[c];
+            let Some(v) = (if s == scale {
+                Some(m)
+            } else {
+                pow10(scale - s).and_then(|p| m.checked_mul(p))
+            }) else {
+                return false;
+            };
+            let Some(t) = total.checked_add(v) else {
+                return false;
+            };
+            total = t;
+        }
+        sums[i] = (total, scale);
+    }
+    true
+}
