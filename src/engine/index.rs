@@ -4,8 +4,7 @@ use crate::assessment::{Assessment, Entry, Layer, LayerEntry, Value};
 use crate::band::band_of;
 use crate::diagnostics::{Diagnostic, Diagnostics, Problem, Severity};
 use crate::index::{
-    listed_positions, unit_type_reason, AdjustmentKind, IndexDefinition, MissingEvidencePolicy,
-    MissingValuePolicy,
+    listed_positions, unit_type_reason, IndexDefinition, MissingEvidencePolicy, MissingValuePolicy,
 };
 use crate::node::{Aggregation, Channel, Node};
 use crate::ranking::percent_of;
@@ -19,7 +18,9 @@ use rust_decimal::Decimal;
 use std::collections::HashMap;
 
 mod maxima;
+mod total;
 use maxima::unverified_maxima;
+pub use total::{ratio_percent, total_after_adjustments};
 
 /// Code used for the root (the whole index) in outputs.
 pub const ROOT_CODE: &str = "total";
@@ -257,7 +258,7 @@ impl Index {
                 // Declared not applicable to the unit type: the values are not used.
                 if entry.layers().next().is_some() {
                     out.push(Diagnostic::warning(
-                        format!("$.entries[\"{code}\"]"),
+                        crate::json::path::keyed("entries", code),
                         Some(code),
                         Problem::ValuesIgnoredUnitType {
                             unit_type: t.clone(),
@@ -269,7 +270,7 @@ impl Index {
             out.0.extend(self.check_entry(code, entry).0);
         }
         for (code, entry) in &a.adjustments {
-            let path = format!("$.adjustments[\"{code}\"]");
+            let path = crate::json::path::keyed("adjustments", code);
             let c = Some(code.as_str());
             let Some(adj) = self.def.adjustments.iter().find(|x| &x.code == code) else {
                 out.push(Diagnostic::error(path, c, Problem::UnknownAdjustment));
@@ -310,7 +311,7 @@ impl Index {
     /// entry that changed.
     pub fn check_entry(&self, code: &str, entry: &Entry) -> Diagnostics {
         let mut out = Diagnostics::default();
-        let path = format!("$.entries[\"{code}\"]");
+        let path = crate::json::path::keyed("entries", code);
         let c = Some(code);
         let Some(&i) = self.by_code.get(code).filter(|&&i| i != 0) else {
             out.push(Diagnostic::error(path, c, Problem::UnknownCode));
@@ -561,7 +562,7 @@ impl Index {
         chosen: usize,
     ) -> (Vec<AdjustmentResult>, [Option<Decimal>; 3]) {
         let started = appraisal_started(a);
-        let mut totals: [Option<Decimal>; 3] = std::array::from_fn(|v| cells[v][0].achieved());
+        let mut signed: [Vec<Decimal>; 3] = Default::default();
         let mut results = Vec::new();
         for adj in &self.def.adjustments {
             let entry = a.adjustments.get(&adj.code);
@@ -580,12 +581,7 @@ impl Index {
                         }
                     }
                 }
-                if let Some(t) = totals[v].as_mut() {
-                    match adj.kind {
-                        AdjustmentKind::Bonus => *t += per_view[v],
-                        AdjustmentKind::Penalty => *t -= per_view[v],
-                    }
-                }
+                signed[v].push(adj.kind.signed(per_view[v]));
             }
             results.push(AdjustmentResult {
                 code: adj.code.clone(),
@@ -596,11 +592,10 @@ impl Index {
                 source,
             });
         }
-        for t in totals.iter_mut().flatten() {
-            if *t < Decimal::ZERO {
-                *t = Decimal::ZERO;
-            }
-        }
+        let totals = std::array::from_fn(|v| {
+            let criteria = cells[v][0].achieved()?;
+            Some(total_after_adjustments(criteria, signed[v].iter().copied()))
+        });
         (results, totals)
     }
 

@@ -25,7 +25,7 @@
 use crate::assessment::{Assessment, Entry, Layer, Value};
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::engine::{appraisal_started, pick_layer, Cell, FlatNode, Index};
-use crate::index::{AdjustmentKind, MissingEvidencePolicy, MissingValuePolicy};
+use crate::index::{MissingEvidencePolicy, MissingValuePolicy};
 use crate::node::Channel;
 use crate::result::View;
 use rust_decimal::Decimal;
@@ -110,7 +110,7 @@ impl Inputs {
         }
         let Some(i) = index.position(code).filter(|&i| i != 0) else {
             return Err(Box::new(Diagnostic::error(
-                format!("$.entries[\"{code}\"]"),
+                crate::json::path::keyed("entries", code),
                 Some(code),
                 crate::diagnostics::Problem::UnknownCode,
             )));
@@ -308,7 +308,7 @@ impl Index {
         {
             if *p < Decimal::ZERO || *p > adj.cap {
                 return Err(Box::new(Diagnostic::error(
-                    format!("$.adjustments[\"{}\"]", adj.code),
+                    crate::json::path::keyed("adjustments", &adj.code),
                     Some(&adj.code),
                     crate::diagnostics::Problem::OutOfRange {
                         value: *p,
@@ -360,13 +360,9 @@ impl Index {
     /// with points within 0 – cap the sum is exact; points beyond that (a caller's own
     /// numbers) saturate instead of overflowing.
     pub fn adjusted_total(&self, criteria: Option<Decimal>, points: &[Decimal]) -> Option<Decimal> {
-        let mut t = criteria?;
-        for (adj, p) in self.definition().adjustments.iter().zip(points) {
-            t = match adj.kind {
-                AdjustmentKind::Bonus => t.saturating_add(*p),
-                AdjustmentKind::Penalty => t.saturating_sub(*p),
-            };
-        }
-        Some(t.max(Decimal::ZERO))
+        let signed = (self.definition().adjustments.iter())
+            .zip(points)
+            .map(|(adj, p)| adj.kind.signed(*p));
+        Some(crate::engine::total_after_adjustments(criteria?, signed))
     }
 }

@@ -60,26 +60,13 @@ fn shape(
 /// key that is not a plain name in brackets and quotes (`$.leaves["1.1.4"]`), so a code
 /// with dots is not read as nested keys.
 fn json_path(prefix: &str, path: &serde_path_to_error::Path) -> String {
+    use crate::json::path::{push_index, push_member};
     use serde_path_to_error::Segment;
-    use std::fmt::Write;
     let mut out = prefix.to_owned();
     for segment in path.iter() {
         match segment {
-            Segment::Seq { index } => {
-                let _ = write!(out, "[{index}]");
-            }
-            Segment::Map { key } | Segment::Enum { variant: key } => {
-                let plain = key
-                    .chars()
-                    .next()
-                    .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
-                    && key.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
-                if plain {
-                    let _ = write!(out, ".{key}");
-                } else {
-                    let _ = write!(out, "[{}]", serde_json::Value::String(key.clone()));
-                }
-            }
+            Segment::Seq { index } => push_index(&mut out, *index),
+            Segment::Map { key } | Segment::Enum { variant: key } => push_member(&mut out, key),
             Segment::Unknown => out.push_str(".?"),
         }
     }
@@ -198,8 +185,30 @@ pub fn check_json(text: &str) -> Result<(), Diagnostics> {
 /// assert!(err.render(chiso::Lang::En).contains("too large (limit 10¹⁵)"));
 /// ```
 pub fn json_as<T: DeserializeOwned>(text: &str) -> Result<T, Diagnostics> {
-    let v = json(text)?;
-    typed(v, "$", None).map_err(|d| Diagnostics(vec![*d]))
+    json_at(text, "$")
+}
+
+/// [`json_as`] for a document that is one argument among several (a binding's
+/// `overrides`, `costs`): every problem is located under `prefix` instead of `$`, written
+/// as every chiso path is.
+///
+/// ```
+/// let err = chiso::load::json_at::<Vec<chiso::Decimal>>(r#"["1", {}]"#, "$overrides")
+///     .unwrap_err();
+/// assert_eq!(err.0[0].path, "$overrides[1]");
+/// let err = chiso::load::json_at::<Vec<chiso::Decimal>>(r#"["1", "1", ]"#, "$overrides")
+///     .unwrap_err();
+/// assert!(err.0[0].path.starts_with("$overrides"));
+/// ```
+pub fn json_at<T: DeserializeOwned>(text: &str, prefix: &str) -> Result<T, Diagnostics> {
+    let under = |mut d: Diagnostic| {
+        if let Some(rest) = d.path.strip_prefix('$') {
+            d.path = format!("{prefix}{rest}");
+        }
+        d
+    };
+    let v = json(text).map_err(|ds| Diagnostics(ds.0.into_iter().map(under).collect()))?;
+    typed(v, prefix, None).map_err(|d| Diagnostics(vec![*d]))
 }
 
 /// A wrong `format` field, if present (a missing one is left to the shape check).
@@ -382,7 +391,7 @@ pub fn assessment(text: &str) -> Result<Assessment, Diagnostics> {
     };
     for (section, items) in [("entries", entries), ("adjustments", adjustments)] {
         for (code, value) in items {
-            let path = format!("$.{section}[\"{}\"]", crate::text::excerpt(&code));
+            let path = crate::json::path::keyed(section, &code);
             match typed::<Entry>(value, &path, Some(&crate::text::excerpt(&code))) {
                 Ok(e) => {
                     let target = if section == "entries" {

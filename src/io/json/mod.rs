@@ -9,6 +9,7 @@
 //! exact range. Only then does `serde_json` build the value.
 
 mod encoding;
+pub(crate) mod path;
 mod scan;
 
 use crate::diagnostics::{Diagnostic, Diagnostics, Problem};

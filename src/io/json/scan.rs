@@ -481,23 +481,8 @@ impl<'a> Scanner<'a> {
 
 fn push_segment(p: &mut String, f: &Frame<'_>) {
     if f.object {
-        let k = &f.key;
-        let plain = k
-            .chars()
-            .next()
-            .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
-            && k.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
-        if plain {
-            p.push('.');
-            p.push_str(k);
-        } else {
-            p.push_str("[\"");
-            p.push_str(&crate::text::excerpt(k));
-            p.push_str("\"]");
-        }
+        super::path::push_member(p, &f.key);
     } else {
-        p.push('[');
-        p.push_str(&f.index.to_string());
-        p.push(']');
+        super::path::push_index(p, f.index);
     }
 }

@@ -268,4 +268,3 @@ fn an_inexact_number_is_located_and_says_to_quote_it() {
     let d: rust_decimal::Decimal = serde_json::from_value(v["a"].clone()).unwrap();
     assert_eq!(d.to_string(), "0.12345678901234567890");
 }
-
