@@ -62,6 +62,17 @@ pub struct Inputs {
 }
 
 impl Inputs {
+    /// One slot per node position (parents are `Slot::Missing`): what the compiled
+    /// evaluator reads instead of resolving the assessment again.
+    pub(crate) fn slots(&self) -> &[Slot] {
+        &self.slots
+    }
+
+    /// Bonus / penalty points, one per adjustment of the definition.
+    pub(crate) fn adjustment_points(&self) -> &[Decimal] {
+        &self.adjustments
+    }
+
     /// Resolves `a` for `view`. The assessment is checked first
     /// ([`Index::check_assessment`]); errors are returned all at once.
     pub fn resolve(index: &Index, a: &Assessment, view: View) -> Result<Inputs, Diagnostics> {
