@@ -35,6 +35,7 @@ pub mod records;
 pub mod survey;
 
 pub use analysis::{diff, planner, scenario, sensitivity};
+pub use io::display::explain;
 pub(crate) use io::json;
 pub use io::{batch, display, load, schema};
 pub use model::definition as index;

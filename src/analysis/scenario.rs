@@ -46,7 +46,6 @@
 //! of the previous ones; the same inputs always give the same output.
 
 use crate::assessment::{Assessment, Entry, Layer, LayerEntry, NotApplicable, Value};
-use crate::band::band_of;
 use crate::batch::InputFormat;
 use crate::diagnostics::{Diagnostic, Diagnostics, Problem};
 use crate::engine::{Index, ROOT_CODE};
@@ -61,7 +60,9 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 
+mod edit;
 mod points;
+pub use edit::{compare, Comparison, Edit, NodeDelta};
 use points::Points;
 
 /// The format tag of scenario files.
@@ -927,12 +928,7 @@ fn rebuild(state: &mut State, def: IndexDefinition) -> Result<(), Vec<Problem>> 
 /// Writes `value` into layer `l` of `e`, keeping that layer's evidence and notes;
 /// whether anything changed.
 fn write_layer(e: &mut Entry, l: Layer, value: &Value) -> bool {
-    let slot = match l {
-        Layer::SelfAssessment => &mut e.self_assessment,
-        Layer::Appraisal1 => &mut e.appraisal_1,
-        Layer::Appraisal2 => &mut e.appraisal_2,
-        Layer::Survey => &mut e.survey,
-    };
+    let slot = e.layer_mut(l);
     match slot {
         Some(le) if &le.value == value => false,
         Some(le) => {
@@ -1246,11 +1242,6 @@ fn unit_change(b: &ScoreResult, s: &ScoreResult, sb: Standing, ss: Standing) -> 
         scenario: ss,
         nodes,
     }
-}
-
-/// The band of a percent under `index` (convenience for callers).
-pub fn band(index: &Index, percent: Decimal) -> Option<String> {
-    band_of(&index.definition().bands, percent).map(|b| b.code.clone())
 }
 
 /// JSON in, JSON out (for the WASM binding): `index` is an index file's text,

@@ -7,6 +7,8 @@
 //! points before adding them, declared by the index ([`crate::index::LeafRounding`]).
 
 use crate::text::{Lang, Text};
+
+pub mod explain;
 use rust_decimal::{Decimal, RoundingStrategy};
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};

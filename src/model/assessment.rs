@@ -117,6 +117,23 @@ impl Entry {
         }
     }
 
+    /// The slot of `layer`, to fill, change or clear.
+    ///
+    /// ```
+    /// use chiso::assessment::{Entry, Layer, LayerEntry, Value};
+    /// let mut e = Entry::default();
+    /// *e.layer_mut(Layer::Appraisal1) = Some(LayerEntry::new(Value::YesNo(true)));
+    /// assert!(e.layer(Layer::Appraisal1).is_some());
+    /// ```
+    pub fn layer_mut(&mut self, layer: Layer) -> &mut Option<LayerEntry> {
+        match layer {
+            Layer::SelfAssessment => &mut self.self_assessment,
+            Layer::Appraisal1 => &mut self.appraisal_1,
+            Layer::Appraisal2 => &mut self.appraisal_2,
+            Layer::Survey => &mut self.survey,
+        }
+    }
+
     /// The latest appraisal round present.
     pub fn latest_appraisal(&self) -> Option<(Layer, &LayerEntry)> {
         self.appraisal_2
