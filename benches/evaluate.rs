@@ -1,8 +1,13 @@
 //! One evaluation of a SYNTHETIC 150-leaf PAR-like index (`benches/common/synthetic.rs`,
 //! not an official criteria set) with mixed rules, from a parsed assessment:
 //!
+//! - `evaluate/chiso_compiled_150`: the compiled plan ([`Compiled::evaluate`]) on the
+//!   assessment's values read once into the plan's form ([`Compiled::values`]); the
+//!   target: ≤ 2 µs median and within 3× of the `f64` floor;
+//! - `evaluate/chiso_compiled_read_and_points_150`: reading resolved [`Inputs`] into the
+//!   plan's form ([`Compiled::read`]) plus evaluating;
 //! - `evaluate/chiso_points_150`: [`Index::evaluate`] on [`Inputs`] resolved once from the
-//!   parsed assessment (the points-only path; target ≤ 2 µs median);
+//!   parsed assessment (the `Decimal` points-only path);
 //! - `evaluate/f64_floor_150`: the same tree and inputs as a hand-written `f64`
 //!   evaluation (the floor; chiso should be within 3×);
 //! - `evaluate/chiso_resolve_and_points_150`: resolving the assessment plus evaluating;
@@ -15,6 +20,7 @@
 #[path = "common/synthetic.rs"]
 mod synthetic;
 
+use chiso::engine::{Compiled, Scratch};
 use chiso::inputs::Inputs;
 use chiso::{Cell, Index, View};
 use criterion::{criterion_group, criterion_main, Criterion};
@@ -40,8 +46,22 @@ fn bench(c: &mut Criterion) {
         Some(total)
     );
     eprintln!("synthetic-150 total: {total} (f64 floor {floor})");
+    let plan = Compiled::new(&index);
+    let values = plan.values(&a, View::Final).unwrap();
+    let mut scratch = Scratch::default();
+    assert_eq!(plan.evaluate(&values, &mut scratch).unwrap(), Some(total));
+    assert_eq!(Compiled::decimal_nodes(&scratch), 0, "all in integers");
 
     let mut g = c.benchmark_group("evaluate");
+    g.bench_function("chiso_compiled_150", |b| {
+        b.iter(|| plan.evaluate(black_box(&values), &mut scratch).unwrap())
+    });
+    g.bench_function("chiso_compiled_read_and_points_150", |b| {
+        b.iter(|| {
+            let values = plan.read(black_box(&inputs));
+            plan.evaluate(&values, &mut scratch).unwrap()
+        })
+    });
     g.bench_function("chiso_points_150", |b| {
         b.iter(|| index.evaluate(black_box(&inputs), &mut cells).unwrap())
     });

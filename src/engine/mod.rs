@@ -1,10 +1,13 @@
 //! Scoring: a validated definition flattened into an [`Index`], the checks of an
 //! assessment against it, the points-only path ([`inputs`]), ranking on exact values and
-//! the validation of a definition.
+//! the validation of a definition; the [`Compiled`] evaluator (the index as an
+//! integer plan, same results).
 
+mod compiled;
 mod index;
 pub mod inputs;
 pub mod ranking;
 pub mod validate;
 
+pub use compiled::{Compiled, LeafValues, Scratch};
 pub use index::*;

@@ -1,8 +1,10 @@
 //! chiso vs GoRules ZEN (`zen-engine` 2.1.6) on the same SYNTHETIC 150-leaf PAR-like
 //! index and inputs, in the same criterion run:
 //!
+//! - `peer/chiso_compiled_150`: the compiled plan (`Compiled::evaluate`) on the
+//!   assessment's values read once (`Compiled::values`); target ≥ 20× ZEN;
 //! - `peer/chiso_points_150`: `Index::evaluate` on inputs resolved from the parsed
-//!   assessment (the points-only path);
+//!   assessment (the `Decimal` points-only path);
 //! - `peer/zen_150`: the precompiled ZEN decision (`Decision::compile`) evaluated on the
 //!   same values, driven by a current-thread tokio runtime;
 //! - `peer/f64_floor_150`: the hand-written `f64` evaluation.
@@ -13,6 +15,7 @@
 //! `CARGO_TARGET_DIR=/work/target-peer cargo bench -p chiso-peer-bench`.
 #![allow(missing_docs, clippy::unwrap_used)]
 
+use chiso::engine::{Compiled, Scratch};
 use chiso::inputs::Inputs;
 use chiso::{Cell, Index, View};
 use chiso_peer_bench::{synthetic, zen_context, zen_model};
@@ -53,9 +56,18 @@ fn bench(c: &mut Criterion) {
     );
     eprintln!("synthetic-150 total: chiso {total}, ZEN {zen_total}");
 
+    let plan = Compiled::new(&index);
+    let values = plan.values(&a, View::Final).unwrap();
+    let mut scratch = Scratch::default();
+    let compiled = plan.evaluate(&values, &mut scratch).unwrap().unwrap();
+    assert_eq!(compiled.to_f64().unwrap(), total);
+
     let floor_leaves = synthetic::f64_leaves();
     let mut g = c.benchmark_group("peer");
     g.throughput(Throughput::Elements(1));
+    g.bench_function("chiso_compiled_150", |b| {
+        b.iter(|| plan.evaluate(black_box(&values), &mut scratch).unwrap())
+    });
     g.bench_function("chiso_points_150", |b| {
         b.iter(|| index.evaluate(black_box(&inputs), &mut cells).unwrap())
     });

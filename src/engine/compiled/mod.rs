@@ -1,0 +1,513 @@
+//! The compiled evaluator: an [`Index`] turned once into an evaluation plan whose
+//! arithmetic is in integers, with the same results as [`Index::evaluate`] and
+//! [`Index::score`] — the same values *and* the same decimal scales.
+//!
+//! Every number is held as an integer mantissa at a scale fixed per node when the index
+//! is compiled (thresholds, maxima, weights and the points of every outcome), next to the
+//! scale `rust_decimal` would give it, so sums are integer additions and the scales of
+//! the results follow `Decimal`'s rules exactly. A node falls back to `Decimal` where it
+//! needs it: statically (a weighted mean, a rescaled node, a node whose range would not
+//! fit the integers, a rule kind without a kernel, and their ancestors) or for one
+//! evaluation (a value the rule rejects or flags, a quotient `Decimal` would round):
+//! then the rule itself ([`Rule::points`](crate::rule::Rule::points)) and the engine's
+//! own aggregation compute that node. Property tests keep the plan equal to
+//! [`Index::evaluate`] on random trees and on every shipped index.
+//!
+//! ```
+//! use chiso::engine::{Compiled, Scratch};
+//! use chiso::{Cell, Index, View};
+//! let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/criteria/examples/");
+//! let index = Index::from_file(format!("{dir}department-example.json").as_ref()).unwrap();
+//! let text = std::fs::read_to_string(format!("{dir}department-example.assessment.json")).unwrap();
+//! let assessment = chiso::load::assessment(&text).unwrap();
+//!
+//! let plan = Compiled::new(&index);              // once per index
+//! let mut scratch = Scratch::default();          // once per thread
+//! let values = plan.values(&assessment, View::Final).unwrap(); // once per assessment
+//! let total = plan.evaluate(&values, &mut scratch).unwrap();
+//!
+//! let full = index.score(&assessment, View::Final).unwrap();
+//! assert_eq!(total, full.total.achieved);
+//! // Every node's cell, as Index::evaluate fills it.
+//! let cells = plan.cells(&scratch);
+//! assert_eq!(cells[0].achieved(), full.total.criteria_points);
+//! ```
+
+mod fx;
+mod leaf;
+mod plan;
+
+use crate::assessment::{Assessment, Value};
+use crate::diagnostics::{Diagnostic, Diagnostics, Problem};
+use crate::engine::inputs::{Inputs, Slot};
+use crate::engine::{Cell, Index};
+use crate::result::View;
+use fx::{Fx, POW10};
+use leaf::{Input, Out};
+use rust_decimal::Decimal;
+
+/// An index compiled for fast exact evaluation ([module docs](self)).
+#[derive(Debug, Clone)]
+pub struct Compiled {
+    index: Index,
+    plan: plan::Plan,
+}
+
+/// What one leaf holds in [`LeafValues`].
+#[derive(Debug, Clone, PartialEq)]
+enum Leaf {
+    Missing,
+    NotAppraised,
+    NotApplicable,
+    Value { input: Input, credited: bool },
+}
+
+/// An assessment resolved for one view and read into the plan's form: one entry per
+/// leaf and the bonus / penalty points. Built by [`Compiled::values`]; reusable for any
+/// number of evaluations.
+#[derive(Debug, Clone, PartialEq)]
+pub struct LeafValues {
+    leaves: Vec<Leaf>,
+    adjustments: Vec<Decimal>,
+}
+
+/// Working memory of evaluations (one per thread); reused from call to call.
+#[derive(Debug, Clone, Default)]
+pub struct Scratch {
+    m: Vec<i128>,
+    s: Vec<u8>,
+    st: Vec<u8>,
+    na_below: Vec<bool>,
+    cells: Vec<Cell>,
+    slow: usize,
+}
+
+// Node states in a scratch.
+const VALUE: u8 = 0;
+const MISSING: u8 = 1;
+const NA: u8 = 2;
+/// The node's cell is in `cells` (computed with `Decimal`).
+const DEC: u8 = 3;
+
+impl Compiled {
+    /// Compiles `index` (a copy of it is kept).
+    pub fn new(index: &Index) -> Compiled {
+        Compiled {
+            plan: plan::Plan::new(index),
+            index: index.clone(),
+        }
+    }
+
+    /// The index this plan was compiled from.
+    pub fn index(&self) -> &Index {
+        &self.index
+    }
+
+    /// How many nodes are computed in integers whatever the values (the others always
+    /// use `Decimal`), out of [`Index::nodes`].
+    pub fn fixed_nodes(&self) -> usize {
+        self.plan.fixed.iter().filter(|&&f| f).count()
+    }
+
+    /// Resolves `a` for `view` ([`Inputs::resolve`]) and reads every leaf's value into
+    /// the plan's form ([`Compiled::read`]). The assessment is checked first
+    /// ([`Index::check_assessment`]); errors are returned all at once.
+    pub fn values(&self, a: &Assessment, view: View) -> Result<LeafValues, Diagnostics> {
+        Ok(self.read(&Inputs::resolve(&self.index, a, view)?))
+    }
+
+    /// Reads resolved `inputs` (of this plan's index) into the plan's form, for any number
+    /// of [`Compiled::evaluate`] calls. A value its rule rejects is kept as it is and
+    /// reported by [`Compiled::evaluate`], as [`Index::evaluate`] does.
+    pub fn read(&self, inputs: &Inputs) -> LeafValues {
+        let nodes = self.index.nodes();
+        let slots = inputs.slots();
+        let leaves = self
+            .plan
+            .leaves
+            .iter()
+            .enumerate()
+            .map(|(k, &i)| match slots.get(i) {
+                Some(Slot::NotApplicable) => Leaf::NotApplicable,
+                Some(Slot::NotAppraised) => Leaf::NotAppraised,
+                Some(Slot::Value { value, credited }) => Leaf::Value {
+                    input: leaf::read(&self.plan.kernels[k], &nodes[i], value),
+                    credited: *credited,
+                },
+                Some(Slot::Missing) | None => Leaf::Missing,
+            })
+            .collect();
+        LeafValues {
+            leaves,
+            adjustments: inputs.adjustment_points().to_vec(),
+        }
+    }
+
+    /// Replaces the value of the leaf at `position` (an [`Index::nodes`] position) with
+    /// `value` (credited), as if the assessment said so; `false` when `position` is not
+    /// a leaf. Planners and what-if analyses change one value at a time this way.
+    pub fn set_value(&self, values: &mut LeafValues, position: usize, value: &Value) -> bool {
+        let Some(k) = self.plan.leaf_of.get(position).copied().flatten() else {
+            return false;
+        };
+        let node = &self.index.nodes()[position];
+        values.leaves[k] = Leaf::Value {
+            input: leaf::read(&self.plan.kernels[k], node, value),
+            credited: true,
+        };
+        true
+    }
+
+    /// Points of `values`: the total after bonus / penalty points (floored at 0), as
+    /// [`Index::evaluate`] and [`Index::score`] (`total.achieved`) give it, with the same
+    /// errors. The nodes' cells stay in `scratch` ([`Compiled::cells`],
+    /// [`Compiled::cell`]).
+    pub fn evaluate(
+        &self,
+        values: &LeafValues,
+        scratch: &mut Scratch,
+    ) -> Result<Option<Decimal>, Box<Diagnostic>> {
+        let plan = &self.plan;
+        let n = plan.scale.len();
+        if values.leaves.len() != plan.leaves.len() {
+            return Err(Box::new(Diagnostic::error(
+                "$",
+                None,
+                Problem::InputsMismatch {
+                    expected: plan.leaves.len(),
+                    found: values.leaves.len(),
+                },
+            )));
+        }
+        scratch.prepare(n);
+        for (k, &i) in plan.leaves.iter().enumerate() {
+            self.leaf(k, i, &values.leaves[k], scratch)?;
+        }
+        for p in plan.parents.iter() {
+            self.parent(p, scratch);
+        }
+        let root = match scratch.st[0] {
+            VALUE => Some(plan.fx_at(scratch, 0).dec()),
+            DEC => scratch.cells[0].achieved(),
+            _ => None,
+        };
+        if plan.unverified {
+            self.materialize_all(scratch);
+            if let Some(d) = self
+                .index
+                .points_above_declared_max(&scratch.cells)
+                .0
+                .into_iter()
+                .next()
+            {
+                return Err(Box::new(d));
+            }
+        }
+        for (adj, p) in self
+            .index
+            .definition()
+            .adjustments
+            .iter()
+            .zip(&values.adjustments)
+        {
+            if *p < Decimal::ZERO || *p > adj.cap {
+                return Err(Box::new(Diagnostic::error(
+                    format!("$.adjustments[\"{}\"]", adj.code),
+                    Some(&adj.code),
+                    Problem::OutOfRange {
+                        value: *p,
+                        range: format!("0 – {}", crate::display::plain(adj.cap, crate::Lang::Vi)),
+                    },
+                )));
+            }
+        }
+        Ok(self.index.adjusted_total(root, &values.adjustments))
+    }
+
+    /// The cell of the node at `position` after [`Compiled::evaluate`] (as
+    /// [`Index::evaluate`] fills it).
+    pub fn cell(&self, scratch: &Scratch, position: usize) -> Cell {
+        match scratch.st.get(position) {
+            Some(&VALUE) => Cell::Value {
+                achieved: self.plan.fx_at(scratch, position).dec(),
+                max: self.max_of(scratch, position),
+            },
+            Some(&MISSING) => Cell::Missing,
+            Some(&NA) => Cell::NotApplicable,
+            Some(_) => scratch.cells[position],
+            None => Cell::Missing,
+        }
+    }
+
+    /// Every node's cell after [`Compiled::evaluate`], in [`Index::nodes`] order.
+    pub fn cells(&self, scratch: &Scratch) -> Vec<Cell> {
+        (0..self.plan.scale.len())
+            .map(|i| self.cell(scratch, i))
+            .collect()
+    }
+
+    /// How many nodes the last evaluation computed with `Decimal` (the static ones and
+    /// those a value sent there).
+    pub fn decimal_nodes(scratch: &Scratch) -> usize {
+        scratch.slow
+    }
+
+    fn leaf(
+        &self,
+        k: usize,
+        i: usize,
+        leaf: &Leaf,
+        sc: &mut Scratch,
+    ) -> Result<(), Box<Diagnostic>> {
+        let plan = &self.plan;
+        let (input, credited) = match leaf {
+            Leaf::NotApplicable => {
+                sc.st[i] = NA;
+                return Ok(());
+            }
+            Leaf::NotAppraised => {
+                sc.st[i] = MISSING;
+                return Ok(());
+            }
+            Leaf::Missing if plan.zero_if_missing => {
+                sc.set(i, Fx::ZERO, plan.scale[i]);
+                return Ok(());
+            }
+            Leaf::Missing => {
+                sc.st[i] = MISSING;
+                return Ok(());
+            }
+            Leaf::Value { input, credited } => (input, *credited),
+        };
+        let kernel = &plan.kernels[k];
+        let out = if matches!(input, Input::Slow(_)) || !plan.fixed[i] {
+            Out::Slow
+        } else {
+            leaf::run(kernel, input)
+        };
+        match out {
+            Out::NotApplicable => sc.st[i] = NA,
+            Out::Points(p) => {
+                let p = if !credited {
+                    Fx::ZERO
+                } else if plan.rounding {
+                    match Fx::of(self.index.round_leaf(p.dec())) {
+                        Some(r) => r,
+                        None => return self.slow_leaf(k, i, input, credited, sc),
+                    }
+                } else {
+                    p
+                };
+                if p.s > plan.scale[i] {
+                    sc.cells[i] = Cell::Value {
+                        achieved: p.dec(),
+                        max: self.index.nodes()[i].max,
+                    };
+                    sc.st[i] = DEC;
+                    sc.slow += 1;
+                } else {
+                    sc.set(i, p, plan.scale[i]);
+                }
+            }
+            Out::Slow => return self.slow_leaf(k, i, input, credited, sc),
+        }
+        Ok(())
+    }
+
+    /// A leaf scored by its rule, as [`Index::evaluate`] does.
+    fn slow_leaf(
+        &self,
+        k: usize,
+        i: usize,
+        input: &Input,
+        credited: bool,
+        sc: &mut Scratch,
+    ) -> Result<(), Box<Diagnostic>> {
+        let node = &self.index.nodes()[i];
+        sc.st[i] = DEC;
+        sc.slow += 1;
+        let (Some(rule), Some(value)) = (
+            &node.rule,
+            leaf::value_of(&self.plan.kernels[k], node, input),
+        ) else {
+            sc.cells[i] = if self.plan.zero_if_missing {
+                Cell::Value {
+                    achieved: Decimal::ZERO,
+                    max: node.max,
+                }
+            } else {
+                Cell::Missing
+            };
+            return Ok(());
+        };
+        sc.cells[i] = match rule.points(node.max, &value) {
+            Ok(None) => Cell::NotApplicable,
+            Ok(Some(p)) => Cell::Value {
+                achieved: if credited {
+                    self.index.round_leaf(p)
+                } else {
+                    Decimal::ZERO
+                },
+                max: node.max,
+            },
+            Err(p) => {
+                return Err(Box::new(Diagnostic::error(
+                    node.path.clone(),
+                    Some(&node.code),
+                    p,
+                )))
+            }
+        };
+        Ok(())
+    }
+
+    fn parent(&self, p: &plan::Parent, sc: &mut Scratch) {
+        let plan = &self.plan;
+        let i = p.node as usize;
+        if p.fixed {
+            let (mut all_na, mut missing, mut na_any) = (true, false, false);
+            let (mut sum, mut s): (i128, u8) = (0, 0);
+            let mut dec = false;
+            for e in p.from as usize..p.to as usize {
+                let c = plan.child[e] as usize;
+                na_any |= sc.na_below[c];
+                match sc.st[c] {
+                    VALUE => {
+                        all_na = false;
+                        let t = sc.m[c] * plan.coef[e];
+                        let ts = if p.weighted {
+                            if t == 0 {
+                                0
+                            } else {
+                                sc.s[c] + plan.wscale[e]
+                            }
+                        } else {
+                            sc.s[c]
+                        };
+                        s = if sum == 0 {
+                            ts
+                        } else if t == 0 {
+                            s
+                        } else {
+                            s.max(ts)
+                        };
+                        sum += t;
+                    }
+                    MISSING => {
+                        all_na = false;
+                        missing = true;
+                    }
+                    NA => na_any = true,
+                    _ => {
+                        dec = true;
+                        break;
+                    }
+                }
+            }
+            if !dec {
+                sc.na_below[i] = na_any;
+                sc.st[i] = if all_na {
+                    NA
+                } else if missing {
+                    MISSING
+                } else {
+                    sc.m[i] = sum;
+                    sc.s[i] = s;
+                    VALUE
+                };
+                return;
+            }
+        }
+        // With `Decimal`: the engine's own aggregation on the children's cells.
+        let node = &self.index.nodes()[i];
+        for &c in &node.children {
+            if sc.st[c] != DEC {
+                sc.cells[c] = self.cell(sc, c);
+            }
+        }
+        sc.cells[i] = crate::engine::combine(node, &sc.cells);
+        sc.st[i] = DEC;
+        sc.na_below[i] = true;
+        sc.slow += 1;
+    }
+
+    fn materialize_all(&self, sc: &mut Scratch) {
+        for i in 0..sc.st.len() {
+            if sc.st[i] != DEC {
+                sc.cells[i] = self.cell(sc, i);
+            }
+        }
+    }
+
+    /// The maximum of a node in the integer state: its static maximum when nothing below
+    /// it is not applicable, else the engine's sum over its applicable children.
+    fn max_of(&self, sc: &Scratch, i: usize) -> Option<Decimal> {
+        let node = &self.index.nodes()[i];
+        if node.is_leaf() || !sc.na_below[i] {
+            return self.plan.static_max[i];
+        }
+        let plain = matches!(node.aggregation, crate::node::Aggregation::Sum { .. });
+        let mut max_sum = Some(Decimal::ZERO);
+        for (&c, &w) in node.children.iter().zip(&node.weights) {
+            if sc.st[c] == NA {
+                continue;
+            }
+            let m = self.max_of(sc, c);
+            max_sum = if plain {
+                max_sum.zip(m).map(|(s, m)| s + m)
+            } else {
+                max_sum.zip(m).map(|(s, m)| s + w * m)
+            };
+        }
+        max_sum
+    }
+}
+
+impl Scratch {
+    fn prepare(&mut self, n: usize) {
+        if self.st.len() != n {
+            self.m = vec![0; n];
+            self.s = vec![0; n];
+            self.st = vec![MISSING; n];
+            self.na_below = vec![false; n];
+            self.cells = vec![Cell::Missing; n];
+        }
+        self.slow = 0;
+    }
+
+    fn set(&mut self, i: usize, p: Fx, scale: u32) {
+        self.m[i] = p.m * POW10[(scale - p.s) as usize];
+        self.s[i] = p.s as u8;
+        self.st[i] = VALUE;
+        self.na_below[i] = false;
+    }
+}
+
+impl LeafValues {
+    /// Number of leaves.
+    pub fn len(&self) -> usize {
+        self.leaves.len()
+    }
+
+    /// Whether there are no leaves.
+    pub fn is_empty(&self) -> bool {
+        self.leaves.is_empty()
+    }
+
+    /// How many leaves are read for the integer kernels (the others are scored by their
+    /// rule with `Decimal`).
+    pub fn fast_leaves(&self) -> usize {
+        self.leaves
+            .iter()
+            .filter(|l| {
+                !matches!(
+                    l,
+                    Leaf::Value {
+                        input: Input::Slow(_),
+                        ..
+                    }
+                )
+            })
+            .count()
+    }
+}

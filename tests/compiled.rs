@@ -1,0 +1,842 @@
+//! The compiled evaluator ([`chiso::engine::Compiled`]) equals [`Index::evaluate`] —
+//! totals, every cell, errors — value and scale, on random trees (every rule kind and
+//! aggregation, weights, rescaling, bonus / penalty, not-applicable leaves, missing
+//! values, leaf rounding, values the rules reject) and on every shipped index with random
+//! valid assessments. The generators are checked to reach both the integer path and the
+//! `Decimal` fallback.
+#![cfg(not(target_arch = "wasm32"))]
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use chiso::assessment::{Assessment, Entry, EvidenceRef, LayerEntry, NotApplicable};
+use chiso::display::Rounding;
+use chiso::engine::{Compiled, Scratch};
+use chiso::index::{
+    Adjustment, AdjustmentKind, Completeness, IndexDefinition, LeafRounding, LegalBasis,
+    MissingEvidencePolicy, MissingValuePolicy, Policies, UnitLevel, YearRange,
+};
+use chiso::inputs::Inputs;
+use chiso::interval::{Bound, Interval};
+use chiso::node::{Aggregation, Channel, Node};
+use chiso::rule::{Award, Condition, Level, Measure, Rule, SurveyOption, Tier, ZeroDenominator};
+use chiso::{Cell, Decimal, Index, Text, Value, View};
+use proptest::prelude::*;
+use std::collections::BTreeMap;
+
+struct Gen(u64);
+impl Gen {
+    fn next(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
+    }
+    fn below(&mut self, n: u64) -> u64 {
+        self.next() % n.max(1)
+    }
+    fn chance(&mut self, pct: u64) -> bool {
+        self.below(100) < pct
+    }
+    /// A decimal in [0, hi] with `scale` decimals (trailing zeros kept).
+    fn dec_scaled(&mut self, hi: Decimal, scale: u32) -> Decimal {
+        let units = (hi * Decimal::from(10u64.pow(scale))).trunc();
+        let n = u64::try_from(units.mantissa() / 10i128.pow(units.scale())).unwrap_or(0);
+        Decimal::new(self.below(n + 1) as i64, scale)
+    }
+    /// A decimal in [0, hi] with 0 to 4 decimals.
+    fn dec(&mut self, hi: Decimal) -> Decimal {
+        let s = self.below(5) as u32;
+        self.dec_scaled(hi, s)
+    }
+    fn pick<T: Copy>(&mut self, xs: &[T]) -> T {
+        xs[self.below(xs.len() as u64) as usize]
+    }
+}
+
+fn d(s: &str) -> Decimal {
+    s.parse().expect("decimal")
+}
+
+fn t(s: &str) -> Text {
+    Text::new(s, s)
+}
+
+fn award(g: &mut Gen, label: &str, max: Decimal, share: u32) -> Award {
+    if g.chance(50) {
+        Award {
+            label: t(label),
+            points: None,
+            percent_of_max: Some(Decimal::from(share)),
+        }
+    } else {
+        Award {
+            label: t(label),
+            points: Some(max * Decimal::from(share) / Decimal::ONE_HUNDRED),
+            percent_of_max: None,
+        }
+    }
+}
+
+fn level(key: &str, points: Option<Decimal>, pct: Option<Decimal>) -> Level {
+    Level {
+        key: key.into(),
+        label: t(key),
+        points,
+        percent_of_max: pct,
+    }
+}
+
+fn tier(from: Option<Bound>, to: Option<Bound>, points: Decimal) -> Tier {
+    Tier {
+        range: Interval { from, to },
+        label: t("mức"),
+        points: Some(points),
+        percent_of_max: None,
+    }
+}
+
+/// A leaf rule for a node of maximum `max`.
+fn random_rule(g: &mut Gen, max: Decimal) -> Rule {
+    let half = max / Decimal::TWO;
+    match g.below(11) {
+        0 => Rule::YesNo {
+            conditions: vec![],
+            yes: award(g, "có", max, 100),
+            no: award(g, "không", max, 0),
+        },
+        1 => Rule::YesNo {
+            conditions: vec![
+                Condition {
+                    key: "a".into(),
+                    label: t("a"),
+                },
+                Condition {
+                    key: "b".into(),
+                    label: t("b"),
+                },
+            ],
+            yes: award(g, "có", max, 100),
+            no: award(g, "không", max, 25),
+        },
+        2 => Rule::Timeliness {
+            on_time: award(g, "kịp thời", max, 100),
+            late: award(g, "muộn", max, 50),
+            not_done: award(g, "không", max, 0),
+        },
+        3 => {
+            let a = g.dec(d("50"));
+            let b = a + Decimal::from(g.below(49) + 1);
+            let measure = g.pick(&[Measure::Percent, Measure::Count, Measure::Number]);
+            Rule::Tiers {
+                measure,
+                tiers: vec![
+                    tier(None, Some(Bound::excl(a)), Decimal::ZERO),
+                    tier(Some(Bound::incl(a)), Some(Bound::incl(b)), half),
+                    tier(Some(Bound::excl(b)), None, max),
+                ],
+            }
+        }
+        4 => Rule::Proportional {
+            threshold_percent: g.chance(50).then(|| Decimal::from(g.below(100) + 1)),
+            gate: g
+                .chance(30)
+                .then(|| Bound::incl(Decimal::from(g.below(100)))),
+            zero_denominator: g.pick(&[
+                ZeroDenominator::Zero,
+                ZeroDenominator::FullMarks,
+                ZeroDenominator::NotApplicable,
+                ZeroDenominator::Invalid,
+            ]),
+            numerator: None,
+            denominator: None,
+        },
+        5 => Rule::Levels {
+            levels: vec![
+                level("tot", None, Some(Decimal::ONE_HUNDRED)),
+                level("kha", None, Some(d("75"))),
+                level("tb", Some(half), None),
+                level("dat", Some(Decimal::ZERO), None),
+            ],
+        },
+        6 => Rule::Deductions {
+            severities: vec![
+                level("nhe", None, Some(d("50"))),
+                level("lan", Some(d("0.25")), None),
+                level("nang", None, Some(Decimal::ONE_HUNDRED)),
+            ],
+        },
+        7 => Rule::Discretionary {
+            step: g.chance(70).then(|| d("0.25")),
+        },
+        8 => Rule::Survey {
+            options: vec![
+                SurveyOption {
+                    key: "A".into(),
+                    percent: Decimal::ONE_HUNDRED,
+                    label: None,
+                },
+                SurveyOption {
+                    key: "B".into(),
+                    percent: d("60"),
+                    label: None,
+                },
+                SurveyOption {
+                    key: "C".into(),
+                    percent: d("33.3"),
+                    label: None,
+                },
+                SurveyOption {
+                    key: "D".into(),
+                    percent: Decimal::ZERO,
+                    label: None,
+                },
+            ],
+        },
+        _ => Rule::Score { nominal: None },
+    }
+}
+
+/// A value for `rule` (max `max`): mostly valid, sometimes not (errors must agree too).
+fn random_value(g: &mut Gen, rule: &Rule, max: Decimal) -> Value {
+    if g.chance(3) {
+        // Any kind, any number: mostly rejected by the rule.
+        return match g.below(4) {
+            0 => Value::Number(Decimal::new(g.below(10_000) as i64 - 5000, 2)),
+            1 => Value::Option("khác".into()),
+            2 => Value::Ratio {
+                numerator: Decimal::from(g.below(10)),
+                denominator: Decimal::from(g.below(5)),
+            },
+            _ => Value::Points(max + Decimal::ONE),
+        };
+    }
+    match rule {
+        Rule::YesNo { conditions, .. } if !conditions.is_empty() && g.chance(70) => {
+            Value::Conditions(
+                conditions
+                    .iter()
+                    .map(|c| (c.key.clone(), g.chance(60)))
+                    .collect(),
+            )
+        }
+        Rule::YesNo { .. } => Value::YesNo(g.chance(50)),
+        Rule::Timeliness { .. } => Value::Option(g.pick(&["on_time", "late", "not_done"]).into()),
+        Rule::Tiers { measure, .. } => match measure {
+            Measure::Percent => match g.below(3) {
+                0 => Value::Percent(g.dec(Decimal::ONE_HUNDRED)),
+                1 => Value::Number(g.dec(Decimal::ONE_HUNDRED)),
+                _ => {
+                    let den = Decimal::from(g.below(300) + 1);
+                    let n = g.below(u64::try_from(den.mantissa()).unwrap_or(0) + 1);
+                    Value::Ratio {
+                        numerator: Decimal::from(n),
+                        denominator: den,
+                    }
+                }
+            },
+            Measure::Count => Value::Number(Decimal::new(g.below(120) as i64, 0)),
+            Measure::Number => Value::Number(g.dec(d("120"))),
+        },
+        Rule::Proportional { .. } => {
+            if g.chance(25) {
+                return Value::Percent(g.dec(Decimal::ONE_HUNDRED));
+            }
+            let den = Decimal::from(g.below(1000));
+            let num = if den.is_zero() {
+                Decimal::ZERO
+            } else {
+                Decimal::from(g.below(u64::try_from(den.mantissa()).unwrap_or(0) + 1))
+            };
+            // Sometimes with decimals (kept as written).
+            if g.chance(20) {
+                Value::Ratio {
+                    numerator: Decimal::new(i64::try_from(num.mantissa()).unwrap_or(0) * 10, 1),
+                    denominator: Decimal::new(i64::try_from(den.mantissa()).unwrap_or(0) * 100, 2),
+                }
+            } else {
+                Value::Ratio {
+                    numerator: num,
+                    denominator: den,
+                }
+            }
+        }
+        Rule::Levels { .. } => Value::Option(g.pick(&["tot", "kha", "tb", "dat"]).into()),
+        Rule::Deductions { .. } => {
+            let mut m = BTreeMap::new();
+            for k in ["nhe", "lan", "nang"] {
+                if g.chance(60) {
+                    let c = g.below(4) as i64;
+                    let v = if g.chance(20) {
+                        Decimal::new(c * 10, 1)
+                    } else {
+                        Decimal::from(c)
+                    };
+                    m.insert(k.to_string(), v);
+                }
+            }
+            Value::Counts(m)
+        }
+        Rule::Discretionary { .. } => {
+            let quarters = u64::try_from((max * Decimal::from(4)).trunc().mantissa()).unwrap_or(0);
+            Value::Points(Decimal::new((g.below(quarters + 1) * 25) as i64, 2))
+        }
+        Rule::Survey { .. } => match g.below(4) {
+            0 => Value::Percent(g.dec(Decimal::ONE_HUNDRED)),
+            1 => Value::Points(g.dec(max)),
+            _ => {
+                let mut m = BTreeMap::new();
+                for k in ["A", "B", "C", "D"] {
+                    m.insert(k.to_string(), Decimal::from(g.below(20)));
+                }
+                m.insert("A".into(), Decimal::from(g.below(20) + 1));
+                Value::Answers(m)
+            }
+        },
+        Rule::Score { .. } => Value::Points(g.dec(max)),
+    }
+}
+
+fn leaf(code: &str, max: Decimal, rule: Rule) -> Node {
+    Node {
+        code: code.into(),
+        title: t(code),
+        max_points: Some(max),
+        scoring_text: None,
+        evidence: vec![],
+        channel: Channel::Appraised,
+        verifier: None,
+        notes: vec![],
+        aggregation: None,
+        children: vec![],
+        rule: Some(rule),
+    }
+}
+
+fn random_aggregation(g: &mut Gen, kids: &[Node]) -> Aggregation {
+    let rescale_to_max = g.chance(12);
+    let weights = |g: &mut Gen| -> BTreeMap<String, Decimal> {
+        kids.iter()
+            .map(|k| {
+                let w = g.pick(&["1", "2", "0.5", "1.0", "0.25", "3", "0.125", "1.5"]);
+                (k.code.clone(), d(w))
+            })
+            .collect()
+    };
+    match g.below(10) {
+        0..=5 => Aggregation::Sum { rescale_to_max },
+        6..=8 => Aggregation::WeightedSum {
+            weights: weights(g),
+            rescale_to_max,
+        },
+        _ => Aggregation::WeightedMean {
+            weights: weights(g),
+            rescale_to_max,
+        },
+    }
+}
+
+/// The largest points `agg` over `kids` can give (a parent's declared maximum).
+fn aggregate_max(agg: &Aggregation, kids: &[Node]) -> Decimal {
+    let w = |code: &str| {
+        agg.weights()
+            .and_then(|w| w.get(code).copied())
+            .unwrap_or(Decimal::ONE)
+    };
+    let sum: Decimal = kids
+        .iter()
+        .map(|k| w(&k.code) * k.max_points.unwrap_or_default())
+        .sum();
+    match agg {
+        Aggregation::WeightedMean { .. } => {
+            let ws: Decimal = kids.iter().map(|k| w(&k.code)).sum();
+            sum / ws
+        }
+        _ => sum,
+    }
+}
+
+fn random_children(g: &mut Gen, prefix: &str, depth: usize, out: &mut Vec<Node>) {
+    let n = g.below(4) + 1;
+    for i in 1..=n {
+        let code = if prefix.is_empty() {
+            i.to_string()
+        } else {
+            format!("{prefix}.{i}")
+        };
+        if depth < 4 && g.chance(45) {
+            let mut kids = Vec::new();
+            random_children(g, &code, depth + 1, &mut kids);
+            let agg = random_aggregation(g, &kids);
+            let max = if agg.rescales() {
+                Decimal::from(g.below(20) + 1)
+            } else {
+                aggregate_max(&agg, &kids)
+            };
+            out.push(Node {
+                code: code.clone(),
+                title: t(&code),
+                max_points: Some(max),
+                scoring_text: None,
+                evidence: vec![],
+                channel: Channel::Appraised,
+                verifier: None,
+                notes: vec![],
+                aggregation: Some(agg),
+                children: kids,
+                rule: None,
+            });
+        } else {
+            let max = Decimal::new((g.below(16) as i64 + 1) * 25, 2);
+            let rule = random_rule(g, max);
+            let mut node = leaf(&code, max, rule);
+            if g.chance(15) {
+                node.channel = Channel::Survey;
+                node.rule = Some(Rule::Survey {
+                    options: match serde_json::from_str::<Rule>(r#"{"type":"survey"}"#) {
+                        Ok(Rule::Survey { options }) => options,
+                        _ => vec![],
+                    },
+                });
+            }
+            if g.chance(30) {
+                node.evidence = vec![t("tài liệu kiểm chứng")];
+            }
+            out.push(node);
+        }
+    }
+}
+
+fn random_index(g: &mut Gen) -> IndexDefinition {
+    let mut nodes = Vec::new();
+    random_children(g, "", 1, &mut nodes);
+    let aggregation = if g.chance(80) {
+        Aggregation::default()
+    } else {
+        random_aggregation(g, &nodes)
+    };
+    let max = if aggregation.rescales() {
+        Decimal::ONE_HUNDRED
+    } else {
+        aggregate_max(&aggregation, &nodes)
+    };
+    let adjustments = if g.chance(30) {
+        vec![
+            Adjustment {
+                code: "bonus".into(),
+                title: t("cộng"),
+                kind: AdjustmentKind::Bonus,
+                cap: d("5"),
+                scoring_text: None,
+            },
+            Adjustment {
+                code: "penalty".into(),
+                title: t("trừ"),
+                kind: AdjustmentKind::Penalty,
+                cap: d("3"),
+                scoring_text: None,
+            },
+        ]
+    } else {
+        vec![]
+    };
+    IndexDefinition {
+        format: chiso::index::INDEX_FORMAT.into(),
+        id: "prop".into(),
+        title: t("Chỉ số thử"),
+        version: "1".into(),
+        legal_basis: vec![LegalBasis {
+            decision: "test".into(),
+            date: None,
+            issuer: "test".into(),
+            url: "https://example.invalid".into(),
+            part: None,
+        }],
+        unit_levels: vec![UnitLevel::Department],
+        years: YearRange {
+            from: 2024,
+            to: None,
+        },
+        completeness: Completeness::Example,
+        notes: vec![],
+        max_points: Some(max),
+        aggregation,
+        policies: Policies::default(),
+        bands: vec![],
+        tie_policy: Default::default(),
+        adjustments,
+        unit_types: vec![],
+        nodes,
+    }
+}
+
+/// A random assessment of `index`: values from `value`, some leaves missing, some
+/// subtrees not applicable, appraisal layers, evidence or none.
+fn random_assessment(
+    index: &Index,
+    g: &mut Gen,
+    value: &dyn Fn(&mut Gen, &Rule, Decimal) -> Value,
+) -> Assessment {
+    let mut entries = BTreeMap::new();
+    for n in index.nodes().iter().skip(1) {
+        if g.chance(4) {
+            entries.insert(
+                n.code.clone(),
+                Entry {
+                    not_applicable: Some(NotApplicable {
+                        reason: "không có".into(),
+                    }),
+                    ..Default::default()
+                },
+            );
+            continue;
+        }
+        let Some(rule) = &n.rule else { continue };
+        let max = n.max.unwrap_or(Decimal::ONE);
+        if g.chance(8) {
+            continue; // missing
+        }
+        let layer = |g: &mut Gen| {
+            let mut le = LayerEntry::new(value(g, rule, max));
+            if g.chance(70) {
+                le.evidence.push(EvidenceRef {
+                    title: "Báo cáo".into(),
+                    number: None,
+                    link: None,
+                });
+            }
+            le
+        };
+        let e = if n.channel == Channel::Survey {
+            Entry {
+                survey: Some(layer(g)),
+                ..Default::default()
+            }
+        } else {
+            let s = layer(g);
+            let a1 = g.chance(40).then(|| layer(g));
+            let a2 = g.chance(20).then(|| layer(g));
+            Entry {
+                self_assessment: Some(s),
+                appraisal_1: a1,
+                appraisal_2: a2,
+                ..Default::default()
+            }
+        };
+        entries.insert(n.code.clone(), e);
+    }
+    let mut adjustments = BTreeMap::new();
+    for adj in &index.definition().adjustments {
+        if g.chance(60) {
+            adjustments.insert(
+                adj.code.clone(),
+                Entry {
+                    self_assessment: Some(LayerEntry::new(Value::Points(g.dec(adj.cap)))),
+                    ..Default::default()
+                },
+            );
+        }
+    }
+    Assessment {
+        index: index.definition().id.clone(),
+        year: Some(2024),
+        entries,
+        adjustments,
+        ..Assessment::new("prop", "Sở thử")
+    }
+}
+
+/// What one comparison reached.
+#[derive(Default, Debug)]
+struct Reached {
+    runs: usize,
+    all_integer: usize,
+    some_decimal: usize,
+    errors: usize,
+}
+
+fn exact(c: &Cell) -> String {
+    match c {
+        Cell::Value { achieved, max } => {
+            format!(
+                "{achieved} / {}",
+                max.map(|m| m.to_string()).unwrap_or_default()
+            )
+        }
+        other => format!("{other:?}"),
+    }
+}
+
+/// Compiled == Index::evaluate on `a`, every view: totals and cells, value and scale.
+fn same_as_engine(index: &Index, a: &Assessment, reached: &mut Reached) -> Result<(), String> {
+    let plan = Compiled::new(index);
+    let mut scratch = Scratch::default();
+    for view in [View::SelfAssessment, View::Appraised, View::Final] {
+        let inputs = Inputs::resolve(index, a, view);
+        let values = plan.values(a, view);
+        let (inputs, values) = match (inputs, values) {
+            (Ok(i), Ok(v)) => (i, v),
+            (Err(x), Err(y)) if format!("{x:?}") == format!("{y:?}") => {
+                reached.errors += 1;
+                continue;
+            }
+            (x, y) => return Err(format!("resolve differs: {x:?} vs {y:?}")),
+        };
+        let mut cells = vec![Cell::Missing; index.nodes().len()];
+        let want = index.evaluate(&inputs, &mut cells);
+        let got = plan.evaluate(&values, &mut scratch);
+        reached.runs += 1;
+        match (&want, &got) {
+            (Ok(w), Ok(g)) => {
+                let show = |x: &Option<Decimal>| x.map(|x| x.to_string());
+                if show(w) != show(g) {
+                    return Err(format!(
+                        "{view:?}: total {:?} vs compiled {:?}",
+                        show(w),
+                        show(g)
+                    ));
+                }
+                for (i, (n, c)) in index.nodes().iter().zip(&cells).enumerate() {
+                    let mine = plan.cell(&scratch, i);
+                    if exact(c) != exact(&mine) {
+                        return Err(format!(
+                            "{view:?}: node {} cell {} vs compiled {}",
+                            n.code,
+                            exact(c),
+                            exact(&mine)
+                        ));
+                    }
+                }
+                if Compiled::decimal_nodes(&scratch) == 0 {
+                    reached.all_integer += 1;
+                } else {
+                    reached.some_decimal += 1;
+                }
+            }
+            (Err(w), Err(g)) if format!("{w:?}") == format!("{g:?}") => reached.errors += 1,
+            _ => return Err(format!("{view:?}: {want:?} vs compiled {got:?}")),
+        }
+    }
+    Ok(())
+}
+
+fn policies(def: &mut IndexDefinition, g: &mut Gen) {
+    def.policies.missing_value = g.pick(&[MissingValuePolicy::Zero, MissingValuePolicy::Propagate]);
+    def.policies.missing_evidence = g.pick(&[
+        MissingEvidencePolicy::NotCredited,
+        MissingEvidencePolicy::Flag,
+        MissingEvidencePolicy::Ignore,
+    ]);
+    if g.chance(15) {
+        def.policies.leaf_rounding = Some(LeafRounding {
+            decimals: g.below(4) as u32,
+            mode: g.pick(&[
+                Rounding::HalfUp,
+                Rounding::HalfEven,
+                Rounding::Truncate,
+                Rounding::Exact,
+            ]),
+            source: None,
+        });
+    }
+}
+
+fn random_case(seed: u64, reached: &mut Reached) -> Result<(), String> {
+    let mut g = Gen(seed);
+    let mut def = random_index(&mut g);
+    policies(&mut def, &mut g);
+    let Ok(index) = Index::new(def) else {
+        return Ok(()); // a tree validation refuses (rare): nothing to compare
+    };
+    let a = random_assessment(&index, &mut g, &random_value);
+    same_as_engine(&index, &a, reached)
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(400))]
+    #[test]
+    fn compiled_equals_index_evaluate_on_random_trees(seed in any::<u64>()) {
+        let mut reached = Reached::default();
+        random_case(seed, &mut reached).map_err(TestCaseError::fail)?;
+    }
+}
+
+/// The generator reaches both paths: evaluations entirely in integers, and evaluations
+/// where some node used `Decimal` (statically or because of a value); and errors.
+#[test]
+fn random_trees_reach_the_integer_path_and_the_decimal_fallback() {
+    let mut reached = Reached::default();
+    let mut valid = 0;
+    for seed in 0..300u64 {
+        let mut g = Gen(seed.wrapping_mul(7919));
+        let def = random_index(&mut g);
+        if Index::new(def).is_ok() {
+            valid += 1;
+        }
+        random_case(seed.wrapping_mul(7919), &mut reached).unwrap();
+    }
+    eprintln!("{reached:?}, {valid} valid trees of 300");
+    assert!(valid > 250, "the generator makes valid trees ({valid})");
+    assert!(reached.runs > 500, "{reached:?}");
+    assert!(
+        reached.all_integer * 5 > reached.runs,
+        "integer path: {reached:?}"
+    );
+    assert!(
+        reached.some_decimal * 10 > reached.runs,
+        "Decimal fallback: {reached:?}"
+    );
+    assert!(reached.errors > 0, "errors compared: {reached:?}");
+}
+
+/// A valid value for any rule of a shipped index.
+fn valid_value(g: &mut Gen, rule: &Rule, max: Decimal) -> Value {
+    match rule {
+        Rule::YesNo { conditions, .. } if !conditions.is_empty() && g.chance(50) => {
+            Value::Conditions(
+                conditions
+                    .iter()
+                    .map(|c| (c.key.clone(), g.chance(70)))
+                    .collect(),
+            )
+        }
+        Rule::YesNo { .. } => Value::YesNo(g.chance(60)),
+        Rule::Timeliness { .. } => Value::Option(g.pick(&["on_time", "late", "not_done"]).into()),
+        Rule::Levels { levels } => {
+            Value::Option(levels[g.below(levels.len() as u64) as usize].key.clone())
+        }
+        Rule::Tiers { measure, tiers } => {
+            // A number inside a random tier (its bounds, or just above / below them).
+            let t = &tiers[g.below(tiers.len() as u64) as usize];
+            let base = t
+                .range
+                .from
+                .map(|b| b.value)
+                .or(t.range.to.map(|b| b.value))
+                .unwrap_or_default();
+            let x = (base + g.dec(d("5"))).max(Decimal::ZERO);
+            match measure {
+                Measure::Percent => {
+                    if g.chance(40) {
+                        let den = Decimal::from(g.below(500) + 1);
+                        let n = g.below(u64::try_from(den.mantissa()).unwrap_or(0) + 1);
+                        Value::Ratio {
+                            numerator: Decimal::from(n),
+                            denominator: den,
+                        }
+                    } else {
+                        Value::Percent(x.min(Decimal::ONE_HUNDRED))
+                    }
+                }
+                Measure::Count => Value::Number(x.trunc()),
+                Measure::Number => Value::Number(x),
+            }
+        }
+        Rule::Proportional { .. } => {
+            if g.chance(30) {
+                return Value::Percent(g.dec(Decimal::ONE_HUNDRED));
+            }
+            let den = Decimal::from(g.below(2000) + u64::from(g.chance(90)));
+            let n = g.below(u64::try_from(den.mantissa()).unwrap_or(0) + 1);
+            Value::Ratio {
+                numerator: Decimal::from(n),
+                denominator: den,
+            }
+        }
+        Rule::Deductions { severities } => {
+            let mut m = BTreeMap::new();
+            for s in severities {
+                if g.chance(50) {
+                    m.insert(s.key.clone(), Decimal::from(g.below(3)));
+                }
+            }
+            Value::Counts(m)
+        }
+        Rule::Discretionary { step } => {
+            let s = step.filter(|s| !s.is_zero()).unwrap_or(d("0.01"));
+            let steps = u64::try_from((max / s).trunc().mantissa()).unwrap_or(0);
+            Value::Points(s * Decimal::from(g.below(steps + 1)))
+        }
+        Rule::Survey { options } => match g.below(3) {
+            0 => Value::Percent(g.dec(Decimal::ONE_HUNDRED)),
+            1 => Value::Points(g.dec(max)),
+            _ => {
+                let mut m: BTreeMap<String, Decimal> = options
+                    .iter()
+                    .map(|o| (o.key.clone(), Decimal::from(g.below(30))))
+                    .collect();
+                if let Some(o) = options.first() {
+                    m.insert(o.key.clone(), Decimal::from(g.below(30) + 1));
+                }
+                Value::Answers(m)
+            }
+        },
+        Rule::Score { nominal } => {
+            let hi = nominal
+                .as_ref()
+                .and_then(|r| r.to.map(|b| b.value))
+                .unwrap_or(max)
+                .min(max);
+            let scale = g.below(7) as u32;
+            Value::Points(g.dec_scaled(hi.max(Decimal::ZERO), scale))
+        }
+    }
+}
+
+fn shipped_indexes() -> Vec<(String, Index)> {
+    let mut out = Vec::new();
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("criteria");
+    let mut dirs = vec![root];
+    while let Some(dir) = dirs.pop() {
+        for e in std::fs::read_dir(&dir).unwrap() {
+            let p = e.unwrap().path();
+            if p.is_dir() {
+                dirs.push(p);
+                continue;
+            }
+            let name = p.display().to_string();
+            if !name.ends_with(".json") {
+                continue;
+            }
+            let text = std::fs::read_to_string(&p).unwrap();
+            if !text.contains("\"chiso.index/1\"") {
+                continue;
+            }
+            if let Ok(index) = Index::from_json(&text) {
+                out.push((name, index));
+            }
+        }
+    }
+    out.sort_by(|a, b| a.0.cmp(&b.0));
+    out
+}
+
+#[test]
+fn compiled_equals_index_evaluate_on_every_shipped_index() {
+    let indexes = shipped_indexes();
+    assert!(indexes.len() >= 15, "{} shipped indexes", indexes.len());
+    let mut reached = Reached::default();
+    for (name, index) in &indexes {
+        for seed in 0..40u64 {
+            let mut g = Gen(seed ^ (name.len() as u64 * 1_000_003));
+            let mut a = random_assessment(index, &mut g, &valid_value);
+            if let Some(t) = index
+                .definition()
+                .unit_types
+                .first()
+                .filter(|_| g.chance(30))
+            {
+                a.unit_type = Some(t.code.clone());
+            }
+            same_as_engine(index, &a, &mut reached)
+                .unwrap_or_else(|e| panic!("{name}, seed {seed}: {e}"));
+        }
+        let plan = Compiled::new(index);
+        eprintln!(
+            "{name}: {} of {} nodes in integers",
+            plan.fixed_nodes(),
+            index.nodes().len()
+        );
+    }
+    eprintln!("{reached:?}");
+    assert!(reached.all_integer > reached.runs / 4, "{reached:?}");
+}
