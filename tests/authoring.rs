@@ -5,7 +5,7 @@ mod common;
 
 use chiso::assessment::Value;
 use chiso::authoring::{
-    header_field, import, parse_decimal, parse_rule, recognise, rule_syntax, Field, Grid,
+    header_field, import, parse_rule, read_number, recognise, rule_syntax, Field, Grid,
 };
 use chiso::diff::{diff, ChangeKind};
 use chiso::index::IndexDefinition;
@@ -66,12 +66,12 @@ fn headers_with_or_without_diacritics() {
 
 #[test]
 fn vietnamese_decimal_commas() {
-    assert_eq!(parse_decimal("0,5").unwrap(), Some(d("0.5")));
-    assert_eq!(parse_decimal("1,0").unwrap(), Some(d("1")));
-    assert_eq!(parse_decimal("2,25 điểm").unwrap(), Some(d("2.25")));
-    assert_eq!(parse_decimal(" 2.5 ").unwrap(), Some(d("2.5")));
-    assert_eq!(parse_decimal("").unwrap(), None);
-    assert!(parse_decimal("1 điểm rưỡi").is_err());
+    assert_eq!(read_number("0,5").unwrap(), Some(d("0.5")));
+    assert_eq!(read_number("1,0").unwrap(), Some(d("1")));
+    assert_eq!(read_number("2,25 điểm").unwrap(), Some(d("2.25")));
+    assert_eq!(read_number(" 2.5 ").unwrap(), Some(d("2.5")));
+    assert_eq!(read_number("").unwrap(), None);
+    assert!(read_number("1 điểm rưỡi").is_err());
 }
 
 #[test]

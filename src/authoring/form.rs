@@ -1,6 +1,6 @@
 //! Values typed into a fill-in form, read according to the criterion's rule.
 
-use super::words::{fold, parse_decimal};
+use super::cell_text::{fold, read_number};
 use crate::assessment::Value;
 use crate::rule::{Measure, Rule};
 use rust_decimal::Decimal;
@@ -75,7 +75,7 @@ fn yes(s: &str) -> Option<bool> {
 
 fn number(s: &str) -> Result<Decimal, String> {
     let t = s.trim().trim_end_matches('%');
-    parse_decimal(t)
+    read_number(t)
         .ok()
         .flatten()
         .ok_or_else(|| format!("\"{s}\" is not a number / \"{s}\" không phải là số"))

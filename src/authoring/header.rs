@@ -1,7 +1,7 @@
 //! The header row of a criteria table: which column means what.
 
+use super::cell_text::{cell_ref, fold};
 use super::import::Grid;
-use super::words::{cell_ref, fold};
 use std::collections::HashMap;
 
 /// A column of the criteria table.

@@ -1,9 +1,9 @@
 //! From a criteria table (grids of text) to a validated index definition.
 
+use super::cell_text::{cell_ref, fold, parse_stt, read_number, unique, CodeStyle};
 use super::header::{header_row, Field};
+use super::recognise::recognise;
 use super::syntax::parse_rule;
-use super::wording::recognise;
-use super::words::{cell_ref, fold, parse_decimal, parse_stt, unique, CodeStyle};
 use crate::diagnostics::{Diagnostic, Diagnostics, Problem};
 use crate::index::{Adjustment, AdjustmentKind, IndexDefinition};
 use crate::node::{Aggregation, Channel, Node};
@@ -177,7 +177,7 @@ pub fn import(grids: &[Grid], template: &IndexDefinition) -> Result<Imported, Di
                 continue; // the "(1) (2) (3)" numbering row under the header
             }
             let loc = |f: Field| cell_ref(&g.name, r, cols.get(&f).copied());
-            let max = match parse_decimal(&max_text) {
+            let max = match read_number(&max_text) {
                 Ok(m) => m,
                 Err(_) => {
                     diags.push(Diagnostic::error(

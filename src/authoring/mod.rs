@@ -6,20 +6,27 @@
 //! commas, the rule column syntax ([`parse_rule`]) and the usual Vietnamese wording
 //! ([`recognise`]), and reports every problem with its sheet, row and column.
 
+mod cell_text;
 mod form;
 mod header;
 mod import;
+mod recognise;
 mod syntax;
 mod table;
-mod wording;
-mod words;
 
+/// The former name of [`read_number`] (kept for callers; `chiso::batch::parse_decimal`
+/// is a different reader: ASCII bytes, no separators).
+///
+/// ```
+/// assert_eq!(chiso::authoring::parse_decimal("0,5"), chiso::authoring::read_number("0,5"));
+/// ```
+pub use cell_text::read_number as parse_decimal;
+pub use cell_text::{
+    cell_ref, column_letters, fold, parse_stt, read_number, slug, CodeStyle, NotANumber, Stt,
+};
 pub use form::{parse_value, value_choices, value_hint};
 pub use header::{header_field, Field};
 pub use import::{import, meta_from_grids, Grid, Imported, META_TAG};
+pub use recognise::{recognise, Recognised};
 pub use syntax::{parse_rule, rule_syntax, SyntaxError};
 pub use table::{criteria_table, CriteriaRow};
-pub use wording::{recognise, Recognised};
-pub use words::{
-    cell_ref, column_letters, fold, parse_decimal, parse_stt, slug, CodeStyle, NotANumber, Stt,
-};

@@ -16,7 +16,7 @@
 //!
 //! Numbers take a decimal comma or point ("0,5" = "0.5").
 
-use super::words::{fold, parse_decimal, slug, unique};
+use super::cell_text::{fold, read_number, slug, unique};
 use crate::interval::{intersection, Bound, Interval};
 use crate::rule::{Award, Level, Measure, Rule, Tier, ZeroDenominator};
 use crate::text::{Lang, Text};
@@ -36,7 +36,7 @@ fn amount(s: &str) -> Result<(Option<Decimal>, Option<Decimal>), SyntaxError> {
         Some(b) => (b, true),
         None => (t, false),
     };
-    match parse_decimal(body) {
+    match read_number(body) {
         Ok(Some(d)) if pct => Ok((None, Some(d))),
         Ok(Some(d)) => Ok((Some(d), None)),
         _ => Err(err(
@@ -118,7 +118,7 @@ fn bound_value(s: &str) -> Result<(Decimal, bool), SyntaxError> {
         Some(b) => (b, true),
         None => (t, false),
     };
-    match parse_decimal(b) {
+    match read_number(b) {
         Ok(Some(d)) => Ok((d, pct)),
         _ => Err(err(
             &format!("\"{t}\" is not a number"),

@@ -1,6 +1,7 @@
-//! validate, score, explain, schema.
+//! validate, score, explain, schema (dispatched by `main`), and what every command
+//! shares: loading, writing stdout, threads, reporting.
 
-use crate::{Command, Format};
+use crate::Format;
 use chiso::assessment::Assessment;
 use chiso::{Diagnostics, Index, Lang, View};
 use std::io::Write;
@@ -11,31 +12,6 @@ use std::process::ExitCode;
 pub(crate) const INVALID: u8 = 1;
 /// Exit code for a usage error.
 pub(crate) const USAGE: u8 = 2;
-
-/// Runs every subcommand but `batch`.
-pub fn run(cli: &crate::Cli) -> ExitCode {
-    let lang = cli.lang;
-    match &cli.command {
-        Command::Validate { index, assessments } => validate(index, assessments, lang),
-        Command::Score {
-            index,
-            assessment,
-            format,
-            layer,
-        } => score(index, assessment, *format, *layer, lang),
-        Command::Explain {
-            index,
-            assessment,
-            code,
-        } => explain(index, assessment, code, lang),
-        Command::Schema { document } => schema(document, lang),
-        _ => {
-            // main.rs dispatches batch itself; reaching this is a programming slip, not input.
-            eprintln!("batch is handled elsewhere");
-            ExitCode::from(USAGE)
-        }
-    }
-}
 
 /// Writes `text` to stdout. A closed pipe (`chiso score … | head`) is not an error; any
 /// other failure (a full disk, `> /dev/full`) is a [`chiso::Problem::CannotWrite`].
@@ -156,7 +132,11 @@ fn tally(errors: usize, warnings: usize, lang: Lang) -> String {
     }
 }
 
-fn validate(index_path: &Path, assessments: &[std::path::PathBuf], lang: Lang) -> ExitCode {
+pub(crate) fn validate(
+    index_path: &Path,
+    assessments: &[std::path::PathBuf],
+    lang: Lang,
+) -> ExitCode {
     let mut summary = String::new();
     let mut failed = false;
     let index = match load_index(index_path) {
@@ -252,7 +232,13 @@ fn load_and_score(
     }
 }
 
-fn score(index_path: &Path, a_path: &Path, format: Format, view: View, lang: Lang) -> ExitCode {
+pub(crate) fn score(
+    index_path: &Path,
+    a_path: &Path,
+    format: Format,
+    view: View,
+    lang: Lang,
+) -> ExitCode {
     let (index, _, result) = match load_and_score(index_path, a_path, view, lang) {
         Ok(x) => x,
         Err(code) => return code,
@@ -281,7 +267,7 @@ fn score(index_path: &Path, a_path: &Path, format: Format, view: View, lang: Lan
     out_exit(&text, lang)
 }
 
-fn explain(index_path: &Path, a_path: &Path, code: &str, lang: Lang) -> ExitCode {
+pub(crate) fn explain(index_path: &Path, a_path: &Path, code: &str, lang: Lang) -> ExitCode {
     let (index, a, result) = match load_and_score(index_path, a_path, View::Final, lang) {
         Ok(x) => x,
         Err(code) => return code,
@@ -304,7 +290,7 @@ fn explain(index_path: &Path, a_path: &Path, code: &str, lang: Lang) -> ExitCode
     }
 }
 
-fn schema(document: &str, lang: Lang) -> ExitCode {
+pub(crate) fn schema(document: &str, lang: Lang) -> ExitCode {
     match chiso::schema::Document::parse(document) {
         Some(doc) => out_exit(&chiso::schema::schema_json(doc), lang),
         None => {

@@ -151,6 +151,21 @@ fn main() -> ExitCode {
         Command::Diff(ref a) => spreadsheet::diff::run(a, cli.lang),
         Command::Records(ref a) => records::run(a, cli.lang),
         Command::Survey(ref a) => survey::run(a, cli.lang),
-        _ => commands::run(&cli),
+        Command::Validate {
+            ref index,
+            ref assessments,
+        } => commands::validate(index, assessments, cli.lang),
+        Command::Score {
+            ref index,
+            ref assessment,
+            format,
+            layer,
+        } => commands::score(index, assessment, format, layer, cli.lang),
+        Command::Explain {
+            ref index,
+            ref assessment,
+            ref code,
+        } => commands::explain(index, assessment, code, cli.lang),
+        Command::Schema { ref document } => commands::schema(document, cli.lang),
     }
 }

@@ -5,7 +5,7 @@ use super::{cell_text_out, f64_of, read_grids, xlsx_error};
 use crate::commands::{index_or_exit, load_index, report, INVALID};
 use chiso::assessment::{EvidenceRef, LayerEntry, NotApplicable};
 use chiso::authoring::{
-    cell_ref, criteria_table, fold, parse_decimal, parse_value, value_choices, value_hint, Field,
+    cell_ref, criteria_table, fold, parse_value, read_number, value_choices, value_hint, Field,
     Grid, META_TAG,
 };
 use chiso::{Assessment, Diagnostic, Diagnostics, Entry, Index, Lang, Problem, Value};
@@ -240,7 +240,7 @@ pub fn read_form(
     };
     let unit_name = unit.map(str::to_owned).unwrap_or_else(|| cell(0, Some(1)));
     let mut a = Assessment::new(index.definition().id.clone(), unit_name);
-    a.year = parse_decimal(&cell(1, Some(1)))
+    a.year = read_number(&cell(1, Some(1)))
         .ok()
         .flatten()
         .and_then(|d| i32::try_from(d.trunc().mantissa()).ok())
@@ -291,7 +291,7 @@ pub fn read_form(
             }
             let v = match &rule {
                 Some(rl) => parse_value(rl, text),
-                None => parse_decimal(text)
+                None => read_number(text)
                     .ok()
                     .flatten()
                     .map(Value::Points)

@@ -46,12 +46,12 @@ pub fn fold(s: &str) -> String {
 /// "1.234,5", "3 điểm". Blank, "-" and "—" read as `Ok(None)`.
 ///
 /// ```
-/// use chiso::authoring::parse_decimal;
-/// assert_eq!(parse_decimal("0,5").unwrap(), Some("0.5".parse().unwrap()));
-/// assert_eq!(parse_decimal("1,0 điểm").unwrap(), Some(1.into()));
-/// assert!(parse_decimal("một").is_err());
+/// use chiso::authoring::read_number;
+/// assert_eq!(read_number("0,5").unwrap(), Some("0.5".parse().unwrap()));
+/// assert_eq!(read_number("1,0 điểm").unwrap(), Some(1.into()));
+/// assert!(read_number("một").is_err());
 /// ```
-pub fn parse_decimal(s: &str) -> Result<Option<Decimal>, NotANumber> {
+pub fn read_number(s: &str) -> Result<Option<Decimal>, NotANumber> {
     let f = fold(s);
     let mut t = f.trim();
     for suffix in ["diem", "d"] {

@@ -5,8 +5,8 @@
 //! hành: 0" becomes a timeliness rule; "Đạt: 1 / Không đạt: 0" a yes/no rule; "mỗi văn
 //! bản chậm trừ 0,25 điểm" a deduction; other labelled lists become levels.
 
+use super::cell_text::{fold, read_number, slug, unique};
 use super::syntax::{cascade, Cond};
-use super::words::{fold, parse_decimal, slug, unique};
 use crate::diagnostics::Problem;
 use crate::interval::{Bound, Interval};
 use crate::rule::{Award, Level, Measure, Rule, Tier};
@@ -88,7 +88,7 @@ fn numbers(f: &str) -> Vec<(usize, usize, Decimal, bool)> {
                 j += 1;
             }
             let pct = b.get(j) == Some(&b'%');
-            if let Ok(Some(v)) = parse_decimal(&f[s..i]) {
+            if let Ok(Some(v)) = read_number(&f[s..i]) {
                 out.push((s, i, v, pct));
             }
         } else {
@@ -143,7 +143,7 @@ fn item(text: &str) -> Option<Item> {
         .unwrap_or(tf)
         .trim_start_matches(['(', ' '])
         .trim_end_matches([')', ' ']);
-    let v = parse_decimal(tf).ok().flatten()?;
+    let v = read_number(tf).ok().flatten()?;
     let label = label.trim().trim_end_matches(['(', '-', '–', ',']).trim();
     Some(Item {
         label: label.to_owned(),
@@ -196,7 +196,7 @@ fn read_bound(f: &str) -> Option<Reading> {
     };
     let pre = last_words(&f[..s0], 3);
     let strict_low = has_word(&pre, "tren") || has_word(&pre, "hon") || has_word(&pre, "vuot");
-    if let Some(&(s1, e1, v1, _)) = nums.get(1) {
+    if let Some(&(s1, _, v1, _)) = nums.get(1) {
         let between = f[e0..s1].replace('%', " ");
         let bt = between.trim();
         let ranged = bt.is_empty()
@@ -208,8 +208,6 @@ fn read_bound(f: &str) -> Option<Reading> {
             || bt.starts_with("-");
         if ranged {
             let strict_up = has_phrase(bt, "duoi") || has_phrase(bt, "chua den");
-            let after = f[e1..].replace('%', " ");
-            let _ = after;
             return Some(Reading {
                 cond: Cond::Range(Interval {
                     from: Some(Bound {
