@@ -302,7 +302,7 @@ fn year_not_covered_messages() {
             text.push_str(&e.message(lang));
             text.push('\n');
         }
-        let diag = e.to_diagnostic("row 12, column \"NgayHenTra\"");
+        let diag = e.to_diagnostic(chiso::diagnostics::Location::row(12).column("NgayHenTra"));
         for lang in [Lang::Vi, Lang::En] {
             text.push_str(&diag.message(lang));
             text.push('\n');
@@ -604,11 +604,11 @@ fn from_csv_reports_all_bad_rows_at_once() {
     assert_eq!(
         paths,
         [
-            "row 3, column \"date\"",                  // 30 February
-            "row 4, column \"kind\"",                  // fête
-            "row 5, column \"date\" (first at row 2)", // duplicate 1/1
-            "row 6, column \"kind\"",                  // Sat 5/1/2030 holiday
-            "row 7, column \"kind\"",                  // Mon 7/1/2030 make-up
+            "row 3, column \"date\"",        // 30 February
+            "row 4, column \"kind\"",        // fête
+            "rows 2 and 5, column \"date\"", // duplicate 1/1
+            "row 6, column \"kind\"",        // Sat 5/1/2030 holiday
+            "row 7, column \"kind\"",        // Mon 7/1/2030 make-up
             "row 8, column \"name_vi\"",
             "row 8, column \"source\"",
             "row 8, column \"status\"",
@@ -616,6 +616,29 @@ fn from_csv_reports_all_bad_rows_at_once() {
         ]
     );
     assert!(errs.0.iter().all(|e| e.file.as_deref() == Some("bad.csv")));
+    // Stable codes, structured locations, rendered in the message's language.
+    let codes: Vec<String> = errs.0.iter().map(|e| e.problem.stable_code()).collect();
+    assert_eq!(
+        codes,
+        [
+            "calendar_table_bad_date",
+            "calendar_table_unknown_kind",
+            "duplicate_key",
+            "calendar_table_day_off_on_weekend",
+            "calendar_table_makeup_on_weekday",
+            "empty",
+            "empty",
+            "calendar_table_unknown_status",
+            "calendar_table_field_count",
+        ]
+    );
+    assert_eq!(
+        errs.0[0].location,
+        Some(chiso::diagnostics::Location::row(3).column("date"))
+    );
+    assert!(errs.0[0]
+        .message(Lang::Vi)
+        .starts_with("bad.csv: lỗi tại dòng 3, cột \"date\": "));
     insta::assert_snapshot!(
         "from_csv_errors",
         format!("{}\n\n{}", errs.render(Lang::Vi), errs.render(Lang::En))
@@ -675,7 +698,7 @@ fn from_csv_caps_the_error_list() {
     assert_eq!(errs.len(), 1001);
     assert!(errs
         .render(Lang::En)
-        .ends_with("… and 200 more problems (1200 in all)"));
+        .ends_with("… and 200 more problems (1200 in all) [calendar_table_too_large]"));
 }
 
 #[test]

@@ -14,6 +14,7 @@ mod common;
 mod feed;
 
 use chiso::calendar::{NaiveDate, WorkingCalendar};
+use chiso::diagnostics::Location;
 use chiso::records::publications::{
     check, check_file, summarise, FirstDay, Judged, Kind, Options, Timeliness,
 };
@@ -516,17 +517,21 @@ fn bad_rows() -> chiso::Diagnostics {
 #[test]
 fn bad_rows_all_at_once() {
     let e = bad_rows();
-    let rows: Vec<&str> =
+    // Structured locations: the row (a duplicate names both rows; the later one here).
+    let rows: Vec<u64> =
         e.0.iter()
-            .map(|d| d.path.split(',').next().unwrap())
+            .map(|d| match &d.location {
+                Some(Location::Row { row, and_row, .. }) => and_row.unwrap_or(*row),
+                other => panic!("{other:?}"),
+            })
             .collect();
-    assert_eq!(
-        rows,
-        [
-            "row 2", "row 3", "row 4", "row 5", "row 6", "row 7", "row 8", "row 9", "row 11",
-            "row 12", "row 13"
-        ]
-    );
+    assert_eq!(rows, [2, 3, 4, 5, 6, 7, 8, 9, 11, 12, 13]);
+    assert!(e.0[7]
+        .path
+        .starts_with("rows 8 and 9, column \"SoQuyetDinhBo\""));
+    assert!(e.0[7]
+        .message(Lang::Vi)
+        .contains("lỗi tại dòng 8 và 9, cột \"SoQuyetDinhBo\""));
     let text = e.render(Lang::En);
     assert!(text.contains("[publications_provincial_before_ministry]"));
     assert!(text.contains("The year 2031 is not in the working calendar"));

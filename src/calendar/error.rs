@@ -1,8 +1,8 @@
 //! Errors of the working calendar: a year outside the table, invalid working hours, a
 //! pause that ends before it starts. Stable codes, messages in Vietnamese and English,
-//! and a conversion to [`Diagnostic`].
+//! and a conversion to [`Diagnostic`] (`type` `coded`, the code in `code`).
 
-use crate::diagnostics::{Diagnostic, Problem};
+use crate::diagnostics::{Diagnostic, Location, Problem};
 use crate::text::Lang;
 use chrono::{NaiveDateTime, NaiveTime};
 use std::fmt;
@@ -213,21 +213,18 @@ impl CalendarError {
         }
     }
 
-    /// This error as a located [`Diagnostic`] (an `unreadable_value` problem whose detail
-    /// carries both messages) at `path`, e.g. `row 12, column "NgayHenTra"`.
-    pub fn to_diagnostic(&self, path: impl Into<String>) -> Diagnostic {
-        Diagnostic::error(
-            path,
+    /// This error as a located [`Diagnostic`] (a [`Problem::Coded`] with its code and
+    /// both messages) at `at`, e.g. `Location::row(12).column("NgayHenTra")`, or at a
+    /// JSON path given as text (`$` is the whole file).
+    pub fn to_diagnostic(&self, at: impl Into<Location>) -> Diagnostic {
+        Diagnostic::error_at(
+            at.into(),
             None,
-            Problem::UnreadableValue {
+            Problem::Coded {
+                code: self.code().to_owned(),
                 text: self.subject(),
-                // `words::what` splits "english / tiếng Việt" at the first " / ".
-                detail: format!(
-                    "{} [{code}] / {} [{code}]",
-                    self.message(Lang::En),
-                    self.message(Lang::Vi),
-                    code = self.code()
-                ),
+                vi: self.message(Lang::Vi),
+                en: self.message(Lang::En),
             },
         )
     }
@@ -242,7 +239,7 @@ impl fmt::Display for CalendarError {
 impl std::error::Error for CalendarError {}
 
 impl From<CalendarError> for Diagnostic {
-    /// At path `$`; use [`CalendarError::to_diagnostic`] to name the location.
+    /// For the whole file; use [`CalendarError::to_diagnostic`] to name the location.
     fn from(e: CalendarError) -> Self {
         e.to_diagnostic("$")
     }

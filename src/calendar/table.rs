@@ -5,7 +5,7 @@
 
 use super::error::CalendarError;
 use super::{MAX_CALENDAR_BYTES, MAX_CALENDAR_ERRORS, MAX_CALENDAR_ROWS, MAX_CALENDAR_YEARS};
-use crate::diagnostics::{Diagnostic, Diagnostics, Problem};
+use crate::diagnostics::{Diagnostic, Diagnostics, Location, Problem};
 use crate::text::Text;
 use chrono::{Datelike, NaiveDate, Weekday};
 use std::collections::{BTreeMap, HashMap};
@@ -235,8 +235,9 @@ impl Table {
         let mut out = Problems::default();
         if text.len() > MAX_CALENDAR_BYTES {
             out.push(bad(
-                "$",
+                Location::File,
                 &format!("{} bytes", text.len()),
+                "calendar_table_too_large",
                 &format!("the file is larger than {MAX_CALENDAR_BYTES} bytes"),
                 &format!("tệp lớn hơn {MAX_CALENDAR_BYTES} byte"),
             ));
@@ -249,15 +250,15 @@ impl Table {
         let header: Vec<String> = match reader.headers() {
             Ok(h) => h.iter().map(|s| s.trim().to_owned()).collect(),
             Err(e) => {
-                out.push(csv_error("row 1", &e));
+                out.push(csv_error(Location::row(1), &e));
                 return Err(out.finish(file));
             }
         };
         let mut col = HashMap::new();
         for (i, h) in header.iter().enumerate() {
             if col.insert(h.as_str(), i).is_some() {
-                out.push(Diagnostic::error(
-                    "row 1",
+                out.push(Diagnostic::error_at(
+                    Location::row(1).column(h.as_str()),
                     None,
                     Problem::DuplicateKey { key: h.clone() },
                 ));
@@ -269,8 +270,8 @@ impl Table {
             .map(|c| (*c).to_owned())
             .collect();
         if !missing.is_empty() {
-            out.push(Diagnostic::error(
-                "row 1",
+            out.push(Diagnostic::error_at(
+                Location::row(1),
                 None,
                 Problem::MissingColumns { missing },
             ));
@@ -291,15 +292,16 @@ impl Table {
                 Ok(true) => record.position().map_or(0, csv::Position::line),
                 Err(e) => {
                     let line = e.position().map_or(0, csv::Position::line);
-                    out.push(csv_error(&format!("row {line}"), &e));
+                    out.push(csv_error(Location::row(line), &e));
                     break;
                 }
             };
             count += 1;
             if count > MAX_CALENDAR_ROWS {
                 out.push(bad(
-                    &format!("row {row}"),
+                    Location::row(row),
                     "",
+                    "calendar_table_too_large",
                     &format!("the table has more than {MAX_CALENDAR_ROWS} rows"),
                     &format!("bảng có hơn {MAX_CALENDAR_ROWS} dòng"),
                 ));
@@ -307,8 +309,9 @@ impl Table {
             }
             if record.len() != header.len() {
                 out.push(bad(
-                    &format!("row {row}"),
+                    Location::row(row),
                     &record.iter().collect::<Vec<_>>().join(","),
+                    "calendar_table_field_count",
                     &format!(
                         "the row has {} fields, the header {}",
                         record.len(),
@@ -323,7 +326,7 @@ impl Table {
                 continue;
             }
             let cell = |c: usize| record.get(c).unwrap_or("").trim();
-            let path = |name: &str| format!("row {row}, column \"{name}\"");
+            let path = |name: &str| Location::row(row).column(name);
             let date = match parse_iso_date(cell(c_date)) {
                 Ok(d) => Some(d),
                 Err(shape_ok) => {
@@ -335,7 +338,13 @@ impl Table {
                             "cần một ngày viết dạng YYYY-MM-DD",
                         )
                     };
-                    out.push(bad(&path("date"), cell(c_date), en, vi));
+                    out.push(bad(
+                        path("date"),
+                        cell(c_date),
+                        "calendar_table_bad_date",
+                        en,
+                        vi,
+                    ));
                     None
                 }
             };
@@ -343,8 +352,9 @@ impl Table {
                 Some(k) => Some(k),
                 None => {
                     out.push(bad(
-                        &path("kind"),
+                        path("kind"),
                         cell(c_kind),
+                        "calendar_table_unknown_kind",
                         "the kind must be one of holiday, compensatory_day_off, swapped_day_off, makeup_working_day",
                         "loại ngày phải là một trong: holiday, compensatory_day_off, swapped_day_off, makeup_working_day",
                     ));
@@ -352,7 +362,7 @@ impl Table {
                 }
             };
             if cell(c_vi).is_empty() {
-                out.push(Diagnostic::error(
+                out.push(Diagnostic::error_at(
                     path("name_vi"),
                     None,
                     Problem::Empty {
@@ -361,7 +371,7 @@ impl Table {
                 ));
             }
             if cell(c_source).is_empty() {
-                out.push(Diagnostic::error(
+                out.push(Diagnostic::error_at(
                     path("source"),
                     None,
                     Problem::Empty {
@@ -371,8 +381,9 @@ impl Table {
             }
             if !STATUSES.contains(&cell(c_status)) {
                 out.push(bad(
-                    &path("status"),
+                    path("status"),
                     cell(c_status),
+                    "calendar_table_unknown_status",
                     "the status must be announced or derived",
                     "trạng thái phải là announced hoặc derived",
                 ));
@@ -383,8 +394,9 @@ impl Table {
             // Every row flips the default status of its date (README of data/calendar).
             if kind.is_listed_day_off() && is_weekend(date) {
                 out.push(bad(
-                    &path("kind"),
+                    path("kind"),
                     &format!("{date} {}", cell(c_kind)),
+                    "calendar_table_day_off_on_weekend",
                     "a listed day off must be a weekday (a holiday on a Saturday or Sunday is not listed; its compensatory weekday is)",
                     "ngày nghỉ trong bảng phải là ngày từ thứ Hai đến thứ Sáu (ngày lễ trùng thứ Bảy, Chủ nhật không ghi; ghi ngày nghỉ bù)",
                 ));
@@ -392,16 +404,17 @@ impl Table {
             }
             if kind == DayKind::MakeupWorkingDay && !is_weekend(date) {
                 out.push(bad(
-                    &path("kind"),
+                    path("kind"),
                     &format!("{date} {}", cell(c_kind)),
+                    "calendar_table_makeup_on_weekday",
                     "a make-up working day must be a Saturday or Sunday",
                     "ngày làm bù phải là thứ Bảy hoặc Chủ nhật",
                 ));
                 continue;
             }
             if let Some(first) = first_row.get(&date) {
-                out.push(Diagnostic::error(
-                    format!("{} (first at row {first})", path("date")),
+                out.push(Diagnostic::error_at(
+                    Location::row(*first).and_row(row).column("date"),
                     None,
                     Problem::DuplicateKey {
                         key: date.to_string(),
@@ -419,8 +432,8 @@ impl Table {
             rows.keys().next().map(Datelike::year),
             rows.keys().next_back().map(Datelike::year),
         ) else {
-            out.push(Diagnostic::error(
-                "$",
+            out.push(Diagnostic::error_at(
+                Location::File,
                 None,
                 Problem::Empty {
                     what: "the table (no data row) / bảng (không có dòng dữ liệu)".into(),
@@ -430,8 +443,9 @@ impl Table {
         };
         if i64::from(last) - i64::from(first) >= MAX_CALENDAR_YEARS as i64 {
             out.push(bad(
-                "column \"date\"",
+                Location::row(0).column("date"),
                 &format!("{first}–{last}"),
+                "calendar_table_too_large",
                 &format!("the table spans more than {MAX_CALENDAR_YEARS} years"),
                 &format!("bảng trải dài hơn {MAX_CALENDAR_YEARS} năm"),
             ));
@@ -447,8 +461,9 @@ impl Table {
                 .is_none()
             {
                 out.push(bad(
-                    "column \"date\"",
+                    Location::row(0).column("date"),
                     &year.to_string(),
+                    "calendar_table_year_missing",
                     &format!("no row is in {year}; the covered years are the first to the last year of the table, and each needs its rows"),
                     &format!("không có dòng nào thuộc năm {year}; các năm được tính là từ năm đầu đến năm cuối của bảng, năm nào cũng phải có dòng"),
                 ));
@@ -482,23 +497,27 @@ fn parse_iso_date(s: &str) -> Result<NaiveDate, bool> {
         .ok_or(true)
 }
 
-/// An unreadable or wrong cell, with a bilingual explanation.
-fn bad(path: &str, text: &str, en: &str, vi: &str) -> Diagnostic {
-    Diagnostic::error(
-        path,
+/// An unreadable or wrong cell: a [`Problem::Coded`] with its stable code
+/// (`calendar_table_*`) and both messages.
+fn bad(at: Location, text: &str, code: &str, en: &str, vi: &str) -> Diagnostic {
+    Diagnostic::error_at(
+        at,
         None,
-        Problem::UnreadableValue {
+        Problem::Coded {
+            code: code.to_owned(),
             text: crate::calendar::time::quote(text),
-            detail: format!("{en} / {vi}"),
+            vi: vi.to_owned(),
+            en: en.to_owned(),
         },
     )
 }
 
-fn csv_error(path: &str, e: &csv::Error) -> Diagnostic {
+fn csv_error(at: Location, e: &csv::Error) -> Diagnostic {
     bad(
-        path,
+        at,
         "",
-        &format!("the CSV cannot be read ({e})").replace(" / ", "/"),
+        "calendar_table_unreadable",
+        &format!("the CSV cannot be read ({e})"),
         "không đọc được tệp CSV (kiểm tra dấu ngoặc kép và bảng mã UTF-8)",
     )
 }
@@ -524,8 +543,9 @@ impl Problems {
             let total = self.list.len() + self.dropped;
             let n = self.dropped;
             self.list.push(bad(
-                "$",
+                Location::File,
                 "…",
+                "calendar_table_too_large",
                 &format!("… and {n} more problems ({total} in all)"),
                 &format!("… và {n} lỗi khác (tổng cộng {total})"),
             ));

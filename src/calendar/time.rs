@@ -2,7 +2,7 @@
 //! and the Vietnamese `dd/MM/yyyy`. Every result is Asia/Ho_Chi_Minh local time
 //! (UTC+7, no daylight saving since 1975); an explicit offset is converted to +07:00.
 
-use crate::diagnostics::{Diagnostic, Problem};
+use crate::diagnostics::{Diagnostic, Location, Problem};
 use crate::text::Lang;
 use chrono::{NaiveDate, NaiveDateTime, NaiveTime, TimeDelta};
 use std::fmt;
@@ -119,20 +119,16 @@ impl TimeParseError {
         }
     }
 
-    /// This error as a located [`Diagnostic`] at `path`.
-    pub fn to_diagnostic(&self, path: impl Into<String>) -> Diagnostic {
-        Diagnostic::error(
-            path,
+    /// This error as a located [`Diagnostic`] (a [`Problem::Coded`]) at `at`.
+    pub fn to_diagnostic(&self, at: impl Into<Location>) -> Diagnostic {
+        Diagnostic::error_at(
+            at.into(),
             None,
-            Problem::UnreadableValue {
+            Problem::Coded {
+                code: self.code().to_owned(),
                 text: self.given.clone(),
-                // "english / tiếng Việt" (the English part never contains " / ").
-                detail: format!(
-                    "{} [{code}] / {} [{code}]",
-                    self.detail(Lang::En),
-                    self.detail(Lang::Vi),
-                    code = self.code()
-                ),
+                vi: self.detail(Lang::Vi),
+                en: self.detail(Lang::En),
             },
         )
     }

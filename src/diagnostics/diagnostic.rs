@@ -1,6 +1,6 @@
 //! One located problem ([`Diagnostic`]) and a set of them ([`Diagnostics`]).
 
-use super::Problem;
+use super::{Location, Problem};
 use crate::text::Lang;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
@@ -26,8 +26,14 @@ pub struct Diagnostic {
     /// File the problem is in, when known.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub file: Option<String>,
-    /// JSON path of the offending value, e.g. `$.nodes[0].children[3].rule.tiers[1]`.
+    /// JSON path of the offending value, e.g. `$.nodes[0].children[3].rule.tiers[1]`;
+    /// for a problem in a table, its [`Location`] in English (`row 12, column "X"`),
+    /// and `$` for the file as a whole.
     pub path: String,
+    /// Where the problem is, when it is not (only) a JSON path: a row and column of a
+    /// table, a spreadsheet cell, the whole file. Messages render it in their language.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub location: Option<Location>,
     /// Criterion code the problem concerns, when there is one.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub code: Option<String>,
@@ -42,9 +48,41 @@ impl Diagnostic {
             severity: Severity::Error,
             file: None,
             path: path.into(),
+            location: None,
             code: code.map(str::to_owned),
             problem,
         }
+    }
+
+    /// An error at `location` (its `path` is [`Location::path`]).
+    ///
+    /// ```
+    /// use chiso::diagnostics::Location;
+    /// use chiso::{Diagnostic, Lang, Problem};
+    /// let d = Diagnostic::error_at(Location::row(4).column("Điểm"), None, Problem::StepNotPositive);
+    /// assert_eq!(d.path, "row 4, column \"Điểm\"");
+    /// assert!(d.message(Lang::Vi).starts_with("lỗi tại dòng 4, cột \"Điểm\": "));
+    /// ```
+    pub fn error_at(location: Location, code: Option<&str>, problem: Problem) -> Self {
+        Diagnostic {
+            location: Some(location.clone()),
+            ..Self::error(location.path(), code, problem)
+        }
+    }
+
+    /// A warning at `location`.
+    pub fn warning_at(location: Location, code: Option<&str>, problem: Problem) -> Self {
+        Diagnostic {
+            severity: Severity::Warning,
+            ..Self::error_at(location, code, problem)
+        }
+    }
+
+    /// Where the problem is: its [`Location`], else its JSON path.
+    pub fn located(&self) -> Location {
+        self.location
+            .clone()
+            .unwrap_or_else(|| Location::json(self.path.clone()))
     }
 
     /// A warning at `path`.
@@ -75,8 +113,18 @@ impl Diagnostic {
             out.push_str(": ");
         }
         out.push_str(sev);
-        out.push_str(if lang == Lang::Vi { " tại " } else { " at " });
-        out.push_str(&self.path);
+        match &self.location {
+            // "data.csv: lỗi: …" rather than a JSON-path `$` for a table file as a whole.
+            Some(l) if l.is_whole_file() => {}
+            Some(l) => {
+                out.push_str(lang.pick(" tại ", " at "));
+                out.push_str(&l.render(lang));
+            }
+            None => {
+                out.push_str(lang.pick(" tại ", " at "));
+                out.push_str(&self.path);
+            }
+        }
         if let Some(c) = &self.code {
             match lang {
                 Lang::Vi => out.push_str(&format!(" (tiêu chí {c})")),

@@ -422,6 +422,19 @@ pub enum Problem {
         /// What is wrong: the reader's words, or a phrase written "english / tiếng Việt".
         detail: String,
     },
+    /// A problem of a table file (dossiers, publications, survey answers, the working
+    /// calendar) under its own stable code, with its message in both languages.
+    Coded {
+        /// Stable code, meant for programs: `records_*`, `publications_*`, `survey_*`,
+        /// `calendar_*`.
+        code: String,
+        /// The offending text, escaped and shortened (empty when there is none).
+        text: String,
+        /// Message in Vietnamese.
+        vi: String,
+        /// Message in English.
+        en: String,
+    },
     /// A leaf's rule can never award its maximum (its best outcome is worth less), so
     /// the leaf, and every node above it, can never reach full marks.
     MaxUnreachable {
@@ -438,4 +451,26 @@ pub enum Problem {
         /// node's own).
         parent: Option<String>,
     },
+}
+
+impl Problem {
+    /// The stable code of the problem, meant for programs: the domain code of a
+    /// [`Problem::Coded`] (`records_due_before_receipt`), otherwise the `type` tag
+    /// (`unknown_code`, `syntax`).
+    ///
+    /// ```
+    /// use chiso::Problem;
+    /// assert_eq!(Problem::UnknownCode.stable_code(), "unknown_code");
+    /// let p = Problem::Coded { code: "records_no_due".into(), text: String::new(), vi: "…".into(), en: "…".into() };
+    /// assert_eq!(p.stable_code(), "records_no_due");
+    /// ```
+    pub fn stable_code(&self) -> String {
+        if let Problem::Coded { code, .. } = self {
+            return code.clone();
+        }
+        serde_json::to_value(self)
+            .ok()
+            .and_then(|v| v.get("type").and_then(|t| t.as_str()).map(str::to_owned))
+            .unwrap_or_default()
+    }
 }

@@ -1,16 +1,13 @@
 //! Plain words for the parts of messages that come from elsewhere: parser details,
 //! operating-system errors, field names and ranges written in Vietnamese.
 
-use crate::text::Lang;
+use crate::text::{Lang, Text};
 
 /// A field, option, tier or band name as people read it.
 pub(super) fn what(what: &str, lang: Lang) -> String {
     // Bilingual labels written "english / tiếng Việt".
-    if let Some((en, vi)) = what.split_once(" / ") {
-        return match lang {
-            Lang::Vi => vi.to_owned(),
-            Lang::En => en.to_owned(),
-        };
+    if what.contains(" / ") {
+        return both(what, lang);
     }
     if let Some(n) = what.strip_prefix("tier ") {
         return match lang {
@@ -89,11 +86,8 @@ pub(super) fn range_en(range: &str) -> String {
 /// A phrase written "english / tiếng Việt" in `lang`; any other text verbatim (names
 /// of limits, units and encodings in `LimitExceeded` and `NotUtf8`).
 pub(super) fn both(s: &str, lang: Lang) -> String {
-    match (s.split_once(" / "), lang) {
-        (Some((_, vi)), Lang::Vi) => vi.to_owned(),
-        (Some((en, _)), Lang::En) => en.to_owned(),
-        (None, _) => s.to_owned(),
-    }
+    let t = Text::from_en_vi(s);
+    lang.pick(t.vi, t.en)
 }
 
 /// A unit after a number: " bytes", " byte"…; nothing for a plain count.
@@ -109,10 +103,7 @@ fn first_known(known: &[(&str, &str, &str)], detail: &str, lang: Lang) -> String
     known
         .iter()
         .find(|(needle, _, _)| detail.contains(needle))
-        .map(|(_, vi, en)| match lang {
-            Lang::Vi => (*vi).to_owned(),
-            Lang::En => (*en).to_owned(),
-        })
+        .map(|(_, vi, en)| lang.pick(*vi, *en).to_owned())
         .unwrap_or_else(|| detail.to_owned())
 }
 
@@ -311,10 +302,7 @@ fn expected(e: &str, lang: Lang) -> String {
     } else {
         return e.to_owned();
     };
-    match lang {
-        Lang::Vi => vi.to_owned(),
-        Lang::En => en.to_owned(),
-    }
+    lang.pick(vi, en).to_owned()
 }
 
 /// What was found, from "string \"x\"", "boolean `true`", "integer `5`", "map"…
@@ -345,10 +333,7 @@ fn found(f: &str, lang: Lang) -> String {
         "null" => "null".to_owned(),
         _ => f.to_owned(),
     };
-    match lang {
-        Lang::Vi => vi,
-        Lang::En => en,
-    }
+    lang.pick(vi, en)
 }
 
 /// Shape detail from the deserializer.

@@ -36,6 +36,31 @@ impl Text {
             Lang::En => &self.en,
         }
     }
+
+    /// The text written by `f` in each language.
+    ///
+    /// ```
+    /// let t = chiso::Text::from_fn(|l| l.pick("hai", "two").to_owned());
+    /// assert_eq!((t.vi.as_str(), t.en.as_str()), ("hai", "two"));
+    /// ```
+    pub fn from_fn(f: impl Fn(Lang) -> String) -> Self {
+        Self::new(f(Lang::Vi), f(Lang::En))
+    }
+
+    /// A phrase written "english / tiếng Việt" (split at the first ` / `), as library
+    /// details carry both languages in one string; text without ` / ` is the same in both.
+    ///
+    /// ```
+    /// let t = chiso::Text::from_en_vi("file size / kích thước tệp");
+    /// assert_eq!(t.get(chiso::Lang::Vi), "kích thước tệp");
+    /// assert_eq!(chiso::Text::from_en_vi("UTF-16 LE").get(chiso::Lang::En), "UTF-16 LE");
+    /// ```
+    pub fn from_en_vi(joined: &str) -> Self {
+        match joined.split_once(" / ") {
+            Some((en, vi)) => Self::new(vi, en),
+            None => Self::new(joined, joined),
+        }
+    }
 }
 
 /// Output language.
@@ -47,6 +72,23 @@ pub enum Lang {
     Vi,
     /// English.
     En,
+}
+
+impl Lang {
+    /// The one of `vi` and `en` written in this language: the one helper for choosing
+    /// between two renderings (strings, closures, anything).
+    ///
+    /// ```
+    /// use chiso::Lang;
+    /// assert_eq!(Lang::Vi.pick("dòng", "row"), "dòng");
+    /// assert_eq!(Lang::En.pick("dòng", "row"), "row");
+    /// ```
+    pub fn pick<T>(self, vi: T, en: T) -> T {
+        match self {
+            Lang::Vi => vi,
+            Lang::En => en,
+        }
+    }
 }
 
 impl std::str::FromStr for Lang {

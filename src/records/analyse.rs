@@ -5,7 +5,7 @@
 //! units and periods, and by 8 bytes per row for the hashes; time is linear in rows.
 
 use crate::calendar::{NaiveDateTime, WorkingCalendar};
-use crate::diagnostics::{Diagnostic, Diagnostics, Problem};
+use crate::diagnostics::{Diagnostic, Diagnostics, Location, Problem};
 use crate::records::columns::{Column, Mapping, Resolver, COLUMN_COUNT};
 use crate::records::error::{cell, location, Code, Problems};
 use crate::records::indicator::Indicator;
@@ -153,8 +153,8 @@ pub(crate) fn evaluations(buckets: &[Bucket], as_of: Option<NaiveDateTime>) -> V
 }
 
 fn io_problem(e: &io::Error) -> Diagnostic {
-    Diagnostic::error(
-        "$",
+    Diagnostic::error_at(
+        Location::File,
         None,
         Problem::Io {
             detail: e.to_string(),
@@ -239,7 +239,7 @@ pub fn analyse<R: Read>(
             bad.into_iter()
                 .map(|b| {
                     cell(
-                        "$".into(),
+                        Location::File,
                         &b,
                         Code::Unreadable,
                         "the mapping names no chiso column here (see chiso records --help for the column names)",
@@ -414,8 +414,8 @@ fn duplicates<R: Read>(
             continue;
         }
         match first.get(code) {
-            Some(&row) => problems.push(Diagnostic::error(
-                format!("rows {row} and {}, column \"MaHoSo\"", cells.row),
+            Some(&row) => problems.push(Diagnostic::error_at(
+                location(row, Some("MaHoSo"), None).and_row(cells.row),
                 None,
                 Problem::DuplicateKey {
                     key: crate::records::error::quote(code),
@@ -435,7 +435,7 @@ fn duplicates<R: Read>(
 /// The input gave other rows when read again (a pipe cannot be read twice).
 pub(crate) fn second_read_problem() -> Diagnostic {
     cell(
-        "$".into(),
+        Location::File,
         "",
         Code::Unreadable,
         "the file must be read twice (to verify duplicate MaHoSo, or for costs and explanations) but gave other rows the second time; use a file, not a pipe",

@@ -22,7 +22,7 @@
 
 use crate::assessment::{Assessment, Entry, LayerEntry, NotApplicable, Value};
 use crate::batch::{leaf_input, LeafInput};
-use crate::diagnostics::{Diagnostic, Diagnostics, Problem};
+use crate::diagnostics::{Diagnostic, Diagnostics, Location, Problem};
 use crate::engine::Index;
 use crate::records::analyse::Report;
 use crate::records::error::{cell, location, Code};
@@ -67,8 +67,8 @@ impl Values {
             _ => Vec::new(),
         };
         if header.first().map(String::as_str) != Some("unit") {
-            bad.push(Diagnostic::error(
-                "row 1",
+            bad.push(Diagnostic::error_at(
+                Location::row(1),
                 None,
                 Problem::MissingColumns {
                     missing: vec!["unit".into()],
@@ -89,7 +89,7 @@ impl Values {
             } else if computed.iter().any(|i| i.code() == h) {
                 bad.push(cell(location(1, Some(h), None), h, Code::Unreadable, "this indicator is computed from the records; a value for it would override them", "chỉ số này được tính từ hồ sơ; không được ghi đè bằng giá trị nhập"));
             } else if header[1..k].contains(h) {
-                bad.push(Diagnostic::error(
+                bad.push(Diagnostic::error_at(
                     location(1, Some(h), None),
                     Some(h),
                     Problem::DuplicateKey { key: h.clone() },
@@ -124,7 +124,7 @@ impl Values {
                 continue;
             }
             if v.cells.contains_key(&unit) {
-                bad.push(Diagnostic::error(
+                bad.push(Diagnostic::error_at(
                     location(row, Some("unit"), None),
                     None,
                     Problem::DuplicateKey { key: unit.clone() },

@@ -80,9 +80,11 @@ impl CostModel {
                 _ => bad.push(Diagnostic::error(
                     format!("$.nodes[code={}]", i.code()),
                     Some(i.code()),
-                    Problem::UnreadableValue {
-                        text: i.code().to_owned(),
-                        detail: "a records indicator must be scored by a proportional rule with max_points [records_not_proportional] / chỉ số tính từ hồ sơ phải chấm bằng quy tắc tỷ lệ (proportional) có max_points".into(),
+                    Problem::Coded {
+                        code: "records_not_proportional".into(),
+                        text: String::new(),
+                        vi: "chỉ số tính từ hồ sơ phải chấm bằng quy tắc tỷ lệ (proportional) có max_points".into(),
+                        en: "a records indicator must be scored by a proportional rule with max_points".into(),
                     },
                 )),
             }

@@ -6,11 +6,15 @@
 //! - column problems use the shared problem tags: `missing_columns` (a required column
 //!   is absent), `duplicate_key` (two columns map to one chiso column; also a duplicate
 //!   `MaHoSo`, naming both rows), `structure` (an unknown column, with the valid names);
-//! - cell problems are `unreadable_value` diagnostics whose detail carries a code in
-//!   brackets, like the calendar's (`calendar_unreadable_time`,
-//!   `calendar_year_not_covered`): the `records_*` codes of [`Code`].
+//! - cell and row problems are [`Problem::Coded`] diagnostics (`type` `coded`) whose
+//!   `code` is one of the `records_*` codes of [`Code`], or the calendar's
+//!   (`calendar_unreadable_time`, `calendar_year_not_covered`); their message ends with
+//!   the code in brackets.
+//!
+//! Every diagnostic is located by a [`Location`] (row, column, `MaHoSo`), rendered in
+//! the message's language (`dòng 12, cột "NgayHenTra"` / `row 12, column "NgayHenTra"`).
 
-use crate::diagnostics::{Diagnostic, Diagnostics, Problem};
+use crate::diagnostics::{Diagnostic, Diagnostics, Location, Problem};
 use crate::records::limits::MAX_ERRORS;
 
 /// Stable codes of cell and row problems.
@@ -81,43 +85,47 @@ impl Code {
     }
 }
 
-/// The location of a problem: `row 12, column "NgayHenTra", MaHoSo "H21.17-0001"`.
-pub fn location(row: u64, column: Option<&str>, ma_ho_so: Option<&str>) -> String {
+/// The location of a problem: `row 12, column "NgayHenTra", MaHoSo "H21.17-0001"`
+/// (in Vietnamese `dòng 12, cột "NgayHenTra", MaHoSo "H21.17-0001"`).
+pub fn location(row: u64, column: Option<&str>, ma_ho_so: Option<&str>) -> Location {
     location_keyed(row, column, "MaHoSo", ma_ho_so)
 }
 
-/// The location of a problem in any record file: the row (`$` for the whole file), the
-/// column and the record's key under its own name (`MaHoSo "…"`, `SoQuyetDinhBo "…"`).
-pub fn location_keyed(row: u64, column: Option<&str>, key_name: &str, key: Option<&str>) -> String {
-    let mut s = if row == 0 {
-        "$".to_owned()
-    } else {
-        format!("row {row}")
-    };
+/// The location of a problem in any record file: the row (0 for the whole file), the
+/// column and the record's key under its own name (`MaHoSo "…"`, `SoQuyetDinhBo "…"`,
+/// escaped and shortened by [`quote`]).
+pub fn location_keyed(
+    row: u64,
+    column: Option<&str>,
+    key_name: &str,
+    key: Option<&str>,
+) -> Location {
+    let mut at = Location::row(row);
     if let Some(c) = column {
-        s.push_str(&format!(", column \"{c}\""));
+        at = at.column(c);
     }
-    if let Some(k) = key.filter(|k| !k.is_empty()) {
-        s.push_str(&format!(", {key_name} \"{}\"", quote(k)));
+    if let Some(k) = key {
+        at = at.key(key_name, quote(k));
     }
-    s
+    at
 }
 
-/// A cell problem: `unreadable_value` with the value, both messages and the code.
-pub fn cell(path: String, text: &str, code: Code, en: &str, vi: &str) -> Diagnostic {
-    coded(path, text, code.as_str(), en, vi)
+/// A cell problem: a [`Problem::Coded`] with the value, both messages and the code.
+pub fn cell(at: Location, text: &str, code: Code, en: &str, vi: &str) -> Diagnostic {
+    coded(at, text, code.as_str(), en, vi)
 }
 
-/// A cell problem with any stable code (records, publications): `unreadable_value` with
-/// the value and "english [code] / tiếng Việt [code]" (the English part never contains
-/// " / ").
-pub fn coded(path: String, text: &str, code: &str, en: &str, vi: &str) -> Diagnostic {
-    Diagnostic::error(
-        path,
+/// A cell problem with any stable code (records, publications): a [`Problem::Coded`]
+/// with the value (escaped and shortened by [`quote`]) and both messages.
+pub fn coded(at: Location, text: &str, code: &str, en: &str, vi: &str) -> Diagnostic {
+    Diagnostic::error_at(
+        at,
         None,
-        Problem::UnreadableValue {
+        Problem::Coded {
+            code: code.to_owned(),
             text: quote(text),
-            detail: format!("{} [{code}] / {vi} [{code}]", en.replace(" / ", "/")),
+            vi: vi.to_owned(),
+            en: en.to_owned(),
         },
     )
 }
@@ -188,7 +196,7 @@ impl Problems {
             let total = self.count();
             let n = self.dropped;
             self.list.push(coded(
-                "$".into(),
+                Location::File,
                 "…",
                 self.too_large,
                 &format!("… and {n} more problems ({total} in all)"),

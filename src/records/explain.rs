@@ -7,7 +7,7 @@
 //! so they come from a second read after [`analyse`](crate::records::analyse).
 
 use crate::calendar::{LocalTime, NaiveDateTime, WorkingCalendar};
-use crate::diagnostics::{Diagnostic, Diagnostics, Problem};
+use crate::diagnostics::{Diagnostic, Diagnostics, Location, Problem};
 use crate::records::analyse::{judge_problem, Report};
 use crate::records::columns::Resolver;
 use crate::records::cost::{formula, CostCase, CostEntry, CostModel, TopN};
@@ -103,8 +103,8 @@ pub fn details<R: Read>(
     let opts = &report.options;
     let file = opts.source.as_str();
     let io_fail = |e: io::Error| {
-        Diagnostics(vec![Diagnostic::error(
-            "$",
+        Diagnostics(vec![Diagnostic::error_at(
+            Location::File,
             None,
             Problem::Io {
                 detail: e.to_string(),
@@ -404,7 +404,7 @@ impl Explanation {
     /// The explanation in `lang`, one statement per line.
     pub fn text(&self, lang: Lang) -> String {
         let vi = lang == Lang::Vi;
-        let t = |v: &str, e: &str| if vi { v.to_owned() } else { e.to_owned() };
+        let t = |v: &str, e: &str| lang.pick(v, e).to_owned();
         let p = |d: Decimal| {
             crate::display::plain(
                 crate::display::round(d, 4, crate::display::Rounding::HalfUp),
@@ -455,7 +455,7 @@ impl Explanation {
             lines.push(format!(
                 "- {}: {}",
                 t("Không tính vào chỉ số", "Not counted"),
-                if vi { vi_ } else { en_ }
+                lang.pick(vi_, en_)
             ));
             return lines.join("\n");
         }
@@ -583,7 +583,7 @@ impl Explanation {
             lines.push(format!(
                 "- {} {} ({}) [{n}/{d}]: {what}",
                 c.indicator.code(),
-                if vi { &c.reason.0 } else { &c.reason.1 },
+                lang.pick(&c.reason.0, &c.reason.1),
                 c.indicator.title(lang),
             ));
         }

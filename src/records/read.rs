@@ -8,7 +8,7 @@
 //! [`MAX_LINE_BYTES`] stops the reading (the bytes are never buffered); more than
 //! [`MAX_COLUMNS`] columns or a cell over [`MAX_CELL_BYTES`] is an error.
 
-use crate::diagnostics::{Diagnostic, Problem};
+use crate::diagnostics::{Diagnostic, Location, Problem};
 use crate::records::columns::{Column, HeaderTarget, Resolver, COLUMN_COUNT};
 use crate::records::error::{cell, location, Code, Problems};
 use crate::records::limits::{MAX_CELL_BYTES, MAX_COLUMNS, MAX_LINE_BYTES};
@@ -228,8 +228,8 @@ impl<'m, R: Read> Reader<'m, R> {
                 match reader.read_byte_record(&mut record) {
                     Ok(true) => {}
                     Ok(false) => {
-                        problems.push(Diagnostic::error(
-                            "row 1",
+                        problems.push(Diagnostic::error_at(
+                            Location::row(1),
                             None,
                             Problem::MissingColumns {
                                 missing: required_names(),
@@ -444,7 +444,7 @@ fn header(
         match resolver.target(name) {
             HeaderTarget::Column(c) => {
                 if let Some(first) = &seen[c.index()] {
-                    problems.push(Diagnostic::error(
+                    problems.push(Diagnostic::error_at(
                         location(1, Some(name), None),
                         None,
                         Problem::DuplicateKey {
@@ -466,8 +466,8 @@ fn header(
         .map(|c| c.name().to_owned())
         .collect();
     if !missing.is_empty() {
-        problems.push(Diagnostic::error(
-            "row 1",
+        problems.push(Diagnostic::error_at(
+            Location::row(1),
             None,
             Problem::MissingColumns { missing },
         ));
@@ -485,7 +485,7 @@ fn header(
 fn unknown_column(row: u64, name: &str) -> Diagnostic {
     let mut valid: Vec<&str> = Column::ALL.iter().map(|c| c.name()).collect();
     valid.push("DanhSachHoSoBoSung");
-    Diagnostic::error(
+    Diagnostic::error_at(
         location(row, Some(name), None),
         None,
         Problem::Structure {
@@ -657,7 +657,7 @@ fn json_row(
 }
 
 fn duplicate_key(row: u64, key: &str, c: Column) -> Diagnostic {
-    Diagnostic::error(
+    Diagnostic::error_at(
         location(row, Some(key), None),
         None,
         Problem::DuplicateKey {

@@ -2,7 +2,7 @@
 //! respondent id), invalid options, and the definition's diagnostics. Stable codes,
 //! messages in Vietnamese and English.
 
-use crate::diagnostics::{Diagnostic, Diagnostics, Problem};
+use crate::diagnostics::{Diagnostic, Diagnostics, Location, Problem};
 use crate::display::plain;
 use crate::text::Lang;
 use rust_decimal::Decimal;
@@ -291,33 +291,22 @@ impl RowError {
         s
     }
 
-    /// This error as a [`Diagnostic`] (an `unreadable_value` problem carrying both
-    /// messages) at a path like `row 17, column q9_sat_3`.
+    /// This error as a [`Diagnostic`] (a [`Problem::Coded`] with the code and both
+    /// messages) at its [`Location`]: the row and column (`row 17, column "q9_sat_3"`,
+    /// in Vietnamese `dòng 17, cột "q9_sat_3"`), or the whole sheet.
     pub fn to_diagnostic(&self, source: &str) -> Diagnostic {
-        let mut path = String::new();
-        if self.row > 0 {
-            path.push_str(&format!("row {}", self.row));
-        }
+        let mut at = Location::row(self.row);
         if let Some(c) = &self.column {
-            if !path.is_empty() {
-                path.push_str(", ");
-            }
-            path.push_str(&format!("column {c}"));
+            at = at.column(c.as_str());
         }
-        if path.is_empty() {
-            path.push('$');
-        }
-        Diagnostic::error(
-            path,
+        Diagnostic::error_at(
+            at,
             None,
-            Problem::UnreadableValue {
+            Problem::Coded {
+                code: self.problem.code().to_owned(),
                 text: self.value.clone().unwrap_or_default(),
-                detail: format!(
-                    "{} [{}] / {}",
-                    self.problem.message(Lang::En),
-                    self.problem.code(),
-                    self.problem.message(Lang::Vi)
-                ),
+                vi: self.problem.message(Lang::Vi),
+                en: self.problem.message(Lang::En),
             },
         )
         .in_file(source)

@@ -100,14 +100,11 @@ impl HandOffError {
             HandOffError::Rule { problem, .. } => problem.clone(),
             HandOffError::UnknownCode { .. } => Problem::UnknownCode,
             HandOffError::NotALeaf { .. } => Problem::ValueOnParent,
-            other => Problem::UnreadableValue {
+            other => Problem::Coded {
+                code: other.code().to_owned(),
                 text: String::new(),
-                detail: format!(
-                    "{} [{}] / {}",
-                    other.message(Lang::En),
-                    other.code(),
-                    other.message(Lang::Vi)
-                ),
+                vi: other.message(Lang::Vi),
+                en: other.message(Lang::En),
             },
         };
         Diagnostic::error("$", code, problem)

@@ -99,7 +99,7 @@ fn parse_refusals() {
         parse_local_time("30/02/2026")
             .unwrap_err()
             .message(Lang::Vi),
-        long.to_diagnostic("row 3, column \"NgayTiepNhan\"")
+        long.to_diagnostic(chiso::diagnostics::Location::row(3).column("NgayTiepNhan"))
             .message(Lang::En),
     );
     // Snapshots live beside the other calendar snapshots (tests/snapshots/).

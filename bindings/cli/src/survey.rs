@@ -282,13 +282,13 @@ fn table(survey: &Survey, result: &SurveyResult, lang: Lang) -> String {
         .map(|c| (c.code.clone(), c.title.get(lang).to_owned()))
         .collect();
     let mut header: Vec<String> = vec![
-        (if vi { "Đơn vị" } else { "Unit" }).into(),
-        (if vi { "Số phiếu" } else { "Respondents" }).into(),
-        (if vi { "Chỉ số (%)" } else { "Index (%)" }).into(),
-        (if vi { "Điểm TB" } else { "Mean score" }).into(),
+        (lang.pick("Đơn vị", "Unit")).into(),
+        (lang.pick("Số phiếu", "Respondents")).into(),
+        (lang.pick("Chỉ số (%)", "Index (%)")).into(),
+        (lang.pick("Điểm TB", "Mean score")).into(),
     ];
     header.extend(components.iter().map(|(c, _)| format!("{c} (%)")));
-    header.push((if vi { "Hạng" } else { "Rank" }).into());
+    header.push((lang.pick("Hạng", "Rank")).into());
     let level = result
         .bootstrap
         .as_ref()
@@ -310,7 +310,7 @@ fn table(survey: &Survey, result: &SurveyResult, lang: Lang) -> String {
     }
     let margin = result.units.iter().any(|u| u.sample_size.is_some());
     if margin {
-        header.push((if vi { "Cỡ mẫu cần" } else { "Needed n" }).into());
+        header.push((lang.pick("Cỡ mẫu cần", "Needed n")).into());
     }
     let mut t = new_table(header.clone());
     let row = |u: &UnitResult| {

@@ -8,13 +8,13 @@
 //!   headers name one column; also two rows for one ministry decision and kind, naming
 //!   both rows), `structure` (an unknown column, with the valid names);
 //! - dates that cannot be read and years outside the calendar are the calendar's
-//!   `unreadable_value` diagnostics (`calendar_unreadable_time`,
+//!   [`Problem::Coded`](crate::Problem::Coded) diagnostics (`calendar_unreadable_time`,
 //!   `calendar_year_not_covered`, which names the year);
-//! - every other cell or row problem is an `unreadable_value` diagnostic whose detail
-//!   carries one of the `publications_*` codes of [`Code`] in brackets.
+//! - every other cell or row problem is a `coded` diagnostic whose `code` is one of the
+//!   `publications_*` codes of [`Code`] (the message ends with it in brackets).
 
 use super::limits::MAX_ERRORS;
-use crate::diagnostics::Diagnostic;
+use crate::diagnostics::{Diagnostic, Location};
 
 /// Stable codes of cell and row problems.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -65,13 +65,13 @@ impl Code {
 }
 
 /// The location of a problem: `row 7, column "NgayQuyetDinhTinh", SoQuyetDinhBo "12/QĐ-BYT"`.
-pub fn location(row: u64, column: Option<&str>, ministry_decision: Option<&str>) -> String {
+pub fn location(row: u64, column: Option<&str>, ministry_decision: Option<&str>) -> Location {
     crate::records::error::location_keyed(row, column, "SoQuyetDinhBo", ministry_decision)
 }
 
-/// A cell problem: `unreadable_value` with the value, both messages and the code.
-pub fn cell(path: String, text: &str, code: Code, en: &str, vi: &str) -> Diagnostic {
-    crate::records::error::coded(path, text, code.as_str(), en, vi)
+/// A cell problem: a `coded` problem with the value, both messages and the code.
+pub fn cell(at: Location, text: &str, code: Code, en: &str, vi: &str) -> Diagnostic {
+    crate::records::error::coded(at, text, code.as_str(), en, vi)
 }
 
 /// Problems collected up to [`MAX_ERRORS`], then counted ("… and N more" carries

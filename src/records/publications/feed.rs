@@ -21,7 +21,7 @@ use super::error::{self, cell, Code};
 use super::judge::Judged;
 use super::rules::Options;
 use super::summary::{summarise, PortalCount, Summary};
-use crate::diagnostics::Diagnostics;
+use crate::diagnostics::{Diagnostics, Location};
 use crate::records::analyse::Report;
 use crate::text::Text;
 use serde::Serialize;
@@ -91,7 +91,7 @@ pub fn feed(
         let mut p = error::problems();
         let list = roots.join(", ");
         p.push(cell(
-            "$".into(),
+            Location::File,
             "",
             Code::SeveralProvinces,
             &format!(

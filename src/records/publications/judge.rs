@@ -8,6 +8,7 @@ use super::limits::MAX_DEADLINE_DAYS;
 use super::read::Publication;
 use super::rules::{FirstDay, Kind, Options};
 use crate::calendar::{CalendarError, NaiveDate, WorkingCalendar};
+use crate::diagnostics::Location;
 use crate::text::Text;
 use serde::{Serialize, Serializer};
 
@@ -124,7 +125,7 @@ pub(crate) fn check_options(options: &Options, cal: &WorkingCalendar, problems: 
     ] {
         if !(1..=MAX_DEADLINE_DAYS).contains(&n) {
             problems.push(cell(
-                format!("options.{field}"),
+                Location::json(format!("options.{field}")),
                 &n.to_string(),
                 Code::BadOptions,
                 &format!("a deadline must be 1 to {MAX_DEADLINE_DAYS} working days"),

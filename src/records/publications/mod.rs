@@ -86,7 +86,7 @@ pub use rules::{
 pub use summary::{summarise, NotIssuedCount, OnTimeCount, PeriodSummary, PortalCount, Summary};
 
 use crate::calendar::WorkingCalendar;
-use crate::diagnostics::Diagnostics;
+use crate::diagnostics::{Diagnostics, Location};
 use crate::records::RecordFormat;
 use error::{cell, Code};
 
@@ -173,8 +173,8 @@ pub fn check_file(
 ) -> Result<Vec<Judged>, Diagnostics> {
     let file = path.display().to_string();
     let io = |e: std::io::Error| {
-        Diagnostics(vec![crate::Diagnostic::error(
-            "$",
+        Diagnostics(vec![crate::Diagnostic::error_at(
+            Location::File,
             None,
             crate::Problem::Io {
                 detail: e.to_string(),
@@ -231,7 +231,7 @@ fn too_large(bytes: Option<u64>) -> crate::Diagnostic {
             format!("dữ liệu đọc vào dài hơn giới hạn {max} byte"),
         ),
     };
-    cell("$".into(), "", Code::TooLarge, &en, &vi)
+    cell(Location::File, "", Code::TooLarge, &en, &vi)
 }
 
 /// Whether a deadline in `options` is out of range (judging would be meaningless).

@@ -8,7 +8,7 @@ use super::limits::{MAX_CELL_BYTES, MAX_COLUMNS, MAX_ROWS, MAX_TTHC_PER_ROW};
 use super::rules::Kind;
 use crate::authoring::fold;
 use crate::calendar::{parse_local_time, NaiveDate};
-use crate::diagnostics::{Diagnostic, Problem};
+use crate::diagnostics::{Diagnostic, Location, Problem};
 use crate::records::read::Entries;
 use crate::records::{header_key, RecordFormat};
 use serde::Serialize;
@@ -77,7 +77,7 @@ fn unknown_column(row: u64, name: &str) -> Diagnostic {
         .chain(IGNORED_COLUMNS.iter().copied())
         .map(|v| format!("`{v}`"))
         .collect();
-    Diagnostic::error(
+    Diagnostic::error_at(
         location(row, Some(name), None),
         None,
         Problem::Structure {
@@ -169,7 +169,7 @@ fn csv_rows(text: &str, problems: &mut Problems) -> Vec<RawRow> {
         match target(name) {
             Target::Column(c) => {
                 if let Some(prev) = first.insert(c, name) {
-                    problems.push(Diagnostic::error(
+                    problems.push(Diagnostic::error_at(
                         location(1, Some(name), None),
                         None,
                         Problem::DuplicateKey {
@@ -189,8 +189,8 @@ fn csv_rows(text: &str, problems: &mut Problems) -> Vec<RawRow> {
         .map(|c| c.name().to_owned())
         .collect();
     if !missing.is_empty() {
-        problems.push(Diagnostic::error(
-            "row 1",
+        problems.push(Diagnostic::error_at(
+            Location::row(1),
             None,
             Problem::MissingColumns { missing },
         ));
@@ -327,7 +327,7 @@ fn json_rows(text: &str, problems: &mut Problems) -> Vec<RawRow> {
                 }
             };
             if let Some(prev) = first.insert(c, key.clone()) {
-                problems.push(Diagnostic::error(
+                problems.push(Diagnostic::error_at(
                     location(row, Some(key), None),
                     None,
                     Problem::DuplicateKey {
@@ -517,7 +517,7 @@ fn parse_row(raw: RawRow, seen: &mut Seen, problems: &mut Problems) -> Option<Pu
             break;
         }
         if tthc.iter().any(|t| t == code) {
-            problems.push(Diagnostic::error(
+            problems.push(Diagnostic::error_at(
                 at(Column::MaTTHC),
                 None,
                 Problem::DuplicateKey {
@@ -531,11 +531,8 @@ fn parse_row(raw: RawRow, seen: &mut Seen, problems: &mut Problems) -> Option<Pu
     if let (false, Some(k)) = (number.is_empty(), kind) {
         let key = number_key(number);
         match seen.pairs.get(&(key.clone(), k)) {
-            Some(first) => problems.push(Diagnostic::error(
-                format!(
-                    "{} (first at row {first})",
-                    location(row, Some(Column::SoQuyetDinhBo.name()), Some(number))
-                ),
+            Some(first) => problems.push(Diagnostic::error_at(
+                location(*first, Some(Column::SoQuyetDinhBo.name()), Some(number)).and_row(row),
                 None,
                 Problem::DuplicateKey {
                     key: format!("{number} · {} ({})", k.label().vi, k.label().en),

@@ -31,7 +31,7 @@ fn days(n: i64, lang: Lang) -> String {
 fn verdict(t: Timeliness, lang: Lang) -> String {
     let vi = lang == Lang::Vi;
     match t {
-        Timeliness::OnTime => if vi { "đúng hạn" } else { "on time" }.to_owned(),
+        Timeliness::OnTime => lang.pick("đúng hạn", "on time").to_owned(),
         Timeliness::Late { working_days } => {
             let n = days(working_days, lang);
             if vi {
@@ -50,7 +50,7 @@ fn verdict(t: Timeliness, lang: Lang) -> String {
                 format!("not issued, overdue by {n}")
             }
         }
-        Timeliness::NotIssued { .. } => if vi { "chưa ban hành" } else { "not issued" }.to_owned(),
+        Timeliness::NotIssued { .. } => lang.pick("chưa ban hành", "not issued").to_owned(),
     }
 }
 
@@ -63,7 +63,7 @@ pub fn section(
     lang: Lang,
 ) -> Result<String, Diagnostics> {
     let vi = lang == Lang::Vi;
-    let t = |v: &str, e: &str| if vi { v.to_owned() } else { e.to_owned() };
+    let t = |v: &str, e: &str| lang.pick(v, e).to_owned();
     let mut out = format!("{} — {}\n", t("Công bố TTHC", "Publications"), feed.source);
     let mut tb = new_table(vec![
         t("Dòng", "Row"),
@@ -84,7 +84,7 @@ pub fn section(
         };
         tb.add_row(vec![
             p.row.to_string(),
-            if vi { kind.vi } else { kind.en },
+            lang.pick(kind.vi, kind.en),
             decision(&p.ministry, lang),
             p.provincial
                 .as_ref()
@@ -98,7 +98,7 @@ pub fn section(
     out.push_str(&tb.to_string());
     out.push('\n');
     for j in &feed.judged {
-        let pick = |x: &chiso::Text| if vi { x.vi.clone() } else { x.en.clone() };
+        let pick = |x: &chiso::Text| lang.pick(x.vi.clone(), x.en.clone());
         out.push_str(&format!(
             "{} {}: {}\n",
             t("Dòng", "Row"),
@@ -111,7 +111,7 @@ pub fn section(
     }
     for p in &feed.summary.periods {
         let e = p.explanation();
-        out.push_str(&format!("{}.\n", if vi { e.vi } else { e.en }));
+        out.push_str(&format!("{}.\n", lang.pick(e.vi, e.en)));
     }
     let root = feed.province.as_deref().and_then(|p| report.units.id(p));
     for (b, _) in feed.summary.periods.iter().enumerate() {
@@ -127,7 +127,7 @@ pub fn section(
                         "{} {}: {} → {} {}",
                         t("Kỳ", "Period"),
                         feed.summary.periods[b].label,
-                        if vi { e.vi } else { e.en },
+                        lang.pick(e.vi, e.en),
                         num2(pts, lang),
                         t("điểm", "points")
                     )

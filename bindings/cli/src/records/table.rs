@@ -25,8 +25,7 @@ pub fn table(
     det: &Details,
     lang: Lang,
 ) -> Result<String, Diagnostics> {
-    let vi = lang == Lang::Vi;
-    let t = |v: &str, e: &str| if vi { v.to_owned() } else { e.to_owned() };
+    let t = |v: &str, e: &str| lang.pick(v, e).to_owned();
     let computable: Vec<Indicator> = Indicator::ALL
         .into_iter()
         .filter(|i| report.computable(*i))
