@@ -6,17 +6,7 @@ use crate::text::Lang;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-/// Where a problem is.
-///
-/// ```
-/// use chiso::diagnostics::Location;
-/// use chiso::Lang;
-/// let at = Location::row(12).column("NgayHenTra").key("MaHoSo", "H21.17-0001");
-/// assert_eq!(at.render(Lang::Vi), "dòng 12, cột \"NgayHenTra\", MaHoSo \"H21.17-0001\"");
-/// assert_eq!(at.render(Lang::En), "row 12, column \"NgayHenTra\", MaHoSo \"H21.17-0001\"");
-/// assert_eq!(Location::cell("Phụ lục", "C3").render(Lang::Vi), "'Phụ lục'!C3");
-/// assert_eq!(Location::json("$.nodes[0]").path(), "$.nodes[0]");
-/// ```
+/// Where a problem is (built and rendered as [`Location::render`] shows).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 #[non_exhaustive]
@@ -129,6 +119,16 @@ impl Location {
     /// The location in `lang`: `dòng 12, cột "NgayHenTra", MaHoSo "…"` /
     /// `row 12, column "NgayHenTra", MaHoSo "…"`, `'Phụ lục'!C3`, a JSON path, or
     /// `cả tệp` / `the whole file`.
+    ///
+    /// ```
+    /// use chiso::diagnostics::Location;
+    /// use chiso::Lang;
+    /// let at = Location::row(12).column("NgayHenTra").key("MaHoSo", "H21.17-0001");
+    /// assert_eq!(at.render(Lang::Vi), "dòng 12, cột \"NgayHenTra\", MaHoSo \"H21.17-0001\"");
+    /// assert_eq!(at.render(Lang::En), "row 12, column \"NgayHenTra\", MaHoSo \"H21.17-0001\"");
+    /// assert_eq!(Location::cell("Phụ lục", "C3").render(Lang::Vi), "'Phụ lục'!C3");
+    /// assert_eq!(Location::json("$.nodes[0]").path(), "$.nodes[0]");
+    /// ```
     pub fn render(&self, lang: Lang) -> String {
         if self.is_whole_file() {
             return lang.pick("cả tệp", "the whole file").to_owned();
