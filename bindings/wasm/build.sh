@@ -1,10 +1,16 @@
 #!/usr/bin/env bash
-# Builds the WASM package into bindings/wasm/pkg/, two modules in each folder:
-#   chiso_wasm     the engine the form loads first (Engine, Session, schemas; feature `form`)
-#   chiso_records  dossier records (QĐ 766) and SIPAS answer sheets, loaded on demand
-#                  (feature `records`)
-#   pkg/web   ES modules for browsers, bundlers and <script type="module">
-#   pkg/node  CommonJS modules for Node.js
+# Builds the WASM package into bindings/wasm/pkg/, three modules in each folder:
+#   chiso_wasm      the engine the form loads first (Engine: load, nodes, validate, score,
+#                   session; Session; feature `form`), at most 400 KiB after wasm-opt
+#                   (js/size.test.mjs fails above)
+#   chiso_analysis  what-if, plan, headroom, scenarios, sensitivity, explain, loaded on
+#                   demand (feature `analysis`)
+#   chiso_records   dossier records (QĐ 766) and SIPAS answer sheets, loaded on demand
+#                   (feature `records`)
+#   pkg/web      ES modules for browsers, bundlers and <script type="module">
+#   pkg/node     CommonJS modules for Node.js
+#   pkg/schemas  the JSON Schemas (criteria/schema/*.schema.json, minified), served beside
+#                the modules instead of embedded in them
 # Needs: rustup target wasm32-unknown-unknown, wasm-bindgen-cli at the crate's exact
 # version, and `npm install` at the repository root (for binaryen's wasm-opt).
 set -euo pipefail
@@ -14,17 +20,18 @@ raw="${CARGO_TARGET_DIR:-target}/wasm32-unknown-unknown/wasm/chiso_wasm.wasm"
 opt="$root/node_modules/.bin/wasm-opt"
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-for module in chiso_wasm:form chiso_records:records; do
+for module in chiso_wasm:form,lean chiso_analysis:analysis chiso_records:records; do
   name=${module%%:*}
   feature=${module##*:}
   cargo build --profile wasm --target wasm32-unknown-unknown -p chiso-wasm --locked \
     --no-default-features --features "$feature"
   cp "$raw" "$tmp/$name.wasm"
 done
+names="chiso_wasm chiso_analysis chiso_records"
 for target in web nodejs; do
   out=bindings/wasm/pkg/${target/nodejs/node}
   rm -rf "$out"
-  for name in chiso_wasm chiso_records; do
+  for name in $names; do
     wasm-bindgen "$tmp/$name.wasm" --out-dir "$out" --target "$target"
     if [ -x "$opt" ]; then
       "$opt" -Oz --strip-debug --strip-producers --enable-bulk-memory --enable-nontrapping-float-to-int \
@@ -36,9 +43,18 @@ for target in web nodejs; do
   done
 done
 [ "$(ls bindings/wasm/pkg/node)" ] && echo '{"type":"commonjs"}' > bindings/wasm/pkg/node/package.json
-for name in chiso_wasm chiso_records; do
+rm -rf bindings/wasm/pkg/schemas
+mkdir -p bindings/wasm/pkg/schemas
+node -e '
+  const fs = require("fs");
+  const [src, out] = process.argv.slice(1);
+  for (const f of fs.readdirSync(src).filter((f) => f.endsWith(".schema.json")).sort())
+    fs.writeFileSync(`${out}/${f}`, JSON.stringify(JSON.parse(fs.readFileSync(`${src}/${f}`, "utf8"))));
+' criteria/schema bindings/wasm/pkg/schemas
+for name in $names; do
   f=bindings/wasm/pkg/web/${name}_bg.wasm
   size=$(wc -c < "$f")
   gz=$(gzip -9 -c "$f" | wc -c)
   echo "${name}_bg.wasm: $size bytes ($((size / 1024)) KiB), gzip -9: $gz bytes ($((gz / 1024)) KiB)"
 done
+echo "schemas: $(ls bindings/wasm/pkg/schemas | wc -l) files in bindings/wasm/pkg/schemas ($(cat bindings/wasm/pkg/schemas/* | wc -c) bytes)"

@@ -50,6 +50,9 @@ export interface Diagnostic {
   column?: string;
   /** The record's key: MaHoSo of a dossier, respondent id of an answer sheet. */
   record?: string;
+  /** A shape error the form module read without path tracking (path `$`); the analysis
+   *  module's same call names the exact path (the wrapper asks it once `readyAnalysis()`). */
+  unlocated?: true;
 }
 
 /** What every failing call throws. */
@@ -61,6 +64,8 @@ export interface ChisoError extends Error {
   messageVi: string;
   messageEn: string;
   diagnostics: Diagnostic[];
+  /** The first error is a shape error read without path tracking (see Diagnostic.unlocated). */
+  unlocated?: boolean;
 }
 
 /** A scoring rule; see criteria/schema/index.schema.json for every field. */
@@ -109,7 +114,11 @@ export interface Explained { node: NodeResult; entry: Entry | null; text: string
 
 export function ready(source?: BufferSource | URL | string | WebAssembly.Module): Promise<void>;
 export function version(): string;
-export function schema(name: string): object;
+/** The JSON Schema of a document kind, read from pkg/schemas/ beside the modules. */
+export function schema(name: string): Promise<object>;
+/** Loads the analysis module (pkg/web/chiso_analysis*) once: explain, whatIf, scenarios, plan,
+ *  headroom and sensitivity need it; with it, unlocated shape errors name their exact path. */
+export function readyAnalysis(source?: BufferSource | URL | string | WebAssembly.Module): Promise<void>;
 
 export class Session {
   /** Current total (exact) or null while values are missing under the propagate policy. */

@@ -3,11 +3,27 @@
 // string ("3.7"), never a JavaScript number. Errors are `Error`s with `code`, `path`,
 // `criterion`, `messageVi`, `messageEn` and `diagnostics`.
 //
-// Dossier records (QĐ 766) and SIPAS answer sheets live in a second module
-// (pkg/web/chiso_records*), loaded only by `readyRecords()`: the form's first load stays small.
-import init, { Engine, schema as rawSchema, version as rawVersion } from '../pkg/web/chiso_wasm.js';
+// Three modules, so the form's first load stays small (pkg/web/chiso_wasm*, at most
+// 400 KiB): what-if, plan, headroom, scenarios, sensitivity and explain are in a second
+// module (pkg/web/chiso_analysis*, loaded by `readyAnalysis()`), dossier records (QĐ 766)
+// and SIPAS answer sheets in a third (pkg/web/chiso_records*, loaded by `readyRecords()`).
+// The JSON Schemas are files beside them (pkg/schemas/<name>.schema.json), read by `schema()`.
+import init, { Engine, version as rawVersion } from '../pkg/web/chiso_wasm.js';
 
 const text = (doc) => (typeof doc === 'string' ? doc : JSON.stringify(doc));
+
+function notReady(what, vi, en) {
+  const e = new Error(en);
+  e.name = 'ChisoError';
+  e.code = 'not_ready';
+  e.path = '$';
+  e.criterion = null;
+  e.messageVi = vi;
+  e.messageEn = en;
+  e.diagnostics = [];
+  e.what = what;
+  return e;
+}
 
 /** Loads the WASM module once; pass bytes, a URL or a `WebAssembly.Module` outside browsers. */
 export async function ready(source) {
@@ -17,8 +33,64 @@ export async function ready(source) {
 /** The engine's version. */
 export const version = () => rawVersion();
 
-/** The JSON Schema of a document kind (`index`, `assessment`, `result`, …). */
-export const schema = (name) => JSON.parse(rawSchema(name));
+const isNode = typeof process !== 'undefined' && !!(process.versions && process.versions.node);
+
+/** The JSON Schema of a document kind (`index`, `assessment`, `result`, …), read from
+ *  pkg/schemas/ beside the modules (fetched in browsers, read from disk in Node). */
+export async function schema(name) {
+  if (!/^[a-z][a-z0-9-]*$/.test(String(name))) {
+    const e = notReady('schema', `tên lược đồ "${name}" không hợp lệ`, `invalid schema name "${name}"`);
+    e.code = 'usage';
+    e.path = 'name';
+    throw e;
+  }
+  const url = new URL(`../pkg/schemas/${name}.schema.json`, import.meta.url);
+  let body;
+  try {
+    if (isNode) {
+      const { readFile } = await import('node:fs/promises');
+      body = await readFile(url, 'utf8');
+    } else {
+      const r = await fetch(url);
+      if (!r.ok) throw new Error(String(r.status));
+      body = await r.text();
+    }
+  } catch {
+    const e = notReady('schema', `không có lược đồ "${name}"`, `no schema named "${name}"`);
+    e.code = 'usage';
+    e.path = 'name';
+    throw e;
+  }
+  return JSON.parse(body);
+}
+
+// ---------- the analysis module: what-if, plan, headroom, scenarios, sensitivity, explain ----------
+
+let analysis = null;
+
+/** Loads the analysis module once (a second WASM module); pass bytes, a URL or a
+ *  `WebAssembly.Module` outside browsers. `Index`'s analysis calls throw until it is loaded;
+ *  once it is, shape errors of `Index.load` and `validate` name their exact JSON path. */
+export async function readyAnalysis(source) {
+  if (analysis) return;
+  const m = await import('../pkg/web/chiso_analysis.js');
+  await m.default(source === undefined ? undefined : { module_or_path: source });
+  analysis = m;
+}
+
+function needAnalysis() {
+  if (analysis) return analysis;
+  throw notReady('analysis', 'chưa nạp mô-đun phân tích: gọi readyAnalysis() trước',
+    'call readyAnalysis() first: the analysis module is not loaded');
+}
+
+/** The form module reads files without path tracking: a shape error is `unlocated`; the
+ *  analysis module (when loaded) gives the same error with its exact JSON path. */
+function located(e, again) {
+  if (!e || !e.unlocated || !analysis) return e;
+  try { again(); } catch (exact) { return exact; }
+  return e;
+}
 
 /** A resident assessment: single changes re-score in microseconds. */
 export class Session {
@@ -35,26 +107,60 @@ export class Session {
 
 /** A loaded, validated index. */
 export class Index {
-  constructor(raw) { this.raw = raw; }
-  static load(definition) { return new Index(Engine.load(text(definition))); }
+  constructor(raw, source) { this.raw = raw; this.source = source; this.full = null; }
+  static load(definition) {
+    const source = text(definition);
+    try {
+      return new Index(Engine.load(source), source);
+    } catch (e) {
+      throw located(e, () => needAnalysis().Engine.load(source).free());
+    }
+  }
   get id() { return this.raw.id; }
   definition() { return JSON.parse(this.raw.definition()); }
   nodes() { return JSON.parse(this.raw.nodes()); }
   warnings() { return JSON.parse(this.raw.warnings()); }
-  validate(assessment) { return JSON.parse(this.raw.validate(text(assessment))); }
-  score(assessment, view = 'final') { return JSON.parse(this.raw.score(text(assessment), view)); }
-  explain(assessment, code, lang = 'vi') { return JSON.parse(this.raw.explain(text(assessment), code, lang)); }
-  whatIf(assessment, overrides, view = 'final') { return JSON.parse(this.raw.whatIf(text(assessment), text(overrides), view)); }
-  session(assessment, view = 'final') { return new Session(this.raw.session(text(assessment), view)); }
+  validate(assessment) {
+    const a = text(assessment);
+    const ds = JSON.parse(this.raw.validate(a));
+    return ds.some((d) => d.unlocated) && analysis ? JSON.parse(this.analysis().validate(a)) : ds;
+  }
+  score(assessment, view = 'final') {
+    const a = text(assessment);
+    try {
+      return JSON.parse(this.raw.score(a, view));
+    } catch (e) {
+      throw located(e, () => this.analysis().score(a, view));
+    }
+  }
+  session(assessment, view = 'final') {
+    const a = text(assessment);
+    try {
+      return new Session(this.raw.session(a, view));
+    } catch (e) {
+      throw located(e, () => this.analysis().session(a, view).free());
+    }
+  }
+  /** The same index in the analysis module (loaded from its text on first use). */
+  analysis() {
+    if (!this.full) this.full = needAnalysis().Engine.load(this.source);
+    return this.full;
+  }
+  explain(assessment, code, lang = 'vi') { return JSON.parse(this.analysis().explain(text(assessment), code, lang)); }
+  whatIf(assessment, overrides, view = 'final') { return JSON.parse(this.analysis().whatIf(text(assessment), text(overrides), view)); }
   /** Scenario files (`chiso.scenario/1`) applied in order: the `chiso.whatif/1` document. */
-  scenarios(assessment, scenarios) { return JSON.parse(this.raw.scenarios(text(assessment), scenarios.map(text))); }
+  scenarios(assessment, scenarios) { return JSON.parse(this.analysis().scenarios(text(assessment), scenarios.map(text))); }
   /** Least-cost plan to a target ({kind:'band',code:'A'} | {kind:'percent',value:'90'} | {kind:'points',value:'85'}). */
-  plan(assessment, target, costs = null, view = 'final') { return JSON.parse(this.raw.plan(text(assessment), text(target), costs === null ? null : text(costs), view)); }
+  plan(assessment, target, costs = null, view = 'final') { return JSON.parse(this.analysis().plan(text(assessment), text(target), costs === null ? null : text(costs), view)); }
   /** Points still available per leaf, sorted, with the next step. */
-  headroom(assessment, costs = null, view = 'final') { return JSON.parse(this.raw.headroom(text(assessment), costs === null ? null : text(costs), view)); }
+  headroom(assessment, costs = null, view = 'final') { return JSON.parse(this.analysis().headroom(text(assessment), costs === null ? null : text(costs), view)); }
   /** Rank intervals and sensitivity indices of a batch (units CSV text, `chiso.sensitivity/1` spec), single-threaded. */
-  sensitivity(unitsCsv, spec) { return JSON.parse(this.raw.sensitivity(unitsCsv, text(spec))); }
-  free() { this.raw.free(); }
+  sensitivity(unitsCsv, spec) { return JSON.parse(this.analysis().sensitivity(unitsCsv, text(spec))); }
+  free() {
+    this.raw.free();
+    if (this.full) this.full.free();
+    this.full = null;
+  }
 }
 
 // ---------- the second module: dossier records and SIPAS answer sheets ----------
@@ -72,15 +178,8 @@ export async function readyRecords(source) {
 
 function need() {
   if (extra) return extra;
-  const e = new Error('call readyRecords() first: the records and survey module is not loaded');
-  e.name = 'ChisoError';
-  e.code = 'not_ready';
-  e.path = '$';
-  e.criterion = null;
-  e.messageVi = 'chưa nạp mô-đun hồ sơ và khảo sát: gọi readyRecords() trước';
-  e.messageEn = e.message;
-  e.diagnostics = [];
-  throw e;
+  throw notReady('records', 'chưa nạp mô-đun hồ sơ và khảo sát: gọi readyRecords() trước',
+    'call readyRecords() first: the records and survey module is not loaded');
 }
 
 /** `chiso records --format json`: the `chiso.records/1` document of a dossier export's text. */

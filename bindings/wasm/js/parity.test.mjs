@@ -7,7 +7,7 @@ import { readFileSync, readdirSync, statSync, existsSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { ready, Index, schema, version } from './chiso.js';
+import { ready, readyAnalysis, Index, schema, version } from './chiso.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const repo = join(here, '..', '..', '..');
@@ -60,7 +60,7 @@ test('every shipped example assessment scores in WASM exactly as the native CLI'
   }
 });
 
-test('decimals cross as strings and keep every digit', () => {
+test('decimals cross as strings and keep every digit', async () => {
   const def = JSON.parse(readFileSync(join(repo, 'criteria/examples/department-example.json'), 'utf8'));
   const a = JSON.parse(readFileSync(join(repo, 'criteria/examples/department-example.assessment.json'), 'utf8'));
   const index = Index.load(def);
@@ -72,7 +72,8 @@ test('decimals cross as strings and keep every digit', () => {
   const leaf = s.points('1.1.4');
   assert.match(leaf, /^\d+(\.\d+)?$/);
   assert.equal(typeof version(), 'string');
-  assert.equal(schema('assessment').$schema, 'https://json-schema.org/draft/2020-12/schema');
+  assert.equal((await schema('assessment')).$schema, 'https://json-schema.org/draft/2020-12/schema');
+  await assert.rejects(schema('nope'), (e) => e.code === 'usage');
 });
 
 test('errors are Error objects with a stable code, the JSON path and the criterion', () => {
@@ -89,7 +90,27 @@ test('errors are Error objects with a stable code, the JSON path and the criteri
   assert.equal(typeof index.score(a).total.achieved, 'string');
 });
 
-test('the analysis calls come through the wrapper', () => {
+test('the analysis calls need the analysis module, then come through the wrapper', async () => {
+  const def = readFileSync(join(repo, 'criteria/examples/department-example.json'), 'utf8');
+  const early = Index.load(def);
+  assert.throws(() => early.headroom('{}'), (e) => e.code === 'not_ready' && e.messageVi.includes('readyAnalysis'));
+  // The form module reads without path tracking: a shape error is at `$`, unlocated…
+  const bad = JSON.parse(def);
+  bad.nodes[0].children[0].max_points = { x: 1 };
+  let lean;
+  assert.throws(() => Index.load(bad), (e) => { lean = e; return e.code === 'structure'; });
+  assert.equal(lean.unlocated, true);
+  assert.equal(lean.path, '$');
+  await readyAnalysis(readFileSync(join(here, '..', 'pkg', 'web', 'chiso_analysis_bg.wasm')));
+  // …and once the analysis module is there, the same error names its exact path.
+  assert.throws(() => Index.load(bad), (e) => e.code === 'structure' && !e.unlocated
+    && e.path.startsWith('$.nodes[0]') && e.path.includes('max_points'));
+  const badA = JSON.parse(readFileSync(join(repo, 'criteria/examples/department-example.assessment.json'), 'utf8'));
+  badA.entries['1.1.4'].self = { value: 5 };
+  const ds = early.validate(badA);
+  assert.ok(ds.length > 0 && ds.every((d) => !d.unlocated), JSON.stringify(ds));
+  assert.ok(ds[0].path.startsWith('$.entries["1.1.4"]'), ds[0].path);
+  early.free();
   const index = Index.load(readFileSync(join(repo, 'criteria/examples/department-example.json'), 'utf8'));
   const a = readFileSync(join(repo, 'criteria/examples/department-example.assessment.json'), 'utf8');
   const plan = index.plan(a, { kind: 'band', code: 'A' });

@@ -45,11 +45,20 @@ fn parse_layer(s: &str) -> ApiResult<Layer> {
     }
 }
 
-pub(crate) fn parse_lang(s: &str) -> Lang {
-    if s.eq_ignore_ascii_case("en") {
-        Lang::En
+/// Parses a language: `vi` or `en` (any case; empty = `vi`). Anything else is a `usage`
+/// error at `lang`, in both languages — never silently Vietnamese.
+pub fn parse_lang(s: &str) -> ApiResult<Lang> {
+    if s.is_empty() || s.eq_ignore_ascii_case("vi") {
+        Ok(Lang::Vi)
+    } else if s.eq_ignore_ascii_case("en") {
+        Ok(Lang::En)
     } else {
-        Lang::Vi
+        let s = chiso::text::excerpt(s);
+        Err(usage(
+            "lang",
+            format!("ngôn ngữ \"{s}\" không hợp lệ; dùng vi hoặc en"),
+            format!("unknown language \"{s}\"; use vi or en"),
+        ))
     }
 }
 
@@ -79,8 +88,12 @@ struct NodeInfo<'a> {
 impl Engine {
     /// Loads an index file's text; every problem at once on failure.
     pub fn load(text: &str) -> ApiResult<Engine> {
+        #[cfg(feature = "lean")]
+        let index = crate::load::index(text).map_err(|ds| ApiError::from(ds).mark_unlocated())?;
+        #[cfg(not(feature = "lean"))]
+        let index = Index::from_json(text)?;
         Ok(Engine {
-            index: Rc::new(Index::from_json(text)?),
+            index: Rc::new(index),
         })
     }
 
@@ -143,15 +156,20 @@ impl Engine {
     /// Checks an assessment: every error and warning as JSON (an empty list when clean).
     /// Malformed JSON is reported as a diagnostic too, never thrown.
     pub fn validate(&self, assessment: &str) -> String {
-        let ds = match chiso::load::assessment(assessment) {
-            Ok(a) => self.index.check_assessment(&a),
-            Err(ds) => ds,
+        let (ds, unlocated) = match read_assessment(assessment) {
+            Ok(a) => (self.index.check_assessment(&a), false),
+            Err(ds) => (ds, true),
         };
-        to_json(&ds.0.iter().map(DiagnosticView::of).collect::<Vec<_>>())
+        let views = ds.0.iter().map(DiagnosticView::of);
+        to_json(
+            &views
+                .map(|v| if unlocated { v.mark_unlocated() } else { v })
+                .collect::<Vec<_>>(),
+        )
     }
 
     fn parse_assessment(&self, text: &str) -> ApiResult<Assessment> {
-        Ok(chiso::load::assessment(text)?)
+        read_assessment(text).map_err(|ds| ApiError::from(ds).mark_unlocated())
     }
 
     /// Scores an assessment in `view` (`self`, `appraised`, `final`): the full result
@@ -165,12 +183,12 @@ impl Engine {
     /// Why a criterion got its points: the node's result, its definition and the
     /// assessment's entry, as JSON; `lang` picks the `text` summary's language.
     pub fn explain(&self, assessment: &str, code: &str, lang: &str) -> ApiResult<String> {
+        let lang = parse_lang(lang)?;
         let a = self.parse_assessment(assessment)?;
         let result = self.index.score(&a, View::Final)?;
         let Some(node) = result.node(code) else {
             return Err(Diagnostic::error("code", Some(code), Problem::UnknownCode).into());
         };
-        let lang = parse_lang(lang);
         let mut text = format!(
             "{} {}: {}/{}",
             node.code,
@@ -400,6 +418,15 @@ impl Engine {
         s.total = s.index.evaluate(&s.inputs, &mut s.cells)?;
         Ok(s)
     }
+}
+
+/// An assessment's text read by the library's located loader, or without path tracking
+/// with feature `lean` ([`crate::load`]).
+fn read_assessment(text: &str) -> Result<Assessment, Diagnostics> {
+    #[cfg(feature = "lean")]
+    return crate::load::assessment(text);
+    #[cfg(not(feature = "lean"))]
+    chiso::load::assessment(text)
 }
 
 fn retarget(mut d: Box<Diagnostic>, path: &str) -> Box<Diagnostic> {
@@ -677,10 +704,13 @@ impl Session {
 
 // The checked-in JSON Schemas (`criteria/schema/`), minified by build.rs: identical in
 // content to what the crate generates (a test checks both), without shipping the
-// generator to the browser.
+// generator. Only with feature `schemas`: the browser modules leave them out (build.sh
+// writes them beside the modules, `schemas/<name>.schema.json`).
+#[cfg(feature = "schemas")]
 include!(concat!(env!("OUT_DIR"), "/schemas.rs"));
 
 /// The JSON Schema of `name` (`index`, `assessment`, `result`, …).
+#[cfg(feature = "schemas")]
 pub fn schema(name: &str) -> ApiResult<String> {
     SCHEMAS
         .iter()

@@ -26,6 +26,9 @@ pub struct ApiError {
     pub message_en: String,
     /// Every problem (errors and warnings).
     pub diagnostics: Vec<DiagnosticView>,
+    /// The first error is a shape error read without path tracking (the browser's form
+    /// module, feature `lean`): the same call in the analysis module names its exact path.
+    pub unlocated: bool,
 }
 
 /// One diagnostic as JavaScript sees it.
@@ -54,6 +57,10 @@ pub struct DiagnosticView {
     /// The record's own key (`MaHoSo` of a dossier, respondent id of an answer sheet).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub record: Option<String>,
+    /// A shape error read without path tracking (feature `lean`, see [`crate::load`]):
+    /// the analysis module's same call names its exact path. Written only when true.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub unlocated: bool,
 }
 
 fn problem_code(p: &Problem) -> String {
@@ -80,7 +87,14 @@ impl DiagnosticView {
             row,
             column,
             record,
+            unlocated: false,
         }
+    }
+
+    /// Marks a shape error of the lean loaders as [`unlocated`](Self::unlocated).
+    pub(crate) fn mark_unlocated(mut self) -> Self {
+        self.unlocated = cfg!(feature = "lean") && self.code == "structure";
+        self
     }
 }
 
@@ -132,6 +146,7 @@ impl From<Diagnostics> for ApiError {
                 row: None,
                 column: None,
                 record: None,
+                unlocated: false,
             });
         ApiError {
             code: first.code,
@@ -140,7 +155,22 @@ impl From<Diagnostics> for ApiError {
             message_vi: first.vi,
             message_en: first.en,
             diagnostics: views,
+            unlocated: false,
         }
+    }
+}
+
+impl ApiError {
+    /// Marks the shape errors of the lean loaders (feature `lean`) as unlocated, so the
+    /// page re-runs the call in the analysis module for their exact JSON path.
+    pub(crate) fn mark_unlocated(mut self) -> Self {
+        self.diagnostics = self
+            .diagnostics
+            .into_iter()
+            .map(DiagnosticView::mark_unlocated)
+            .collect();
+        self.unlocated = self.diagnostics.iter().any(|d| d.unlocated);
+        self
     }
 }
 
@@ -174,7 +204,9 @@ pub(crate) fn usage(path: &str, vi: String, en: String) -> ApiError {
             row: None,
             column: None,
             record: None,
+            unlocated: false,
         }],
+        unlocated: false,
     }
 }
 
@@ -188,7 +220,16 @@ pub(crate) fn to_json<T: Serialize>(v: &T) -> String {
 
 /// Parses `text` as `T`, reporting syntax and shape errors with their JSON path under
 /// `path`. Goes through `serde_json::Value`, like `chiso::load`, so the WASM module holds
+/// one deserialiser per type. With feature `lean` without path tracking ([`crate::load`]).
+#[cfg(feature = "lean")]
+pub(crate) fn parse_json<T: for<'de> Deserialize<'de>>(text: &str, path: &str) -> ApiResult<T> {
+    crate::load::argument(text, path).map_err(|ds| ApiError::from(ds).mark_unlocated())
+}
+
+/// Parses `text` as `T`, reporting syntax and shape errors with their JSON path under
+/// `path`. Goes through `serde_json::Value`, like `chiso::load`, so the WASM module holds
 /// one deserialiser per type.
+#[cfg(not(feature = "lean"))]
 pub(crate) fn parse_json<T: for<'de> Deserialize<'de>>(text: &str, path: &str) -> ApiResult<T> {
     // chiso's strict JSON reader: limits, duplicate keys, numbers out of range, syntax.
     let v: serde_json::Value = chiso::load::json(text).map_err(|d| {

@@ -10,11 +10,16 @@
 //! a second module (feature `records`), loaded by the page only when they are used:
 //! [`records`], [`explain_dossier`], [`Records`] and [`survey`].
 //!
+//! What-if, plan, headroom, scenarios, sensitivity and explain come in a third module
+//! (feature `analysis`), loaded by the page when its analysis panels are used; the JSON
+//! Schemas are files beside the modules (feature `schemas` embeds them, for native use).
+//!
 //! The logic lives in [`api`], [`records`](mod@records) and [`survey`](mod@survey) (plain
 //! Rust, tested natively); this file only adapts it.
 
 pub mod api;
 mod common;
+pub mod load;
 pub mod records;
 pub mod survey;
 
@@ -39,6 +44,7 @@ fn js_error(e: api::ApiError) -> JsValue {
     );
     set("messageVi", JsValue::from_str(&e.message_vi));
     set("messageEn", JsValue::from_str(&e.message_en));
+    set("unlocated", JsValue::from_bool(e.unlocated));
     let diags = serde_json::to_string(&e.diagnostics).unwrap_or_else(|_| "[]".into());
     set(
         "diagnostics",
@@ -53,12 +59,16 @@ fn js<T>(r: api::ApiResult<T>) -> JsResult<T> {
     r.map_err(js_error)
 }
 
-/// A loaded, validated index.
-#[cfg(feature = "form")]
+/// A loaded, validated index. The form's module (feature `form`) has the calls a form
+/// makes on every edit; the analysis module (feature `analysis`, loaded on demand) loads
+/// the same index again and has every call: what-if, plan, headroom, scenarios,
+/// sensitivity and explain besides the form's (with the library's located loaders, so it
+/// also names the exact path of a shape error the lean form module leaves unlocated).
+#[cfg(any(feature = "form", feature = "analysis"))]
 #[wasm_bindgen]
 pub struct Engine(api::Engine);
 
-#[cfg(feature = "form")]
+#[cfg(any(feature = "form", feature = "analysis"))]
 #[wasm_bindgen]
 impl Engine {
     /// Parses and validates an index file's text. Throws with every problem found.
@@ -71,7 +81,11 @@ impl Engine {
     pub fn id(&self) -> String {
         self.0.id()
     }
+}
 
+#[cfg(any(feature = "form", feature = "analysis"))]
+#[wasm_bindgen]
+impl Engine {
     /// The definition as JSON text.
     pub fn definition(&self) -> String {
         self.0.definition()
@@ -97,6 +111,15 @@ impl Engine {
         js(self.0.score(assessment, view.as_deref().unwrap_or("")))
     }
 
+    /// Keeps an assessment resident for fast re-scoring.
+    pub fn session(&self, assessment: &str, view: Option<String>) -> JsResult<Session> {
+        js(self.0.session(assessment, view.as_deref().unwrap_or(""))).map(Session)
+    }
+}
+
+#[cfg(feature = "analysis")]
+#[wasm_bindgen]
+impl Engine {
     /// Why a criterion got its points, as JSON text.
     pub fn explain(&self, assessment: &str, code: &str, lang: Option<String>) -> JsResult<String> {
         js(self
@@ -158,19 +181,14 @@ impl Engine {
     pub fn sensitivity(&self, units: &str, spec: &str) -> JsResult<String> {
         js(self.0.sensitivity(units, spec))
     }
-
-    /// Keeps an assessment resident for fast re-scoring.
-    pub fn session(&self, assessment: &str, view: Option<String>) -> JsResult<Session> {
-        js(self.0.session(assessment, view.as_deref().unwrap_or(""))).map(Session)
-    }
 }
 
 /// A resident assessment.
-#[cfg(feature = "form")]
+#[cfg(any(feature = "form", feature = "analysis"))]
 #[wasm_bindgen]
 pub struct Session(api::Session);
 
-#[cfg(feature = "form")]
+#[cfg(any(feature = "form", feature = "analysis"))]
 #[wasm_bindgen]
 impl Session {
     /// Current total as an exact decimal string (`undefined` when missing).
@@ -216,8 +234,10 @@ impl Session {
     }
 }
 
-/// The JSON Schema of `index`, `assessment`, `result`, … as text.
-#[cfg(feature = "form")]
+/// The JSON Schema of `index`, `assessment`, `result`, … as text (feature `schemas`:
+/// native builds and tests; the browser modules do not embed the schemas, which build.sh
+/// writes beside them as `schemas/<name>.schema.json`).
+#[cfg(feature = "schemas")]
 #[wasm_bindgen]
 pub fn schema(name: &str) -> JsResult<String> {
     js(api::schema(name))

@@ -95,6 +95,7 @@ fn survey_error(e: SurveyError) -> ApiError {
                         row: (r.row > 0).then_some(r.row),
                         column: r.column.clone(),
                         record: r.respondent.clone(),
+                        unlocated: false,
                     }
                 })
                 .collect();
@@ -111,6 +112,7 @@ fn survey_error(e: SurveyError) -> ApiError {
                     row: None,
                     column: None,
                     record: None,
+                    unlocated: false,
                 });
             }
             let first = views.first().cloned().unwrap_or(DiagnosticView {
@@ -124,6 +126,7 @@ fn survey_error(e: SurveyError) -> ApiError {
                 row: None,
                 column: None,
                 record: None,
+                unlocated: false,
             });
             ApiError {
                 code: first.code,
@@ -132,6 +135,7 @@ fn survey_error(e: SurveyError) -> ApiError {
                 message_vi: first.vi,
                 message_en: first.en,
                 diagnostics: views,
+                unlocated: false,
             }
         }
     }

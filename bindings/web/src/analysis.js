@@ -1,11 +1,13 @@
 // The what-if panel and the "plan to reach a target" panel. Both read the assessment the
-// form holds (session.assessment()) and ask the engine (engine.whatIf / plan / headroom);
+// form holds (session.assessment()) and ask the analysis module's engine (whatIf / plan /
+// headroom; chiso_analysis*, loaded after the form's first paint, analysis-engine.js);
 // neither ever writes to the session or the saved draft. Every figure shown is an exact
 // decimal string from the engine, rounded only for display (decimal.js).
 import { h, uid } from './dom.js';
 import { t, tx } from './i18n.js';
 import { fmt, readDecimal } from './decimal.js';
 import { valueWidget } from './widgets.js';
+import { analysisReady, fullEngine, loadAnalysis } from './analysis-engine.js';
 
 const VIEW = 'final';
 
@@ -54,6 +56,8 @@ export function createAnalysis(state) {
 
   const L = () => state.lang;
   const assessmentText = () => state.session.assessment();
+  /** The analysis module's engine for the open index (render() waits for the module). */
+  const full = () => fullEngine(state.engine);
 
   /** A target in words: "Xếp loại Nhóm A (…)", "Tỷ lệ (%) tối thiểu 85,5". */
   function targetWords(tg) {
@@ -148,6 +152,14 @@ export function createAnalysis(state) {
 
   function render() {
     const lang = L();
+    if (!analysisReady()) {
+      // The form is usable at once; these panels follow when their module has loaded.
+      $('#analysis').replaceChildren(h('p', { id: 'analysis-loading', class: 'hint-text' }, t(lang, 'analysisLoading')));
+      loadAnalysis().then(() => { if (state.def) render(); }, (e) => {
+        $('#analysis').replaceChildren(h('p', { class: 'error', role: 'alert' }, errText(e, L())));
+      });
+      return;
+    }
     const key = `${state.def.id}@${state.def.version}`;
     if (an.key !== key) {
       an.key = key;
@@ -224,7 +236,7 @@ export function createAnalysis(state) {
       }
       const next = [...an.overrides, { override: o, node: c.node }];
       try {
-        state.engine.whatIf(assessmentText(), JSON.stringify(next.map((x) => x.override)), VIEW);
+        full().whatIf(assessmentText(), JSON.stringify(next.map((x) => x.override)), VIEW);
       } catch (e) {
         return showError(errText(e, lang));
       }
@@ -313,7 +325,7 @@ export function createAnalysis(state) {
   // ---------- the what-if figures ----------
 
   function update() {
-    if (!state.session || !$('#wi-list')) return;
+    if (!state.session || !$('#wi-list') || !analysisReady()) return;
     updateWhatIf();
     // The plan follows the form's edits, a moment after typing stops (it is the costliest call).
     if (an.planOpen && an.planTarget) {
@@ -353,7 +365,7 @@ export function createAnalysis(state) {
     }
     let r;
     try {
-      r = JSON.parse(state.engine.whatIf(assessmentText(), JSON.stringify(an.overrides.map((x) => x.override)), VIEW));
+      r = JSON.parse(full().whatIf(assessmentText(), JSON.stringify(an.overrides.map((x) => x.override)), VIEW));
     } catch (e) {
       // The assessment changed under the overrides (e.g. now equal to one of them).
       out.replaceChildren(h('p', { class: 'error', role: 'alert', id: 'wi-stale' }, `${t(lang, 'wiStale')} ${errText(e, lang)}`));
@@ -409,7 +421,7 @@ export function createAnalysis(state) {
     const err = $('#plan-error');
     let p;
     try {
-      p = JSON.parse(state.engine.plan(assessmentText(), JSON.stringify(an.planTarget), null, VIEW));
+      p = JSON.parse(full().plan(assessmentText(), JSON.stringify(an.planTarget), null, VIEW));
       err.hidden = true;
     } catch (e) {
       err.hidden = false;
@@ -448,7 +460,7 @@ export function createAnalysis(state) {
     const box = $('#headroom');
     let hr;
     try {
-      hr = JSON.parse(state.engine.headroom(assessmentText(), null, VIEW));
+      hr = JSON.parse(full().headroom(assessmentText(), null, VIEW));
     } catch (e) {
       box.replaceChildren(h('p', { class: 'error', role: 'alert' }, errText(e, lang)));
       return;

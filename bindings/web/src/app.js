@@ -7,6 +7,7 @@ import { t, tx } from './i18n.js';
 import { fmt } from './decimal.js';
 import { layerCell } from './cell.js';
 import { createAnalysis } from './analysis.js';
+import { loadAnalysis, fullEngine, located, locatedDiagnostics } from './analysis-engine.js';
 
 const FORMAT = 'chiso.assessment/1';
 const $ = (sel) => document.querySelector(sel);
@@ -92,7 +93,9 @@ function openIndexText(text, source) {
   let engine;
   try {
     engine = Engine.load(text);
-  } catch (e) {
+  } catch (lean) {
+    // The exact JSON path of a shape error, from the analysis module (when loaded).
+    const e = located(lean, (m) => m.Engine.load(text).free());
     msg('indexError', { msg: errText(e) }, 'error');
     return false;
   }
@@ -411,19 +414,12 @@ function populate() {
 
 // ---------- edits ----------
 
-function perfMark(kind) {
-  // Test instrumentation only (window.__chisoPerf is set by the browser tests): time from the
-  // keydown to the updated figures, style and layout included.
-  const p = window.__chisoPerf;
-  if (!p || p.t0 === null || p.t0 === undefined) return;
-  void document.body.offsetHeight;
-  const dt = performance.now() - p.t0;
-  if (kind === 'full') {
-    (p.full = p.full || []).push(dt);
-    p.t0 = null;
-  } else {
-    p.samples.push(dt);
-  }
+/** Announces updated figures: `chiso:figures` on the document, detail `{kind, start}` —
+ *  `quick` after an edit's total and points, `full` after the next frame's full refresh
+ *  (`start`: when that refresh began). For embedders; the browser tests time keystrokes
+ *  with it (tests/perf-hooks.js, injected by the tests, never shipped). */
+function announce(kind, start) {
+  document.dispatchEvent(new CustomEvent('chiso:figures', { detail: { kind, start } }));
 }
 
 function ancestors(code) {
@@ -453,13 +449,9 @@ function scheduleRefresh() {
   state.refreshPending = true;
   const run = () => {
     if (!state.refreshPending) return;
-    const t0 = performance.now();
+    const start = performance.now();
     refresh();
-    if (window.__chisoPerf) {
-      void document.body.offsetHeight;
-      (window.__chisoPerf.refreshWork = window.__chisoPerf.refreshWork || []).push(performance.now() - t0);
-    }
-    perfMark('full');
+    announce('full', start);
   };
   requestAnimationFrame(run);
   setTimeout(run, 100); // rAF does not run in hidden tabs
@@ -487,7 +479,7 @@ function commit(code, layer) {
     cell.showError(errText(e));
     return;
   }
-  perfMark('quick');
+  announce('quick');
   scheduleRefresh();
   scheduleSave();
 }
@@ -727,7 +719,8 @@ function importText(text, name) {
     msg('importRefused', { file: name, reason }, 'error');
     return false;
   };
-  const diags = JSON.parse(state.engine.validate(text));
+  const diags = locatedDiagnostics(JSON.parse(state.engine.validate(text)),
+    () => JSON.parse(fullEngine(state.engine).validate(text)));
   const errors = diags.filter((d) => d.severity === 'error');
   if (errors.length) {
     const mismatch = errors.find((d) => d.code === 'index_mismatch');
@@ -751,7 +744,7 @@ function importText(text, name) {
   try {
     next = state.engine.session(text, 'final');
   } catch (e) {
-    return refuse(errText(e));
+    return refuse(errText(located(e, () => fullEngine(state.engine).session(text, 'final').free())));
   }
   if (hasWork() && !window.confirm(t(L, 'confirmReplace'))) {
     next.free();
@@ -824,7 +817,6 @@ async function main() {
   window.addEventListener('beforeprint', saveNow);
   window.addEventListener('pagehide', () => { if (state.dirty) saveNow(); });
   document.addEventListener('visibilitychange', () => { if (document.visibilityState === 'hidden' && state.dirty) saveNow(); });
-  document.addEventListener('keydown', () => { if (window.__chisoPerf) window.__chisoPerf.t0 = performance.now(); }, true);
 
   const params = new URLSearchParams(location.search);
   let last = null;
@@ -834,6 +826,11 @@ async function main() {
   if (!params.get('index') && last && last.text) openIndexText(last.text, { name: last.name });
   else if (wanted) await openFromManifest(wanted);
   $('#loading').remove();
+  // First paint: the criteria tree and its figures, with the form's module only.
+  document.body.dataset.painted = 'true';
+  // The analysis panels' module (what-if, plan) follows; `ready` once it is there too.
+  await loadAnalysis();
+  if (state.def) analysis.render();
   document.body.dataset.ready = 'true';
 }
 

@@ -118,6 +118,7 @@ const STRINGS = {
     engine: 'Bộ máy chấm điểm chiso',
     // What-if and plan panels (analysis.js)
     analysisLink: 'Giả định, kế hoạch',
+    analysisLoading: 'Đang tải phần giả định và kế hoạch…',
     wiTitle: 'Giả định “nếu … thì …”',
     wiIntro: 'Thử thay đổi giá trị của một tiêu chí để xem điểm thay đổi thế nào. Các giả định không làm thay đổi bài chấm và bản nháp đã lưu.',
     wiNew: 'Giả định mới',
@@ -291,6 +292,7 @@ const STRINGS = {
     roundingNote: 'Points rounded to 2 decimals (half up); hover to see the exact value.',
     engine: 'chiso scoring engine',
     analysisLink: 'What-if, plan',
+    analysisLoading: 'Loading the what-if and plan panels…',
     wiTitle: 'What if …',
     wiIntro: 'Try a different value for a criterion and see how the score changes. What-ifs never change the assessment or the saved draft.',
     wiNew: 'New what-if',

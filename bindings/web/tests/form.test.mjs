@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
-  serve, launch, cliScore, roundHalfUp2, normalise, median, syntheticIndex, repo, artifacts, dist,
+  serve, launch, cliScore, roundHalfUp2, normalise, median, syntheticIndex, repo, artifacts, dist, here,
 } from './helpers.mjs';
 
 const INDEX = 'criteria/examples/department-example.json';
@@ -367,7 +367,9 @@ test('keystroke to updated total on a SYNTHETIC 150-leaf index: median under 16 
   writeFileSync(file, JSON.stringify(ix, null, 1));
   const perfPage = await context.newPage();
   perfPage.on('pageerror', (e) => pageErrors.push(e.message));
-  await perfPage.addInitScript(() => { window.__chisoPerf = { t0: null, samples: [] }; });
+  // The timing hooks are a test-only script (never in dist/): it listens to the form's
+  // `chiso:figures` announcements.
+  await perfPage.addInitScript({ path: join(here, 'perf-hooks.js') });
   await perfPage.goto(server.url);
   await perfPage.waitForSelector('body[data-ready="true"]');
   await perfPage.setInputFiles('#open-index', file);
@@ -407,4 +409,12 @@ test('keystroke to updated total on a SYNTHETIC 150-leaf index: median under 16 
   await perfPage.close();
   assert.ok(med < 16, `median ${med.toFixed(2)} ms ≥ 16 ms`);
   assert.deepEqual(pageErrors, []);
+});
+
+test('the shipped page carries no test hooks (tests/perf-hooks.js is injected by the tests only)', () => {
+  for (const f of ['app.js', 'analysis.js', 'analysis-engine.js', 'index.html']) {
+    const text = readFileSync(join(dist, f), 'utf8');
+    assert.ok(!text.includes('__chisoPerf'), `${f} mentions the test hooks`);
+  }
+  assert.ok(!readFileSync(join(dist, 'index.html'), 'utf8').includes('perf-hooks'));
 });
