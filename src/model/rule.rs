@@ -31,7 +31,7 @@ pub use entered::SurveyOption;
 pub use proportional::{proportional_points, ZeroDenominator};
 pub use tiers::{Measure, Tier};
 use words::both;
-pub(crate) use words::num;
+pub(crate) use words::{num, pts};
 
 /// A scoring rule. The JSON `type` field names the variant.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]

@@ -2,8 +2,53 @@
 //! reaching a gain), exact by dynamic programming over integer-scaled costs, with a
 //! branch-and-bound fallback under a node limit.
 
-use super::{Group, Method, DP_LEVELS, DP_LIMIT};
 use crate::Decimal;
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+
+/// Largest dynamic-programming table (improvements × cost levels, the work of one pass)
+/// before the exact branch and bound is used instead: 500,000,000 cells when the gains
+/// add as integers (about a second), a fifth of it when they add as `Decimal`s. The
+/// table is never held whole (rows every √(8 × groups) groups, choices recomputed per
+/// segment): with [`DP_LEVELS`] this keeps it under a few hundred MB.
+pub const DP_LIMIT: u64 = 500_000_000;
+
+/// Most cost levels of the dynamic programme (costs in units of their greatest common
+/// divisor): rows of this many exact gains are kept (16 bytes each), so the table's
+/// width stays bounded whatever the costs file says.
+pub const DP_LEVELS: u64 = 1_000_000;
+
+/// How the plan was found.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Method {
+    /// Nothing to do (the target is met) or nothing can be done.
+    Trivial,
+    /// Dynamic programme over integer-scaled costs.
+    DynamicProgramming,
+    /// Depth-first branch and bound.
+    BranchAndBound,
+    /// Branch and bound stopped at its node limit (50,000,000): the cheapest plan found,
+    /// **not proven optimal** (an index of thousands of leaves with costs that do not
+    /// scale to integers).
+    BranchAndBoundStopped,
+}
+
+/// One option of a group: what it costs and what it gains (> 0).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(super) struct Item {
+    /// Cost (≥ 0).
+    pub(super) cost: Decimal,
+    /// Gain.
+    pub(super) gain: Decimal,
+}
+
+/// Options of which at most one is chosen (one leaf's improvements, in the planner).
+#[derive(Debug, Clone, PartialEq)]
+pub(super) struct Group {
+    /// The options.
+    pub(super) options: Vec<Item>,
+}
 
 /// Solves the multiple-choice knapsack: least cost with Σ gain ≥ `need` (or > when
 /// `strict`). Returns the chosen option per group (`None` = unchanged) and the method,
@@ -487,28 +532,21 @@ fn branch_and_bound(groups: &[Group], need: Decimal, strict: bool) -> (Vec<Optio
 mod tests {
     #![allow(clippy::unwrap_used)]
     use super::*;
-    use crate::planner::{Cand, Opt};
-    use crate::text::Text;
-    use crate::Value;
     use proptest::prelude::*;
 
+    /// Groups of (cost in tenths, gain in hundredths).
     fn groups(spec: &[Vec<(u32, u32)>]) -> Vec<Group> {
+        groups_at(spec, 1)
+    }
+
+    /// Groups of (cost in units of 10^-`cost_scale`, gain in hundredths).
+    fn groups_at(spec: &[Vec<(u32, u32)>], cost_scale: u32) -> Vec<Group> {
         spec.iter()
-            .enumerate()
-            .map(|(leaf, opts)| Group {
-                leaf,
+            .map(|opts| Group {
                 options: opts
                     .iter()
-                    .map(|&(cost, gain)| Opt {
-                        cand: Cand {
-                            points: Decimal::ZERO,
-                            steps: 1,
-                            value: Value::Points(Decimal::ZERO),
-                            evidence: false,
-                            text: Text::new("", ""),
-                            distance: None,
-                        },
-                        cost: Decimal::new(i64::from(cost), 1),
+                    .map(|&(cost, gain)| Item {
+                        cost: Decimal::new(i64::from(cost), cost_scale),
                         gain: Decimal::new(i64::from(gain), 2),
                     })
                     .collect(),
@@ -561,7 +599,30 @@ mod tests {
 
     proptest! {
         #![proptest_config(ProptestConfig::with_cases(300))]
-        /// The solver's plan has the least cost (then the most gain) of every plan.
+        /// The dynamic programme (whole costs) gives a plan of the least cost, then the
+        /// most gain, of every plan (brute force), or none when no plan reaches the need.
+        #[test]
+        fn dynamic_programme_is_optimal(
+            spec in proptest::collection::vec(proptest::collection::vec((0u32..30, 1u32..500), 1..4), 1..7),
+            need in 1u32..1500,
+            strict in any::<bool>(),
+        ) {
+            let groups = groups_at(&spec, 0);
+            let need = Decimal::new(i64::from(need), 2);
+            let ok = |g: Decimal| if strict { g > need } else { g >= need };
+            let expected = brute(&groups, &ok);
+            match solve(&groups, need, strict) {
+                None => prop_assert!(expected.is_none()),
+                Some((chosen, method)) => {
+                    prop_assert_eq!(method, Method::DynamicProgramming);
+                    let (c, g) = totals(&groups, &chosen);
+                    prop_assert!(ok(g));
+                    prop_assert_eq!(Some((c, g)), expected);
+                }
+            }
+        }
+
+        /// The solver on costs in tenths gives a plan of the least cost of every plan.
         #[test]
         fn solve_is_optimal(
             spec in proptest::collection::vec(proptest::collection::vec((0u32..30, 1u32..500), 1..4), 1..7),
@@ -580,6 +641,26 @@ mod tests {
                     prop_assert_eq!(Some(c), expected.map(|e| e.0));
                 }
             }
+        }
+
+        /// The branch and bound, called directly on the same groups, gives a plan of the
+        /// least cost too.
+        #[test]
+        fn branch_and_bound_alone_is_optimal(
+            spec in proptest::collection::vec(proptest::collection::vec((0u32..30, 1u32..500), 1..4), 1..7),
+            need in 1u32..1500,
+            strict in any::<bool>(),
+        ) {
+            let groups = groups(&spec);
+            let need = Decimal::new(i64::from(need), 2);
+            let ok = |g: Decimal| if strict { g > need } else { g >= need };
+            let expected = brute(&groups, &ok);
+            prop_assume!(expected.is_some());
+            let (chosen, complete) = branch_and_bound(&groups, need, strict);
+            prop_assert!(complete);
+            let (c, g) = totals(&groups, &chosen);
+            prop_assert!(ok(g));
+            prop_assert_eq!(Some(c), expected.map(|e| e.0));
         }
 
         /// Rows kept every few groups give the choices of the whole table.

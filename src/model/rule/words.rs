@@ -15,7 +15,7 @@ pub(crate) fn num(d: Decimal, lang: Lang) -> String {
     }
 }
 
-pub(super) fn pts(d: Decimal, lang: Lang) -> String {
+pub(crate) fn pts(d: Decimal, lang: Lang) -> String {
     match lang {
         Lang::Vi => format!("{} điểm", num(d, lang)),
         Lang::En if d == Decimal::ONE => "1 point".into(),
