@@ -18,7 +18,19 @@
 //! Data flow: index file → [`load`] (JSON syntax and shape) → [`validate`] (semantics)
 //! → [`Index`] → assessment checked by [`Index::check_assessment`] → [`Index::score`]
 //! → [`ScoreResult`] with per-node explanations → rendered by callers, rounding only
-//! there ([`display`]).
+//! there ([`display`]); why a criterion has its points, in words: [`explain`].
+//!
+//! The API, by layer:
+//! - what the files say: [`definition`] (the index file; also `chiso::index`),
+//!   [`node`], [`rule`], [`interval`], [`band`], [`assessment`], [`result`], [`text`];
+//! - scoring: [`Index`] and [`engine`] (the flattened tree [`engine::FlatNode`], the
+//!   points-only path [`inputs`], the total after bonus/penalty
+//!   [`engine::total_after_adjustments`]), [`validate`], [`ranking`];
+//! - reading and writing: [`load`], [`schema`], [`display`], [`explain`], [`batch`];
+//! - problems: [`diagnostics`]; bounds: [`limits`];
+//! - analysis: [`scenario`] (scenario files and the form's edits), [`planner`],
+//!   [`sensitivity`], [`diff`]; authoring an index from a decision's annex: [`authoring`];
+//! - other sources: [`records`], [`survey`], [`calendar`].
 
 #![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used))]
 
@@ -38,6 +50,9 @@ pub use analysis::{diff, planner, scenario, sensitivity};
 pub use io::display::explain;
 pub(crate) use io::json;
 pub use io::{batch, display, load, schema};
+// The definition of an index (the file's content) is `chiso::definition`; `chiso::index`
+// is its older name, kept for every caller (`chiso::Index` is the scoring engine).
+pub use model::definition;
 pub use model::definition as index;
 pub use model::{assessment, band, interval, node, result, rule, text};
 

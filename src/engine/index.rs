@@ -25,8 +25,27 @@ pub use total::{ratio_percent, total_after_adjustments};
 /// Code used for the root (the whole index) in outputs.
 pub const ROOT_CODE: &str = "total";
 
-/// A node of the flattened tree (pre-order; index 0 is the root).
+/// One criterion of an index as scoring sees it: the tree of the definition flattened
+/// in pre-order, position 0 the root ([`ROOT_CODE`]), parents and children as positions,
+/// weights resolved, the path of the node in the index file.
+///
+/// This is the public, read-only view of an [`Index`]'s tree ([`Index::nodes`],
+/// [`Index::node`]): what a form renders, what the points-only path's cells
+/// ([`Index::evaluate`]) are aligned with, and a way to walk the tree without recursion.
+/// Only [`Index`] builds it (the struct is `#[non_exhaustive]`); the definition's own tree
+/// is [`crate::node::Node`].
+///
+/// ```
+/// let path = concat!(env!("CARGO_MANIFEST_DIR"), "/criteria/examples/department-example.json");
+/// let index = chiso::Index::from_file(path.as_ref()).unwrap();
+/// let root = &index.nodes()[0];
+/// assert_eq!(root.code, chiso::engine::ROOT_CODE);
+/// let first = &index.nodes()[root.children[0]];
+/// assert_eq!(first.parent, Some(0));
+/// assert_eq!(first.path, "$.nodes[0]");
+/// ```
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub struct FlatNode {
     /// Criterion code ([`ROOT_CODE`] for the root).
     pub code: String,
