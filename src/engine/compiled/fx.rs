@@ -45,6 +45,7 @@ impl Fx {
 
     /// The decimal's mantissa and scale; `None` for a negative zero (which `Decimal` can
     /// hold but this type cannot), so such a value takes the `Decimal` path.
+    #[inline]
     pub fn of(d: Decimal) -> Option<Fx> {
         if d.is_zero() && d.is_sign_negative() {
             return None;
@@ -56,15 +57,37 @@ impl Fx {
     }
 
     /// The `Decimal` (same mantissa, same scale).
+    #[inline]
     pub fn dec(self) -> Decimal {
         Decimal::from_i128_with_scale(self.m, self.s)
     }
 
+    /// Whether the mantissa fits 63 bits (then products with another such mantissa, or
+    /// with 10^18, fit an i128 without a check).
+    #[inline]
+    fn small(self) -> bool {
+        self.m.unsigned_abs() < 1 << 63
+    }
+
+    /// `m × 10^k`, checked unless it cannot overflow.
+    #[inline]
+    fn shifted(self, k: u32) -> Option<i128> {
+        if k == 0 {
+            Some(self.m)
+        } else if k <= 18 && self.small() {
+            Some(self.m * POW10[k as usize])
+        } else {
+            self.m.checked_mul(POW10[k as usize])
+        }
+    }
+
+    #[inline]
     fn valid(m: i128, s: u32) -> Option<Fx> {
         (m.abs() <= MAX_MANTISSA && s <= MAX_SCALE).then_some(Fx { m, s })
     }
 
     /// `self + other` as `Decimal` computes it; `None` if `Decimal` would round.
+    #[inline]
     pub fn add(self, other: Fx) -> Option<Fx> {
         if self.m == 0 {
             return Some(other);
@@ -73,8 +96,8 @@ impl Fx {
             return Some(self);
         }
         let s = self.s.max(other.s);
-        let a = self.m.checked_mul(POW10[(s - self.s) as usize])?;
-        let b = other.m.checked_mul(POW10[(s - other.s) as usize])?;
+        let a = self.shifted(s - self.s)?;
+        let b = other.shifted(s - other.s)?;
         if a.abs() > MAX_MANTISSA || b.abs() > MAX_MANTISSA {
             return None;
         }
@@ -82,6 +105,7 @@ impl Fx {
     }
 
     /// `self − other` as `Decimal` computes it.
+    #[inline]
     pub fn sub(self, other: Fx) -> Option<Fx> {
         self.add(Fx {
             m: -other.m,
@@ -90,15 +114,22 @@ impl Fx {
     }
 
     /// `self × other` as `Decimal` computes it; `None` if `Decimal` would round.
+    #[inline]
     pub fn mul(self, other: Fx) -> Option<Fx> {
         if self.m == 0 || other.m == 0 {
             return Some(Fx::ZERO);
         }
-        Fx::valid(self.m.checked_mul(other.m)?, self.s + other.s)
+        let m = if self.small() && other.small() {
+            self.m * other.m
+        } else {
+            self.m.checked_mul(other.m)?
+        };
+        Fx::valid(m, self.s + other.s)
     }
 
     /// `self ÷ other` as `Decimal` computes it, when the quotient is exact within
     /// `Decimal`'s range; `None` when `Decimal` would round (or the divisor is zero).
+    #[inline]
     pub fn div(self, other: Fx) -> Option<Fx> {
         if other.m == 0 {
             return None;
@@ -108,6 +139,12 @@ impl Fx {
         }
         let negative = (self.m < 0) != (other.m < 0);
         let (a, b) = (self.m.unsigned_abs(), other.m.unsigned_abs());
+        if let (Ok(a), Ok(b)) = (u64::try_from(a), u64::try_from(b)) {
+            if let Some((q, s)) = div64(a, b, self.s as i32 - other.s as i32) {
+                let m = i128::from(q);
+                return Fx::valid(if negative { -m } else { m }, s);
+            }
+        }
         let mut scale = self.s as i32 - other.s as i32;
         let mut q = a / b;
         let mut r = a % b;
@@ -174,6 +211,7 @@ impl Fx {
     }
 
     /// `Decimal::max(self, other)`: `self` unless `self < other`.
+    #[inline]
     pub fn max(self, other: Fx) -> Fx {
         if self.cmp_value(other).is_lt() {
             other
@@ -183,17 +221,81 @@ impl Fx {
     }
 
     /// Compares the values (not the scales), as `Decimal`'s `Ord` does.
+    #[inline]
     pub fn cmp_value(self, other: Fx) -> std::cmp::Ordering {
+        if self.s == other.s {
+            return self.m.cmp(&other.m);
+        }
         let s = self.s.max(other.s);
         // |m| < 2⁹⁶ and 10^28 < 2⁹⁴: the aligned values fit an i128 only when the scale
-        // gap is small; otherwise compare through the integer parts first.
-        let a = self.m.checked_mul(POW10[(s - self.s) as usize]);
-        let b = other.m.checked_mul(POW10[(s - other.s) as usize]);
-        match (a, b) {
+        // gap is small; otherwise `Decimal` compares them.
+        match (self.shifted(s - self.s), other.shifted(s - other.s)) {
             (Some(a), Some(b)) => a.cmp(&b),
             _ => self.dec().cmp(&other.dec()),
         }
     }
+}
+
+/// [`Fx::div`] on magnitudes while every step fits 64 bits (hardware division, and
+/// divisions by constants the compiler turns into multiplications); `None` when a step
+/// would not fit, or `Decimal` would round: the 128-bit path decides then.
+fn div64(a: u64, b: u64, mut scale: i32) -> Option<(u64, u32)> {
+    let mut q = a / b;
+    let mut r = a % b;
+    let mut unscale = false;
+    if r != 0 || scale < 0 {
+        loop {
+            let step: u32;
+            if r == 0 {
+                if scale >= 0 {
+                    break;
+                }
+                step = 9.min((-scale) as u32);
+            } else {
+                unscale = true;
+                if scale > MAX_SCALE as i32 - 9 {
+                    return None;
+                }
+                step = 9;
+            }
+            let p = POW10[step as usize] as u64;
+            scale += step as i32;
+            let qp = q.checked_mul(p)?;
+            let (add, rest) = match r.checked_mul(p) {
+                Some(rs) => (rs / b, rs % b),
+                None => {
+                    // r < b < 2⁶⁴ and p < 2³⁰: r × p fits 94 bits.
+                    let rs = u128::from(r) * u128::from(p);
+                    (
+                        u64::try_from(rs / u128::from(b)).ok()?,
+                        (rs % u128::from(b)) as u64,
+                    )
+                }
+            };
+            q = qp.checked_add(add)?;
+            r = rest;
+        }
+    }
+    let mut s = u32::try_from(scale).ok()?;
+    if unscale {
+        while q as u32 == 0 && s >= 8 && q % 100_000_000 == 0 {
+            q /= 100_000_000;
+            s -= 8;
+        }
+        if q & 0xF == 0 && s >= 4 && q % 10_000 == 0 {
+            q /= 10_000;
+            s -= 4;
+        }
+        if q & 0x3 == 0 && s >= 2 && q % 100 == 0 {
+            q /= 100;
+            s -= 2;
+        }
+        if q & 0x1 == 0 && s >= 1 && q % 10 == 0 {
+            q /= 10;
+            s -= 1;
+        }
+    }
+    Some((q, s))
 }
 
 #[cfg(test)]

@@ -53,6 +53,7 @@ impl FxInterval {
         })
     }
 
+    #[inline]
     fn contains(&self, x: Fx) -> bool {
         let lower = self.from.is_none_or(|b| {
             let o = x.cmp_value(b.value);
@@ -400,6 +401,7 @@ fn numerator_whole(x: Fx) -> bool {
 
 /// `n/d × 100` reaches `b` (d > 0), as the rule compares it; `None` when the products
 /// would round (the rule's path decides then).
+#[inline]
 fn reaches(n: Fx, d: Fx, b: FxBound) -> Option<bool> {
     let lhs = n.mul(HUNDRED)?;
     let rhs = b.value.mul(d)?;
@@ -408,10 +410,12 @@ fn reaches(n: Fx, d: Fx, b: FxBound) -> Option<bool> {
 }
 
 /// Points of `input` under `kernel`, before crediting and leaf rounding.
+#[inline]
 pub(super) fn run(kernel: &Kernel, input: &Input) -> Out {
     run_opt(kernel, input).unwrap_or(Out::Slow)
 }
 
+#[inline]
 fn run_opt(kernel: &Kernel, input: &Input) -> Option<Out> {
     let p = match (kernel, input) {
         (Kernel::Outcomes(o), Input::Choice(k)) => (*o.get(*k as usize)?)?,

@@ -180,8 +180,8 @@ impl Compiled {
             )));
         }
         scratch.prepare(n);
-        for (k, &i) in plan.leaves.iter().enumerate() {
-            self.leaf(k, i, &values.leaves[k], scratch)?;
+        for (k, (&i, leaf)) in plan.leaves.iter().zip(&values.leaves).enumerate() {
+            self.leaf(k, i, leaf, scratch)?;
         }
         for p in plan.parents.iter() {
             self.parent(p, scratch);
@@ -252,6 +252,7 @@ impl Compiled {
         scratch.slow
     }
 
+    #[inline]
     fn leaf(
         &self,
         k: usize,
@@ -361,6 +362,7 @@ impl Compiled {
         Ok(())
     }
 
+    #[inline]
     fn parent(&self, p: &plan::Parent, sc: &mut Scratch) {
         let plan = &self.plan;
         let i = p.node as usize;
@@ -368,18 +370,23 @@ impl Compiled {
             let (mut all_na, mut missing, mut na_any) = (true, false, false);
             let (mut sum, mut s): (i128, u8) = (0, 0);
             let mut dec = false;
-            for e in p.from as usize..p.to as usize {
-                let c = plan.child[e] as usize;
+            let range = p.from as usize..p.to as usize;
+            let edges = plan.child[range.clone()]
+                .iter()
+                .zip(&plan.coef[range.clone()])
+                .zip(&plan.wscale[range]);
+            for ((&c, &coef), &ws) in edges {
+                let c = c as usize;
                 na_any |= sc.na_below[c];
                 match sc.st[c] {
                     VALUE => {
                         all_na = false;
-                        let t = sc.m[c] * plan.coef[e];
+                        let t = sc.m[c] * coef;
                         let ts = if p.weighted {
                             if t == 0 {
                                 0
                             } else {
-                                sc.s[c] + plan.wscale[e]
+                                sc.s[c] + ws
                             }
                         } else {
                             sc.s[c]
@@ -475,6 +482,7 @@ impl Scratch {
         self.slow = 0;
     }
 
+    #[inline]
     fn set(&mut self, i: usize, p: Fx, scale: u32) {
         self.m[i] = p.m * POW10[(scale - p.s) as usize];
         self.s[i] = p.s as u8;
