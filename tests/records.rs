@@ -474,6 +474,28 @@ fn bad_rows_all_at_once() {
         assert!(en.contains(needle), "missing {needle}:\n{en}");
     }
     assert!(!en.contains("B13"), "{en}");
+    // Structured: the location (row, column, MaHoSo) and the stable code of each problem,
+    // and a Vietnamese line with no English location words.
+    let first = &d.0[0];
+    assert_eq!(
+        first.location,
+        Some(
+            chiso::diagnostics::Location::row(2)
+                .column("TrangThaiHoSo")
+                .key("MaHoSo", "B01")
+        )
+    );
+    assert_eq!(first.problem.stable_code(), "records_unknown_status");
+    let json = serde_json::to_value(first).unwrap();
+    assert_eq!(
+        json["path"],
+        "row 2, column \"TrangThaiHoSo\", MaHoSo \"B01\""
+    );
+    assert_eq!(json["location"]["kind"], "row");
+    assert_eq!(json["problem"]["type"], "coded");
+    assert_eq!(json["problem"]["code"], "records_unknown_status");
+    let vi = d.render(Lang::Vi);
+    assert!(!vi.contains(" row ") && !vi.contains("column"), "{vi}");
     insta::assert_snapshot!("bad_rows_en", en);
     insta::assert_snapshot!("bad_rows_vi", d.render(Lang::Vi));
 }

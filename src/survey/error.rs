@@ -291,16 +291,21 @@ impl RowError {
         s
     }
 
+    /// Where the error is: the row and column (row 0: the sheet as a whole).
+    pub fn location(&self) -> Location {
+        let at = Location::row(self.row);
+        match &self.column {
+            Some(c) => at.column(c.as_str()),
+            None => at,
+        }
+    }
+
     /// This error as a [`Diagnostic`] (a [`Problem::Coded`] with the code and both
     /// messages) at its [`Location`]: the row and column (`row 17, column "q9_sat_3"`,
     /// in Vietnamese `dòng 17, cột "q9_sat_3"`), or the whole sheet.
     pub fn to_diagnostic(&self, source: &str) -> Diagnostic {
-        let mut at = Location::row(self.row);
-        if let Some(c) = &self.column {
-            at = at.column(c.as_str());
-        }
         Diagnostic::error_at(
-            at,
+            self.location(),
             None,
             Problem::Coded {
                 code: self.problem.code().to_owned(),

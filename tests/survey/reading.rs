@@ -71,6 +71,23 @@ r1,Y,1,4,4,4,4,4,same id in another unit is allowed
     assert_eq!(rows, [4, 5, 6, 7, 8, 9, 9, 10, 11, 12]);
     assert_eq!(errors[0].problem.code(), "survey_duplicate_respondent");
     assert_eq!(errors[0].respondent.as_deref(), Some("r1"));
+    // As a diagnostic: a structured location, the code, messages in one language each.
+    let d = errors[5].to_diagnostic("answers.csv");
+    assert_eq!(
+        d.location,
+        Some(chiso::diagnostics::Location::row(9).column("a"))
+    );
+    assert_eq!(d.path, "row 9, column \"a\"");
+    assert_eq!(d.problem.stable_code(), errors[5].problem.code());
+    let vi = d.message(Lang::Vi);
+    assert!(
+        vi.starts_with("answers.csv: lỗi tại dòng 9, cột \"a\": giá trị \"7\": "),
+        "{vi}"
+    );
+    assert!(!vi.contains("row") && !vi.contains("is not"), "{vi}");
+    assert!(d
+        .message(Lang::En)
+        .starts_with("answers.csv: error at row 9, column \"a\": the value \"7\": "));
     insta::assert_snapshot!("bad_rows", messages(&e));
 }
 
