@@ -13,7 +13,7 @@ mod diagnostic;
 mod location;
 mod messages;
 mod problem;
-mod words;
+pub(crate) mod words;
 
 pub use diagnostic::{Diagnostic, Diagnostics, Severity};
 pub use location::{Location, RecordKey};

@@ -165,7 +165,7 @@ pub(super) fn io_write(detail: &str, lang: Lang) -> String {
 }
 
 /// Operating-system error text.
-pub(super) fn io(detail: &str, lang: Lang) -> String {
+pub(crate) fn io(detail: &str, lang: Lang) -> String {
     let known = [
         (
             "Is a directory",

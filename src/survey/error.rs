@@ -207,8 +207,9 @@ impl RowProblem {
             (TooManyUnits { limit }, En) => format!("the sheet has more than {limit} units"),
             (TooManyStrata { limit }, Vi) => format!("bảng có quá {limit} tầng mẫu"),
             (TooManyStrata { limit }, En) => format!("the sheet has more than {limit} strata"),
-            (Unreadable { detail }, Vi) => format!("không đọc được bảng ({detail})"),
-            (Unreadable { detail }, En) => format!("the sheet cannot be read ({detail})"),
+            // Operating-system reasons in plain words of `lang`; parser details verbatim.
+            (Unreadable { detail }, Vi) => format!("không đọc được bảng ({})", crate::diagnostics::words::io(detail, Vi)),
+            (Unreadable { detail }, En) => format!("the sheet cannot be read ({})", crate::diagnostics::words::io(detail, En)),
         }
     }
 

@@ -103,15 +103,17 @@ fn read_answers(survey: &Survey, args: &SurveyArgs, lang: Lang) -> Result<Answer
         max_errors: args.max_errors.max(1),
         unit_column: args.by.clone(),
     };
+    // The operating system's reason in plain words of `lang` (Problem::Io), whole file.
     let cannot_read = |e: &dyn std::fmt::Display| {
-        eprintln!(
-            "{}: {} ({e})",
-            args.answers.display(),
-            match lang {
-                Lang::Vi => "không đọc được tệp",
-                Lang::En => "cannot read the file",
-            }
-        );
+        let d = chiso::Diagnostic::error_at(
+            chiso::diagnostics::Location::File,
+            None,
+            chiso::Problem::Io {
+                detail: e.to_string(),
+            },
+        )
+        .in_file(args.answers.display().to_string());
+        eprintln!("{}", d.message(lang));
         ExitCode::from(1)
     };
     let result = match extension(&args.answers).as_str() {

@@ -275,3 +275,30 @@ fn schemas_are_printed() {
     let s: Value = serde_json::from_str(&ok(&["schema", "survey-result"])).unwrap();
     assert_eq!(s["title"], "SurveyResult");
 }
+
+#[test]
+fn unreadable_answer_files_are_reported_in_one_language() {
+    let dir = temp_dir("unreadable");
+    let missing = dir.join("khong-co.csv");
+    let missing = missing.to_str().unwrap();
+    let out = chiso(&["survey", DEF, missing]);
+    assert_eq!(out.status.code(), Some(1));
+    let vi = String::from_utf8(out.stderr).unwrap();
+    assert!(
+        vi.ends_with("khong-co.csv: lỗi: không đọc được tệp (không tìm thấy tệp)\n"),
+        "{vi}"
+    );
+    let out = chiso(&["survey", "--lang", "en", DEF, missing]);
+    let en = String::from_utf8(out.stderr).unwrap();
+    assert!(
+        en.ends_with("khong-co.csv: error: cannot read the file (no such file)\n"),
+        "{en}"
+    );
+    // A folder: the operating system's reason in Vietnamese words too.
+    let out = chiso(&["survey", DEF, dir.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(1));
+    let vi = String::from_utf8(out.stderr).unwrap();
+    assert!(vi.contains("đây là một thư mục, không phải tệp"), "{vi}");
+    assert!(!vi.contains("directory"), "{vi}");
+    let _ = std::fs::remove_dir_all(&dir);
+}
