@@ -122,11 +122,10 @@ fn opt(d: Option<Decimal>, lang: Lang) -> String {
 }
 
 fn yes_no(b: bool, lang: Lang) -> &'static str {
-    match (b, lang) {
-        (true, Lang::Vi) => "có",
-        (false, Lang::Vi) => "không",
-        (true, Lang::En) => "yes",
-        (false, Lang::En) => "no",
+    if b {
+        lang.pick("có", "yes")
+    } else {
+        lang.pick("không", "no")
     }
 }
 
@@ -192,19 +191,6 @@ fn describe_value(v: &Value, rule: Option<&Rule>, lang: Lang) -> String {
     }
 }
 
-struct Words {
-    lang: Lang,
-}
-
-impl Words {
-    fn w(&self, vi: &'static str, en: &'static str) -> &'static str {
-        match self.lang {
-            Lang::Vi => vi,
-            Lang::En => en,
-        }
-    }
-}
-
 /// Explains the node `code` of `result` (scored from `a` on `index`; the index as a
 /// whole for [`crate::engine::ROOT_CODE`]), in `lang`; `None` when the index has no such
 /// code. Every line ends with a newline.
@@ -217,15 +203,19 @@ pub fn explain(
 ) -> Option<String> {
     let pos = index.position(code)?;
     let node = &index.nodes()[pos];
-    let w = Words { lang };
     let mut s = String::new();
     if pos == 0 {
-        let _ = writeln!(s, "{}: {}", w.w("Bộ chỉ số", "Index"), node.title.get(lang));
+        let _ = writeln!(
+            s,
+            "{}: {}",
+            lang.pick("Bộ chỉ số", "Index"),
+            node.title.get(lang)
+        );
     } else {
         let _ = writeln!(
             s,
             "{} {}: {}",
-            w.w("Tiêu chí", "Criterion"),
+            lang.pick("Tiêu chí", "Criterion"),
             node.code,
             node.title.get(lang)
         );
@@ -233,21 +223,21 @@ pub fn explain(
     let _ = writeln!(
         s,
         "{}: {}",
-        w.w("Điểm tối đa", "Maximum points"),
+        lang.pick("Điểm tối đa", "Maximum points"),
         opt(node.max, lang)
     );
     if let Some(t) = &node.scoring_text {
         let _ = writeln!(
             s,
             "{}:\n  {}",
-            w.w("Cách chấm điểm (nguyên văn)", "Scoring text (verbatim)"),
+            lang.pick("Cách chấm điểm (nguyên văn)", "Scoring text (verbatim)"),
             t.get(lang).replace('\n', "\n  ")
         );
     }
     if node.is_leaf() && pos != 0 {
-        leaf(index, a, result, node, &w, &mut s);
+        leaf(index, a, result, node, lang, &mut s);
     } else {
-        parent(index, result, pos, &w, &mut s);
+        parent(index, result, pos, lang, &mut s);
     }
     Some(s)
 }
@@ -256,14 +246,13 @@ fn layer_block(
     le: &LayerEntry,
     rule: Option<&Rule>,
     max: Option<Decimal>,
-    w: &Words,
+    lang: Lang,
     s: &mut String,
 ) {
-    let lang = w.lang;
     let _ = writeln!(
         s,
         "    {}: {}",
-        w.w("giá trị", "value"),
+        lang.pick("giá trị", "value"),
         describe_value(&le.value, rule, lang)
     );
     if let Some(r) = rule {
@@ -275,13 +264,13 @@ fn layer_block(
                 let _ = writeln!(
                     s,
                     "    {}: {}",
-                    w.w("điểm theo cách chấm", "points by the rule"),
+                    lang.pick("điểm theo cách chấm", "points by the rule"),
                     num(points, lang)
                 );
                 let _ = writeln!(
                     s,
                     "    {}: {}",
-                    w.w("giải thích", "explanation"),
+                    lang.pick("giải thích", "explanation"),
                     explanation.get(lang)
                 );
             }
@@ -289,12 +278,12 @@ fn layer_block(
                 let _ = writeln!(
                     s,
                     "    {}: {}",
-                    w.w("giải thích", "explanation"),
+                    lang.pick("giải thích", "explanation"),
                     explanation.get(lang)
                 );
             }
             Err(p) => {
-                let _ = writeln!(s, "    {}: {}", w.w("lỗi", "error"), p.message(lang));
+                let _ = writeln!(s, "    {}: {}", lang.pick("lỗi", "error"), p.message(lang));
             }
         }
     }
@@ -302,11 +291,11 @@ fn layer_block(
         let _ = writeln!(
             s,
             "    {}: {}",
-            w.w("tài liệu kiểm chứng", "evidence"),
-            w.w("không có", "none")
+            lang.pick("tài liệu kiểm chứng", "evidence"),
+            lang.pick("không có", "none")
         );
     } else {
-        let _ = writeln!(s, "    {}:", w.w("tài liệu kiểm chứng", "evidence"));
+        let _ = writeln!(s, "    {}:", lang.pick("tài liệu kiểm chứng", "evidence"));
         for e in &le.evidence {
             let mut line = e.title.clone();
             if let Some(n) = &e.number {
@@ -319,13 +308,13 @@ fn layer_block(
         }
     }
     if let Some(n) = &le.note {
-        let _ = writeln!(s, "    {}: {n}", w.w("ghi chú", "note"));
+        let _ = writeln!(s, "    {}: {n}", lang.pick("ghi chú", "note"));
     }
     if let Some(x) = &le.explanation {
         let _ = writeln!(
             s,
             "    {}: {x}",
-            w.w("giải trình", "explanation given by the unit")
+            lang.pick("giải trình", "explanation given by the unit")
         );
     }
 }
@@ -335,17 +324,16 @@ fn leaf(
     a: &Assessment,
     result: &ScoreResult,
     node: &FlatNode,
-    w: &Words,
+    lang: Lang,
     s: &mut String,
 ) {
-    let lang = w.lang;
     let def_node = find_def(&index.definition().nodes, &node.code);
     if let Some(n) = def_node {
         if !n.evidence.is_empty() {
             let _ = writeln!(
                 s,
                 "{}:",
-                w.w("Tài liệu kiểm chứng yêu cầu", "Evidence required")
+                lang.pick("Tài liệu kiểm chứng yêu cầu", "Evidence required")
             );
             for e in &n.evidence {
                 let _ = writeln!(s, "  - {}", e.get(lang));
@@ -355,7 +343,7 @@ fn leaf(
             let _ = writeln!(
                 s,
                 "{}: {}",
-                w.w("Ghi chú của bộ chỉ số", "Index note"),
+                lang.pick("Ghi chú của bộ chỉ số", "Index note"),
                 note.get(lang)
             );
         }
@@ -366,7 +354,7 @@ fn leaf(
             let _ = writeln!(
                 s,
                 "{}",
-                w.w(
+                lang.pick(
                     "Bản chấm điểm không có giá trị cho tiêu chí này.",
                     "The assessment has no value for this criterion."
                 )
@@ -377,57 +365,65 @@ fn leaf(
                 let _ = writeln!(
                     s,
                     "{}: {}",
-                    w.w("Không áp dụng", "Not applicable"),
+                    lang.pick("Không áp dụng", "Not applicable"),
                     na.reason
                 );
             }
             let mut any = false;
             for (layer, le) in e.layers() {
                 if !any {
-                    let _ = writeln!(s, "{}:", w.w("Các lớp điểm", "Layers"));
+                    let _ = writeln!(s, "{}:", lang.pick("Các lớp điểm", "Layers"));
                     any = true;
                 }
                 let _ = writeln!(s, "  - {}:", layer.name(lang));
-                layer_block(le, node.rule.as_ref(), node.max, w, s);
+                layer_block(le, node.rule.as_ref(), node.max, lang, s);
             }
         }
     }
     if let Some(r) = result.node(&node.code) {
-        summary(r, w, s);
+        summary(r, lang, s);
     }
 }
 
-fn summary(r: &NodeResult, w: &Words, s: &mut String) {
-    let lang = w.lang;
+fn summary(r: &NodeResult, lang: Lang, s: &mut String) {
     let used = r
         .source
         .map(|l| l.name(lang))
-        .unwrap_or_else(|| w.w("không có", "none"));
-    let _ = writeln!(s, "{}: {used}", w.w("Lớp điểm được dùng", "Layer used"));
+        .unwrap_or_else(|| lang.pick("không có", "none"));
+    let _ = writeln!(
+        s,
+        "{}: {used}",
+        lang.pick("Lớp điểm được dùng", "Layer used")
+    );
     let _ = writeln!(
         s,
         "{}: {} / {}",
-        w.w("Điểm cuối cùng", "Final points"),
+        lang.pick("Điểm cuối cùng", "Final points"),
         opt(r.final_points, lang),
         opt(r.applicable_max.or(r.max_points), lang)
     );
     let _ = writeln!(
         s,
         "{}: {} {}, {} {}",
-        w.w("So sánh", "Compare"),
-        w.w("tự chấm", "self-assessed"),
+        lang.pick("So sánh", "Compare"),
+        lang.pick("tự chấm", "self-assessed"),
         opt(r.self_points, lang),
-        w.w("thẩm định", "appraised"),
+        lang.pick("thẩm định", "appraised"),
         opt(r.appraised_points, lang)
     );
     let _ = writeln!(
         s,
         "{}: {}",
-        w.w("Trạng thái", "Status"),
+        lang.pick("Trạng thái", "Status"),
         r.status.label(lang)
     );
     if let Some(e) = &r.explanation {
-        let _ = writeln!(s, "{}: {}", w.w("Giải thích", "Explanation"), e.get(lang));
+        let _ = writeln!(
+            s,
+            "{}: {}",
+            lang.pick("Giải thích", "Explanation"),
+            e.get(lang)
+        );
     }
 }
 
@@ -443,17 +439,17 @@ fn find_def<'a>(nodes: &'a [crate::node::Node], code: &str) -> Option<&'a crate:
     None
 }
 
-fn aggregation_words(agg: &Aggregation, w: &Words) -> String {
+fn aggregation_words(agg: &Aggregation, lang: Lang) -> String {
     let base = match agg {
-        Aggregation::Sum { .. } => w.w(
+        Aggregation::Sum { .. } => lang.pick(
             "cộng điểm các tiêu chí thành phần",
             "sum of the sub-criteria",
         ),
-        Aggregation::WeightedSum { .. } => w.w(
+        Aggregation::WeightedSum { .. } => lang.pick(
             "tổng có trọng số của các tiêu chí thành phần",
             "weighted sum of the sub-criteria",
         ),
-        Aggregation::WeightedMean { .. } => w.w(
+        Aggregation::WeightedMean { .. } => lang.pick(
             "bình quân có trọng số của các tiêu chí thành phần áp dụng",
             "weighted mean of the applicable sub-criteria",
         ),
@@ -461,7 +457,7 @@ fn aggregation_words(agg: &Aggregation, w: &Words) -> String {
     if agg.rescales() {
         format!(
             "{base}, {}",
-            w.w(
+            lang.pick(
                 "quy đổi về thang điểm tối đa của tiêu chí",
                 "converted to the criterion's maximum"
             )
@@ -471,16 +467,15 @@ fn aggregation_words(agg: &Aggregation, w: &Words) -> String {
     }
 }
 
-fn parent(index: &Index, result: &ScoreResult, pos: usize, w: &Words, s: &mut String) {
-    let lang = w.lang;
+fn parent(index: &Index, result: &ScoreResult, pos: usize, lang: Lang, s: &mut String) {
     let node = &index.nodes()[pos];
     let _ = writeln!(
         s,
         "{}: {}",
-        w.w("Cách tổng hợp", "Aggregation"),
-        aggregation_words(&node.aggregation, w)
+        lang.pick("Cách tổng hợp", "Aggregation"),
+        aggregation_words(&node.aggregation, lang)
     );
-    let _ = writeln!(s, "{}:", w.w("Tiêu chí thành phần", "Sub-criteria"));
+    let _ = writeln!(s, "{}:", lang.pick("Tiêu chí thành phần", "Sub-criteria"));
     let weighted = node.aggregation.weights().is_some();
     let mut terms = Vec::new();
     let mut weights = Vec::new();
@@ -490,7 +485,7 @@ fn parent(index: &Index, result: &ScoreResult, pos: usize, w: &Words, s: &mut St
             continue;
         };
         let weight = if weighted {
-            format!(" [{} {}]", w.w("trọng số", "weight"), num(wt, lang))
+            format!(" [{} {}]", lang.pick("trọng số", "weight"), num(wt, lang))
         } else {
             String::new()
         };
@@ -528,7 +523,7 @@ fn parent(index: &Index, result: &ScoreResult, pos: usize, w: &Words, s: &mut St
             _ => sum,
         };
         let rescale = if node.aggregation.rescales() {
-            w.w(
+            lang.pick(
                 ", rồi quy đổi về thang điểm tối đa",
                 ", then converted to the maximum",
             )
@@ -538,14 +533,14 @@ fn parent(index: &Index, result: &ScoreResult, pos: usize, w: &Words, s: &mut St
         let _ = writeln!(
             s,
             "{}: {formula}{rescale} = {}",
-            w.w("Tổng hợp", "Aggregate"),
+            lang.pick("Tổng hợp", "Aggregate"),
             opt(achieved, lang)
         );
     }
     let _ = writeln!(
         s,
         "{}: {} / {} ({status})",
-        w.w("Điểm", "Points"),
+        lang.pick("Điểm", "Points"),
         opt(achieved, lang),
         opt(max, lang)
     );
@@ -553,8 +548,8 @@ fn parent(index: &Index, result: &ScoreResult, pos: usize, w: &Words, s: &mut St
         let t = &result.total;
         for adj in &result.adjustments {
             let (word, sign) = match adj.kind {
-                AdjustmentKind::Bonus => (w.w("Điểm thưởng", "Bonus"), "+"),
-                AdjustmentKind::Penalty => (w.w("Điểm trừ", "Penalty"), "−"),
+                AdjustmentKind::Bonus => (lang.pick("Điểm thưởng", "Bonus"), "+"),
+                AdjustmentKind::Penalty => (lang.pick("Điểm trừ", "Penalty"), "−"),
             };
             let _ = writeln!(
                 s,
@@ -562,37 +557,42 @@ fn parent(index: &Index, result: &ScoreResult, pos: usize, w: &Words, s: &mut St
                 adj.code,
                 adj.title.get(lang),
                 num(adj.points, lang),
-                w.w("tối đa", "at most"),
+                lang.pick("tối đa", "at most"),
                 num(adj.cap, lang)
             );
         }
         let _ = writeln!(
             s,
             "{}: {}",
-            w.w("Tổng điểm", "Total"),
+            lang.pick("Tổng điểm", "Total"),
             opt(t.achieved, lang)
         );
         if let Some(p) = t.percent {
             let _ = writeln!(
                 s,
                 "{}: {}%",
-                w.w("Tỷ lệ đạt", "Percent achieved"),
+                lang.pick("Tỷ lệ đạt", "Percent achieved"),
                 num(p, lang)
             );
         }
         if let Some(b) = &t.band {
-            let _ = writeln!(s, "{}: {}", w.w("Xếp loại", "Band"), b.label.get(lang));
+            let _ = writeln!(
+                s,
+                "{}: {}",
+                lang.pick("Xếp loại", "Band"),
+                b.label.get(lang)
+            );
         }
     } else if let Some(r) = result.node(&node.code) {
         let _ = writeln!(
             s,
             "{}: {} {}, {} {}, {} {}",
-            w.w("So sánh", "Compare"),
-            w.w("tự chấm", "self-assessed"),
+            lang.pick("So sánh", "Compare"),
+            lang.pick("tự chấm", "self-assessed"),
             opt(r.self_points, lang),
-            w.w("thẩm định", "appraised"),
+            lang.pick("thẩm định", "appraised"),
             opt(r.appraised_points, lang),
-            w.w("cuối cùng", "final"),
+            lang.pick("cuối cùng", "final"),
             opt(r.final_points, lang)
         );
     }
