@@ -286,6 +286,28 @@ fn need_max(max: Option<Decimal>) -> Result<Decimal, Problem> {
 }
 
 impl Rule {
+    /// The rule's kind as the JSON `type` field writes it (`"yes_no"`, `"proportional"`…),
+    /// for messages and files that name a rule's kind.
+    ///
+    /// ```
+    /// use chiso::rule::Rule;
+    /// let rule: Rule = serde_json::from_str(r#"{"type":"discretionary","step":"0.25"}"#).unwrap();
+    /// assert_eq!(rule.type_name(), "discretionary");
+    /// ```
+    pub fn type_name(&self) -> &'static str {
+        match self {
+            Rule::YesNo { .. } => "yes_no",
+            Rule::Timeliness { .. } => "timeliness",
+            Rule::Tiers { .. } => "tiers",
+            Rule::Proportional { .. } => "proportional",
+            Rule::Levels { .. } => "levels",
+            Rule::Deductions { .. } => "deductions",
+            Rule::Discretionary { .. } => "discretionary",
+            Rule::Survey { .. } => "survey",
+            Rule::Score { .. } => "score",
+        }
+    }
+
     /// Value kinds the rule accepts.
     pub fn accepts(&self) -> &'static [ValueKind] {
         use ValueKind::*;
@@ -444,6 +466,36 @@ impl Rule {
                 }]
             }
             _ => Vec::new(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::Rule;
+
+    /// [`Rule::type_name`] is the JSON `type` serde writes, for every kind.
+    #[test]
+    fn type_name_is_the_json_type() {
+        let award = r#"{"label":{"vi":"x"},"points":"1"}"#;
+        let rules = [
+            format!(r#"{{"type":"yes_no","yes":{award},"no":{award}}}"#),
+            format!(
+                r#"{{"type":"timeliness","on_time":{award},"late":{award},"not_done":{award}}}"#
+            ),
+            r#"{"type":"tiers","measure":"count","tiers":[]}"#.into(),
+            r#"{"type":"proportional","zero_denominator":"zero"}"#.into(),
+            r#"{"type":"levels","levels":[]}"#.into(),
+            r#"{"type":"deductions","severities":[]}"#.into(),
+            r#"{"type":"discretionary"}"#.into(),
+            r#"{"type":"survey"}"#.into(),
+            r#"{"type":"score"}"#.into(),
+        ];
+        for text in rules {
+            let rule: Rule = serde_json::from_str(&text).unwrap();
+            let json = serde_json::to_value(&rule).unwrap();
+            assert_eq!(json["type"], rule.type_name(), "{text}");
         }
     }
 }
