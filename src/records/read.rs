@@ -559,13 +559,20 @@ fn json_row(
         Ok(e) => e.0,
         Err(e) => {
             cells.ok = false;
+            // The parser's words stay in the English message only.
+            let vi = match e.classify() {
+                serde_json::error::Category::Eof => {
+                    "dòng JSON kết thúc giữa chừng (thiếu giá trị hoặc dấu đóng)".to_owned()
+                }
+                serde_json::error::Category::Syntax => {
+                    format!("dòng không đúng cú pháp JSON (ở ký tự thứ {})", e.column())
+                }
+                _ => "dòng không phải là một đối tượng JSON {…}".to_owned(),
+            };
             problems.push(unreadable(
                 row,
                 &format!("the line is not a JSON object ({e})"),
-                &format!(
-                    "dòng không phải là một đối tượng JSON ({})",
-                    e.to_string().replace(" / ", "/")
-                ),
+                &vi,
             ));
             return;
         }
