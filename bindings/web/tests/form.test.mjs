@@ -289,6 +289,23 @@ test('a file for another index, or broken JSON, is refused with a clear message 
   assert.equal(await page.evaluate(() => document.documentElement.lang), 'vi');
 });
 
+test('an index file with a shape error is refused with its exact JSON path (the second pass, in the analysis module)', async () => {
+  const before = await pageAssessment();
+  const def = JSON.parse(readFileSync(join(repo, INDEX), 'utf8'));
+  def.nodes[0].children[0].max_points = { x: 1 };
+  const bad = join(artifacts, 'shape-error.index.json');
+  writeFileSync(bad, JSON.stringify(def));
+  await page.click('#export'); // any action that resets the message
+  await page.setInputFiles('#open-index', bad);
+  await page.waitForFunction(() => document.querySelector('#message').classList.contains('error'));
+  const m = await page.locator('#message').textContent();
+  // The form's module reads without path tracking; the message still names the field.
+  assert.match(m, /\$\.nodes\[0\]\.children\[0\]\.max_points/, m);
+  assert.equal(await page.evaluate(() => window.chisoForm.def.id), 'par-example-department');
+  assert.deepEqual(await pageAssessment(), before);
+  await checkFigures(expected);
+});
+
 test('a value the rule cannot take shows the engine\'s message and changes nothing', async () => {
   const before = await pageAssessment();
   const cell = page.locator('.layer[data-code="1.3"][data-layer="appraisal_2"]');

@@ -7,6 +7,7 @@ import { existsSync, mkdirSync } from 'node:fs';
 import { execFileSync, spawnSync } from 'node:child_process';
 import { join, extname, normalize, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { gzipSync } from 'node:zlib';
 import { chromium } from 'playwright-core';
 
 export const here = dirname(fileURLToPath(import.meta.url));
@@ -21,8 +22,10 @@ const TYPES = {
   '.ts': 'text/plain; charset=utf-8', '.png': 'image/png', '.svg': 'image/svg+xml',
 };
 
-/** Serves dist/ on a free port of 127.0.0.1. */
-export async function serve(dir = dist) {
+/** Serves dist/ on a free port of 127.0.0.1; with `gzip`, compressible files (.html, .js,
+ *  .css, .json, .wasm) are sent gzip-encoded to a client that accepts it, as a production
+ *  server would. */
+export async function serve(dir = dist, { gzip = false } = {}) {
   if (!existsSync(join(dir, 'index.html')) || !existsSync(join(dir, 'chiso_wasm_bg.wasm'))) {
     throw new Error(`${dir} is not built: run bash bindings/web/build.sh (or bindings/web/test.sh)`);
   }
@@ -32,8 +35,13 @@ export async function serve(dir = dist) {
       let file = normalize(join(dir, path));
       if (!file.startsWith(dir)) { res.writeHead(403).end(); return; }
       if ((await stat(file)).isDirectory()) file = join(file, 'index.html');
-      const body = await readFile(file);
-      res.writeHead(200, { 'content-type': TYPES[extname(file)] || 'application/octet-stream', 'cache-control': 'no-store' });
+      let body = await readFile(file);
+      const headers = { 'content-type': TYPES[extname(file)] || 'application/octet-stream', 'cache-control': 'no-store' };
+      if (gzip && /gzip/.test(req.headers['accept-encoding'] || '') && ['.html', '.js', '.mjs', '.css', '.json', '.wasm'].includes(extname(file))) {
+        body = gzipSync(body, { level: 9 });
+        headers['content-encoding'] = 'gzip';
+      }
+      res.writeHead(200, headers);
       res.end(body);
     } catch {
       res.writeHead(404).end('not found');
