@@ -264,9 +264,9 @@ pub(super) fn fast_proportional(
     Some(Cell::Value { achieved, max })
 }
 
-/// [`Index::aggregate`] on plain-sum trees when every leaf has a value: the sums in integers (each node at the
-/// largest scale of its children, as `Decimal` addition keeps it), giving the same
-/// values with the same scales. Returns `false` (cells untouched above the leaves) if
+/// [`Index::aggregate`] on plain-sum trees when every leaf has a value: the sums in
+/// integers ([`fixed_sums`]: in child order, as `Decimal` addition forms them), giving
+/// the same values with the same scales. Returns `false` (cells untouched above the leaves) if
 /// a sum would not fit, so the caller falls back to `Decimal` arithmetic.
 pub(super) fn aggregate_fixed(
     nodes: &[crate::engine::FlatNode],
@@ -304,26 +304,38 @@ pub(super) fn aggregate_fixed(
     true
 }
 
-/// The parents' sums from the leaves' `(mantissa, scale)` in `sums`: each parent at the
-/// largest scale of its children (as `Decimal` addition keeps it). `false` on overflow.
+/// The parents' sums from the leaves' `(mantissa, scale)` in `sums`, added in child
+/// order as `Decimal` addition does it — values and scales: a non-zero sum is at the
+/// larger scale of its terms, `0 + x` is `x` and `x + 0` is `x` as they are (so
+/// `1.5 + 0.0000` is `1.5`, and `0 + 0.0000 + 0` is `0`). `false` on overflow.
 pub(super) fn fixed_sums(nodes: &[crate::engine::FlatNode], sums: &mut [(i128, u32)]) -> bool {
     for i in (0..nodes.len()).rev() {
         let n = &nodes[i];
         if n.children.is_empty() {
             continue;
         }
-        let scale = n.children.iter().map(|&c| sums[c].1).max().unwrap_or(0);
-        let mut total: i128 = 0;
+        let (mut total, mut scale) = (0i128, 0u32);
         for &c in &n.children {
             let (m, s) = sums[c];
-            let Some(v) = (if s == scale {
-                Some(m)
+            if total == 0 {
+                (total, scale) = (m, s);
+                continue;
+            }
+            if m == 0 {
+                continue;
+            }
+            let sum = if s == scale {
+                total.checked_add(m)
+            } else if s > scale {
+                let t = pow10(s - scale).and_then(|p| total.checked_mul(p));
+                scale = s;
+                t.and_then(|t| t.checked_add(m))
             } else {
-                pow10(scale - s).and_then(|p| m.checked_mul(p))
-            }) else {
-                return false;
+                pow10(scale - s)
+                    .and_then(|p| m.checked_mul(p))
+                    .and_then(|v| total.checked_add(v))
             };
-            let Some(t) = total.checked_add(v) else {
+            let Some(t) = sum else {
                 return false;
             };
             total = t;

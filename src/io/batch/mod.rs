@@ -249,6 +249,7 @@ pub fn run<R: Read, S: Read + Write + Seek + Send, W: Write>(
     out: W,
     opts: &Options,
 ) -> Result<Summary, BatchError> {
+    let mut clock = Phases::new();
     let n = index.nodes().len();
     // Small buffer: whole chunks (~0.5 MB) go straight to the spool.
     let mut p = Pass1::new(BufWriter::with_capacity(1 << 16, spool), n, opts.max_errors);
@@ -256,6 +257,7 @@ pub fn run<R: Read, S: Read + Write + Seek + Send, W: Write>(
         InputFormat::Csv => pass1_csv(index, input, &mut p, opts)?,
         InputFormat::JsonLines => pass1_jsonl(index, input, &mut p, opts)?,
     }
+    clock.mark("pass 1 (read, score, spool)");
     if p.error_count > 0 {
         p.errors.sort_by_key(|e| e.row);
         return Err(BatchError::Input {
@@ -273,6 +275,7 @@ pub fn run<R: Read, S: Read + Write + Seek + Send, W: Write>(
     };
     let scaled = crate::ranking::rank_on_scales(&p.totals, &max_of, &p.blocks, policy);
     let ranks = scaled.ranks;
+    clock.mark("rank");
     let units = p.totals.len() as u64;
     drop(p.totals);
     drop(p.blocks);
@@ -288,6 +291,7 @@ pub fn run<R: Read, S: Read + Write + Seek + Send, W: Write>(
             .duplicates(&mut r, p.has_blocks, column, opts.lang, opts.max_errors)?
     };
     drop(p.keys);
+    clock.mark("duplicates");
     spool.seek(SeekFrom::Start(0))?;
     let summary = Summary {
         units,
@@ -317,6 +321,7 @@ pub fn run<R: Read, S: Read + Write + Seek + Send, W: Write>(
         }
     }
     w.out.flush()?;
+    clock.mark("pass 2 (write)");
     Ok(summary)
 }
 
@@ -337,4 +342,26 @@ pub fn run_in_memory(
         opts,
     )?;
     Ok(out)
+}
+
+/// Wall time of each phase of [`run`], written to standard error when the environment
+/// variable `CHISO_BATCH_PHASES` is set (for profiling; nothing otherwise).
+struct Phases {
+    last: Option<std::time::Instant>,
+}
+
+impl Phases {
+    fn new() -> Phases {
+        Phases {
+            last: std::env::var_os("CHISO_BATCH_PHASES").map(|_| std::time::Instant::now()),
+        }
+    }
+
+    fn mark(&mut self, phase: &str) {
+        if let Some(last) = self.last {
+            let now = std::time::Instant::now();
+            eprintln!("{phase}: {:.3} s", (now - last).as_secs_f64());
+            self.last = Some(now);
+        }
+    }
 }

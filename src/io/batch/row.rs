@@ -16,6 +16,13 @@ use crate::rule::{Outcome, Rule};
 use crate::text::Lang;
 use rust_decimal::Decimal;
 
+#[cfg(test)]
+thread_local! {
+    /// Rows whose parents were summed in integers ([`aggregate_fixed`]), for the tests
+    /// that must reach that path.
+    pub(super) static FIXED_SUMS: std::cell::Cell<u64> = const { std::cell::Cell::new(0) };
+}
+
 impl<'a> Scorer<'a> {
     /// Scores one row. `row` is its line number (for messages); errors list every bad cell.
     pub fn score_row<F: Fields + ?Sized>(
@@ -191,6 +198,8 @@ impl<'a> Scorer<'a> {
             )
         {
             // done: integer sums
+            #[cfg(test)]
+            FIXED_SUMS.with(|n| n.set(n.get() + 1));
         } else {
             index.aggregate(&mut self.cells);
         }
