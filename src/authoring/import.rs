@@ -219,10 +219,7 @@ pub fn import(grids: &[Grid], template: &IndexDefinition) -> Result<Imported, Di
                     ));
                     continue;
                 };
-                let base = match kind {
-                    AdjustmentKind::Bonus => "bonus",
-                    AdjustmentKind::Penalty => "penalty",
-                };
+                let base = kind.key();
                 Some((unique(base, |c| by_code.contains_key(c)), kind))
             } else {
                 None

@@ -2,7 +2,7 @@
 
 use super::header::Field;
 use super::syntax::rule_syntax;
-use crate::index::{AdjustmentKind, IndexDefinition};
+use crate::index::IndexDefinition;
 use crate::node::{Channel, Node};
 use crate::text::{Lang, Text};
 use rust_decimal::Decimal;
@@ -94,10 +94,7 @@ pub fn criteria_table(def: &IndexDefinition) -> Vec<CriteriaRow> {
                 .as_ref()
                 .map(|t| t.en.clone())
                 .unwrap_or_default(),
-            kind: match a.kind {
-                AdjustmentKind::Bonus => "Điểm thưởng".into(),
-                AdjustmentKind::Penalty => "Điểm trừ".into(),
-            },
+            kind: a.kind.name(crate::Lang::Vi).into(),
             ..Default::default()
         });
     }

@@ -282,6 +282,35 @@ pub enum AdjustmentKind {
     Penalty,
 }
 
+impl AdjustmentKind {
+    /// The kind in words, as tables and explanations head a block: "Điểm thưởng" /
+    /// "Bonus", "Điểm trừ" / "Penalty".
+    ///
+    /// ```
+    /// use chiso::{index::AdjustmentKind, Lang};
+    /// assert_eq!(AdjustmentKind::Penalty.name(Lang::Vi), "Điểm trừ");
+    /// assert_eq!(AdjustmentKind::Bonus.name(Lang::En), "Bonus");
+    /// ```
+    pub fn name(self, lang: crate::Lang) -> &'static str {
+        match self {
+            AdjustmentKind::Bonus => lang.pick("Điểm thưởng", "Bonus"),
+            AdjustmentKind::Penalty => lang.pick("Điểm trừ", "Penalty"),
+        }
+    }
+
+    /// The kind as index files write it: `bonus`, `penalty`.
+    ///
+    /// ```
+    /// assert_eq!(chiso::index::AdjustmentKind::Bonus.key(), "bonus");
+    /// ```
+    pub fn key(self) -> &'static str {
+        match self {
+            AdjustmentKind::Bonus => "bonus",
+            AdjustmentKind::Penalty => "penalty",
+        }
+    }
+}
+
 /// What a unit type leaves out, on the flattened index.
 impl Index {
     /// The declared unit type with `code`.

@@ -193,12 +193,7 @@ fn rows(result: &ScoreResult, lang: Lang, indent: &str) -> Vec<Row> {
     for adj in &result.adjustments {
         let mut r = blank();
         r[0] = adj.code.clone();
-        let sign = match (adj.kind, lang) {
-            (AdjustmentKind::Bonus, Lang::Vi) => "Điểm thưởng",
-            (AdjustmentKind::Bonus, Lang::En) => "Bonus",
-            (AdjustmentKind::Penalty, Lang::Vi) => "Điểm trừ",
-            (AdjustmentKind::Penalty, Lang::En) => "Penalty",
-        };
+        let sign = adj.kind.name(lang);
         let title = adj.title.get(lang);
         r[1] = if title.to_lowercase().contains(&sign.to_lowercase()) {
             title.to_owned()

@@ -548,8 +548,8 @@ fn parent(index: &Index, result: &ScoreResult, pos: usize, lang: Lang, s: &mut S
         let t = &result.total;
         for adj in &result.adjustments {
             let (word, sign) = match adj.kind {
-                AdjustmentKind::Bonus => (lang.pick("Điểm thưởng", "Bonus"), "+"),
-                AdjustmentKind::Penalty => (lang.pick("Điểm trừ", "Penalty"), "−"),
+                AdjustmentKind::Bonus => (adj.kind.name(lang), "+"),
+                AdjustmentKind::Penalty => (adj.kind.name(lang), "−"),
             };
             let _ = writeln!(
                 s,

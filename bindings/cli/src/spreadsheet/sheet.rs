@@ -4,7 +4,6 @@
 use super::{cell_text_out, f64_of, xlsx_error, SheetNames};
 use crate::commands::{index_or_exit, load_assessment, report, INVALID};
 use chiso::assessment::Layer;
-use chiso::index::AdjustmentKind;
 use chiso::result::Status;
 use chiso::{Diagnostics, Index, Lang, ScoreResult, View};
 use clap::Args;
@@ -110,18 +109,12 @@ fn unit_sheet(
         r += 1;
     }
     for a in &res.adjustments {
-        let label = match a.kind {
-            AdjustmentKind::Bonus => "Điểm thưởng",
-            AdjustmentKind::Penalty => "Điểm trừ",
-        };
+        let label = a.kind.name(Lang::Vi);
         ws.write_string_with_format(r, 0, cell_text_out(&a.code), &f.bold)?;
         let title = format!("{} ({label})", a.title.vi);
         ws.write_string_with_format(r, 1, cell_text_out(&title), &f.bold)?;
         put(ws, r, 2, Some(a.cap), &f.bold_num)?;
-        let signed = match a.kind {
-            AdjustmentKind::Bonus => a.points,
-            AdjustmentKind::Penalty => -a.points,
-        };
+        let signed = a.kind.signed(a.points);
         let col = match a.source {
             Some(Layer::Appraisal1 | Layer::Appraisal2) => 4,
             _ => 3,
