@@ -411,3 +411,101 @@ fn too_many_units_for_a_whatif_are_refused_before_scoring() {
         }
     ));
 }
+
+/// The form's what-if (`scenario::compare`, what the WASM binding's `whatIf` returns):
+/// hand-worked totals, the JSON shape the web form reads, and its two errors.
+#[test]
+fn form_edits_compare_with_the_original() {
+    use chiso::scenario::{compare, Edit};
+    let (index, a) = example();
+    let edits = |json: &str| chiso::load::json_at::<Vec<Edit>>(json, "$overrides").unwrap();
+    // 2.3 at 900/1000: 6 × min(1; 90% / 90%) = 6 instead of 5.4 (see `run` above); the
+    // penalty block appraised at 1 is cleared: +1 more on the total.
+    let c = compare(
+        &index,
+        &a,
+        &edits(
+            r#"[{"code":"2.3","value":{"ratio":{"numerator":"900","denominator":"1000"}}},
+                {"code":"penalty","layer":"appraisal_1","clear":true}]"#,
+        ),
+        View::Final,
+        "$overrides",
+    )
+    .unwrap();
+    assert_eq!(c.delta, Some(d("1.6")));
+    let n = c.nodes.iter().find(|n| n.code == "2.3").unwrap();
+    assert_eq!(
+        (n.before, n.after, n.delta),
+        (Some(d("5.4")), Some(d("6")), Some(d("0.6")))
+    );
+    assert!(c.nodes.iter().all(|n| n.before != n.after));
+    assert!(c.assessment.adjustments["penalty"].appraisal_1.is_none());
+    assert!(
+        a.adjustments["penalty"].appraisal_1.is_some(),
+        "the original is kept"
+    );
+    let json: serde_json::Value = serde_json::to_value(&c).unwrap();
+    for key in ["baseline", "scenario", "delta", "nodes", "assessment"] {
+        assert!(json.get(key).is_some(), "{key}");
+    }
+    assert_eq!(json["nodes"][0].as_object().unwrap().len(), 4);
+
+    // Marking 2.2 not applicable and back again composes to the original.
+    let back = compare(
+        &index,
+        &a,
+        &edits(r#"[{"code":"2.2","not_applicable":"x"},{"code":"2.2","applicable":true}]"#),
+        View::Final,
+        "$overrides",
+    )
+    .unwrap();
+    assert_eq!(back.delta, Some(Decimal::ZERO));
+    assert!(back.nodes.is_empty());
+
+    // Errors: located at the edit, with its code.
+    for (json, at, problem) in [
+        (
+            r#"[{"code":"2.3","applicable":true},{"code":"9.9","applicable":true}]"#,
+            "$overrides[0]",
+            "override_same_as_base",
+        ),
+        (
+            r#"[{"code":"2.2","not_applicable":"x"},{"code":"9.9","applicable":true}]"#,
+            "$overrides[1]",
+            "unknown_code",
+        ),
+        (
+            r#"[{"code":"total","clear":true}]"#,
+            "$overrides[0]",
+            "unknown_code",
+        ),
+    ] {
+        let e = compare(&index, &a, &edits(json), View::Final, "$overrides").unwrap_err();
+        assert_eq!(e.0[0].path, at, "{json}");
+        let tag = serde_json::to_value(&e.0[0].problem).unwrap()["type"].clone();
+        assert_eq!(tag, problem, "{json}");
+    }
+    let shape =
+        chiso::load::json_at::<Vec<Edit>>(r#"[{"code":"2.3","layer":"nope"}]"#, "$overrides")
+            .unwrap_err();
+    assert_eq!(shape.0[0].path, "$overrides[0].layer");
+}
+
+/// The explanation the form shows is the one `chiso explain` prints.
+#[test]
+fn the_form_and_the_cli_explain_alike() {
+    let (index, a) = example();
+    let result = index.score(&a, View::Final).unwrap();
+    for lang in [Lang::Vi, Lang::En] {
+        let e = chiso::explain::Explanation::of(&index, &a, &result, "2.3", lang).unwrap();
+        assert_eq!(
+            e.detail,
+            chiso::explain::explain(&index, &a, &result, "2.3", lang).unwrap()
+        );
+        assert_eq!(e.text, chiso::explain::line(e.node, lang));
+        assert!(e.text.starts_with("2.3 "), "{}", e.text);
+        assert!(e.entry.is_some());
+    }
+    assert!(chiso::explain::Explanation::of(&index, &a, &result, "total", Lang::Vi).is_none());
+    assert!(chiso::explain::explain(&index, &a, &result, "total", Lang::Vi).is_some());
+}
