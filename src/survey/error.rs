@@ -454,6 +454,58 @@ pub enum SurveyError {
 }
 
 impl SurveyError {
+    /// The error as [`Diagnostics`], the vocabulary of the rest of chiso: the
+    /// definition's own; each bad row a [`Problem::Coded`] at its row and column, then
+    /// `survey_more_errors` on the whole sheet when the list was cut; an invalid option a
+    /// `coded` problem at `options`.
+    ///
+    /// ```
+    /// use chiso::survey::error::{OptionProblem, SurveyError};
+    /// let d = SurveyError::from(OptionProblem::NoReplications).diagnostics();
+    /// assert_eq!(d.0[0].problem.stable_code(), "survey_no_replications");
+    /// assert!(d.render(chiso::Lang::Vi).starts_with("lỗi tại options: số lần lặp"));
+    /// ```
+    pub fn diagnostics(&self) -> Diagnostics {
+        let coded = |code: &str, vi: String, en: String| Problem::Coded {
+            code: code.to_owned(),
+            text: String::new(),
+            vi,
+            en,
+        };
+        match self {
+            SurveyError::Definition(d) => d.clone(),
+            SurveyError::Input {
+                source,
+                errors,
+                total,
+            } => {
+                let mut out: Vec<Diagnostic> =
+                    errors.iter().map(|e| e.to_diagnostic(source)).collect();
+                if *total > errors.len() {
+                    let more = total - errors.len();
+                    out.push(
+                        Diagnostic::error_at(
+                            Location::File,
+                            None,
+                            coded(
+                                "survey_more_errors",
+                                format!("… và {more} lỗi khác ({total} lỗi tất cả)"),
+                                format!("… and {more} more errors ({total} in all)"),
+                            ),
+                        )
+                        .in_file(source.as_str()),
+                    );
+                }
+                Diagnostics(out)
+            }
+            SurveyError::Option(p) => Diagnostics(vec![Diagnostic::error_at(
+                Location::json("options"),
+                None,
+                coded(p.code(), p.message(Lang::Vi), p.message(Lang::En)),
+            )]),
+        }
+    }
+
     /// All messages in `lang`, one per line, with a final count when the list was cut.
     pub fn render(&self, lang: Lang) -> String {
         match self {

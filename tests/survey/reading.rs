@@ -125,6 +125,19 @@ fn errors_are_bounded_and_counted() {
     assert!(e
         .render(Lang::Vi)
         .ends_with("… và 115 lỗi khác (120 lỗi tất cả)"));
+    // The same as diagnostics: five located rows, then the count on the whole sheet.
+    let d = e.diagnostics();
+    assert_eq!(d.len(), 6);
+    assert!(d.0[..5]
+        .iter()
+        .all(|x| x.problem.stable_code() == "survey_off_scale"
+            || x.problem.stable_code() == "survey_not_an_answer"));
+    assert_eq!(d.0[5].problem.stable_code(), "survey_more_errors");
+    assert_eq!(d.0[5].location, Some(chiso::diagnostics::Location::File));
+    assert_eq!(
+        d.0[5].message(Lang::Vi),
+        "big.csv: lỗi: … và 115 lỗi khác (120 lỗi tất cả) [survey_more_errors]"
+    );
 }
 
 #[test]
