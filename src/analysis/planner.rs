@@ -76,7 +76,6 @@
 
 use crate::assessment::{Assessment, Value};
 use crate::diagnostics::{Diagnostic, Diagnostics, Problem};
-use crate::display::plain;
 use crate::engine::{Cell, Index};
 use crate::result::View;
 use crate::scenario::Standing;
@@ -530,9 +529,4 @@ fn structure(detail: String) -> Diagnostics {
         None,
         Problem::Structure { detail },
     )])
-}
-
-/// Writes a decimal for people (exact, Vietnamese decimal comma).
-pub fn show(d: Decimal, lang: Lang) -> String {
-    plain(d, lang)
 }

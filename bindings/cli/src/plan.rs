@@ -313,16 +313,22 @@ fn json<T: serde::Serialize>(v: &T) -> String {
 fn target_words(t: &Target, lang: Lang) -> String {
     match (t, lang) {
         (Target::Percent { value }, Lang::Vi) => {
-            format!("đạt từ {}% trở lên", planner::show(*value, lang))
+            format!("đạt từ {}% trở lên", chiso::display::plain(*value, lang))
         }
         (Target::Percent { value }, Lang::En) => {
-            format!("reach {}% or more", planner::show(*value, lang))
+            format!("reach {}% or more", chiso::display::plain(*value, lang))
         }
         (Target::Points { value }, Lang::Vi) => {
-            format!("đạt từ {} điểm trở lên", planner::show(*value, lang))
+            format!(
+                "đạt từ {} điểm trở lên",
+                chiso::display::plain(*value, lang)
+            )
         }
         (Target::Points { value }, Lang::En) => {
-            format!("reach {} points or more", planner::show(*value, lang))
+            format!(
+                "reach {} points or more",
+                chiso::display::plain(*value, lang)
+            )
         }
         (Target::Band { code }, Lang::Vi) => format!("đạt xếp loại {code} trở lên"),
         (Target::Band { code }, Lang::En) => format!("reach band {code} or better"),
@@ -388,7 +394,7 @@ pub fn plan_table(p: &Plan, lang: Lang) -> String {
             st.code.clone(),
             format!("{}: {}", st.title.get(lang), st.action.get(lang)),
             st.steps.to_string(),
-            planner::show(st.cost, lang),
+            chiso::display::plain(st.cost, lang),
             format!(
                 "{} → {}",
                 num2(Some(st.from_points), lang),
@@ -402,14 +408,14 @@ pub fn plan_table(p: &Plan, lang: Lang) -> String {
     s.push_str(&match lang {
         Lang::Vi => format!(
             "Tổng chi phí: {}; sau cải thiện: {} điểm, {}%, xếp loại {}\n",
-            planner::show(p.cost, lang),
+            chiso::display::plain(p.cost, lang),
             num2(p.result.total, lang),
             num2(p.result.percent, lang),
             or_dash(&p.result.band)
         ),
         Lang::En => format!(
             "Total cost: {}; after: {} points, {}%, band {}\n",
-            planner::show(p.cost, lang),
+            chiso::display::plain(p.cost, lang),
             num2(p.result.total, lang),
             num2(p.result.percent, lang),
             or_dash(&p.result.band)

@@ -82,7 +82,8 @@ pub(super) fn solve(
     let to_int = |c: Decimal| -> Option<u64> {
         let x = c.checked_mul(factor)?;
         if x.fract().is_zero() {
-            x.to_string().parse::<u64>().ok()
+            // `Decimal` keeps the scale of the product (0.1 × 10 = "1.0"): read the value.
+            rust_decimal::prelude::ToPrimitive::to_u64(&x)
         } else {
             None
         }
@@ -725,6 +726,18 @@ mod tests {
             .unwrap();
         assert_eq!(method, Method::BranchAndBound);
         assert!(chosen.iter().all(Option::is_some));
+    }
+
+    #[test]
+    fn costs_with_decimals_are_solved_by_the_dynamic_programme() {
+        // 0.1 × 10 is the Decimal "1.0": still the integer 1 for the table.
+        let g = groups(&[vec![(1, 100)], vec![(25, 200)]]); // costs 0.1, 2.5; gains 1, 2
+        let (chosen, method) = solve(&g, Decimal::from(3), false).unwrap();
+        assert_eq!(method, Method::DynamicProgramming);
+        assert!(chosen.iter().all(Option::is_some));
+        let (chosen, method) = solve(&g, Decimal::from(2), false).unwrap();
+        assert_eq!(method, Method::DynamicProgramming);
+        assert_eq!(chosen, vec![None, Some(0)]);
     }
 
     #[test]
