@@ -34,11 +34,11 @@ pub enum Location {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         key: Option<RecordKey>,
     },
-    /// A cell of a spreadsheet.
+    /// A cell (or a row, `3:3`) of a spreadsheet, written `'Phụ lục'!C3`.
     Cell {
         /// Sheet name.
         sheet: String,
-        /// Cell reference, e.g. `C3`.
+        /// Cell reference, e.g. `C3` (a whole row: `3:3`).
         cell: String,
     },
 }
@@ -191,19 +191,10 @@ impl From<String> for Location {
     }
 }
 
-/// A sheet name as spreadsheets write it in a reference: quoted (`'Phụ lục'`, with `'`
-/// doubled) unless it is plain ASCII letters, digits and `_` not starting with a digit.
+/// A sheet name as chiso writes it in a reference: always quoted (`'Phụ lục'`, `'bang'`),
+/// a `'` in the name doubled, as spreadsheets write it.
 fn sheet_name(sheet: &str) -> String {
-    let plain = sheet
-        .chars()
-        .next()
-        .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
-        && sheet.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
-    if plain {
-        sheet.to_owned()
-    } else {
-        format!("'{}'", sheet.replace('\'', "''"))
-    }
+    format!("'{}'", sheet.replace('\'', "''"))
 }
 
 #[cfg(test)]
@@ -227,7 +218,11 @@ mod tests {
         assert!(Location::row(0).is_whole_file());
         assert_eq!(Location::File.path(), "$");
         assert_eq!(Location::File.render(Lang::Vi), "cả tệp");
-        assert_eq!(Location::cell("Sheet1", "B2").render(Lang::En), "Sheet1!B2");
+        assert_eq!(
+            Location::cell("Sheet1", "B2").render(Lang::En),
+            "'Sheet1'!B2"
+        );
+        assert_eq!(Location::cell("bang", "3:3").path(), "'bang'!3:3");
         assert_eq!(Location::cell("it's", "B2").render(Lang::En), "'it''s'!B2");
         assert_eq!(Location::cell("1a", "B2").path(), "'1a'!B2");
     }
