@@ -63,11 +63,186 @@ pub struct DiagnosticView {
     pub unlocated: bool,
 }
 
+/// The problem's stable code: its serde `type` tag. Read by a serializer that keeps only
+/// that tag and stops there (serializing the whole problem into a `serde_json::Value` cost
+/// ~15 KB of WebAssembly for one string).
 fn problem_code(p: &Problem) -> String {
-    serde_json::to_value(p)
-        .ok()
-        .and_then(|v| v.get("type").and_then(|t| t.as_str()).map(str::to_owned))
-        .unwrap_or_else(|| "invalid".into())
+    let mut tag = None;
+    let _ = p.serialize(tag::Tag(&mut tag));
+    tag.unwrap_or_else(|| "invalid".into())
+}
+
+mod tag {
+    //! A serializer that records the `type` field of an internally tagged enum (the first
+    //! field serde writes) and refuses everything else, so nothing past it is serialized.
+    use serde::ser::{self, Impossible, Serialize};
+
+    #[derive(Debug)]
+    pub struct Stop;
+
+    impl std::fmt::Display for Stop {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.write_str("stop")
+        }
+    }
+
+    impl std::error::Error for Stop {}
+
+    impl ser::Error for Stop {
+        fn custom<T: std::fmt::Display>(_: T) -> Self {
+            Stop
+        }
+    }
+
+    /// Serializes a problem; `0` receives its tag.
+    pub struct Tag<'a>(pub &'a mut Option<String>);
+
+    /// The `type` field's value: a string.
+    struct Text<'a>(&'a mut Option<String>);
+
+    macro_rules! refuse {
+        ($($f:ident($($t:ty),*) -> $r:ty;)*) => {
+            $(fn $f(self, $(_: $t),*) -> Result<$r, Stop> { Err(Stop) })*
+        };
+    }
+
+    macro_rules! refuse_values {
+        ($ok:ty) => {
+            refuse! {
+                serialize_bool(bool) -> $ok;
+                serialize_i8(i8) -> $ok;
+                serialize_i16(i16) -> $ok;
+                serialize_i32(i32) -> $ok;
+                serialize_i64(i64) -> $ok;
+                serialize_u8(u8) -> $ok;
+                serialize_u16(u16) -> $ok;
+                serialize_u32(u32) -> $ok;
+                serialize_u64(u64) -> $ok;
+                serialize_f32(f32) -> $ok;
+                serialize_f64(f64) -> $ok;
+                serialize_char(char) -> $ok;
+                serialize_bytes(&[u8]) -> $ok;
+                serialize_none() -> $ok;
+                serialize_unit() -> $ok;
+                serialize_unit_struct(&'static str) -> $ok;
+                serialize_unit_variant(&'static str, u32, &'static str) -> $ok;
+                serialize_seq(Option<usize>) -> Impossible<$ok, Stop>;
+                serialize_tuple(usize) -> Impossible<$ok, Stop>;
+                serialize_tuple_struct(&'static str, usize) -> Impossible<$ok, Stop>;
+                serialize_tuple_variant(&'static str, u32, &'static str, usize) -> Impossible<$ok, Stop>;
+                serialize_struct_variant(&'static str, u32, &'static str, usize) -> Impossible<$ok, Stop>;
+            }
+            fn serialize_some<T: ?Sized + Serialize>(self, _: &T) -> Result<$ok, Stop> {
+                Err(Stop)
+            }
+            fn serialize_newtype_struct<T: ?Sized + Serialize>(
+                self,
+                _: &'static str,
+                _: &T,
+            ) -> Result<$ok, Stop> {
+                Err(Stop)
+            }
+            fn serialize_newtype_variant<T: ?Sized + Serialize>(
+                self,
+                _: &'static str,
+                _: u32,
+                _: &'static str,
+                _: &T,
+            ) -> Result<$ok, Stop> {
+                Err(Stop)
+            }
+        };
+    }
+
+    impl<'a> ser::Serializer for Text<'a> {
+        type Ok = ();
+        type Error = Stop;
+        type SerializeSeq = Impossible<(), Stop>;
+        type SerializeTuple = Impossible<(), Stop>;
+        type SerializeTupleStruct = Impossible<(), Stop>;
+        type SerializeTupleVariant = Impossible<(), Stop>;
+        type SerializeMap = Impossible<(), Stop>;
+        type SerializeStruct = Impossible<(), Stop>;
+        type SerializeStructVariant = Impossible<(), Stop>;
+        refuse_values!(());
+        refuse! {
+            serialize_map(Option<usize>) -> Impossible<(), Stop>;
+            serialize_struct(&'static str, usize) -> Impossible<(), Stop>;
+        }
+        fn serialize_str(self, v: &str) -> Result<(), Stop> {
+            *self.0 = Some(v.to_owned());
+            Ok(())
+        }
+    }
+
+    /// The fields of the tagged struct (or map): the tag is the first; then stop.
+    pub struct Fields<'a>(&'a mut Option<String>);
+
+    impl<'a> ser::SerializeStruct for Fields<'a> {
+        type Ok = ();
+        type Error = Stop;
+        fn serialize_field<T: ?Sized + Serialize>(
+            &mut self,
+            key: &'static str,
+            value: &T,
+        ) -> Result<(), Stop> {
+            if key == "type" {
+                let _ = value.serialize(Text(self.0));
+            }
+            Err(Stop)
+        }
+        fn end(self) -> Result<(), Stop> {
+            Ok(())
+        }
+    }
+
+    impl<'a> ser::SerializeMap for Fields<'a> {
+        type Ok = ();
+        type Error = Stop;
+        fn serialize_key<T: ?Sized + Serialize>(&mut self, _: &T) -> Result<(), Stop> {
+            Err(Stop)
+        }
+        fn serialize_value<T: ?Sized + Serialize>(&mut self, _: &T) -> Result<(), Stop> {
+            Err(Stop)
+        }
+        fn serialize_entry<K: ?Sized + Serialize, V: ?Sized + Serialize>(
+            &mut self,
+            key: &K,
+            value: &V,
+        ) -> Result<(), Stop> {
+            let mut k = None;
+            let _ = key.serialize(Text(&mut k));
+            if k.as_deref() == Some("type") {
+                let _ = value.serialize(Text(self.0));
+            }
+            Err(Stop)
+        }
+        fn end(self) -> Result<(), Stop> {
+            Ok(())
+        }
+    }
+
+    impl<'a> ser::Serializer for Tag<'a> {
+        type Ok = ();
+        type Error = Stop;
+        type SerializeSeq = Impossible<(), Stop>;
+        type SerializeTuple = Impossible<(), Stop>;
+        type SerializeTupleStruct = Impossible<(), Stop>;
+        type SerializeTupleVariant = Impossible<(), Stop>;
+        type SerializeMap = Fields<'a>;
+        type SerializeStruct = Fields<'a>;
+        type SerializeStructVariant = Impossible<(), Stop>;
+        refuse_values!(());
+        fn serialize_str(self, _: &str) -> Result<(), Stop> {
+            Err(Stop)
+        }
+        fn serialize_map(self, _: Option<usize>) -> Result<Fields<'a>, Stop> {
+            Ok(Fields(self.0))
+        }
+        fn serialize_struct(self, _: &'static str, _: usize) -> Result<Fields<'a>, Stop> {
+            Ok(Fields(self.0))
+        }
+    }
 }
 
 impl DiagnosticView {
@@ -256,4 +431,23 @@ pub(crate) fn parse_json<T: for<'de> Deserialize<'de>>(text: &str, path: &str) -
         )
         .into()
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_code_is_the_problems_serde_tag() {
+        for text in [
+            r#"{"type":"unknown_code"}"#,
+            r#"{"type":"structure","detail":"missing field `id`"}"#,
+            r#"{"type":"override_same_as_base"}"#,
+            r#"{"type":"wrong_format","expected":"chiso.index/1","found":"x"}"#,
+        ] {
+            let p: Problem = serde_json::from_str(text).unwrap();
+            let whole = serde_json::to_value(&p).unwrap();
+            assert_eq!(problem_code(&p), whole["type"].as_str().unwrap(), "{text}");
+        }
+    }
 }
