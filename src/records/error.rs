@@ -57,6 +57,8 @@ pub enum Code {
     /// A values-file cell for an indicator that publication decisions feed for the same
     /// unit (`chiso records --values … --publications …`).
     Conflict,
+    /// A `MaHoSo` asked for (`--explain`) that no dossier of the file has.
+    UnknownDossier,
 }
 
 impl Code {
@@ -81,6 +83,7 @@ impl Code {
             Code::TooLarge => "records_too_large",
             Code::Unreadable => "records_unreadable",
             Code::Conflict => "records_value_conflict",
+            Code::UnknownDossier => "records_unknown_dossier",
         }
     }
 }
@@ -127,6 +130,26 @@ pub fn coded(at: Location, text: &str, code: &str, en: &str, vi: &str) -> Diagno
             vi: vi.to_owned(),
             en: en.to_owned(),
         },
+    )
+}
+
+/// A `MaHoSo` asked to be explained that the file does not have, located by its key:
+/// `MaHoSo "X": không có hồ sơ có MaHoSo này [records_unknown_dossier]`.
+///
+/// ```
+/// let d = chiso::records::error::unknown_dossier("NOPE").in_file("hoso.csv");
+/// assert_eq!(
+///     d.message(chiso::Lang::Vi),
+///     "hoso.csv: lỗi tại MaHoSo \"NOPE\": không có hồ sơ có MaHoSo này [records_unknown_dossier]"
+/// );
+/// ```
+pub fn unknown_dossier(ma_ho_so: &str) -> Diagnostic {
+    cell(
+        location(0, None, Some(ma_ho_so)),
+        "",
+        Code::UnknownDossier,
+        "no dossier with this MaHoSo",
+        "không có hồ sơ có MaHoSo này",
     )
 }
 

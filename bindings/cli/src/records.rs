@@ -399,21 +399,11 @@ pub fn run(a: &RecordsArgs, lang: Lang) -> ExitCode {
         .filter(|m| !det.explanations.iter().any(|e| &e.ma_ho_so == *m))
         .collect();
     if !missing.is_empty() {
-        for m in missing {
-            match lang {
-                Lang::Vi => eprintln!(
-                    "{}: không có hồ sơ MaHoSo \"{}\"",
-                    opts.source,
-                    chiso::text::excerpt(m)
-                ),
-                Lang::En => eprintln!(
-                    "{}: no dossier with MaHoSo \"{}\"",
-                    opts.source,
-                    chiso::text::excerpt(m)
-                ),
-            }
-        }
-        return ExitCode::from(1);
+        let d = missing
+            .into_iter()
+            .map(|m| chiso::records::error::unknown_dossier(m).in_file(opts.source.as_str()))
+            .collect();
+        return invalid(&Diagnostics(d), lang);
     }
     let text = match render(
         a,

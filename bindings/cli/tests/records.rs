@@ -186,7 +186,12 @@ fn explain_and_costs() {
         &["records", TET, "--period", "2026-02", "--explain", "NOPE"],
         1,
     );
-    assert!(err.contains("không có hồ sơ MaHoSo \"NOPE\""), "{err}");
+    assert!(
+        err.contains(
+            "lỗi tại MaHoSo \"NOPE\": không có hồ sơ có MaHoSo này [records_unknown_dossier]"
+        ),
+        "{err}"
+    );
     let out = ok(&[
         "records",
         TET,
