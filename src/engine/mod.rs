@@ -10,4 +10,5 @@ pub mod ranking;
 pub mod validate;
 
 pub use compiled::{Compiled, LeafValues, Scratch};
+pub(crate) use compiled::{Fx, FX_POW10};
 pub use index::*;

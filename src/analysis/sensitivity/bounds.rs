@@ -9,8 +9,8 @@
 //! - the memory of the results kept to the end ([`MAX_RESULT_BYTES`]): the histogram and
 //!   the `N·(d+2)` outputs of the sensitivity design.
 
+use super::model::Buffers;
 use super::{Error, Spec, DEFAULT_REPS, MAX_RUNS};
-use crate::engine::Cell;
 use crate::Problem;
 
 /// Most unit scorings of one analysis: `(replications + N·(d+2)) × units` ≤ 20,000,000.
@@ -177,7 +177,7 @@ impl Pool {
     pub(super) fn map<T: Send>(
         &self,
         range: std::ops::Range<u64>,
-        f: &(dyn Fn(u64, &mut Vec<Cell>) -> T + Sync),
+        f: &(dyn Fn(u64, &mut Buffers) -> T + Sync),
     ) -> Vec<T> {
         #[cfg(not(target_arch = "wasm32"))]
         if let Some(pool) = &self.pool {
@@ -185,11 +185,11 @@ impl Pool {
             return pool.install(|| {
                 range
                     .into_par_iter()
-                    .map_init(Vec::new, |buf, i| f(i, buf))
+                    .map_init(Buffers::default, |buf, i| f(i, buf))
                     .collect()
             });
         }
-        let mut buf = Vec::new();
+        let mut buf = Buffers::default();
         range.map(|i| f(i, &mut buf)).collect()
     }
 }

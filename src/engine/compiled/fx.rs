@@ -95,6 +95,13 @@ impl Fx {
         if other.m == 0 {
             return Some(self);
         }
+        if self.s == other.s && self.small() && other.small() {
+            // |a + b| < 2⁶⁴ < 2⁹⁶: no rounding.
+            return Some(Fx {
+                m: self.m + other.m,
+                s: self.s,
+            });
+        }
         let s = self.s.max(other.s);
         let a = self.shifted(s - self.s)?;
         let b = other.shifted(s - other.s)?;

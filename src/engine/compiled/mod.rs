@@ -42,7 +42,9 @@ use crate::diagnostics::{Diagnostic, Diagnostics, Problem};
 use crate::engine::inputs::{Inputs, Slot};
 use crate::engine::{Cell, Index};
 use crate::result::View;
-use fx::{Fx, POW10};
+pub(crate) use fx::Fx;
+pub(crate) use fx::POW10 as FX_POW10;
+use fx::POW10;
 use leaf::{Input, Out};
 use rust_decimal::Decimal;
 
