@@ -45,6 +45,9 @@ pub fn rank_in_blocks(
     policy: TiePolicy,
 ) -> Vec<Option<u32>> {
     let block = |i: usize| blocks.get(i).copied().unwrap_or(0);
+    if let Some(ranks) = packed_ranks(values, &block, policy) {
+        return ranks;
+    }
     // Units with a value, by block, then value descending, then input order (the sort
     // is stable, the fast path's keys end with the input position).
     let order = integer_order(values, &block).unwrap_or_else(|| {
@@ -81,6 +84,141 @@ pub fn rank_in_blocks(
         }
     }
     ranks
+}
+
+/// 10^e for e ≤ 38, from a table.
+fn pow10(e: u32) -> Option<i128> {
+    const P: [i128; 39] = {
+        let mut p = [1i128; 39];
+        let mut i = 1;
+        while i < 39 {
+            p[i] = p[i - 1] * 10;
+            i += 1;
+        }
+        p
+    };
+    P.get(e as usize).copied()
+}
+
+/// Bits needed to write `x` (0 for 0).
+fn bits(x: u128) -> u32 {
+    128 - x.leading_zeros()
+}
+
+/// [`rank_in_blocks`] on one `u64` key per unit, when block, value and position fit in
+/// 64 bits together (a million totals of 6 decimals below 10⁶ need 27 + 20 bits): the
+/// block in the high bits, then the value as a distance below the largest one (every
+/// value brought exactly to the largest scale present, so equal keys are equal
+/// values), then the input position. One integer sort gives the order of the `Decimal`
+/// sort (tested), and ties are found on the keys. `None` (the general path) when the
+/// keys do not fit.
+fn packed_ranks(
+    values: &[Option<Decimal>],
+    block: &dyn Fn(usize) -> u32,
+    policy: TiePolicy,
+) -> Option<Vec<Option<u32>>> {
+    let scale = values
+        .iter()
+        .flatten()
+        .map(Decimal::scale)
+        .max()
+        .unwrap_or(0);
+    // Each value's mantissa at the common scale (exact), and their range.
+    let mut scaled: Vec<i128> = Vec::with_capacity(values.len());
+    let (mut lo, mut hi) = (i128::MAX, i128::MIN);
+    let mut top_block = 0u32;
+    for (i, v) in values.iter().enumerate() {
+        let Some(v) = v else {
+            scaled.push(0);
+            continue;
+        };
+        let k = pow10(scale - v.scale())?.checked_mul(v.mantissa())?;
+        lo = lo.min(k);
+        hi = hi.max(k);
+        top_block = top_block.max(block(i));
+        scaled.push(k);
+    }
+    if lo > hi {
+        return Some(vec![None; values.len()]); // no value
+    }
+    let position_bits = bits(values.len().saturating_sub(1) as u128);
+    let value_bits = bits(u128::try_from(hi.checked_sub(lo)?).ok()?);
+    let block_bits = bits(u128::from(top_block));
+    if position_bits + value_bits + block_bits > 64 {
+        return None;
+    }
+    let mut keys: Vec<u64> = Vec::with_capacity(values.len());
+    for (i, (v, &k)) in values.iter().zip(&scaled).enumerate() {
+        if v.is_some() {
+            // Highest value first: its distance below the largest value, ascending.
+            let below = u64::try_from(hi - k).ok()?;
+            let key = u64::from(block(i))
+                .checked_shl(value_bits + position_bits)
+                .unwrap_or(0)
+                | (below << position_bits)
+                | i as u64;
+            keys.push(key);
+        }
+    }
+    drop(scaled);
+    radix_sort(&mut keys, position_bits + value_bits + block_bits);
+    let mask = (1u64 << position_bits) - 1;
+    let mut ranks = vec![None; values.len()];
+    let (mut group, mut current_block) = (u64::MAX, u64::MAX);
+    let (mut position, mut first, mut dense) = (0u32, 0u32, 0u32);
+    for key in keys {
+        let b = key.checked_shr(value_bits + position_bits).unwrap_or(0);
+        if b != current_block {
+            current_block = b;
+            (position, first, dense) = (0, 0, 0);
+            group = u64::MAX;
+        }
+        position += 1;
+        // Block and value: equal exactly when the values are equal.
+        if key >> position_bits != group {
+            group = key >> position_bits;
+            dense += 1;
+            first = position;
+        }
+        ranks[(key & mask) as usize] = Some(match policy {
+            TiePolicy::Competition => first,
+            TiePolicy::Dense => dense,
+            TiePolicy::Ordinal => position,
+        });
+    }
+    Some(ranks)
+}
+
+/// Sorts keys whose set bits are all below bit `width`: least significant digit first,
+/// 11 bits a pass (a million keys in a few passes, no comparisons); a comparison sort
+/// for few keys.
+fn radix_sort(keys: &mut Vec<u64>, width: u32) {
+    const DIGIT: u32 = 11;
+    if keys.len() < 4096 {
+        keys.sort_unstable();
+        return;
+    }
+    let mut other = vec![0u64; keys.len()];
+    let mut shift = 0;
+    while shift < width {
+        let mut counts = vec![0usize; 1 << DIGIT];
+        for &k in keys.iter() {
+            counts[((k >> shift) & ((1 << DIGIT) - 1)) as usize] += 1;
+        }
+        let mut sum = 0;
+        for c in counts.iter_mut() {
+            let n = *c;
+            *c = sum;
+            sum += n;
+        }
+        for &k in keys.iter() {
+            let d = ((k >> shift) & ((1 << DIGIT) - 1)) as usize;
+            other[counts[d]] = k;
+            counts[d] += 1;
+        }
+        std::mem::swap(keys, &mut other);
+        shift += DIGIT;
+    }
 }
 
 /// The same order as the `Decimal` sort, found by sorting integer keys: every value is
@@ -177,8 +315,14 @@ pub fn rank_on_scales(
     let block = |i: usize| blocks.get(i).copied().unwrap_or(0);
     // The first maximum seen per block, and whether another one differs.
     let mut seen: std::collections::BTreeMap<u32, (Option<Decimal>, bool)> = Default::default();
+    // Consecutive units nearly always share block and maximum: looked up once.
+    let mut last = None;
     for (i, _) in points.iter().enumerate().filter(|(_, v)| v.is_some()) {
         let m = max_of(i);
+        if last == Some((block(i), m)) {
+            continue;
+        }
+        last = Some((block(i), m));
         let e = seen.entry(block(i)).or_insert((m, false));
         if e.0 != m {
             e.1 = true;
@@ -235,6 +379,58 @@ mod tests {
             let blocks = &blocks[..values.len()];
             let fast = integer_order(&values, &|i| blocks[i]).expect("small values fit");
             prop_assert_eq!(fast, by_decimal_sort(&values, blocks));
+        }
+    }
+
+    /// Ranks from the reference order (the `Decimal` sort) under any policy.
+    fn ranks_by_decimal_sort(
+        values: &[Option<Decimal>],
+        blocks: &[u32],
+        policy: TiePolicy,
+    ) -> Vec<Option<u32>> {
+        let mut ranks = vec![None; values.len()];
+        // Per block: (position, first of the equal values, distinct values, last value).
+        let mut state: std::collections::BTreeMap<u32, (u32, u32, u32, Option<Decimal>)> =
+            Default::default();
+        for i in by_decimal_sort(values, blocks) {
+            let (position, first, dense, prev) = state.entry(blocks[i]).or_insert((0, 0, 0, None));
+            *position += 1;
+            if values[i] != *prev {
+                *dense += 1;
+                *first = *position;
+                *prev = values[i];
+            }
+            ranks[i] = Some(match policy {
+                TiePolicy::Competition => *first,
+                TiePolicy::Dense => *dense,
+                TiePolicy::Ordinal => *position,
+            });
+        }
+        ranks
+    }
+
+    proptest! {
+        /// The packed `u64` keys (and their radix sort, from 4,096 units) rank as the
+        /// `Decimal` sort, or step aside for the general path.
+        #[test]
+        fn packed_keys_rank_like_decimals(
+            vals in proptest::collection::vec(proptest::option::weighted(0.9, (-3000i64..3000, 0u32..7)), 0..5000),
+            blocks in proptest::collection::vec(0u32..4, 5000),
+            wide in any::<bool>(),
+            policy in prop_oneof![Just(TiePolicy::Competition), Just(TiePolicy::Dense), Just(TiePolicy::Ordinal)],
+        ) {
+            let mut values: Vec<Option<Decimal>> = vals.iter().map(|v| v.map(|(m, s)| Decimal::new(m, s))).collect();
+            if wide && !values.is_empty() {
+                // Values too far apart for 64-bit keys: the general path.
+                values[0] = Some(Decimal::new(i64::MAX, 0));
+            }
+            let blocks = &blocks[..values.len()];
+            let expected = ranks_by_decimal_sort(&values, blocks, policy);
+            match packed_ranks(&values, &|i| blocks[i], policy) {
+                Some(r) => prop_assert_eq!(r, expected.clone()),
+                None => prop_assert!(wide),
+            }
+            prop_assert_eq!(rank_in_blocks(&values, blocks, policy), expected);
         }
     }
 

@@ -4,8 +4,8 @@
 
 use super::collect::Part;
 use super::number::{
-    parse_decimal, pow10, pow10_u128, scan_number, write_csv_field, write_decimal, write_fixed,
-    write_norm,
+    parse_decimal, parse_parts, pow10, pow10_u128, scan_number, write_csv_field, write_decimal,
+    write_fixed, write_norm,
 };
 use super::pass1::trim_bytes;
 use super::row::finish;
@@ -262,6 +262,66 @@ pub(super) fn fast_proportional(
     };
     let achieved = crate::rule::proportional_points(m, share, threshold, gate.copied());
     Some(Cell::Value { achieved, max })
+}
+
+/// [`fast_proportional`] followed by the index's leaf rounding, in integers, for the
+/// common case: `n/d` with whole numbers `0 ≤ n ≤ d`, `d > 0`, no gate, and a leaf
+/// rounding of `dp` decimals half up (the QĐ 766 portal: 2). The points are
+/// `max × n × 100 / (d × t)` (below the threshold `t`) or `max` (at or above it); the
+/// rule divides once in `Decimal` (28 significant digits) and the rounding follows. The
+/// exact quotient `q + r/Y` (in units of `10^-dp`) rounds the same way unless it lies
+/// within `2^-40` of a half, far beyond the division's error (below `10^-13` units for
+/// `q < 10^14`); then, and when `r = 0` (the rule's scale may differ), `None` sends
+/// the cell the `Decimal` way. Tested equal to [`Index::score`], values and scales.
+pub(super) fn fixed_proportional(
+    raw: &[u8],
+    max: Decimal,
+    threshold: Option<Decimal>,
+    dp: u32,
+) -> Option<Decimal> {
+    let raw = trim_bytes(raw);
+    let slash = raw.iter().position(|&b| b == b'/')?;
+    let n = parse_parts(trim_bytes(&raw[..slash]))?;
+    let d = parse_parts(trim_bytes(&raw[slash + 1..]))?;
+    if n.neg || d.neg || n.scale != 0 || d.scale != 0 || !n.within || !d.within {
+        return None;
+    }
+    let (n, d) = (u128::from(n.mantissa), u128::from(d.mantissa));
+    if d == 0 || n > d || max.is_sign_negative() {
+        return None;
+    }
+    let t = threshold.unwrap_or(Decimal::ONE_HUNDRED);
+    let (tm, e) = (u128::try_from(t.mantissa()).ok()?, t.scale());
+    let (mm, a) = (u128::try_from(max.mantissa()).ok()?, max.scale());
+    if tm == 0 {
+        return None;
+    }
+    // The rule's products must be exact `Decimal`s (mantissas below 2^96), so that it
+    // compares and divides them as they are.
+    const M96: u128 = 1 << 96;
+    let (num, den) = (mm.checked_mul(n)?.checked_mul(100)?, d.checked_mul(tm)?);
+    if num >= M96 || den >= M96 {
+        return None;
+    }
+    // At or above the threshold (n × 100 ≥ t × d): full marks, rounded as a leaf.
+    if (n * 100).checked_mul(pow10_u128(e)?)? >= den {
+        return Some(crate::display::round(
+            max,
+            dp,
+            crate::display::Rounding::HalfUp,
+        ));
+    }
+    let x = num
+        .checked_mul(pow10_u128(e)?)?
+        .checked_mul(pow10_u128(dp)?)?;
+    let y = den.checked_mul(pow10_u128(a)?)?;
+    let (q, r) = (x / y, x % y);
+    let twice = r.checked_mul(2)?;
+    if r == 0 || q >= 100_000_000_000_000 || twice.abs_diff(y) <= y >> 40 {
+        return None;
+    }
+    let rounded = q + u128::from(twice > y);
+    Decimal::try_from_i128_with_scale(i128::try_from(rounded).ok()?, dp).ok()
 }
 
 /// [`Index::aggregate`] on plain-sum trees when every leaf has a value: the sums in

@@ -3,7 +3,7 @@
 //! [`Index::aggregate`] (or integer sums, [`super::fast`]); the assessment a row stands for.
 
 use super::error::{msg, RowError};
-use super::fast::{aggregate_fixed, fast_proportional};
+use super::fast::{aggregate_fixed, fast_proportional, fixed_proportional};
 use super::leaf::{leaf_input, number, LeafInput};
 use super::number::parse_number;
 use super::scorer::{Fields, LeafPlan, Scored, Scorer};
@@ -116,6 +116,17 @@ impl<'a> Scorer<'a> {
                 ..
             }) = &n.rule
             {
+                let fixed = match (self.half_up_dp, n.max, gate) {
+                    (Some(dp), Some(m), None) => fixed_proportional(raw, m, *threshold_percent, dp),
+                    _ => None,
+                };
+                if let Some(achieved) = fixed {
+                    self.cells[node] = Cell::Value {
+                        achieved,
+                        max: n.max,
+                    };
+                    continue;
+                }
                 if let Some(cell) = fast_proportional(
                     raw,
                     n.max,
@@ -187,9 +198,8 @@ impl<'a> Scorer<'a> {
         if !errors.is_empty() {
             return Err(errors);
         }
-        let all_from_text = self.leaves.iter().all(|l| self.from_text[l.node].is_some());
+        // Integer sums whenever every leaf has a value (`aggregate_fixed` checks).
         if self.plain_sums
-            && all_from_text
             && aggregate_fixed(
                 index.nodes(),
                 &mut self.cells,

@@ -108,6 +108,8 @@ pub struct Scorer<'a> {
     pub(super) static_max: Vec<Option<Decimal>>,
     /// Scratch for [`aggregate_fixed`].
     pub(super) sums: Vec<(i128, u32)>,
+    /// Decimals of the index's leaf rounding when it is half up ([`super::fast::fixed_proportional`]).
+    pub(super) half_up_dp: Option<u32>,
     /// Plan of [`Scorer::fast_row`], when the index and the header allow it.
     pub(super) fast: Option<FastPlan>,
     /// Where each leaf's field lies in the line of the last [`Scorer::fast_row`].
@@ -282,6 +284,13 @@ impl<'a> Scorer<'a> {
                 static_max,
                 sums: vec![(0, 0); index.nodes().len()],
                 plain_sums,
+                half_up_dp: index
+                    .definition()
+                    .policies
+                    .leaf_rounding
+                    .as_ref()
+                    .filter(|r| r.mode == crate::display::Rounding::HalfUp && r.decimals <= 18)
+                    .map(|r| r.decimals),
                 fast,
                 spans: vec![(0, 0); index.nodes().len()],
             }),

@@ -367,3 +367,84 @@ proptest! {
         }
     }
 }
+
+/// `n/d` text as the QĐ 766 portal gives it, whole numbers of very different sizes, with
+/// a few shares at or above the threshold, zero numerators and denominators, `n > d`.
+fn share_text() -> impl Strategy<Value = String> {
+    (0u64..6, 0u64..1_000_000_000_000_000, 1u64..5000).prop_map(|(kind, big, d)| match kind {
+        0 => format!("{}/{}", big % (d + 1), d),
+        1 => format!("{}/{}", big / 3, big.max(1)),
+        2 => format!("{d}/{d}"),
+        3 => format!("0/{d}"),
+        4 => format!("{} / {}", d / 2, d),
+        _ => format!("{}/{}", d + 1, d),
+    })
+}
+
+/// The integer path of `proportional` leaves rounded half up (the QĐ 766 portal tree)
+/// equals the rule followed by the leaf rounding, value and scale, and takes most cells.
+#[test]
+fn fixed_proportional_equals_the_rule_and_rounding() {
+    use crate::display::{round, Rounding};
+    use proptest::test_runner::{Config, TestRunner};
+    use std::cell::Cell as Count;
+    const CASES: u32 = 2000;
+    let taken = Count::new(0u32);
+    let mut runner = TestRunner::new(Config::with_cases(CASES));
+    let thresholds = ["100", "80", "90.5", "99.99"];
+    let maxima = ["6", "20", "2.5", "0.75", "10"];
+    let strategy = (share_text(), 0usize..4, 0usize..5, 0u32..4);
+    let result = runner.run(&strategy, |(text, t, m, dp)| {
+        let t: Decimal = thresholds[t].parse().unwrap();
+        let max: Decimal = maxima[m].parse().unwrap();
+        let Some(got) = super::fast::fixed_proportional(text.as_bytes(), max, Some(t), dp) else {
+            return Ok(());
+        };
+        taken.set(taken.get() + 1);
+        let (n, d) = text.split_once('/').unwrap();
+        let (n, d): (Decimal, Decimal) = (n.trim().parse().unwrap(), d.trim().parse().unwrap());
+        let rule = crate::rule::proportional_points(max, (n, d), Some(t), None);
+        let expected = round(rule, dp, Rounding::HalfUp);
+        prop_assert_eq!(got, expected, "{}", text);
+        prop_assert_eq!(got.scale(), expected.scale(), "{}", text);
+        Ok(())
+    });
+    if let Err(e) = result {
+        panic!("{e}");
+    }
+    let taken = taken.get();
+    assert!(
+        taken * 10 >= CASES * 6,
+        "only {taken} of {CASES} cells took the integer path"
+    );
+}
+
+proptest! {
+    /// Whole rows of the QĐ 766 portal tree (`proportional` leaves, 2 decimals half up,
+    /// plain sums): the batch scorer equals `Index::score`, values and scales.
+    #[test]
+    fn qd766_rows_equal_index_score(cells in proptest::collection::vec(share_text(), 21)) {
+        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/criteria/service-766/qd766-portal-six-groups.json");
+        let index = Index::from_file(std::path::Path::new(path)).unwrap();
+        let codes: Vec<String> = index.leaves().map(|i| index.nodes()[i].code.clone()).collect();
+        let mut header = vec!["unit"];
+        header.extend(codes.iter().map(String::as_str));
+        let mut scorer = Scorer::new(&index, &header, Lang::En).unwrap();
+        let mut row: Vec<&[u8]> = vec![b"U"];
+        row.extend(cells.iter().map(|t| t.as_bytes()));
+        let batch = scorer.score_row(2, &row);
+        let reference = index.score(&scorer.assessment(&row).unwrap(), View::Final);
+        match (batch, reference) {
+            (Ok(s), Ok(r)) => {
+                for (i, nr) in r.nodes.iter().enumerate() {
+                    prop_assert_eq!(scorer.cells()[i + 1].achieved(), nr.achieved, "node {}", nr.code);
+                    prop_assert_eq!(scorer.cells()[i + 1].achieved().map(|d| d.scale()), nr.achieved.map(|d| d.scale()), "node {}", nr.code);
+                }
+                prop_assert_eq!(s.total, r.total.achieved);
+                prop_assert_eq!(s.percent, r.total.percent);
+            }
+            (Err(_), Err(_)) => {}
+            (b, r) => prop_assert!(false, "{:?}: batch {:?} vs score {:?}", cells, b, r.map(|r| r.total)),
+        }
+    }
+}
