@@ -82,10 +82,16 @@ async function loadManifest() {
     `${tx(ix.title, state.lang)} — ${ix.version}`)));
 }
 
-async function openFromManifest(path) {
+/** An index file's text, fetched. */
+async function fetchText(path) {
   const r = await fetch(path);
   if (!r.ok) throw new Error(`${path}: HTTP ${r.status}`);
-  const text = await r.text();
+  return r.text();
+}
+
+/** Opens a listed index; `pending` is its text already being fetched (first load). */
+async function openFromManifest(path, pending = null) {
+  const text = await (pending || fetchText(path));
   openIndexText(text, { path });
 }
 
@@ -789,8 +795,20 @@ function switchLang() {
 
 async function main() {
   $('#loading').textContent = t(state.lang, 'loading');
-  await init();
+  // The module, the list of criteria sets and then the index file download together
+  // (first paint on a slow network), instead of one after the other.
+  const wasm = init();
+  wasm.catch(() => { /* thrown below, by await */ });
   await loadManifest();
+  const params = new URLSearchParams(location.search);
+  let last = null;
+  try { last = JSON.parse(localStorage.getItem('chiso.lastIndex') || 'null'); } catch (_) { /* ignore */ }
+  const wanted = params.get('index') || (last && last.path)
+    || (state.manifest.indexes.find((x) => x.id === 'par-example-department') || state.manifest.indexes[0] || {}).path;
+  const fromDraft = !params.get('index') && last && last.text;
+  const pending = !fromDraft && wanted ? fetchText(wanted) : null;
+  if (pending) pending.catch(() => { /* reported when opened */ });
+  await wasm;
   $('#lang-switch').addEventListener('click', switchLang);
   $('#open-selected').addEventListener('click', () => openFromManifest($('#criteria-select').value).catch((e) => msg('indexError', { msg: errText(e) }, 'error')));
   $('#open-index-btn').addEventListener('click', () => $('#open-index').click());
@@ -818,13 +836,8 @@ async function main() {
   window.addEventListener('pagehide', () => { if (state.dirty) saveNow(); });
   document.addEventListener('visibilitychange', () => { if (document.visibilityState === 'hidden' && state.dirty) saveNow(); });
 
-  const params = new URLSearchParams(location.search);
-  let last = null;
-  try { last = JSON.parse(localStorage.getItem('chiso.lastIndex') || 'null'); } catch (_) { /* ignore */ }
-  const wanted = params.get('index') || (last && last.path)
-    || (state.manifest.indexes.find((x) => x.id === 'par-example-department') || state.manifest.indexes[0] || {}).path;
-  if (!params.get('index') && last && last.text) openIndexText(last.text, { name: last.name });
-  else if (wanted) await openFromManifest(wanted);
+  if (fromDraft) openIndexText(last.text, { name: last.name });
+  else if (wanted) await openFromManifest(wanted, pending);
   $('#loading').remove();
   // First paint: the criteria tree and its figures, with the form's module only.
   document.body.dataset.painted = 'true';
