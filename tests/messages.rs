@@ -671,3 +671,70 @@ fn unterminated_string() {
         &[(E, "syntax", None)],
     );
 }
+
+/// Problems in tables (dossiers, publications, answer sheets, the calendar) are located by
+/// row, column and record key, rendered in the language of the line, and carry their own
+/// stable code; a problem of the whole file names no `$`.
+#[test]
+fn located_table_problems_read_in_one_language() {
+    use chiso::diagnostics::Location;
+    use chiso::{Diagnostic, Problem};
+    let coded = |code: &str, text: &str| Problem::Coded {
+        code: code.into(),
+        text: text.into(),
+        vi: "ngày hẹn trả trước ngày tiếp nhận".into(),
+        en: "the due time is before the receipt".into(),
+    };
+    let d = Diagnostics(vec![
+        Diagnostic::error_at(
+            Location::row(12)
+                .column("NgayHenTra")
+                .key("MaHoSo", "H21-0001"),
+            None,
+            coded("records_due_before_receipt", "27/02/2026"),
+        ),
+        Diagnostic::error_at(
+            Location::row(7).and_row(9).column("MaHoSo"),
+            None,
+            Problem::DuplicateKey { key: "B06".into() },
+        ),
+        Diagnostic::warning_at(
+            Location::cell("Phụ lục", "C3"),
+            None,
+            coded("records_no_due", ""),
+        ),
+        Diagnostic::error_at(Location::File, None, coded("records_too_large", "…")),
+    ])
+    .in_file("hoso.csv");
+    let vi = d.render(Lang::Vi);
+    assert_eq!(
+        vi,
+        "hoso.csv: lỗi tại dòng 12, cột \"NgayHenTra\", MaHoSo \"H21-0001\": giá trị \"27/02/2026\": ngày hẹn trả trước ngày tiếp nhận [records_due_before_receipt]\n\
+         hoso.csv: lỗi tại dòng 7 và 9, cột \"MaHoSo\": khóa \"B06\" bị trùng\n\
+         hoso.csv: cảnh báo tại 'Phụ lục'!C3: ngày hẹn trả trước ngày tiếp nhận [records_no_due]\n\
+         hoso.csv: lỗi: ngày hẹn trả trước ngày tiếp nhận [records_too_large]"
+    );
+    let en = d.render(Lang::En);
+    assert_eq!(
+        en.lines().next().unwrap(),
+        "hoso.csv: error at row 12, column \"NgayHenTra\", MaHoSo \"H21-0001\": the value \"27/02/2026\": the due time is before the receipt [records_due_before_receipt]"
+    );
+    assert!(en.ends_with("hoso.csv: error: the due time is before the receipt [records_too_large]"));
+    // JSON: `path` stays a string (the English location), `location` is structured.
+    let v = serde_json::to_value(&d).unwrap();
+    assert_eq!(
+        v[0]["path"],
+        "row 12, column \"NgayHenTra\", MaHoSo \"H21-0001\""
+    );
+    assert_eq!(v[0]["location"]["key"]["value"], "H21-0001");
+    assert_eq!(v[1]["location"]["and_row"], 9);
+    assert_eq!(v[3]["path"], "$");
+    assert_eq!(v[3]["location"]["kind"], "file");
+    // Older JSON (no `location`) still reads.
+    let old: Diagnostics = serde_json::from_value(json!([{
+        "severity": "error", "path": "$.nodes[0]", "problem": {"type": "unknown_code"}
+    }]))
+    .unwrap();
+    assert_eq!(old.0[0].location, None);
+    assert_eq!(old.0[0].located(), Location::json("$.nodes[0]"));
+}
