@@ -533,6 +533,35 @@ fn slot_of(e: &mut Entry, layer: Layer) -> &mut Option<LayerEntry> {
     }
 }
 
+/// An exact decimal as text, as `Decimal`'s `Display` writes it ("68.570", "-0.5", "3"),
+/// without the `core::fmt` machinery: the session's total and points after every keystroke.
+pub fn decimal_text(d: Decimal) -> String {
+    let scale = d.scale() as usize;
+    let mut m = d.mantissa().unsigned_abs();
+    let mut digits = Vec::with_capacity(40);
+    loop {
+        digits.push(b'0' + (m % 10) as u8);
+        m /= 10;
+        if m == 0 {
+            break;
+        }
+    }
+    while digits.len() <= scale {
+        digits.push(b'0');
+    }
+    let mut out = String::with_capacity(digits.len() + 2);
+    if d.is_sign_negative() {
+        out.push('-');
+    }
+    for (i, &c) in digits.iter().enumerate().rev() {
+        out.push(c as char);
+        if i == scale && scale > 0 {
+            out.push('.');
+        }
+    }
+    out
+}
+
 /// A resident assessment: the index, the assessment and its resolved inputs stay in
 /// memory; [`Session::set_value`] re-scores after one change in microseconds.
 #[derive(Debug, Clone)]
@@ -548,7 +577,7 @@ impl Session {
     /// Current total (after bonus / penalty) of the session's view, exact, as a string;
     /// `None` while a value is missing under the propagate policy.
     pub fn total(&self) -> Option<String> {
-        self.total.map(|t| t.to_string())
+        self.total.map(decimal_text)
     }
 
     /// Current points of a node, exact, as a string.
@@ -557,7 +586,7 @@ impl Session {
             .index
             .position(code)
             .ok_or_else(|| Diagnostic::error("code", Some(code), Problem::UnknownCode))?;
-        Ok(self.cells[i].achieved().map(|d| d.to_string()))
+        Ok(self.cells[i].achieved().map(decimal_text))
     }
 
     /// Sets the value of `code` in `layer` from JSON (e.g. `{"percent":"85"}`, or `null`

@@ -140,3 +140,36 @@ fn an_unknown_language_is_an_error_in_both_languages() {
     assert!(chiso_wasm::api::parse_lang("Vi").is_ok());
     assert!(chiso_wasm::api::parse_lang("vietnamese").is_err());
 }
+
+#[test]
+fn decimal_text_writes_what_display_writes() {
+    use chiso::Decimal;
+    let mut values: Vec<Decimal> = [
+        "0",
+        "0.00",
+        "-0.5",
+        "68.570",
+        "3",
+        "-3",
+        "0.001",
+        "100",
+        "1e-28",
+        "-7.9228162514264337593543950335",
+        "79228162514264337593543950335",
+        "12345.678900",
+        "0.0000000000000000000000000001",
+    ]
+    .iter()
+    .map(|s| s.parse().or_else(|_| Decimal::from_scientific(s)).unwrap())
+    .collect();
+    let mut negative_zero = Decimal::new(0, 3);
+    negative_zero.set_sign_negative(true);
+    values.push(negative_zero);
+    for k in 0..2000u32 {
+        let m = (k as i64 * 7_919 - 5_000_000) * (k as i64 % 13 + 1);
+        values.push(Decimal::new(m, k % 29));
+    }
+    for d in values {
+        assert_eq!(chiso_wasm::api::decimal_text(d), d.to_string(), "{d:?}");
+    }
+}
