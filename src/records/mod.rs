@@ -29,7 +29,7 @@
 //! read names both rows). [`details`] reads the file again for the "dossiers that cost
 //! points" lists ([`CostEntry`], a bounded heap per unit and period) and the explanations
 //! ([`Explanation`]); [`score`], [`assessment`] and [`batch_csv`] hand the counts to the
-//! engine ([`crate::Index::score`], [`crate::batch`]); [`document`] gathers everything in
+//! engine ([`crate::Index::score`], [`crate::batch`]); [`document()`] gathers everything in
 //! the `chiso.records/1` [`Document`] (what `chiso records --format json` writes).
 //!
 //! # Columns
