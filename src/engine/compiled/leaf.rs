@@ -53,6 +53,20 @@ impl FxInterval {
         })
     }
 
+    /// The same interval with its bounds written at `scale` where they fit.
+    fn aligned(self, scale: u32) -> FxInterval {
+        let at = |b: Option<FxBound>| {
+            b.map(|b| FxBound {
+                value: align(b.value, scale),
+                inclusive: b.inclusive,
+            })
+        };
+        FxInterval {
+            from: at(self.from),
+            to: at(self.to),
+        }
+    }
+
     #[inline]
     fn contains(&self, x: Fx) -> bool {
         let lower = self.from.is_none_or(|b| {
@@ -76,6 +90,8 @@ pub(super) enum Kernel {
     /// Tiers: the first tier containing the number gives its points.
     Tiers {
         measure: Measure,
+        /// The scale of the bounds (values are read at it when they have fewer places).
+        scale: u32,
         ranges: Vec<FxInterval>,
         points: Vec<Option<Fx>>,
     },
@@ -159,9 +175,20 @@ pub(super) fn compile(node: &FlatNode) -> (Kernel, u32) {
         Rule::Tiers { measure, tiers } => {
             let ranges: Option<Vec<FxInterval>> =
                 tiers.iter().map(|t| FxInterval::of(&t.range)).collect();
+            // Bounds and values at one scale, so a comparison is one integer comparison.
+            let scale = ranges
+                .iter()
+                .flatten()
+                .flat_map(|r| [r.from, r.to])
+                .flatten()
+                .map(|b| b.value.s)
+                .max()
+                .unwrap_or(0);
+            let ranges = ranges.map(|rs| rs.into_iter().map(|r| r.aligned(scale)).collect());
             match ranges {
                 Some(ranges) => Kernel::Tiers {
                     measure: *measure,
+                    scale,
                     ranges,
                     points: tiers.iter().map(|t| fx(t.points(max).ok())).collect(),
                 },
@@ -229,6 +256,17 @@ pub(super) fn compile(node: &FlatNode) -> (Kernel, u32) {
     (kernel, scale)
 }
 
+/// `x` written with `scale` places when it has fewer and fits (same value).
+fn align(x: Fx, scale: u32) -> Fx {
+    if x.s >= scale || scale > 18 || x.m.unsigned_abs() >= 1 << 63 {
+        return x;
+    }
+    Fx {
+        m: x.m * super::fx::POW10[(scale - x.s) as usize],
+        s: scale,
+    }
+}
+
 /// Whether `x` is a number the rules accept without complaint about its size.
 fn ok_num(x: Decimal) -> Option<Fx> {
     if x.abs() > INPUT_LIMIT {
@@ -281,11 +319,11 @@ fn fast(kernel: &Kernel, node: &FlatNode, value: &Value) -> Option<Input> {
             o.get(k)?.as_ref()?;
             Input::Choice(u32::try_from(k).ok()?)
         }
-        (Kernel::Tiers { measure, .. }, _, v) => match (measure, v) {
+        (Kernel::Tiers { measure, scale, .. }, _, v) => match (measure, v) {
             (Measure::Percent, Value::Percent(p) | Value::Number(p)) => {
                 let p = ok_num(*p)?;
                 let in_range = non_negative(p) && p.cmp_value(HUNDRED).is_le();
-                in_range.then_some(Input::Pct(p))?
+                in_range.then_some(Input::Pct(align(p, *scale)))?
             }
             (
                 Measure::Percent,
@@ -300,9 +338,9 @@ fn fast(kernel: &Kernel, node: &FlatNode, value: &Value) -> Option<Input> {
             }
             (Measure::Count, Value::Number(x)) => {
                 let x = ok_num(*x)?;
-                (non_negative(x) && numerator_whole(x)).then_some(Input::Num(x))?
+                (non_negative(x) && numerator_whole(x)).then_some(Input::Num(align(x, *scale)))?
             }
-            (Measure::Number, Value::Number(x)) => Input::Num(ok_num(*x)?),
+            (Measure::Number, Value::Number(x)) => Input::Num(align(ok_num(*x)?, *scale)),
             _ => return None,
         },
         (Kernel::Proportional { zero, .. }, _, v) => match v {
