@@ -27,8 +27,9 @@ pub(super) enum Role {
 pub(super) struct FastPlan {
     /// Role of each input column.
     pub(super) roles: Vec<Role>,
-    /// Each leaf's maximum as (mantissa, scale), for integer range checks.
-    pub(super) max: Vec<Option<(u128, u32)>>,
+    /// Each leaf's maximum as the largest mantissa allowed at each scale 0 to 28
+    /// (`m × 10^-s ≤ M × 10^-S` ⇔ `m ≤ ⌊M × 10^(s − S)⌋`), for integer range checks.
+    pub(super) max: Vec<Option<[u128; 29]>>,
     /// Decimals of the index's leaf rounding: a number with more goes the general way
     /// (which rounds it); fewer are left as they are by any rounding mode.
     pub(super) round_dp: Option<u32>,
@@ -57,7 +58,17 @@ impl FastPlan {
         for l in leaves {
             if let Some(m) = index.nodes()[l.node].max {
                 // A negative maximum never passes the range check: general path.
-                max[l.node] = Some((u128::try_from(m.mantissa()).ok()?, m.scale()));
+                let (m, ms) = (u128::try_from(m.mantissa()).ok()?, m.scale());
+                let mut bounds = [0u128; 29];
+                for (s, b) in (0u32..).zip(bounds.iter_mut()) {
+                    *b = if s >= ms {
+                        // Beyond u128: every mantissa (at most 19 digits) is within.
+                        m.checked_mul(pow10_u128(s - ms)?).unwrap_or(u128::MAX)
+                    } else {
+                        m / pow10_u128(ms - s)?
+                    };
+                }
+                max[l.node] = Some(bounds);
             }
         }
         let round_dp = index
@@ -107,11 +118,9 @@ impl<'a> Scorer<'a> {
                     let in_range = !(x.neg && x.mantissa != 0)
                         && match plan.max[node] {
                             None => true,
-                            Some((m, ms)) => {
-                                let a = u128::from(x.mantissa).checked_mul(pow10_u128(ms)?);
-                                let b = m.checked_mul(pow10_u128(x.scale)?);
-                                matches!((a, b), (Some(a), Some(b)) if a <= b)
-                            }
+                            Some(bounds) => bounds
+                                .get(x.scale as usize)
+                                .is_some_and(|&b| u128::from(x.mantissa) <= b),
                         };
                     let rounds = plan.round_dp.is_some_and(|dp| x.scale > dp);
                     if !(in_range && x.within) || rounds {
@@ -152,7 +161,7 @@ impl<'a> Scorer<'a> {
         if self
             .sums
             .iter()
-            .any(|&(m, s)| Decimal::try_from_i128_with_scale(m, s).is_err())
+            .any(|&(m, s)| s > 28 || m.unsigned_abs() >= 1 << 96)
         {
             return None;
         }
