@@ -63,7 +63,7 @@ impl FastPlan {
                 for (s, b) in (0u32..).zip(bounds.iter_mut()) {
                     *b = if s >= ms {
                         // Beyond u128: every mantissa (at most 19 digits) is within.
-                        m.checked_mul(pow10_u128(s - ms)?).unwrap_or(u128::MAX)
+                        m.saturating_mul(pow10_u128(s - ms)?)
                     } else {
                         m / pow10_u128(ms - s)?
                     };
