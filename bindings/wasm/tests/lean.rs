@@ -72,6 +72,15 @@ fn refusals_before_the_shape_are_the_librarys() {
         let located = chiso::Index::from_json(text).map(|_| ()).unwrap_err();
         assert_eq!(lean, located, "{text}");
     }
+    // More criteria than the limit: refused before the tree is built, in the same words.
+    let many = vec![r#"{"code":"x"}"#; chiso::limits::MAX_NODES + 1].join(",");
+    let text = format!(r#"{{"format":"chiso.index/1","id":"x","nodes":[{many}]}}"#);
+    let lean = load::index(&text).map(|_| ()).unwrap_err();
+    assert_eq!(
+        lean,
+        chiso::Index::from_json(&text).map(|_| ()).unwrap_err()
+    );
+    assert_eq!(lean.0[0].path, "$.nodes");
     let text = r#"{"format":"chiso.index/1","id":"x"}"#;
     let a = load::assessment(text).unwrap_err();
     assert_eq!(a, chiso::load::assessment(text).unwrap_err());
