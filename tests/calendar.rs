@@ -617,7 +617,7 @@ fn from_csv_reports_all_bad_rows_at_once() {
     );
     assert!(errs.0.iter().all(|e| e.file.as_deref() == Some("bad.csv")));
     // Stable codes, structured locations, rendered in the message's language.
-    let codes: Vec<String> = errs.0.iter().map(|e| e.problem.stable_code()).collect();
+    let codes: Vec<&str> = errs.0.iter().map(|e| e.problem.stable_code()).collect();
     assert_eq!(
         codes,
         [

@@ -456,7 +456,7 @@ pub enum Problem {
 impl Problem {
     /// The stable code of the problem, meant for programs: the domain code of a
     /// [`Problem::Coded`] (`records_due_before_receipt`), otherwise the `type` tag
-    /// (`unknown_code`, `syntax`).
+    /// ([`Problem::tag`]: `unknown_code`, `syntax`).
     ///
     /// ```
     /// use chiso::Problem;
@@ -464,13 +464,150 @@ impl Problem {
     /// let p = Problem::Coded { code: "records_no_due".into(), text: String::new(), vi: "…".into(), en: "…".into() };
     /// assert_eq!(p.stable_code(), "records_no_due");
     /// ```
-    pub fn stable_code(&self) -> String {
-        if let Problem::Coded { code, .. } = self {
-            return code.clone();
+    pub fn stable_code(&self) -> &str {
+        match self {
+            Problem::Coded { code, .. } => code,
+            other => other.tag(),
         }
-        serde_json::to_value(self)
-            .ok()
-            .and_then(|v| v.get("type").and_then(|t| t.as_str()).map(str::to_owned))
-            .unwrap_or_default()
+    }
+
+    /// The serde `type` tag of the problem, without serializing it (cheap, and small in
+    /// WebAssembly); a test checks it against the serialized tag of every variant.
+    pub fn tag(&self) -> &'static str {
+        use Problem::*;
+        match self {
+            MissingColumns { .. } => "missing_columns",
+            UnreadableCode { .. } => "unreadable_code",
+            UnreadableNumber { .. } => "unreadable_number",
+            RuleSyntax { .. } => "rule_syntax",
+            AmbiguousBound { .. } => "ambiguous_bound",
+            WordingNotRecognised { .. } => "wording_not_recognised",
+            UnreadableValue { .. } => "unreadable_value",
+            Io { .. } => "io",
+            Syntax { .. } => "syntax",
+            Structure { .. } => "structure",
+            WrongFormat { .. } => "wrong_format",
+            EmptyCode => "empty_code",
+            DuplicateCode { .. } => "duplicate_code",
+            NoRuleNoChildren => "no_rule_no_children",
+            RuleAndChildren => "rule_and_children",
+            AggregationOnLeaf => "aggregation_on_leaf",
+            MaxMismatch { .. } => "max_mismatch",
+            MaxRequired => "max_required",
+            WeightMissing { .. } => "weight_missing",
+            WeightUnknownChild { .. } => "weight_unknown_child",
+            WeightNotPositive { .. } => "weight_not_positive",
+            PointsAboveMax { .. } => "points_above_max",
+            Negative { .. } => "negative",
+            AwardSpec { .. } => "award_spec",
+            PercentOutOfRange { .. } => "percent_out_of_range",
+            DuplicateKey { .. } => "duplicate_key",
+            Empty { .. } => "empty",
+            EmptyInterval { .. } => "empty_interval",
+            Overlap { .. } => "overlap",
+            Uncovered { .. } => "uncovered",
+            StepNotPositive => "step_not_positive",
+            TooDeep { .. } => "too_deep",
+            TooManyNodes { .. } => "too_many_nodes",
+            IndexMismatch { .. } => "index_mismatch",
+            UnknownCode => "unknown_code",
+            UnknownAdjustment => "unknown_adjustment",
+            ValueOnParent => "value_on_parent",
+            WrongValueKind { .. } => "wrong_value_kind",
+            UnknownOption { .. } => "unknown_option",
+            MissingCondition { .. } => "missing_condition",
+            UnknownCondition { .. } => "unknown_condition",
+            OutOfRange { .. } => "out_of_range",
+            NotWhole { .. } => "not_whole",
+            NotOnStep { .. } => "not_on_step",
+            NumeratorAboveDenominator { .. } => "numerator_above_denominator",
+            ZeroDenominator => "zero_denominator",
+            NoTier { .. } => "no_tier",
+            NoAnswers => "no_answers",
+            OutsideNominalRange { .. } => "outside_nominal_range",
+            LayerIgnored { .. } => "layer_ignored",
+            ValuesIgnoredNotApplicable => "values_ignored_not_applicable",
+            TooLarge { .. } => "too_large",
+            NotAnIndexForYear { .. } => "not_an_index_for_year",
+            IndexVersionMismatch { .. } => "index_version_mismatch",
+            InputsMismatch { .. } => "inputs_mismatch",
+            OverrideSameAsBase => "override_same_as_base",
+            OverrideNoEffect => "override_no_effect",
+            NotWeighted { .. } => "not_weighted",
+            ParameterNotInRule { .. } => "parameter_not_in_rule",
+            NoSuchTier { .. } => "no_such_tier",
+            UnknownUnit { .. } => "unknown_unit",
+            UnknownBand { .. } => "unknown_band",
+            TotalMissing => "total_missing",
+            UnknownUnitType { .. } => "unknown_unit_type",
+            UnitTypeExcludesAll { .. } => "unit_type_excludes_all",
+            UnitTypeMaxMismatch { .. } => "unit_type_max_mismatch",
+            ExcludedWithAncestor { .. } => "excluded_with_ancestor",
+            ValuesIgnoredUnitType { .. } => "values_ignored_unit_type",
+            LimitExceeded { .. } => "limit_exceeded",
+            Overflow { .. } => "overflow",
+            NotUtf8 { .. } => "not_utf8",
+            CannotWrite { .. } => "cannot_write",
+            HiddenSheetSkipped { .. } => "hidden_sheet_skipped",
+            DuplicateColumn { .. } => "duplicate_column",
+            FormulaWithoutValue { .. } => "formula_without_value",
+            UnreadableWorkbook { .. } => "unreadable_workbook",
+            Coded { .. } => "coded",
+            MaxUnreachable { .. } => "max_unreachable",
+            RescaleNeedsMax { .. } => "rescale_needs_max",
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::Problem;
+    use serde_json::{json, Value};
+
+    /// A value for a property of the schema: the first kind of a `$ref` enum, else the
+    /// simplest value of its type.
+    fn filler(prop: &Value, defs: &Value) -> Value {
+        if let Some(r) = prop["$ref"].as_str() {
+            let def = &defs[r.trim_start_matches("#/$defs/")];
+            let first = def["oneOf"][0]["const"].clone();
+            return if first.is_null() {
+                def["enum"][0].clone()
+            } else {
+                first
+            };
+        }
+        let ty = match &prop["type"] {
+            Value::Array(kinds) => kinds[0].as_str().unwrap_or("null").to_owned(),
+            t => t.as_str().unwrap_or("null").to_owned(),
+        };
+        match ty.as_str() {
+            "string" => json!("1"),
+            "integer" | "number" => json!(1),
+            "boolean" => json!(false),
+            "array" => json!([]),
+            _ => Value::Null,
+        }
+    }
+
+    #[test]
+    fn tag_is_the_serialized_type_of_every_variant() {
+        let schema = serde_json::to_value(schemars::schema_for!(Problem)).unwrap();
+        let defs = &schema["$defs"];
+        let variants = schema["oneOf"].as_array().unwrap();
+        assert!(variants.len() >= 79, "{}", variants.len());
+        for v in variants {
+            let tag = v["properties"]["type"]["const"].as_str().unwrap();
+            let mut instance = serde_json::Map::new();
+            for (k, prop) in v["properties"].as_object().unwrap() {
+                if k != "type" {
+                    instance.insert(k.clone(), filler(prop, defs));
+                }
+            }
+            instance.insert("type".into(), json!(tag));
+            let p: Problem = serde_json::from_value(Value::Object(instance)).unwrap();
+            assert_eq!(p.tag(), tag);
+            assert_eq!(serde_json::to_value(&p).unwrap()["type"], tag);
+        }
     }
 }
