@@ -30,9 +30,10 @@ use crate::node::Channel;
 use crate::result::View;
 use rust_decimal::Decimal;
 
-/// What one leaf contributes in one view, before its rule is applied.
+/// What one leaf contributes in one view, before its rule is applied. Internal: read
+/// by [`Index::evaluate`] and the compiled evaluator, never handed out.
 #[derive(Debug, Clone, PartialEq)]
-pub enum Slot {
+pub(crate) enum Slot {
     /// No value for this view (scored per the index's missing-value policy).
     Missing,
     /// The appraised view before any appraisal was entered: no value, whatever the
@@ -49,8 +50,9 @@ pub enum Slot {
     },
 }
 
-/// An assessment resolved for one [`View`]: one [`Slot`] per node position (parents are
-/// [`Slot::Missing`] and ignored) and the bonus / penalty points of each adjustment.
+/// An assessment resolved for one [`View`]: for each leaf, what it contributes (the
+/// value of the layer the view reads, whether it is credited, or no value / not
+/// applicable), and the bonus / penalty points of each adjustment.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Inputs {
     view: View,

@@ -1,11 +1,11 @@
 //! Why a criterion has its points, in words (vi/en): the one explanation the CLI
 //! (`chiso explain`), the web form and a Rust service give.
 //!
-//! - [`explain`]: the full explanation of one node — its maximum and verbatim scoring
+//! - [`explain()`]: the full explanation of one node — its maximum and verbatim scoring
 //!   text, each layer's value with the points its rule gives, evidence and notes, the
 //!   layer used; for a parent, how the sub-criteria are aggregated, term by term; for the
 //!   index, bonus/penalty blocks, total, percent and band. `chiso explain` prints it.
-//! - [`line`]: one line per node, `code title: points/max — why`.
+//! - [`line()`]: one line per node, `code title: points/max — why`.
 //! - [`Explanation`]: the node's result, its assessment entry and both texts, as one
 //!   serializable value (what the WASM binding returns as JSON).
 //!
@@ -41,23 +41,23 @@ use serde::Serialize;
 use std::fmt::Write;
 
 /// One node explained: its result, the assessment's entry for it, the one-line summary
-/// ([`line`]) and the full explanation ([`explain`]), in one language.
+/// ([`line()`]) and the full explanation ([`explain()`]), in one language.
 #[derive(Debug, Clone, Serialize)]
 pub struct Explanation<'a> {
     /// The node's result.
     pub node: &'a NodeResult,
     /// The assessment's entry for the node, if any.
     pub entry: Option<&'a Entry>,
-    /// One line: `code title: points/max — why` ([`line`]).
+    /// One line: `code title: points/max — why` ([`line()`]).
     pub text: String,
-    /// The full explanation, as `chiso explain` prints it ([`explain`]).
+    /// The full explanation, as `chiso explain` prints it ([`explain()`]).
     pub detail: String,
 }
 
 impl<'a> Explanation<'a> {
     /// The explanation of the criterion `code` of `result` (scored from `a` on `index`);
     /// `None` when the result has no such criterion (also for the index as a whole,
-    /// which has no node result: use [`explain`]).
+    /// which has no node result: use [`explain()`]).
     pub fn of(
         index: &Index,
         a: &'a Assessment,
