@@ -217,7 +217,8 @@ fn unit_change(b: &ScoreResult, s: &ScoreResult, sb: Standing, ss: Standing) -> 
     }
 }
 
-/// JSON in, JSON out (for the WASM binding): `index` is an index file's text,
+/// JSON in, JSON out (for a caller that holds texts, not an [`Index`]; the WASM binding
+/// keeps a loaded index and calls [`run`]): `index` is an index file's text,
 /// `base` an assessment's text, `scenarios` the scenario files' texts in order.
 /// The output is a `chiso.whatif/1` document; errors are the diagnostics.
 pub fn whatif_json(index: &str, base: &str, scenarios: &[&str]) -> Result<String, Diagnostics> {
