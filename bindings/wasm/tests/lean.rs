@@ -182,3 +182,17 @@ fn decimal_text_writes_what_display_writes() {
         assert_eq!(chiso_wasm::api::decimal_text(d), d.to_string(), "{d:?}");
     }
 }
+
+#[test]
+fn every_shipped_index_reloads_from_its_definition_as_the_analysis_module_does() {
+    // The page loads the analysis module's copy of the index from `engine.definition()`.
+    for (p, text) in shipped("chiso.index/1") {
+        let Ok(form) = Engine::load(&text) else {
+            continue;
+        };
+        let again = Engine::load(&form.definition())
+            .unwrap_or_else(|e| panic!("{}: {}", p.display(), e.message_en));
+        assert_eq!(again.definition(), form.definition(), "{}", p.display());
+        assert_eq!(again.nodes(), form.nodes(), "{}", p.display());
+    }
+}
