@@ -119,20 +119,6 @@ impl fmt::Display for HandOffError {
 
 impl std::error::Error for HandOffError {}
 
-fn rule_name(rule: &Rule) -> &'static str {
-    match rule {
-        Rule::YesNo { .. } => "yes_no",
-        Rule::Timeliness { .. } => "timeliness",
-        Rule::Tiers { .. } => "tiers",
-        Rule::Proportional { .. } => "proportional",
-        Rule::Levels { .. } => "levels",
-        Rule::Deductions { .. } => "deductions",
-        Rule::Discretionary { .. } => "discretionary",
-        Rule::Survey { .. } => "survey",
-        Rule::Score { .. } => "score",
-    }
-}
-
 /// The value a criterion with `rule` takes for a SIPAS index of `index` percent
 /// (`code` names the criterion in errors).
 ///
@@ -158,7 +144,7 @@ pub fn criterion_value(rule: &Rule, code: &str, index: Decimal) -> Result<Value,
         | Rule::Score { .. } => Ok(Value::Number(index)),
         other => Err(HandOffError::RuleTakesNoIndex {
             code: code.to_owned(),
-            rule: rule_name(other),
+            rule: other.type_name(),
         }),
     }
 }

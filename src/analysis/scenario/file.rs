@@ -181,17 +181,7 @@ impl Parameter {
 
 /// The type name of a rule, as in index files.
 pub fn rule_type(rule: &Rule) -> &'static str {
-    match rule {
-        Rule::YesNo { .. } => "yes_no",
-        Rule::Timeliness { .. } => "timeliness",
-        Rule::Tiers { .. } => "tiers",
-        Rule::Proportional { .. } => "proportional",
-        Rule::Levels { .. } => "levels",
-        Rule::Deductions { .. } => "deductions",
-        Rule::Discretionary { .. } => "discretionary",
-        Rule::Survey { .. } => "survey",
-        Rule::Score { .. } => "score",
-    }
+    rule.type_name()
 }
 
 /// The resolved base.
