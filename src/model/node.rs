@@ -59,7 +59,12 @@ pub enum Channel {
 ///
 /// With `rescale_to_max`, the aggregate is converted to the node's scale:
 /// `aggregate / aggregate maximum × node maximum`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+// With the feature `lean` (the browser's form module) it is read by a hand-written
+// `Deserialize` (`rule/lean.rs`) that gives the same values without serde's `Content`
+// buffer; the derived one, and the schema from these attributes, everywhere else. (Not a
+// doc comment: the schema's description is the doc comment.)
+#[derive(Debug, Clone, PartialEq, Serialize, JsonSchema)]
+#[cfg_attr(not(feature = "lean"), derive(Deserialize))]
 #[serde(tag = "method", rename_all = "snake_case", deny_unknown_fields)]
 pub enum Aggregation {
     /// Σ children (PAR INDEX, PAPI).
@@ -84,6 +89,13 @@ pub enum Aggregation {
         #[serde(default)]
         rescale_to_max: bool,
     },
+}
+
+#[cfg(feature = "lean")]
+impl<'de> Deserialize<'de> for Aggregation {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::model::rule::lean::aggregation(d)
+    }
 }
 
 impl Default for Aggregation {
