@@ -102,6 +102,7 @@ export interface ScoreResult {
   diagnostics: unknown[];
 }
 
+/** A what-if edit (chiso::scenario::Edit). */
 export interface Override {
   code: string; layer?: LayerKey; value?: Value; not_applicable?: string; applicable?: boolean; clear?: boolean;
 }
@@ -110,7 +111,13 @@ export interface WhatIf {
   nodes: { code: string; before: Dec | null; after: Dec | null; delta: Dec | null }[];
   assessment: Assessment;
 }
-export interface Explained { node: NodeResult; entry: Entry | null; text: string }
+export interface Explained {
+  node: NodeResult; entry: Entry | null;
+  /** One line: code, title, points/maximum — explanation (the library's chiso::explain::line). */
+  text: string;
+  /** The full explanation, as `chiso explain` prints it. */
+  detail: string;
+}
 
 export function ready(source?: BufferSource | URL | string | WebAssembly.Module): Promise<void>;
 export function version(): string;

@@ -9,7 +9,7 @@ use chiso::assessment::{Assessment, Entry, Layer, LayerEntry, NotApplicable, Val
 use chiso::diagnostics::{Diagnostic, Diagnostics, Problem};
 use chiso::inputs::Inputs;
 use chiso::{Cell, Decimal, Index, Lang, View};
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use std::rc::Rc;
 
 pub(crate) use crate::common::{parse_json, to_json, usage};
@@ -180,91 +180,36 @@ impl Engine {
         Ok(to_json(&self.index.score(&a, view)?))
     }
 
-    /// Why a criterion got its points: the node's result, its definition and the
-    /// assessment's entry, as JSON; `lang` picks the `text` summary's language.
+    /// Why a criterion got its points: the node's result, the assessment's entry, the
+    /// one-line `text` and the full `detail` (as `chiso explain` prints it), as JSON;
+    /// `lang` picks the language of the texts. The library's [`chiso::explain`].
     pub fn explain(&self, assessment: &str, code: &str, lang: &str) -> ApiResult<String> {
         let lang = parse_lang(lang)?;
         let a = self.parse_assessment(assessment)?;
         let result = self.index.score(&a, View::Final)?;
-        let Some(node) = result.node(code) else {
-            return Err(Diagnostic::error("code", Some(code), Problem::UnknownCode).into());
-        };
-        let mut text = format!(
-            "{} {}: {}/{}",
-            node.code,
-            node.title.get(lang),
-            opt(node.achieved, lang),
-            opt(node.applicable_max, lang)
-        );
-        if let Some(e) = &node.explanation {
-            text.push_str(" — ");
-            text.push_str(e.get(lang));
+        match chiso::explain::Explanation::of(&self.index, &a, &result, code, lang) {
+            Some(e) => Ok(to_json(&e)),
+            None => Err(Diagnostic::error("code", Some(code), Problem::UnknownCode).into()),
         }
-        #[derive(Serialize)]
-        struct Explained<'a> {
-            node: &'a chiso::NodeResult,
-            entry: Option<&'a Entry>,
-            text: String,
-        }
-        Ok(to_json(&Explained {
-            node,
-            entry: a.entries.get(code),
-            text,
-        }))
     }
 
-    /// Applies what-if overrides (see [`Override`]) to a copy of the assessment and
-    /// returns baseline and scenario totals and every node that changed, as JSON.
-    /// The assessment itself is not modified.
+    /// Applies what-if edits ([`chiso::scenario::Edit`]:
+    /// `{"code":"1.1.4","layer":"self","value":{"percent":"85"}}`,
+    /// `{"code":"2","not_applicable":"lý do"}`, `{"code":"2","applicable":true}` or
+    /// `{"code":"1.1.4","layer":"appraisal_1","clear":true}`) to a copy of the assessment
+    /// and returns baseline and scenario totals and every node that changed, as JSON
+    /// ([`chiso::scenario::compare`]). The assessment itself is not modified.
     pub fn what_if(&self, assessment: &str, overrides: &str, view: &str) -> ApiResult<String> {
         let view = parse_view(view)?;
         let base = self.parse_assessment(assessment)?;
-        let list: Vec<Override> = parse_json(overrides, "$overrides")?;
-        let mut changed = base.clone();
-        for (i, o) in list.iter().enumerate() {
-            o.apply(&self.index, &mut changed)
-                .map_err(|d| ApiError::from(retarget(d, &format!("$overrides[{i}]"))))?;
-        }
-        let before = self.index.score(&base, view)?;
-        let after = self.index.score(&changed, view)?;
-        #[derive(Serialize)]
-        struct Delta<'a> {
-            code: &'a str,
-            before: Option<Decimal>,
-            after: Option<Decimal>,
-            delta: Option<Decimal>,
-        }
-        let nodes: Vec<Delta> = before
-            .nodes
-            .iter()
-            .zip(&after.nodes)
-            .filter(|(b, a)| b.achieved != a.achieved || b.applicable_max != a.applicable_max)
-            .map(|(b, a)| Delta {
-                code: &b.code,
-                before: b.achieved,
-                after: a.achieved,
-                delta: a.achieved.zip(b.achieved).map(|(x, y)| x - y),
-            })
-            .collect();
-        #[derive(Serialize)]
-        struct WhatIf<'a> {
-            baseline: &'a chiso::result::Total,
-            scenario: &'a chiso::result::Total,
-            delta: Option<Decimal>,
-            nodes: Vec<Delta<'a>>,
-            assessment: &'a Assessment,
-        }
-        Ok(to_json(&WhatIf {
-            baseline: &before.total,
-            scenario: &after.total,
-            delta: after
-                .total
-                .achieved
-                .zip(before.total.achieved)
-                .map(|(x, y)| x - y),
-            nodes,
-            assessment: &changed,
-        }))
+        let edits: Vec<chiso::scenario::Edit> = chiso::load::json_at(overrides, "$overrides")?;
+        Ok(to_json(&chiso::scenario::compare(
+            &self.index,
+            &base,
+            &edits,
+            view,
+            "$overrides",
+        )?))
     }
 
     /// Runs what-if scenario files (`chiso.scenario/1`, applied in order) on an
@@ -429,110 +374,6 @@ fn read_assessment(text: &str) -> Result<Assessment, Diagnostics> {
     chiso::load::assessment(text)
 }
 
-fn retarget(mut d: Box<Diagnostic>, path: &str) -> Box<Diagnostic> {
-    d.path = path.to_owned();
-    d
-}
-
-fn opt(d: Option<Decimal>, lang: Lang) -> String {
-    d.map(|x| chiso::display::plain(x, lang))
-        .unwrap_or_else(|| "—".into())
-}
-
-/// One what-if override, addressed by criterion code:
-/// `{"code":"1.1.4","layer":"self","value":{"percent":"85"}}`,
-/// `{"code":"2","not_applicable":"lý do"}`, `{"code":"2","applicable":true}` or
-/// `{"code":"1.1.4","layer":"appraisal_1","clear":true}`.
-#[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Override {
-    /// Criterion or adjustment code.
-    pub code: String,
-    /// Layer to set (default `self`).
-    #[serde(default)]
-    pub layer: Option<String>,
-    /// New value for the layer.
-    #[serde(default)]
-    pub value: Option<Value>,
-    /// Marks the criterion not applicable with this reason.
-    #[serde(default)]
-    pub not_applicable: Option<String>,
-    /// Makes a criterion marked not applicable applicable again.
-    #[serde(default)]
-    pub applicable: Option<bool>,
-    /// Removes the layer's record.
-    #[serde(default)]
-    pub clear: Option<bool>,
-}
-
-impl Override {
-    fn apply(&self, index: &Index, a: &mut Assessment) -> Result<(), Box<Diagnostic>> {
-        let is_adj = index
-            .definition()
-            .adjustments
-            .iter()
-            .any(|x| x.code == self.code);
-        if index.position(&self.code).filter(|&i| i != 0).is_none() && !is_adj {
-            return Err(Box::new(Diagnostic::error(
-                "$",
-                Some(&self.code),
-                Problem::UnknownCode,
-            )));
-        }
-        let layer = parse_layer(self.layer.as_deref().unwrap_or("self")).map_err(|e| {
-            Box::new(Diagnostic::error(
-                "$.layer",
-                Some(&self.code),
-                Problem::Structure {
-                    detail: e.message_en,
-                },
-            ))
-        })?;
-        let map = if is_adj {
-            &mut a.adjustments
-        } else {
-            &mut a.entries
-        };
-        let entry = map.entry(self.code.clone()).or_default();
-        let before = entry.clone();
-        if let Some(reason) = &self.not_applicable {
-            entry.not_applicable = Some(NotApplicable {
-                reason: reason.clone(),
-            });
-        }
-        if self.applicable == Some(true) {
-            entry.not_applicable = None;
-        }
-        if self.clear == Some(true) {
-            *slot_of(entry, layer) = None;
-        }
-        if let Some(v) = &self.value {
-            let s = slot_of(entry, layer);
-            match s {
-                Some(le) => le.value = v.clone(),
-                None => *s = Some(LayerEntry::new(v.clone())),
-            }
-        }
-        if *entry == before {
-            return Err(Box::new(Diagnostic::error(
-                "$",
-                Some(&self.code),
-                Problem::OverrideSameAsBase,
-            )));
-        }
-        Ok(())
-    }
-}
-
-fn slot_of(e: &mut Entry, layer: Layer) -> &mut Option<LayerEntry> {
-    match layer {
-        Layer::SelfAssessment => &mut e.self_assessment,
-        Layer::Appraisal1 => &mut e.appraisal_1,
-        Layer::Appraisal2 => &mut e.appraisal_2,
-        Layer::Survey => &mut e.survey,
-    }
-}
-
 /// An exact decimal as text, as `Decimal`'s `Display` writes it ("68.570", "-0.5", "3"),
 /// without the `core::fmt` machinery: the session's total and points after every keystroke.
 pub fn decimal_text(d: Decimal) -> String {
@@ -596,7 +437,7 @@ impl Session {
         let value: Option<Value> = parse_json(value, "$value")?;
         let entry = self.entry_mut(code)?;
         let old = entry.clone();
-        let s = slot_of(entry, layer);
+        let s = entry.layer_mut(layer);
         match (s.as_mut(), value) {
             (Some(le), Some(v)) => le.value = v,
             (None, Some(v)) => *s = Some(LayerEntry::new(v)),
@@ -617,7 +458,7 @@ impl Session {
         let record: Option<LayerEntry> = parse_json(record, "$record")?;
         let entry = self.entry_mut(code)?;
         let old = entry.clone();
-        *slot_of(entry, layer) = record;
+        *entry.layer_mut(layer) = record;
         self.commit(code, old)
     }
 
