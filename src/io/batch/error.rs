@@ -85,7 +85,7 @@ pub enum BatchError {
     Input {
         /// Name of the input.
         source: String,
-        /// The first errors (at most [`Options::max_errors`]).
+        /// The first errors (at most [`Options::max_errors`](super::Options::max_errors)).
         errors: Vec<RowError>,
         /// How many errors there are in all.
         total: usize,
