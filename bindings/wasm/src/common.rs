@@ -233,31 +233,9 @@ pub(crate) fn parse_json<T: for<'de> Deserialize<'de>>(text: &str, path: &str) -
 /// one deserialiser per type.
 #[cfg(not(feature = "lean"))]
 pub(crate) fn parse_json<T: for<'de> Deserialize<'de>>(text: &str, path: &str) -> ApiResult<T> {
-    // chiso's strict JSON reader: limits, duplicate keys, numbers out of range, syntax.
-    let v: serde_json::Value = chiso::load::json(text).map_err(|d| {
-        let under = |p: &str| format!("{path}{}", p.strip_prefix('$').unwrap_or(p));
-        let d = d.0.into_iter().map(|x| Diagnostic {
-            path: under(&x.path),
-            ..x
-        });
-        Diagnostics(d.collect())
-    })?;
-    serde_path_to_error::deserialize::<_, T>(v).map_err(|e| {
-        let at = e.path().to_string();
-        let full = if at == "." || at.is_empty() {
-            path.to_owned()
-        } else {
-            format!("{path}.{at}")
-        };
-        Diagnostic::error(
-            full,
-            None,
-            Problem::Structure {
-                detail: e.into_inner().to_string(),
-            },
-        )
-        .into()
-    })
+    // chiso's strict JSON reader (limits, duplicate keys, numbers, syntax), then the
+    // typed value, every path written the library's way under `path`.
+    Ok(chiso::load::json_at(text, path)?)
 }
 
 #[cfg(test)]

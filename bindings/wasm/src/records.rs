@@ -97,10 +97,8 @@ pub struct Records {
 
 fn split_message(both: &str) -> (String, String) {
     // Library messages written "english / tiếng Việt".
-    match both.split_once(" / ") {
-        Some((en, vi)) => (vi.to_owned(), en.to_owned()),
-        None => (both.to_owned(), both.to_owned()),
-    }
+    let t = chiso::Text::from_en_vi(both);
+    (t.vi, t.en)
 }
 
 fn option_error(key: &str, (vi, en): (String, String)) -> ApiError {
@@ -374,10 +372,6 @@ pub fn ratio_percent(numerator: &str, denominator: &str) -> ApiResult<Option<Str
         whole(numerator, "numerator")?,
         whole(denominator, "denominator")?,
     );
-    if d.is_zero() {
-        return Ok(None);
-    }
-    Ok(n.checked_mul(Decimal::ONE_HUNDRED)
-        .and_then(|x| x.checked_div(d))
-        .map(|x| x.to_string()))
+    // The rules' own percent of a ratio (None for a zero denominator).
+    Ok(chiso::engine::ratio_percent(n, d).map(|x| x.to_string()))
 }
