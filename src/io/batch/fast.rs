@@ -376,7 +376,8 @@ pub(super) fn aggregate_fixed(
 /// The parents' sums from the leaves' `(mantissa, scale)` in `sums`, added in child
 /// order as `Decimal` addition does it — values and scales: a non-zero sum is at the
 /// larger scale of its terms, `0 + x` is `x` and `x + 0` is `x` as they are (so
-/// `1.5 + 0.0000` is `1.5`, and `0 + 0.0000 + 0` is `0`). `false` on overflow.
+/// `1.5 + 0.0000` is `1.5`, and `0 + 0.0000 + 0` is `0`). `false` when a partial sum
+/// is not a `Decimal` (the caller then adds in `Decimal`).
 pub(super) fn fixed_sums(nodes: &[crate::engine::FlatNode], sums: &mut [(i128, u32)]) -> bool {
     for i in (0..nodes.len()).rev() {
         let n = &nodes[i];
@@ -404,7 +405,9 @@ pub(super) fn fixed_sums(nodes: &[crate::engine::FlatNode], sums: &mut [(i128, u
                     .and_then(|p| m.checked_mul(p))
                     .and_then(|v| total.checked_add(v))
             };
-            let Some(t) = sum else {
+            // Every partial sum a `Decimal` (below 2^96), so that `Decimal` addition,
+            // which would round one that is not, forms the same value.
+            let Some(t) = sum.filter(|t| t.unsigned_abs() < 1 << 96) else {
                 return false;
             };
             total = t;
