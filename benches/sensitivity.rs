@@ -1,6 +1,7 @@
 //! Uncertainty analysis: 10,000 replications × 63 provinces through the PAPI 2021–2024
 //! tree (`criteria/papi/papi-2021-2024.json`, 28 sub-dimensions, 8 dimensions), with
-//! rank intervals, on 2 threads. Target ≤ 3 s.
+//! rank intervals, on 2 threads (target ≤ 3 s) and on 1 (target ≤ 1 s). Before the
+//! criterion groups, three single-thread runs print their wall and thread CPU times.
 //!
 //! Province inputs: the published 2023 sub-dimension scores from
 //! `$CHISO_REFERENCE_DATA/papi/papi_subdimensions_2011_2024_wide.csv` (default
@@ -124,6 +125,26 @@ fn bench(c: &mut Criterion) {
          "codes": ["D1","D2","D3","D4","D5","D6","D7","D8"]}]}"#,
     )
     .unwrap();
+    // One run on the calling thread, timed by the thread's own CPU clock
+    // (/proc/thread-self/schedstat: time on a CPU, whatever else the machine runs) beside
+    // the wall clock, so figures taken on a loaded machine can be compared.
+    let one = RunOptions {
+        reps: Some(10_000),
+        seed: None,
+        threads: 1,
+    };
+    for round in 0..3 {
+        let (wall, cpu) = (std::time::Instant::now(), thread_cpu_ns());
+        let r = run(&index, &units, &spec, &one, &|_| {}).unwrap();
+        let cpu = thread_cpu_ns().zip(cpu).map(|(b, a)| (b - a) as f64 / 1e9);
+        eprintln!(
+            "ua_10000x63_papi_threads1 run {round}: wall {:.3} s, thread CPU {} ({} units)",
+            wall.elapsed().as_secs_f64(),
+            cpu.map_or("unknown".into(), |c| format!("{c:.3} s")),
+            r.units.len()
+        );
+    }
+
     let mut g = c.benchmark_group("sensitivity");
     g.sample_size(10);
     for threads in [2usize, 1] {
@@ -141,6 +162,12 @@ fn bench(c: &mut Criterion) {
         });
     }
     g.finish();
+}
+
+/// Nanoseconds this thread has run on a CPU (Linux), if known.
+fn thread_cpu_ns() -> Option<u64> {
+    let s = std::fs::read_to_string("/proc/thread-self/schedstat").ok()?;
+    s.split_whitespace().next()?.parse().ok()
 }
 
 criterion_group!(benches, bench);

@@ -66,7 +66,7 @@ fn mul(a: Fx, b: Fx) -> Option<Fx> {
 /// `Decimal::to_f64` of `x`, bit for bit: its own steps in 64-bit integers when the
 /// mantissa and the power of ten fit them (the conversions of equal integers to `f64`
 /// are equal), else `Decimal` itself.
-fn f64_of(x: Fx) -> Option<f64> {
+pub(super) fn f64_of(x: Fx) -> Option<f64> {
     let (Ok(m), true) = (u64::try_from(x.m), x.s <= 19) else {
         return x.dec().to_f64();
     };
@@ -158,7 +158,7 @@ impl Model<'_> {
                     all_na = false;
                     wsum = add(wsum, w)?;
                     if kind == Kind::Geometric {
-                        let wv = f64_of(w)?;
+                        let wv = sc.wf[c]?;
                         wf += wv;
                         if achieved.m <= 0 {
                             zero = true;
@@ -169,7 +169,7 @@ impl Model<'_> {
                             (Some(l), Some(m)) if m.m > 0 => Some(l + wv * f64_of(m)?.ln()),
                             _ => None,
                         };
-                    } else if w.cmp_value(ONE).is_eq() {
+                    } else if sc.one[c] {
                         sum = add(sum, achieved)?;
                         max_sum = match (max_sum, max) {
                             (Some(s), Some(m)) => Some(add(s, m)?),

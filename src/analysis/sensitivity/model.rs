@@ -58,6 +58,26 @@ pub(super) struct Scenario {
     pub(super) choice: Vec<Option<AggregationChoice>>,
     /// (leaf, mode, shift per unit).
     pub(super) inputs: Vec<(usize, InputMode, Vec<Fx>)>,
+    /// Per node, whether its weight is 1 and its weight in `f64` (the same for every
+    /// unit: computed once per scenario by [`Scenario::finish`]).
+    pub(super) one: Vec<bool>,
+    pub(super) wf: Vec<Option<f64>>,
+}
+
+impl Scenario {
+    fn finish(mut self) -> Scenario {
+        self.one = self
+            .weight
+            .iter()
+            .map(|w| w.cmp_value(fx(Decimal::ONE)).is_eq())
+            .collect();
+        self.wf = self
+            .weight
+            .iter()
+            .map(|w| super::fixed::f64_of(*w))
+            .collect();
+        self
+    }
 }
 
 /// Working memory of one thread: the cells of a unit being re-scored.
@@ -423,7 +443,10 @@ impl<'a> Model<'a> {
             weight: self.nominal_weight.clone(),
             choice: vec![None; self.nominal_weight.len()],
             inputs: Vec::new(),
+            one: Vec::new(),
+            wf: Vec::new(),
         }
+        .finish()
     }
 
     /// The scenario of a row: group `g` drawn from `matrix_of(g)`.
@@ -467,7 +490,7 @@ impl<'a> Model<'a> {
                 }
             }
         }
-        sc
+        sc.finish()
     }
 
     /// Totals of every unit under `sc`.
