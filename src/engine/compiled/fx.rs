@@ -64,13 +64,13 @@ impl Fx {
 
     /// Whether the mantissa fits 63 bits (then products with another such mantissa, or
     /// with 10^18, fit an i128 without a check).
-    #[inline]
+    #[inline(always)]
     fn small(self) -> bool {
         self.m.unsigned_abs() < 1 << 63
     }
 
     /// `m × 10^k`, checked unless it cannot overflow.
-    #[inline]
+    #[inline(always)]
     fn shifted(self, k: u32) -> Option<i128> {
         if k == 0 {
             Some(self.m)
@@ -228,7 +228,7 @@ impl Fx {
     }
 
     /// Compares the values (not the scales), as `Decimal`'s `Ord` does.
-    #[inline]
+    #[inline(always)]
     pub fn cmp_value(self, other: Fx) -> std::cmp::Ordering {
         if self.s == other.s {
             return self.m.cmp(&other.m);
