@@ -151,10 +151,3 @@ pub(super) fn render_list(
     }
     lines.join("\n")
 }
-
-pub(super) fn msg(lang: Lang, vi: &str, en: &str) -> String {
-    match lang {
-        Lang::Vi => vi.to_owned(),
-        Lang::En => en.to_owned(),
-    }
-}

@@ -9,7 +9,7 @@ use std::collections::BTreeMap;
 
 /// A leaf's input read from one cell.
 #[derive(Debug, Clone, PartialEq)]
-pub enum LeafInput {
+pub(crate) enum LeafInput {
     /// Empty cell.
     Missing,
     /// `n/a`.
@@ -62,16 +62,7 @@ pub(super) fn yes_no(s: &str) -> Option<bool> {
 }
 
 /// Reads a CSV cell for a leaf scored by `rule` (see the module docs for the mapping).
-///
-/// ```
-/// use chiso::batch::{leaf_input, LeafInput};
-/// use chiso::{rule::Rule, Value, Lang};
-/// let rule: Rule = serde_json::from_str(r#"{"type":"proportional","zero_denominator":"zero"}"#).unwrap();
-/// assert_eq!(leaf_input(&rule, "45/50", Lang::En),
-///     Ok(LeafInput::Value(Value::Ratio { numerator: 45.into(), denominator: 50.into() })));
-/// assert_eq!(leaf_input(&rule, "", Lang::En), Ok(LeafInput::Missing));
-/// ```
-pub fn leaf_input(rule: &Rule, cell: &str, lang: Lang) -> Result<LeafInput, String> {
+pub(crate) fn leaf_input(rule: &Rule, cell: &str, lang: Lang) -> Result<LeafInput, String> {
     let s = cell.trim();
     if s.is_empty() {
         return Ok(LeafInput::Missing);

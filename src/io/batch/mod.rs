@@ -111,9 +111,10 @@ use pass1::{pass1_csv, pass1_jsonl};
 use write::Writer;
 
 pub use error::{BatchError, RowError};
-pub use leaf::{leaf_input, LeafInput};
+pub(crate) use leaf::{leaf_input, LeafInput};
 pub use number::{parse_decimal, write_decimal};
-pub use scorer::{Fields, Scored, Scorer};
+pub use scorer::Scored;
+pub(crate) use scorer::{Fields, Scorer};
 pub use units::{read_units, UnitRow, UnitsRead};
 
 /// Unit name of the row of means.

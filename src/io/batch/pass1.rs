@@ -2,7 +2,7 @@
 //! ordered pipeline, or JSON lines through [`Index::score`]) into [`Pass1`].
 
 use super::collect::{Part, Pass1};
-use super::error::{msg, RowError};
+use super::error::RowError;
 use super::read::{line_too_long, read_line_bounded, BlockLine, Blocks, Line, BLOCK, CHUNK};
 use super::scorer::{Fields, Scored, Scorer};
 use super::write::initial_widths;
@@ -359,7 +359,7 @@ pub(super) fn json_unit(
             line_no,
             None,
             None,
-            msg(lang, "không phải UTF-8", "is not valid UTF-8"),
+            lang.pick("không phải UTF-8", "is not valid UTF-8"),
         )]);
     };
     let text = text.trim();

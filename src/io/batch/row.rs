@@ -2,7 +2,7 @@
 //! number of a `score` leaf and `proportional` text read directly), parents by
 //! [`Index::aggregate`] (or integer sums, [`super::fast`]); the assessment a row stands for.
 
-use super::error::{msg, RowError};
+use super::error::RowError;
 use super::fast::{aggregate_fixed, fast_proportional, fixed_proportional};
 use super::leaf::{leaf_input, number, LeafInput};
 use super::number::parse_number;
@@ -10,7 +10,7 @@ use super::scorer::{Fields, LeafPlan, Scored, Scorer};
 use super::UNIT_TYPE_COLUMN;
 use crate::assessment::{Assessment, Entry, LayerEntry, NotApplicable, Unit, Value};
 use crate::engine::{Cell, Index};
-use crate::index::{AdjustmentKind, MissingValuePolicy};
+use crate::index::MissingValuePolicy;
 use crate::node::Channel;
 use crate::rule::{Outcome, Rule};
 use crate::text::Lang;
@@ -61,7 +61,7 @@ impl<'a> Scorer<'a> {
                 row,
                 Some("unit"),
                 None,
-                msg(lang, "tên đơn vị trống", "the unit name is empty"),
+                lang.pick("tên đơn vị trống", "the unit name is empty"),
             ));
         }
         let unit_type = self.unit_type_of(fields).unwrap_or_else(|(text, m)| {
@@ -176,10 +176,9 @@ impl<'a> Scorer<'a> {
                 continue;
             }
             match number(s.trim(), lang) {
-                Ok(p) if !p.is_sign_negative() && p <= a.cap || p.is_zero() => match a.kind {
-                    AdjustmentKind::Bonus => adj.push(p),
-                    AdjustmentKind::Penalty => adj.push(-p),
-                },
+                Ok(p) if !p.is_sign_negative() && p <= a.cap || p.is_zero() => {
+                    adj.push(a.kind.signed(p))
+                }
                 Ok(p) => {
                     let problem = crate::diagnostics::Problem::OutOfRange {
                         value: p,
@@ -288,8 +287,11 @@ impl<'a> Scorer<'a> {
     pub(super) fn slow_leaf(&self, node: usize, raw: &[u8]) -> Result<Option<Cell>, String> {
         let n = &self.index.nodes()[node];
         let Some(rule) = &n.rule else { return Ok(None) };
-        let s = std::str::from_utf8(raw)
-            .map_err(|_| msg(self.lang, "không phải UTF-8", "is not valid UTF-8"))?;
+        let s = std::str::from_utf8(raw).map_err(|_| {
+            self.lang
+                .pick("không phải UTF-8", "is not valid UTF-8")
+                .to_owned()
+        })?;
         match leaf_input(rule, s, self.lang)? {
             LeafInput::Missing => Ok(None),
             LeafInput::NotApplicable => Ok(Some(Cell::NotApplicable)),
@@ -370,7 +372,7 @@ pub(super) fn final_entry(channel: Channel, v: Value) -> Entry {
 pub(super) fn finish(index: &Index, root: Cell, adj: &[Decimal]) -> Scored {
     let total = root
         .achieved()
-        .map(|t| adj.iter().fold(t, |t, a| t + a).max(Decimal::ZERO));
+        .map(|t| crate::engine::total_after_adjustments(t, adj.iter().copied()));
     let max = root.max();
     let percent = total.and_then(|x| crate::ranking::percent_of(x, max));
     let band = percent.and_then(|p| {

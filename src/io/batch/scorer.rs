@@ -2,7 +2,7 @@
 //! [`Fields`] it reads and the [`Scored`] result of a unit. Scoring a row is in
 //! [`super::row`] (general path) and [`super::fast`] (fixed-point fast path).
 
-use super::error::{msg, RowError};
+use super::error::RowError;
 use super::fast::FastPlan;
 use super::number::Norm;
 use super::UNIT_TYPE_COLUMN;
@@ -31,7 +31,7 @@ pub(super) struct AdjPlan {
 }
 
 /// The fields of one input row.
-pub trait Fields {
+pub(crate) trait Fields {
     /// Number of fields.
     fn count(&self) -> usize;
     /// Field `i` (empty when absent).
@@ -85,7 +85,7 @@ pub struct Scored {
 /// formed by [`Index::aggregate`]. The result equals [`Index::score`] ([`View::Final`](crate::result::View::Final))
 /// on [`Scorer::assessment`] of the same row (tested).
 #[derive(Debug, Clone)]
-pub struct Scorer<'a> {
+pub(crate) struct Scorer<'a> {
     pub(super) index: &'a Index,
     pub(super) lang: Lang,
     pub(super) unit_column: usize,
@@ -176,7 +176,7 @@ impl<'a> Scorer<'a> {
                         1,
                         Some(name),
                         None,
-                        msg(lang, "là tiêu chí cha: điểm được tính từ các tiêu chí con, không nhập", "is a parent criterion: its points are computed from its children, not entered"),
+                        lang.pick("là tiêu chí cha: điểm được tính từ các tiêu chí con, không nhập", "is a parent criterion: its points are computed from its children, not entered"),
                     )),
                     None => match index.definition().adjustments.iter().find(|a| a.code == name) {
                         Some(a) => adjustments.push(AdjPlan { code: a.code.clone(), column: c, kind: a.kind, cap: a.cap }),
@@ -184,7 +184,7 @@ impl<'a> Scorer<'a> {
                             1,
                             Some(name),
                             None,
-                            msg(lang, "không phải mã tiêu chí lá của bộ chỉ số", "is not a leaf code of the index"),
+                            lang.pick("không phải mã tiêu chí lá của bộ chỉ số", "is not a leaf code of the index"),
                         )),
                     },
                 },
@@ -195,11 +195,7 @@ impl<'a> Scorer<'a> {
                 1,
                 Some("unit"),
                 None,
-                msg(
-                    lang,
-                    "thiếu cột tên đơn vị",
-                    "the unit name column is missing",
-                ),
+                lang.pick("thiếu cột tên đơn vị", "the unit name column is missing"),
             ));
         }
         let mut leaves = Vec::new();

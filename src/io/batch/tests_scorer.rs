@@ -448,3 +448,20 @@ proptest! {
         }
     }
 }
+
+/// What a cell means for a `proportional` leaf (the former `leaf_input` doctest).
+#[test]
+fn leaf_input_reads_a_ratio_and_an_empty_cell() {
+    use super::leaf::{leaf_input, LeafInput};
+    use crate::assessment::Value;
+    let rule: crate::rule::Rule =
+        serde_json::from_str(r#"{"type":"proportional","zero_denominator":"zero"}"#).unwrap();
+    assert_eq!(
+        leaf_input(&rule, "45/50", Lang::En),
+        Ok(LeafInput::Value(Value::Ratio {
+            numerator: 45.into(),
+            denominator: 50.into()
+        }))
+    );
+    assert_eq!(leaf_input(&rule, "", Lang::En), Ok(LeafInput::Missing));
+}
