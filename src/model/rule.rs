@@ -279,11 +279,8 @@ fn fraction_of(value: &Value, accept_number: bool) -> Result<Option<(Decimal, De
 
 /// The percent of a fraction, with one division.
 fn percent_value((n, d): (Decimal, Decimal)) -> Decimal {
-    if d == HUNDRED {
-        n
-    } else {
-        n * HUNDRED / d
-    }
+    // The one ratio percent; d > 0 and n ≤ 10¹⁵ here (checked before), so it cannot fail.
+    crate::engine::ratio_percent(n, d).unwrap_or_default()
 }
 
 /// `Ok(Outcome::Scored)` with these points and explanation.

@@ -59,13 +59,7 @@ pub struct PlanArgs {
 }
 
 fn usage(lang: Lang, vi: &str, en: &str) -> ExitCode {
-    eprintln!(
-        "{}",
-        match lang {
-            Lang::Vi => vi,
-            Lang::En => en,
-        }
-    );
+    eprintln!("{}", lang.pick(vi, en));
     ExitCode::from(USAGE)
 }
 

@@ -72,10 +72,7 @@ pub(super) fn context<'a>(
     let adj_net = result
         .adjustments
         .iter()
-        .map(|x| match x.kind {
-            crate::index::AdjustmentKind::Bonus => x.points,
-            crate::index::AdjustmentKind::Penalty => -x.points,
-        })
+        .map(|x| x.kind.signed(x.points))
         .sum::<Decimal>();
     let nodes = index.nodes();
     let mut cells = vec![Cell::Missing; nodes.len()];

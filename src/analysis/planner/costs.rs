@@ -130,7 +130,7 @@ impl Costs {
         }
         let leaf = |code: &str| index.node(code).map(|n| n.is_leaf() && n.parent.is_some());
         for (code, v) in &self.leaves {
-            let path = format!("$.leaves[\"{code}\"]");
+            let path = crate::json::path::keyed("leaves", code);
             match leaf(code) {
                 None => d.push(Diagnostic::error(path, Some(code), Problem::UnknownCode)),
                 Some(false) => d.push(Diagnostic::error(path, Some(code), Problem::ValueOnParent)),
@@ -166,7 +166,7 @@ impl Costs {
     /// Where the cost of a step of `code` is written in the costs file.
     pub(super) fn path_of(&self, code: &str) -> String {
         if self.leaves.contains_key(code) {
-            format!("$.leaves[\"{code}\"]")
+            crate::json::path::keyed("leaves", code)
         } else {
             "$.default".into()
         }

@@ -9,7 +9,7 @@ pub(super) use crate::rule::pts as pts_text;
 
 /// The text in both languages.
 pub(super) fn both(f: impl Fn(Lang) -> String) -> Text {
-    Text::new(f(Lang::Vi), f(Lang::En))
+    Text::from_fn(f)
 }
 
 /// A percent for people ("71,5%").

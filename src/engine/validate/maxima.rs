@@ -119,7 +119,7 @@ fn sum_words(agg: &Aggregation, of_maxima: bool) -> &'static str {
 /// `words` ("english / tiếng Việt") followed by why a sum that `Decimal` can hold is
 /// still refused: it could reach `x`, above [`POINTS_LIMIT`].
 fn beyond_half(words: &str, x: Decimal) -> String {
-    let (en, vi) = words.split_once(" / ").unwrap_or((words, words));
+    let crate::text::Text { vi, en } = crate::text::Text::from_en_vi(words);
     format!(
         "{en}, which could reach about {} (more than half the limit, kept so that totals add up and compare exactly) / {vi}, có thể lên tới khoảng {} (quá một nửa giới hạn, phần giữ lại để cộng và so sánh các tổng điểm cho chính xác)",
         scientific(x, '.'),

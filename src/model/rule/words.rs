@@ -26,7 +26,7 @@ pub(crate) fn pts(d: Decimal, lang: Lang) -> String {
 /// The explanation in both languages, or an empty text when the caller wants points only.
 pub(super) fn both(explain: bool, f: impl Fn(Lang) -> String) -> Text {
     if explain {
-        Text::new(f(Lang::Vi), f(Lang::En))
+        Text::from_fn(f)
     } else {
         Text::default()
     }
