@@ -32,6 +32,35 @@ impl RowError {
         }
     }
 
+    /// A row that could not be read (`row` 0: the file), in the reader's own words
+    /// (a CSV parser's message, say).
+    ///
+    /// ```
+    /// let e = chiso::batch::RowError::unreadable(3, "found record with 2 fields");
+    /// assert_eq!(e.row, 3);
+    /// ```
+    pub fn unreadable(row: u64, message: impl Into<String>) -> Self {
+        RowError::new(row, None, None, message)
+    }
+
+    /// The file holds no unit (empty, or only a header or blank lines).
+    ///
+    /// ```
+    /// use chiso::{batch::RowError, Lang};
+    /// assert_eq!(RowError::no_units(Lang::En).row, 0);
+    /// ```
+    pub fn no_units(lang: Lang) -> Self {
+        RowError::new(
+            0,
+            None,
+            None,
+            lang.pick(
+                "không có đơn vị nào (tệp trống, hoặc chỉ có dòng tiêu đề hay dòng trống)",
+                "no units (the file is empty, or holds only a header or blank lines)",
+            ),
+        )
+    }
+
     /// `units.csv row 17, column D5.2: '1,2x' is not a number`.
     pub fn render(&self, source: &str, lang: Lang) -> String {
         let (row, col) = match lang {

@@ -111,17 +111,7 @@ pub fn read_units<R: Read>(
         InputFormat::JsonLines => r.json_lines(index, input, &mut each)?,
     }
     if r.error_count == 0 && r.read.units == 0 && !r.stopped {
-        r.fail(vec![RowError::new(
-            0,
-            None,
-            None,
-            match opts.lang {
-                Lang::Vi => {
-                    "không có đơn vị nào (tệp trống, hoặc chỉ có dòng tiêu đề hay dòng trống)"
-                }
-                Lang::En => "no units (the file is empty, or holds only a header or blank lines)",
-            },
-        )]);
+        r.fail(vec![RowError::no_units(opts.lang)]);
     }
     if r.error_count > 0 {
         r.errors.sort_by_key(|e| e.row);
