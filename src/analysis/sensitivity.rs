@@ -56,7 +56,7 @@ mod units;
 pub use bounds::{Limit, MAX_RESULT_BYTES, MAX_WORK};
 use model::{Model, MATRIX_A, MATRIX_B, MATRIX_UA};
 pub use spec::{
-    parse_spec, AggregationChoice, Assumption, Error, InputMode, SensitivityDesign, Spec,
+    codes, parse_spec, AggregationChoice, Assumption, Error, InputMode, SensitivityDesign, Spec,
     SpecProblem,
 };
 pub use units::Units;

@@ -58,38 +58,22 @@ fn invalid(d: &chiso::Diagnostics, lang: Lang) -> ExitCode {
     crate::output::failed(d, lang)
 }
 
-/// The spec problems of `e`, one line each; a limit as a bilingual message.
+/// The problems of `e` through their diagnostics, one line each, in the file they are in:
+/// the spec's problems in the spec, an overflow and the units limit in the units, the
+/// `--reps` limit in none.
 fn spec_error(e: &sensitivity::Error, spec: &Path, units: &Path, lang: Lang) -> ExitCode {
-    match e {
-        sensitivity::Error::Limit(l) => {
-            let mut d = l.diagnostic();
-            if l.path == "$" {
-                d = d.in_file(units.display().to_string());
-            } else if l.path.starts_with('$') {
-                d = d.in_file(spec.display().to_string());
-            }
-            invalid(&chiso::Diagnostics(vec![d]), lang)
-        }
-        sensitivity::Error::Spec(problems) => {
-            let at = match lang {
-                Lang::Vi => "lỗi tại",
-                Lang::En => "error at",
-            };
-            // The library lists at most MAX_SPEC_PROBLEMS, then one entry counting the rest.
-            let name = spec.display();
-            for p in problems {
-                match p.message(lang) {
-                    m if m.starts_with('…') => eprintln!("{name}: {m}"),
-                    m => eprintln!("{name}: {at} {}: {m}", p.path),
-                }
-            }
-            ExitCode::from(1)
-        }
-        e => {
-            eprintln!("{}", e.render(lang));
-            ExitCode::from(1)
-        }
-    }
+    let file = match e {
+        sensitivity::Error::Limit(l) if l.path == "$" => Some(units),
+        sensitivity::Error::Limit(l) if !l.path.starts_with('$') => None,
+        sensitivity::Error::Overflow { .. } => Some(units),
+        _ => Some(spec),
+    };
+    let d = e.diagnostics();
+    let d = match file {
+        Some(f) => d.in_file(&f.display().to_string()),
+        None => d,
+    };
+    invalid(&d, lang)
 }
 
 /// Runs the command.

@@ -313,28 +313,9 @@ impl Engine {
                     .collect();
                 ApiError::from(Diagnostics(ds))
             })?;
-        let spec_error = |e: sa::Error| -> ApiError {
-            match e {
-                sa::Error::Spec(ps) => Diagnostics(
-                    ps.into_iter()
-                        .map(|p| {
-                            Diagnostic::error(
-                                p.path,
-                                None,
-                                Problem::Structure { detail: p.message },
-                            )
-                        })
-                        .collect(),
-                )
-                .into(),
-                sa::Error::Limit(l) => Diagnostics(vec![l.diagnostic()]).into(),
-                sa::Error::Overflow { unit } => usage(
-                    "$units",
-                    format!("tràn số khi tính cho đơn vị {unit}"),
-                    format!("arithmetic overflow for unit {unit}"),
-                ),
-            }
-        };
+        // Stable codes (`sensitivity_*`, `structure`, `limit_exceeded`) at the spec's
+        // JSON paths; an overflow at the unit (`unit "…"`).
+        let spec_error = |e: sa::Error| -> ApiError { e.diagnostics().into() };
         let spec = sa::parse_spec(spec).map_err(spec_error)?;
         let report = sa::run(
             &self.index,

@@ -2,7 +2,7 @@
 //! draws of one replication and the re-scoring of every unit under them.
 
 use super::fixed::FxCell;
-use super::spec::{AggregationChoice, Assumption, Error, InputMode, Spec, SpecProblem};
+use super::spec::{codes, AggregationChoice, Assumption, Error, InputMode, Spec, SpecProblem};
 use super::units::Units;
 use super::{GRID, MAX_SPEC_PROBLEMS, SPEC_FORMAT};
 use crate::engine::{Cell, Fx, Index, FX_POW10 as POW10};
@@ -186,9 +186,9 @@ impl<'a> Model<'a> {
         let nodes = index.nodes();
         let mut problems = Vec::new();
         let mut more = 0usize;
-        let mut push = |path: String, message: String, vi: String| {
+        let mut push = |path: String, code: &'static str, message: String, vi: String| {
             if problems.len() < MAX_SPEC_PROBLEMS {
-                problems.push(SpecProblem { path, message, vi });
+                problems.push(SpecProblem::coded(path, code, message, vi));
             } else {
                 more += 1;
             }
@@ -196,6 +196,7 @@ impl<'a> Model<'a> {
         if spec.format != SPEC_FORMAT {
             push(
                 "$.format".into(),
+                codes::WRONG_FORMAT,
                 format!(
                     "expected '{SPEC_FORMAT}', found '{}'",
                     crate::text::excerpt(&spec.format)
@@ -209,6 +210,7 @@ impl<'a> Model<'a> {
         if spec.assumptions.len() > 0xFFFF {
             push(
                 "$.assumptions".into(),
+                codes::TOO_MANY_ASSUMPTIONS,
                 "too many assumptions (at most 65,535)".into(),
                 "quá nhiều giả định (tối đa 65.535)".into(),
             );
@@ -216,6 +218,7 @@ impl<'a> Model<'a> {
         if spec.reps == Some(0) {
             push(
                 "$.reps".into(),
+                codes::REPS_BELOW_ONE,
                 "must be at least 1".into(),
                 "phải từ 1 trở lên".into(),
             );
@@ -224,6 +227,7 @@ impl<'a> Model<'a> {
             if sa.n < 2 {
                 push(
                     "$.sensitivity.n".into(),
+                    codes::N_BELOW_TWO,
                     "must be at least 2".into(),
                     "phải từ 2 trở lên".into(),
                 );
@@ -231,6 +235,7 @@ impl<'a> Model<'a> {
             if spec.assumptions.is_empty() {
                 push(
                     "$.sensitivity".into(),
+                    codes::NO_ASSUMPTION,
                     "a sensitivity analysis needs at least one assumption".into(),
                     "phân tích độ nhạy cần ít nhất một giả định".into(),
                 );
@@ -243,73 +248,82 @@ impl<'a> Model<'a> {
             if a.name().trim().is_empty() {
                 push(
                     format!("{at}.name"),
+                    codes::EMPTY_NAME,
                     "the name is empty".into(),
                     "tên đang để trống".into(),
                 );
             } else if !names.insert(a.name().to_owned()) {
                 push(
                     format!("{at}.name"),
+                    codes::DUPLICATE_NAME,
                     format!("duplicate name '{}'", crate::text::excerpt(a.name())),
                     format!("tên '{}' bị trùng", crate::text::excerpt(a.name())),
                 );
             }
-            let resolve = |codes: &[String],
-                           want: &str,
-                           push: &mut dyn FnMut(String, String, String)| {
-                let mut out = Vec::new();
-                let mut seen = BTreeSet::new();
-                for (k, c) in codes.iter().enumerate() {
-                    let path = format!("{at}.codes[{k}]");
-                    let Some(p) = index.position(c) else {
-                        push(
-                            path,
-                            format!("unknown code '{}'", crate::text::excerpt(c)),
-                            format!("bộ chỉ số không có mã '{}'", crate::text::excerpt(c)),
-                        );
-                        continue;
-                    };
-                    let leaf = nodes[p].is_leaf() && p != 0;
-                    let ok = match want {
-                        "leaf" => leaf,
-                        "parent" => !leaf,
-                        _ => p != 0,
-                    };
-                    if !ok {
-                        let (what, vi) = match want {
+            let resolve =
+                |codes: &[String],
+                 want: &str,
+                 push: &mut dyn FnMut(String, &'static str, String, String)| {
+                    let mut out = Vec::new();
+                    let mut seen = BTreeSet::new();
+                    for (k, c) in codes.iter().enumerate() {
+                        let path = format!("{at}.codes[{k}]");
+                        let Some(p) = index.position(c) else {
+                            push(
+                                path,
+                                codes::UNKNOWN_CODE,
+                                format!("unknown code '{}'", crate::text::excerpt(c)),
+                                format!("bộ chỉ số không có mã '{}'", crate::text::excerpt(c)),
+                            );
+                            continue;
+                        };
+                        let leaf = nodes[p].is_leaf() && p != 0;
+                        let ok = match want {
+                            "leaf" => leaf,
+                            "parent" => !leaf,
+                            _ => p != 0,
+                        };
+                        if !ok {
+                            let (code, what, vi) = match want {
                             "leaf" => (
+                                codes::NOT_A_LEAF,
                                 "is not a leaf (inputs vary leaf points)",
                                 "không phải tiêu chí lá (giả định đầu vào thay đổi điểm của tiêu chí lá)",
                             ),
                             "parent" => (
+                                codes::NOT_A_PARENT,
                                 "is a leaf (aggregations apply to parents)",
                                 "là tiêu chí lá (cách tổng hợp chỉ áp dụng cho tiêu chí có tiêu chí con)",
                             ),
                             _ => (
+                                codes::ROOT_HAS_NO_WEIGHT,
                                 "is the root (it has no weight)",
                                 "là gốc của cây (không có trọng số)",
                             ),
                         };
-                        let c = crate::text::excerpt(c);
-                        push(path, format!("'{c}' {what}"), format!("'{c}' {vi}"));
-                        continue;
+                            let c = crate::text::excerpt(c);
+                            push(path, code, format!("'{c}' {what}"), format!("'{c}' {vi}"));
+                            continue;
+                        }
+                        if !seen.insert(p) {
+                            push(
+                                path,
+                                codes::CODE_LISTED_TWICE,
+                                format!("'{}' is listed twice", crate::text::excerpt(c)),
+                                format!("'{}' được liệt kê hai lần", crate::text::excerpt(c)),
+                            );
+                            continue;
+                        }
+                        out.push(p);
                     }
-                    if !seen.insert(p) {
-                        push(
-                            path,
-                            format!("'{}' is listed twice", crate::text::excerpt(c)),
-                            format!("'{}' được liệt kê hai lần", crate::text::excerpt(c)),
-                        );
-                        continue;
-                    }
-                    out.push(p);
-                }
-                out
-            };
+                    out
+                };
             match a {
                 Assumption::Weights { noise, codes, .. } => {
                     if *noise < Decimal::ZERO || *noise >= Decimal::ONE {
                         push(
                             format!("{at}.noise"),
+                            codes::NOISE_OUT_OF_RANGE,
                             format!("{noise} is not in [0, 1)"),
                             format!("{noise} không thuộc khoảng [0, 1)"),
                         );
@@ -334,6 +348,7 @@ impl<'a> Model<'a> {
                     if codes.is_empty() {
                         push(
                             format!("{at}.codes"),
+                            codes::NO_LEAF_CODE,
                             "no leaf code given".into(),
                             "chưa nêu mã tiêu chí lá nào".into(),
                         );
@@ -341,6 +356,7 @@ impl<'a> Model<'a> {
                     if from > to {
                         push(
                             format!("{at}.from"),
+                            codes::RANGE_REVERSED,
                             format!("{from} is above 'to' ({to})"),
                             format!("{from} lớn hơn 'to' ({to})"),
                         );
@@ -348,6 +364,7 @@ impl<'a> Model<'a> {
                     if *mode == InputMode::Scale && *from < Decimal::NEGATIVE_ONE {
                         push(
                             format!("{at}.from"),
+                            codes::SCALE_BELOW_MINUS_ONE,
                             format!("a scale below -1 ({from}) makes points negative"),
                             format!("hệ số nhỏ hơn -1 ({from}) làm điểm bị âm"),
                         );
@@ -368,6 +385,7 @@ impl<'a> Model<'a> {
                     if alternatives.is_empty() {
                         push(
                             format!("{at}.alternatives"),
+                            codes::NO_ALTERNATIVE,
                             "no alternative given".into(),
                             "chưa nêu cách tổng hợp nào".into(),
                         );
@@ -385,15 +403,16 @@ impl<'a> Model<'a> {
             }
         }
         if more > 0 {
-            problems.push(SpecProblem {
-                path: "$".into(),
-                message: if more == 1 {
+            problems.push(SpecProblem::coded(
+                "$".into(),
+                codes::MORE_ERRORS,
+                if more == 1 {
                     "… and 1 more error".into()
                 } else {
                     format!("… and {more} more errors")
                 },
-                vi: format!("… và {more} lỗi khác"),
-            });
+                format!("… và {more} lỗi khác"),
+            ));
         }
         if !problems.is_empty() {
             return Err(Error::Spec(problems));
