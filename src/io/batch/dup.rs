@@ -7,7 +7,7 @@
 //! the names themselves, so a hash collision never makes a false warning. Both rows are
 //! scored and ranked as given: the warning says so.
 
-use super::error::{excerpt, RowError};
+use super::error::{excerpt, RowCode, RowError};
 use super::write::next_record;
 use crate::text::Lang;
 use std::collections::{HashMap, HashSet};
@@ -161,7 +161,8 @@ pub(super) fn warning(
     let block = block
         .filter(|b| !b.is_empty())
         .map(|b| excerpt(&String::from_utf8_lossy(b)));
-    let message = match (lang, block) {
+    let words = |l: Lang| {
+        match (l, block.as_ref()) {
         (Lang::Vi, Some(b)) => format!(
             "cảnh báo: đơn vị \"{unit}\" của khối \"{b}\" trùng với dòng {first}; cả hai dòng đều được chấm điểm và xếp hạng — hãy kiểm tra lại"
         ),
@@ -174,8 +175,12 @@ pub(super) fn warning(
         (Lang::En, None) => format!(
             "warning: unit \"{unit}\" repeats row {first}; both rows are scored and ranked — check the file"
         ),
+    }
     };
-    RowError::new(line, column, None, message)
+    RowError {
+        first_row: Some(first),
+        ..RowError::new(line, column, None, RowCode::DuplicateUnit, lang, words)
+    }
 }
 
 #[cfg(test)]

@@ -97,6 +97,8 @@ mod read;
 mod row;
 mod scorer;
 #[cfg(test)]
+mod tests_errors;
+#[cfg(test)]
 mod tests_number;
 #[cfg(test)]
 mod tests_run;
@@ -110,7 +112,7 @@ use error::render_list;
 use pass1::{pass1_csv, pass1_jsonl};
 use write::Writer;
 
-pub use error::{BatchError, RowError};
+pub use error::{BatchError, RowCode, RowError};
 pub(crate) use leaf::{leaf_input, LeafInput};
 pub use number::{parse_decimal, write_decimal};
 pub use scorer::Scored;

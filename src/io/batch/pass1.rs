@@ -2,7 +2,7 @@
 //! ordered pipeline, or JSON lines through [`Index::score`]) into [`Pass1`].
 
 use super::collect::{Part, Pass1};
-use super::error::RowError;
+use super::error::{RowCode, RowError};
 use super::read::{line_too_long, read_line_bounded, BlockLine, Blocks, Line, BLOCK, CHUNK};
 use super::scorer::{Fields, Scored, Scorer};
 use super::write::initial_widths;
@@ -44,10 +44,7 @@ pub(super) fn score_block(
                 Ok(false) => break,
                 Err(e) => {
                     let at = at_line.of(k, e.position().map_or(1, csv::Position::line));
-                    part.fail(
-                        vec![RowError::new(at, None, None, e.to_string())],
-                        max_errors,
-                    );
+                    part.fail(vec![RowError::unreadable(at, e.to_string())], max_errors);
                     break;
                 }
             }
@@ -258,7 +255,7 @@ pub(super) fn csv_header<'i, R: Read>(
         .byte_headers()
     {
         Ok(h) => h.clone(),
-        Err(e) => return Ok(Err(vec![RowError::new(1, None, None, e.to_string())])),
+        Err(e) => return Ok(Err(vec![RowError::unreadable(1, e.to_string())])),
     };
     let names: Vec<String> = header
         .iter()
@@ -359,7 +356,9 @@ pub(super) fn json_unit(
             line_no,
             None,
             None,
-            lang.pick("không phải UTF-8", "is not valid UTF-8"),
+            RowCode::Unreadable,
+            lang,
+            |l| l.pick("không phải UTF-8", "is not valid UTF-8").to_owned(),
         )]);
     };
     let text = text.trim();
@@ -368,7 +367,16 @@ pub(super) fn json_unit(
     }
     let diag_errors = |d: &crate::Diagnostics| -> Vec<RowError> {
         d.errors()
-            .map(|x| RowError::new(line_no, x.code.as_deref(), None, x.message(lang)))
+            .map(|x| {
+                RowError::new(
+                    line_no,
+                    x.code.as_deref(),
+                    None,
+                    RowCode::Unreadable,
+                    lang,
+                    |l| x.message(l),
+                )
+            })
             .collect()
     };
     let a = crate::load::assessment(text).map_err(|d| diag_errors(&d))?;

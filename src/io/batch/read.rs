@@ -2,7 +2,7 @@
 //! limits of [`crate::limits`]) and JSON lines read one bounded line at a time.
 
 use super::cut;
-use super::error::RowError;
+use super::error::{RowCode, RowError};
 use crate::limits::MAX_BATCH_LINE_BYTES;
 use crate::text::Lang;
 use std::io::{self, BufRead, Read};
@@ -247,7 +247,14 @@ impl ReadError {
             ReadError::Io(e) => return Err(e),
             ReadError::NotText(found) => {
                 let problem = crate::diagnostics::Problem::NotUtf8 { found };
-                return Ok(RowError::new(0, None, None, problem.message(lang)));
+                return Ok(RowError::new(
+                    0,
+                    None,
+                    None,
+                    RowCode::Unreadable,
+                    lang,
+                    |l| problem.message(l),
+                ));
             }
             ReadError::TooLong { line, field, what } => (line, field, what),
         };
@@ -286,7 +293,9 @@ impl ReadError {
             line,
             column.as_deref(),
             None,
-            problem.message(lang),
+            RowCode::LimitExceeded,
+            lang,
+            |l| problem.message(l),
         ))
     }
 }
@@ -350,7 +359,9 @@ pub(super) fn line_too_long(line: u64, lang: Lang) -> RowError {
         found: None,
         unit: "bytes / byte".into(),
     };
-    RowError::new(line, None, None, problem.message(lang))
+    RowError::new(line, None, None, RowCode::LimitExceeded, lang, |l| {
+        problem.message(l)
+    })
 }
 
 /// Appends up to `want` bytes read from `r` to `out`; returns how many (0 at the end).

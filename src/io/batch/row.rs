@@ -2,7 +2,7 @@
 //! number of a `score` leaf and `proportional` text read directly), parents by
 //! [`Index::aggregate`] (or integer sums, [`super::fast`]); the assessment a row stands for.
 
-use super::error::RowError;
+use super::error::{RowCode, RowError};
 use super::fast::{aggregate_fixed, fast_proportional, fixed_proportional};
 use super::leaf::{leaf_input, number, LeafInput};
 use super::number::parse_number;
@@ -39,7 +39,9 @@ impl<'a> Scorer<'a> {
                 row,
                 None,
                 None,
-                match lang {
+                RowCode::WrongWidth,
+                lang,
+                |l| match l {
                     Lang::Vi => {
                         format!("có {} cột, dòng tiêu đề có {}", fields.count(), self.width)
                     }
@@ -61,11 +63,23 @@ impl<'a> Scorer<'a> {
                 row,
                 Some("unit"),
                 None,
-                lang.pick("tên đơn vị trống", "the unit name is empty"),
+                RowCode::EmptyUnit,
+                lang,
+                |l| {
+                    l.pick("tên đơn vị trống", "the unit name is empty")
+                        .to_owned()
+                },
             ));
         }
-        let unit_type = self.unit_type_of(fields).unwrap_or_else(|(text, m)| {
-            errors.push(RowError::new(row, Some(UNIT_TYPE_COLUMN), Some(&text), m));
+        let unit_type = self.unit_type_of(fields).unwrap_or_else(|(text, p)| {
+            errors.push(RowError::new(
+                row,
+                Some(UNIT_TYPE_COLUMN),
+                Some(&text),
+                RowCode::UnknownUnitType,
+                lang,
+                |l| p.message(l),
+            ));
             None
         });
         let policy = index.definition().policies.missing_value;
@@ -79,9 +93,16 @@ impl<'a> Scorer<'a> {
             let raw = fields.field(column);
             // Not applicable to the unit's type: no points, no maximum.
             if let Some(k) = unit_type.filter(|&k| self.excluded[k][node]) {
-                if let Err(m) = self.excluded_cell(k, raw) {
+                if self.excluded_cell(k, raw, lang).is_err() {
                     let text = String::from_utf8_lossy(raw);
-                    errors.push(RowError::new(row, Some(&n.code), Some(&text), m));
+                    errors.push(RowError::new(
+                        row,
+                        Some(&n.code),
+                        Some(&text),
+                        RowCode::NotApplicable,
+                        lang,
+                        |l| self.excluded_cell(k, raw, l).err().unwrap_or_default(),
+                    ));
                 }
                 self.cells[node] = Cell::NotApplicable;
                 self.from_text[node] = None;
@@ -144,14 +165,16 @@ impl<'a> Scorer<'a> {
                     continue;
                 }
             }
-            let cell = match self.slow_leaf(node, raw) {
+            let cell = match self.slow_leaf(node, raw, lang) {
                 Ok(c) => c,
-                Err(m) => {
+                Err(_) => {
                     errors.push(RowError::new(
                         row,
                         Some(&n.code),
                         Some(&String::from_utf8_lossy(raw)),
-                        m,
+                        RowCode::UnreadableValue,
+                        lang,
+                        |l| self.slow_leaf(node, raw, l).err().unwrap_or_default(),
                     ));
                     continue;
                 }
@@ -188,10 +211,19 @@ impl<'a> Scorer<'a> {
                         row,
                         Some(&a.code),
                         Some(&s),
-                        problem.message(lang),
+                        RowCode::PointsAboveMax,
+                        lang,
+                        |l| problem.message(l),
                     ));
                 }
-                Err(m) => errors.push(RowError::new(row, Some(&a.code), Some(&s), m)),
+                Err(_) => errors.push(RowError::new(
+                    row,
+                    Some(&a.code),
+                    Some(&s),
+                    RowCode::UnreadableValue,
+                    lang,
+                    |l| number(s.trim(), l).err().unwrap_or_default(),
+                )),
             }
         }
         if !errors.is_empty() {
@@ -219,7 +251,16 @@ impl<'a> Scorer<'a> {
             return Err(above
                 .0
                 .iter()
-                .map(|d| RowError::new(row, d.code.as_deref(), None, d.problem.message(lang)))
+                .map(|d| {
+                    RowError::new(
+                        row,
+                        d.code.as_deref(),
+                        None,
+                        RowCode::PointsAboveMax,
+                        lang,
+                        |l| d.problem.message(l),
+                    )
+                })
                 .collect());
         }
         Ok(self.finish(&adj))
@@ -236,7 +277,7 @@ impl<'a> Scorer<'a> {
     pub(super) fn unit_type_of<F: Fields + ?Sized>(
         &self,
         fields: &F,
-    ) -> Result<Option<usize>, (String, String)> {
+    ) -> Result<Option<usize>, (String, crate::diagnostics::Problem)> {
         let Some(c) = self.unit_type_column else {
             return Ok(None);
         };
@@ -253,15 +294,14 @@ impl<'a> Scorer<'a> {
                 crate::diagnostics::Problem::UnknownUnitType {
                     unit_type: t.to_owned(),
                     allowed: types.iter().map(|x| x.code.clone()).collect(),
-                }
-                .message(self.lang),
+                },
             )),
         }
     }
 
     /// A cell of a leaf that does not apply to the unit type at `k`: empty or `n/a`;
     /// a value is an error (it would be ignored, and a batch has no warnings).
-    pub(super) fn excluded_cell(&self, k: usize, raw: &[u8]) -> Result<(), String> {
+    pub(super) fn excluded_cell(&self, k: usize, raw: &[u8], lang: Lang) -> Result<(), String> {
         let text = String::from_utf8_lossy(raw);
         let t = text.trim();
         if t.is_empty() || t.eq_ignore_ascii_case("n/a") {
@@ -273,7 +313,7 @@ impl<'a> Scorer<'a> {
             .unit_types
             .get(k)
             .map_or("", |x| x.code.as_str());
-        Err(match self.lang {
+        Err(match lang {
             Lang::Vi => format!(
                 "không áp dụng cho loại đơn vị \"{code}\" (bộ chỉ số khai báo): để trống hoặc ghi n/a"
             ),
@@ -284,15 +324,19 @@ impl<'a> Scorer<'a> {
     }
 
     /// `Ok(None)` = missing.
-    pub(super) fn slow_leaf(&self, node: usize, raw: &[u8]) -> Result<Option<Cell>, String> {
+    pub(super) fn slow_leaf(
+        &self,
+        node: usize,
+        raw: &[u8],
+        lang: Lang,
+    ) -> Result<Option<Cell>, String> {
         let n = &self.index.nodes()[node];
         let Some(rule) = &n.rule else { return Ok(None) };
         let s = std::str::from_utf8(raw).map_err(|_| {
-            self.lang
-                .pick("không phải UTF-8", "is not valid UTF-8")
+            lang.pick("không phải UTF-8", "is not valid UTF-8")
                 .to_owned()
         })?;
-        match leaf_input(rule, s, self.lang)? {
+        match leaf_input(rule, s, lang)? {
             LeafInput::Missing => Ok(None),
             LeafInput::NotApplicable => Ok(Some(Cell::NotApplicable)),
             LeafInput::Value(v) => match rule.evaluate(n.max, &v) {
@@ -301,7 +345,7 @@ impl<'a> Scorer<'a> {
                     max: n.max,
                 })),
                 Ok(Outcome::NotApplicable { .. }) => Ok(Some(Cell::NotApplicable)),
-                Err(p) => Err(p.message(self.lang)),
+                Err(p) => Err(p.message(lang)),
             },
         }
     }
@@ -309,6 +353,15 @@ impl<'a> Scorer<'a> {
     /// The assessment a row stands for (see the module docs); `Index::score` of it with
     /// [`View::Final`](crate::result::View::Final) gives the same points as [`Scorer::score_row`].
     pub fn assessment<F: Fields + ?Sized>(&self, fields: &F) -> Result<Assessment, String> {
+        self.assessment_in(fields, self.lang)
+    }
+
+    /// [`Scorer::assessment`] with its error in `lang`.
+    pub(super) fn assessment_in<F: Fields + ?Sized>(
+        &self,
+        fields: &F,
+        lang: Lang,
+    ) -> Result<Assessment, String> {
         let index = self.index;
         let text_of = |c: usize| String::from_utf8_lossy(fields.field(c)).trim().to_owned();
         let mut a = Assessment {
@@ -321,7 +374,9 @@ impl<'a> Scorer<'a> {
             },
             ..Default::default()
         };
-        let unit_type = self.unit_type_of(fields).map_err(|(_, m)| m)?;
+        let unit_type = self
+            .unit_type_of(fields)
+            .map_err(|(_, p)| p.message(lang))?;
         a.unit_type = unit_type
             .and_then(|k| index.definition().unit_types.get(k))
             .map(|t| t.code.clone());
@@ -329,10 +384,10 @@ impl<'a> Scorer<'a> {
             let n = &index.nodes()[l.node];
             let Some(rule) = &n.rule else { continue };
             if let Some(k) = unit_type.filter(|&k| self.excluded[k][l.node]) {
-                self.excluded_cell(k, fields.field(l.column))?;
+                self.excluded_cell(k, fields.field(l.column), lang)?;
                 continue;
             }
-            let entry = match leaf_input(rule, &text_of(l.column), self.lang)? {
+            let entry = match leaf_input(rule, &text_of(l.column), lang)? {
                 LeafInput::Missing => continue,
                 LeafInput::NotApplicable => Entry {
                     not_applicable: Some(NotApplicable::default()),
@@ -345,7 +400,7 @@ impl<'a> Scorer<'a> {
         for adj in &self.adjustments {
             let s = text_of(adj.column);
             if !s.is_empty() {
-                let p = number(&s, self.lang)?;
+                let p = number(&s, lang)?;
                 a.adjustments.insert(
                     adj.code.clone(),
                     final_entry(Channel::Appraised, Value::Points(p)),

@@ -2,7 +2,7 @@
 //! [`Fields`] it reads and the [`Scored`] result of a unit. Scoring a row is in
 //! [`super::row`] (general path) and [`super::fast`] (fixed-point fast path).
 
-use super::error::RowError;
+use super::error::{RowCode, RowError};
 use super::fast::FastPlan;
 use super::number::Norm;
 use super::UNIT_TYPE_COLUMN;
@@ -134,7 +134,9 @@ impl<'a> Scorer<'a> {
                     1,
                     None,
                     None,
-                    match lang {
+                    RowCode::BadHeader,
+                    lang,
+                    |l| match l {
                         Lang::Vi => {
                             format!("cột thứ {} không có tên: hãy đặt tên hoặc xóa cột", c + 1)
                         }
@@ -149,7 +151,9 @@ impl<'a> Scorer<'a> {
                     1,
                     Some(name),
                     None,
-                    match lang {
+                    RowCode::BadHeader,
+                    lang,
+                    |l| match l {
                         Lang::Vi => format!(
                             "cột bị trùng: cột thứ {} và cột thứ {} cùng tên; mỗi tiêu chí chỉ được có một cột",
                             first + 1,
@@ -176,7 +180,9 @@ impl<'a> Scorer<'a> {
                         1,
                         Some(name),
                         None,
-                        lang.pick("là tiêu chí cha: điểm được tính từ các tiêu chí con, không nhập", "is a parent criterion: its points are computed from its children, not entered"),
+                        RowCode::BadHeader,
+                        lang,
+                        |l| l.pick("là tiêu chí cha: điểm được tính từ các tiêu chí con, không nhập", "is a parent criterion: its points are computed from its children, not entered").to_owned(),
                     )),
                     None => match index.definition().adjustments.iter().find(|a| a.code == name) {
                         Some(a) => adjustments.push(AdjPlan { code: a.code.clone(), column: c, kind: a.kind, cap: a.cap }),
@@ -184,7 +190,9 @@ impl<'a> Scorer<'a> {
                             1,
                             Some(name),
                             None,
-                            lang.pick("không phải mã tiêu chí lá của bộ chỉ số", "is not a leaf code of the index"),
+                            RowCode::UnknownColumn,
+                            lang,
+                            |l| l.pick("không phải mã tiêu chí lá của bộ chỉ số", "is not a leaf code of the index").to_owned(),
                         )),
                     },
                 },
@@ -195,7 +203,12 @@ impl<'a> Scorer<'a> {
                 1,
                 Some("unit"),
                 None,
-                lang.pick("thiếu cột tên đơn vị", "the unit name column is missing"),
+                RowCode::MissingColumns,
+                lang,
+                |l| {
+                    l.pick("thiếu cột tên đơn vị", "the unit name column is missing")
+                        .to_owned()
+                },
             ));
         }
         let mut leaves = Vec::new();
@@ -216,7 +229,9 @@ impl<'a> Scorer<'a> {
                 1,
                 None,
                 None,
-                match lang {
+                RowCode::MissingColumns,
+                lang,
+                |l| match l {
                     Lang::Vi => format!("thiếu cột cho tiêu chí: {}", absent.join(", ")),
                     Lang::En => format!("no column for criteria: {}", absent.join(", ")),
                 },

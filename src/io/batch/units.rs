@@ -9,7 +9,7 @@
 //! unit) is rejected here too. Units stream by one at a time: nothing is kept but what
 //! the duplicate check needs (each unit's name and block).
 
-use super::error::render_list;
+use super::error::{render_list, RowCode};
 use super::pass1::{csv_header, json_unit, scored_of};
 use super::read::{read_line_bounded, Blocks, Line, BLOCK};
 use super::{BatchError, Fields, InputFormat, Options, RowError, Scored, Scorer};
@@ -229,7 +229,7 @@ impl Reader<'_> {
                     Ok(false) => break,
                     Err(e) => {
                         let at = line.of(k, e.position().map_or(1, csv::Position::line));
-                        self.fail(vec![RowError::new(at, None, None, e.to_string())]);
+                        self.fail(vec![RowError::unreadable(at, e.to_string())]);
                         break;
                     }
                 }
@@ -257,8 +257,16 @@ impl Reader<'_> {
                 let assessment = match self.assessments.then(|| scorer.assessment(rec)) {
                     None => None,
                     Some(Ok(a)) => Some(a),
-                    Some(Err(m)) => {
-                        self.fail(vec![RowError::new(line, None, None, m)]);
+                    Some(Err(_)) => {
+                        let lang = scorer.lang;
+                        self.fail(vec![RowError::new(
+                            line,
+                            None,
+                            None,
+                            RowCode::UnreadableValue,
+                            lang,
+                            |l| scorer.assessment_in(rec, l).err().unwrap_or_default(),
+                        )]);
                         return;
                     }
                 };
