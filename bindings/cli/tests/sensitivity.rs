@@ -297,7 +297,7 @@ fn many_spec_problems_are_listed_up_to_100_then_counted_in_the_language() {
         // Language kept: no English inside the Vietnamese lines.
         // (The stable code in brackets is for programs, not a word of the line.)
         if lang == "vi" {
-            let words = lines
+            let mut words = lines
                 .iter()
                 .map(|l| l.rsplit_once(" [").map_or(*l, |(m, _)| m));
             assert!(!words.any(|w| w.contains("unknown")), "{err}");

@@ -221,7 +221,7 @@ impl SpecProblem {
     /// let e = parse_spec(r#"{"format": "chiso.sensitivity/1", "assumptions": [], "x": 1}"#).unwrap_err();
     /// let Error::Spec(ps) = &e else { panic!() };
     /// let d = ps[0].to_diagnostic();
-    /// assert_eq!((d.path.as_str(), d.problem.stable_code()), ("$", "structure"));
+    /// assert_eq!((d.path.as_str(), d.problem.stable_code()), ("$.x", "structure"));
     /// ```
     pub fn to_diagnostic(&self) -> Diagnostic {
         let problem = self.shared.clone().unwrap_or_else(|| Problem::Coded {

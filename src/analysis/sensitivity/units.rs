@@ -31,14 +31,7 @@ impl Units {
                 .map(|f| String::from_utf8_lossy(f).into_owned())
                 .collect(),
             Some(Err(e)) => return Err(vec![csv_error(1, &e)]),
-            None => {
-                return Err(vec![RowError {
-                    row: 0,
-                    column: None,
-                    value: None,
-                    message: "empty input".into(),
-                }])
-            }
+            None => return Err(vec![RowError::no_units(lang)]),
         };
         let names: Vec<&str> = header.iter().map(String::as_str).collect();
         let mut scorer = Scorer::new(index, &names, lang)?;
@@ -111,10 +104,5 @@ impl Units {
 }
 
 fn csv_error(row: u64, e: &csv::Error) -> RowError {
-    RowError {
-        row,
-        column: None,
-        value: None,
-        message: e.to_string(),
-    }
+    RowError::unreadable(row, e.to_string())
 }
