@@ -291,24 +291,23 @@ impl Engine {
         use chiso::sensitivity as sa;
         let units =
             sa::Units::from_csv(&self.index, units.as_bytes(), Lang::Vi).map_err(|rows| {
+                // The batch's stable codes (`batch_*`), both messages and the row/column
+                // location; the path names the argument (`$units[row].column`).
                 let ds = rows
                     .iter()
-                    .map(|r| {
-                        let path = format!(
+                    .map(|r| Diagnostic {
+                        path: format!(
                             "$units[{}]{}",
                             r.row,
                             r.column
                                 .as_deref()
                                 .map(|c| format!(".{c}"))
                                 .unwrap_or_default()
-                        );
-                        Diagnostic::error(
-                            path,
-                            r.column.as_deref(),
-                            Problem::Structure {
-                                detail: r.render("units.csv", Lang::Vi),
-                            },
-                        )
+                        ),
+                        code: r.column.clone(),
+                        // Every problem stops the analysis.
+                        severity: chiso::diagnostics::Severity::Error,
+                        ..r.to_diagnostic("units.csv")
                     })
                     .collect();
                 ApiError::from(Diagnostics(ds))
