@@ -365,24 +365,20 @@ pub(super) fn json_unit(
     if text.is_empty() {
         return Ok(None);
     }
-    let diag_errors = |d: &crate::Diagnostics| -> Vec<RowError> {
+    // Not an assessment: unreadable; an assessment the index refuses: its values.
+    let diag_errors = |d: &crate::Diagnostics, code: RowCode| -> Vec<RowError> {
         d.errors()
             .map(|x| {
-                RowError::new(
-                    line_no,
-                    x.code.as_deref(),
-                    None,
-                    RowCode::Unreadable,
-                    lang,
-                    |l| x.message(l),
-                )
+                RowError::new(line_no, x.code.as_deref(), None, code, lang, |l| {
+                    x.message(l)
+                })
             })
             .collect()
     };
-    let a = crate::load::assessment(text).map_err(|d| diag_errors(&d))?;
+    let a = crate::load::assessment(text).map_err(|d| diag_errors(&d, RowCode::Unreadable))?;
     match index.score(&a, View::Final) {
         Ok(r) => Ok(Some((a, r))),
-        Err(d) => Err(diag_errors(&d)),
+        Err(d) => Err(diag_errors(&d, RowCode::UnreadableValue)),
     }
 }
 

@@ -109,3 +109,23 @@ fn a_duplicate_unit_is_a_warning_at_both_rows() {
     assert_eq!(d.severity, Severity::Warning);
     assert_eq!(d.problem.stable_code(), "batch_duplicate_unit");
 }
+
+#[test]
+fn a_json_line_that_is_no_assessment_is_unreadable() {
+    let index = mixed();
+    let mut out = Vec::new();
+    let e = run(
+        &index,
+        &b"{\"unit\": \n"[..],
+        InputFormat::JsonLines,
+        io::Cursor::new(Vec::new()),
+        &mut out,
+        &Options::default(),
+    )
+    .unwrap_err();
+    let BatchError::Input { errors, .. } = e else {
+        panic!("{e}")
+    };
+    assert_eq!(codes(&errors), ["batch_unreadable"]);
+    assert_eq!(errors[0].location(), Location::row(1));
+}
