@@ -362,11 +362,13 @@ fn units_are_read_as_the_batch_reads_them() {
     assert!(text.starts_with("error at row 2: "), "{text}");
     assert!(
         text.ends_with(&format!(
-            "has 2 fields, the header has {}",
+            "has 2 fields, the header has {} [batch_wrong_width]",
             leaves.len() + 1
         )),
         "{text}"
     );
+    // The batch's stable code, for programs (the form highlights the row).
+    assert_eq!(e.0[0].problem.stable_code(), "batch_wrong_width");
     // Only a header: no units (it used to be an empty what-if).
     let e = read(&header).unwrap_err();
     assert!(

@@ -260,8 +260,8 @@ pub fn parse(text: &str) -> Result<Scenario, Diagnostics> {
 /// reader ([`crate::batch::read_units`]): the same limits, header checks and row
 /// validation, so a file the batch rejects (ragged rows, a missing column, no units) is
 /// rejected here with the same messages and row numbers. Each CSV row stands for the
-/// assessment [`crate::batch::Scorer::assessment`] gives. Errors are located at `row N` (and the
-/// column); the first 1,000 are listed, then their count.
+/// assessment `chiso batch` builds from it. Errors are located at `row N` (and the
+/// column) with the batch's stable codes; the first 1,000 are listed, then their count.
 ///
 /// ```
 /// let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/criteria/examples/");
@@ -291,42 +291,31 @@ pub fn units_from_text(
     }
 }
 
-/// A batch reader's error as diagnostics: one per located problem (path `row N,
-/// column C`), then the count of those not listed.
+/// A batch reader's error as diagnostics: one per located problem, with the batch's
+/// stable code (`batch_wrong_width`…), location (`row N, column C`) and both messages
+/// ([`crate::batch::RowError::to_diagnostic`]), then the count of those not listed.
 pub fn batch_diagnostics(e: &crate::batch::BatchError, lang: Lang) -> Diagnostics {
     use crate::batch::BatchError;
     let structure =
         |path: String, detail: String| Diagnostic::error(path, None, Problem::Structure { detail });
-    let (row, col) = match lang {
-        Lang::Vi => ("dòng", "cột"),
-        Lang::En => ("row", "column"),
-    };
     match e {
         BatchError::Input { errors, total, .. } => {
             let mut d = Diagnostics::default();
             for x in errors {
-                let mut path = if x.row > 0 {
-                    format!("{row} {}", x.row)
-                } else {
-                    "$".into()
-                };
-                if let Some(c) = &x.column {
-                    path.push_str(&format!(", {col} {c}"));
-                }
-                let detail = match &x.value {
-                    Some(v) => format!("'{v}' {}", x.message),
-                    None => x.message.clone(),
-                };
-                d.push(structure(path, detail));
+                // The caller names the file.
+                d.push(Diagnostic {
+                    file: None,
+                    ..x.to_diagnostic("")
+                });
             }
             if *total > errors.len() {
                 let more = total - errors.len();
                 d.push(structure(
                     "$".into(),
-                    match lang {
-                        Lang::Vi => format!("… và {more} lỗi khác ({total} lỗi tất cả)"),
-                        Lang::En => format!("… and {more} more errors ({total} in all)"),
-                    },
+                    lang.pick(
+                        format!("… và {more} lỗi khác ({total} lỗi tất cả)"),
+                        format!("… and {more} more errors ({total} in all)"),
+                    ),
                 ));
             }
             d
