@@ -7,6 +7,7 @@
 #![cfg(not(target_arch = "wasm32"))]
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod common;
 use chiso::assessment::{Assessment, Entry, EvidenceRef, LayerEntry, NotApplicable};
 use chiso::display::Rounding;
 use chiso::engine::{Compiled, Scratch};
@@ -19,24 +20,13 @@ use chiso::interval::{Bound, Interval};
 use chiso::node::{Aggregation, Channel, Node};
 use chiso::rule::{Award, Condition, Level, Measure, Rule, SurveyOption, Tier, ZeroDenominator};
 use chiso::{Cell, Decimal, Index, Text, Value, View};
+use common::Gen;
 use proptest::prelude::*;
 use std::collections::BTreeMap;
 
-struct Gen(u64);
+// `Gen` (splitmix64: `next`, `below`, `chance`) is shared in tests/common; the draws
+// this file needs beside them:
 impl Gen {
-    fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    }
-    fn below(&mut self, n: u64) -> u64 {
-        self.next() % n.max(1)
-    }
-    fn chance(&mut self, pct: u64) -> bool {
-        self.below(100) < pct
-    }
     /// A decimal in [0, hi] with `scale` decimals (trailing zeros kept).
     fn dec_scaled(&mut self, hi: Decimal, scale: u32) -> Decimal {
         let units = (hi * Decimal::from(10u64.pow(scale))).trunc();

@@ -4,9 +4,11 @@
 //! Every expected number is worked out by hand in the comments.
 #![cfg(not(target_arch = "wasm32"))]
 
+mod common;
 use chiso::inputs::Inputs;
 use chiso::rule::{Outcome, Rule};
 use chiso::{Cell, Decimal, Diagnostics, Index, Problem, Value, View};
+use common::Gen;
 use serde_json::{json, Value as Json};
 
 fn d(s: &str) -> Decimal {
@@ -538,22 +540,9 @@ fn a_maximum_of_zero_scores_zero_of_zero_without_a_percent() {
 
 // ---------------------------------------------------------------- property: never panic
 
-/// A tiny deterministic generator, driven by a proptest seed (so failures replay).
-struct Gen(u64);
+// `Gen` (splitmix64: `next`, `below`, `chance`) is shared in tests/common; the draws
+// this file needs beside them:
 impl Gen {
-    fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    }
-    fn below(&mut self, n: u64) -> u64 {
-        self.next() % n.max(1)
-    }
-    fn chance(&mut self, pct: u64) -> bool {
-        self.below(100) < pct
-    }
     /// A non-negative number from the hostile region: 0, 10⁻²⁸, ordinary points, many
     /// decimals, and (more often when `huge`) numbers at or just below 10¹⁵.
     fn number(&mut self, huge: bool) -> Decimal {

@@ -6,6 +6,7 @@
 //! `reevaluate` and batch — gives what marking the same nodes not applicable by hand gives.
 
 mod common;
+use common::Gen;
 
 use chiso::assessment::{Assessment, Entry, EvidenceRef, LayerEntry, NotApplicable};
 use chiso::batch::{run_in_memory, InputFormat, Options, OutputFormat};
@@ -502,22 +503,9 @@ fn csv_unit_type_errors_are_located() {
 // ---------------------------------------------------------------------------------------
 // Property: the unit-type path equals marking the same nodes not applicable by hand.
 
-/// A tiny deterministic generator, driven by a proptest seed (so failures replay).
-struct Gen(u64);
+// `Gen` (splitmix64: `next`, `below`, `chance`) is shared in tests/common; the draws
+// this file needs beside them:
 impl Gen {
-    fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    }
-    fn below(&mut self, n: u64) -> u64 {
-        self.next() % n.max(1)
-    }
-    fn chance(&mut self, pct: u64) -> bool {
-        self.below(100) < pct
-    }
     /// A multiple of 0.25 in [0, max].
     fn quarter(&mut self, max: Decimal) -> Decimal {
         let q = (max * Decimal::from(4)).trunc();

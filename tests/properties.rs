@@ -1,6 +1,7 @@
 //! Property tests: invariants of the engine over random criteria trees and assessments.
 #![cfg(not(target_arch = "wasm32"))]
 
+mod common;
 use chiso::assessment::{Assessment, Entry, EvidenceRef, LayerEntry, NotApplicable};
 use chiso::batch::{run_in_memory, InputFormat, Options};
 use chiso::display::{round, Rounding};
@@ -13,25 +14,13 @@ use chiso::interval::{Bound, Interval};
 use chiso::node::{Aggregation, Channel, Node};
 use chiso::rule::{Award, Level, Measure, Outcome, Rule, Tier, ZeroDenominator};
 use chiso::{Cell, Decimal, Index, Text, Value, View};
+use common::Gen;
 use proptest::prelude::*;
 use std::collections::BTreeMap;
 
-/// A tiny deterministic generator, driven by a proptest seed (so failures replay).
-struct Gen(u64);
+// `Gen` (splitmix64: `next`, `below`, `chance`) is shared in tests/common; the draws
+// this file needs beside them:
 impl Gen {
-    fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    }
-    fn below(&mut self, n: u64) -> u64 {
-        self.next() % n.max(1)
-    }
-    fn chance(&mut self, pct: u64) -> bool {
-        self.below(100) < pct
-    }
     /// A decimal in [0, hi] with two decimals.
     fn dec(&mut self, hi: Decimal) -> Decimal {
         let cents = (hi * Decimal::ONE_HUNDRED).trunc();

@@ -57,3 +57,28 @@ pub fn dec(s: &str) -> Decimal {
         .or_else(|_| Decimal::from_scientific(s))
         .unwrap_or_else(|e| panic!("not a number: {s:?}: {e}"))
 }
+
+/// A tiny deterministic generator (splitmix64), driven by a proptest seed so that failures
+/// replay: the random trees and assessments of the property tests.
+pub struct Gen(pub u64);
+
+impl Gen {
+    /// The next 64 random bits.
+    pub fn next(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
+    }
+
+    /// A number in `0..n` (0 when `n` is 0).
+    pub fn below(&mut self, n: u64) -> u64 {
+        self.next() % n.max(1)
+    }
+
+    /// True with a chance of `pct` percent.
+    pub fn chance(&mut self, pct: u64) -> bool {
+        self.below(100) < pct
+    }
+}
