@@ -299,14 +299,9 @@ fn shape_without<T: DeserializeOwned>(
     judged.err().map(|d| *d)
 }
 
-/// Parses an index definition. On failure every node with a shape problem is reported
-/// (up to [`MAX_JSON_PROBLEMS`](crate::limits::MAX_JSON_PROBLEMS)).
-///
-/// ```
-/// let err = chiso::load::index_definition(r#"{"format":"chiso.index/1"}"#).unwrap_err();
-/// assert!(err.render(chiso::Lang::En).contains("missing field"));
-/// ```
-pub fn index_definition(text: &str) -> Result<IndexDefinition, Diagnostics> {
+/// The checks every index file gets before its shape: the strict reader, the `format`
+/// and the number of criteria (counted before any tree is built).
+fn index_value(text: &str) -> Result<Json, Diagnostics> {
     let v = parse(text)?;
     if let Some(d) = check_format(&v, INDEX_FORMAT) {
         return Err(Diagnostics(vec![d]));
@@ -324,6 +319,57 @@ pub fn index_definition(text: &str) -> Result<IndexDefinition, Diagnostics> {
             },
         )]));
     }
+    Ok(v)
+}
+
+/// [`index_definition`] without path tracking, for a browser module where the tracking
+/// costs more than it gives: the same strict reader, `format` and size checks, then plain
+/// `serde`. A well-formed file gives exactly what [`index_definition`] gives; a shape
+/// error is one `structure` diagnostic at `$` — ask [`index_definition`] for its path.
+///
+/// ```
+/// let text = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"),
+///     "/criteria/examples/department-example.json")).unwrap();
+/// assert_eq!(chiso::load::index_definition_untracked(&text).unwrap(),
+///            chiso::load::index_definition(&text).unwrap());
+/// let bad = text.replacen("\"max_points\"", "\"max_pointz\"", 1);
+/// assert_eq!(chiso::load::index_definition_untracked(&bad).unwrap_err().0[0].path, "$");
+/// ```
+pub fn index_definition_untracked(text: &str) -> Result<IndexDefinition, Diagnostics> {
+    untracked(index_value(text)?)
+}
+
+/// [`assessment`] without path tracking (see [`index_definition_untracked`]).
+pub fn assessment_untracked(text: &str) -> Result<Assessment, Diagnostics> {
+    let v = parse(text)?;
+    if let Some(d) = check_format(&v, ASSESSMENT_FORMAT) {
+        return Err(Diagnostics(vec![d]));
+    }
+    untracked(v)
+}
+
+/// Plain `serde` on a checked value; a shape error is one unlocated diagnostic at `$`.
+fn untracked<T: DeserializeOwned>(v: Json) -> Result<T, Diagnostics> {
+    T::deserialize(v).map_err(|e| {
+        Diagnostics(vec![Diagnostic::error(
+            "$",
+            None,
+            Problem::Structure {
+                detail: e.to_string(),
+            },
+        )])
+    })
+}
+
+/// Parses an index definition. On failure every node with a shape problem is reported
+/// (up to [`MAX_JSON_PROBLEMS`](crate::limits::MAX_JSON_PROBLEMS)).
+///
+/// ```
+/// let err = chiso::load::index_definition(r#"{"format":"chiso.index/1"}"#).unwrap_err();
+/// assert!(err.render(chiso::Lang::En).contains("missing field"));
+/// ```
+pub fn index_definition(text: &str) -> Result<IndexDefinition, Diagnostics> {
+    let v = index_value(text)?;
     match typed_ref::<IndexDefinition>(&v, "$", None) {
         Ok(def) => Ok(def),
         Err(first) => {
