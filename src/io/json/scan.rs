@@ -104,8 +104,20 @@ const DECIMAL_PLACES: i64 = 28;
 /// `serde_json` keeps integers of up to 64 bits exactly and reads other numbers as binary
 /// floats, which the decimal then reads from their shortest form.
 fn exact(text: &str) -> bool {
-    let plain = !text.bytes().any(|c| matches!(c, b'.' | b'e' | b'E'));
-    if plain && (text.parse::<u64>().is_ok() || text.parse::<i64>().is_ok()) {
+    // The common case, without allocating: no exponent, at most 15 digits in all and at
+    // most 28 after the point ("0.5", "85", "12.25") — the digits written are kept.
+    let b = text.as_bytes();
+    let exponent = b.iter().any(|&c| c == b'e' || c == b'E');
+    let point = b.iter().position(|&c| c == b'.');
+    if !exponent {
+        let digits = b.iter().filter(|c| c.is_ascii_digit()).count();
+        let places = point.map_or(0, |p| b.len() - p - 1);
+        if digits <= FLOAT_DIGITS && places as i64 <= DECIMAL_PLACES {
+            return true;
+        }
+    }
+    if !exponent && point.is_none() && (text.parse::<u64>().is_ok() || text.parse::<i64>().is_ok())
+    {
         return true; // an integer serde_json keeps as u64 / i64
     }
     let Some((written, exponent)) = significant(text) else {
