@@ -39,6 +39,30 @@ pub(crate) struct Fx {
     pub s: u32,
 }
 
+/// Strips trailing zeros from the quotient `q` while the scale `s` allows, as `Decimal`
+/// division does: steps of 8, 4, 2, 1 digits (cheap tests on the low bits first). One
+/// body for the 128-bit and the 64-bit division.
+macro_rules! strip_zeros {
+    ($q:ident, $s:ident) => {
+        while $q as u32 == 0 && $s >= 8 && $q % 100_000_000 == 0 {
+            $q /= 100_000_000;
+            $s -= 8;
+        }
+        if $q & 0xF == 0 && $s >= 4 && $q % 10_000 == 0 {
+            $q /= 10_000;
+            $s -= 4;
+        }
+        if $q & 0x3 == 0 && $s >= 2 && $q % 100 == 0 {
+            $q /= 100;
+            $s -= 2;
+        }
+        if $q & 0x1 == 0 && $s >= 1 && $q % 10 == 0 {
+            $q /= 10;
+            $s -= 1;
+        }
+    };
+}
+
 impl Fx {
     /// Zero at scale 0 (`Decimal::ZERO`).
     pub const ZERO: Fx = Fx { m: 0, s: 0 };
@@ -196,22 +220,7 @@ impl Fx {
         }
         let mut s = u32::try_from(scale).ok()?;
         if unscale {
-            while q as u32 == 0 && s >= 8 && q % 100_000_000 == 0 {
-                q /= 100_000_000;
-                s -= 8;
-            }
-            if q & 0xF == 0 && s >= 4 && q % 10_000 == 0 {
-                q /= 10_000;
-                s -= 4;
-            }
-            if q & 0x3 == 0 && s >= 2 && q % 100 == 0 {
-                q /= 100;
-                s -= 2;
-            }
-            if q & 0x1 == 0 && s >= 1 && q % 10 == 0 {
-                q /= 10;
-                s -= 1;
-            }
+            strip_zeros!(q, s);
         }
         let m = q as i128;
         Fx::valid(if negative { -m } else { m }, s)
@@ -285,22 +294,7 @@ fn div64(a: u64, b: u64, mut scale: i32) -> Option<(u64, u32)> {
     }
     let mut s = u32::try_from(scale).ok()?;
     if unscale {
-        while q as u32 == 0 && s >= 8 && q % 100_000_000 == 0 {
-            q /= 100_000_000;
-            s -= 8;
-        }
-        if q & 0xF == 0 && s >= 4 && q % 10_000 == 0 {
-            q /= 10_000;
-            s -= 4;
-        }
-        if q & 0x3 == 0 && s >= 2 && q % 100 == 0 {
-            q /= 100;
-            s -= 2;
-        }
-        if q & 0x1 == 0 && s >= 1 && q % 10 == 0 {
-            q /= 10;
-            s -= 1;
-        }
+        strip_zeros!(q, s);
     }
     Some((q, s))
 }
