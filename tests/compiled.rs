@@ -8,7 +8,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod common;
-use chiso::assessment::{Assessment, Entry, EvidenceRef, LayerEntry, NotApplicable};
+use chiso::assessment::{Assessment, Entry, LayerEntry};
 use chiso::display::Rounding;
 use chiso::engine::{Compiled, Scratch};
 use chiso::index::{
@@ -466,54 +466,14 @@ fn random_assessment(
     g: &mut Gen,
     value: &dyn Fn(&mut Gen, &Rule, Decimal) -> Value,
 ) -> Assessment {
-    let mut entries = BTreeMap::new();
-    for n in index.nodes().iter().skip(1) {
-        if g.chance(4) {
-            entries.insert(
-                n.code.clone(),
-                Entry {
-                    not_applicable: Some(NotApplicable {
-                        reason: "không có".into(),
-                    }),
-                    ..Default::default()
-                },
-            );
-            continue;
-        }
-        let Some(rule) = &n.rule else { continue };
-        let max = n.max.unwrap_or(Decimal::ONE);
-        if g.chance(8) {
-            continue; // missing
-        }
-        let layer = |g: &mut Gen| {
-            let mut le = LayerEntry::new(value(g, rule, max));
-            if g.chance(70) {
-                le.evidence.push(EvidenceRef {
-                    title: "Báo cáo".into(),
-                    number: None,
-                    link: None,
-                });
-            }
-            le
-        };
-        let e = if n.channel == Channel::Survey {
-            Entry {
-                survey: Some(layer(g)),
-                ..Default::default()
-            }
-        } else {
-            let s = layer(g);
-            let a1 = g.chance(40).then(|| layer(g));
-            let a2 = g.chance(20).then(|| layer(g));
-            Entry {
-                self_assessment: Some(s),
-                appraisal_1: a1,
-                appraisal_2: a2,
-                ..Default::default()
-            }
-        };
-        entries.insert(n.code.clone(), e);
-    }
+    let mix = common::Mix {
+        not_applicable: 4,
+        missing: 8,
+        evidence: 70,
+        appraisal_1: 40,
+        appraisal_2: 20,
+    };
+    let entries = common::random_entries(index, g, &mix, value);
     let mut adjustments = BTreeMap::new();
     for adj in &index.definition().adjustments {
         if g.chance(60) {

@@ -8,7 +8,7 @@
 mod common;
 use common::Gen;
 
-use chiso::assessment::{Assessment, Entry, EvidenceRef, LayerEntry, NotApplicable};
+use chiso::assessment::{Assessment, Entry, LayerEntry, NotApplicable};
 use chiso::batch::{run_in_memory, InputFormat, Options, OutputFormat};
 use chiso::index::{
     Completeness, IndexDefinition, LegalBasis, UnitLevel, UnitType, YearRange, INDEX_FORMAT,
@@ -709,49 +709,14 @@ fn random_value(g: &mut Gen, rule: &Rule, max: Decimal) -> Value {
 fn random_assessment(index: &Index, seed: u64) -> Assessment {
     let mut g = Gen(seed ^ 0x5EED);
     let mut a = Assessment::new("prop-ut", "Sở thử");
-    for n in index.nodes().iter().skip(1) {
-        if g.chance(4) {
-            a.entries.insert(
-                n.code.clone(),
-                Entry {
-                    not_applicable: Some(NotApplicable {
-                        reason: "tự khai".into(),
-                    }),
-                    ..Default::default()
-                },
-            );
-            continue;
-        }
-        let (Some(rule), Some(max)) = (&n.rule, n.max) else {
-            continue;
-        };
-        if g.chance(10) {
-            continue;
-        }
-        let layer = |g: &mut Gen| {
-            let mut le = LayerEntry::new(random_value(g, rule, max));
-            if g.chance(60) {
-                le.evidence.push(EvidenceRef {
-                    title: "Báo cáo".into(),
-                    number: None,
-                    link: None,
-                });
-            }
-            le
-        };
-        let e = match n.channel {
-            Channel::Survey => Entry {
-                survey: Some(layer(&mut g)),
-                ..Default::default()
-            },
-            Channel::Appraised => Entry {
-                self_assessment: Some(layer(&mut g)),
-                appraisal_1: g.chance(40).then(|| layer(&mut g)),
-                ..Default::default()
-            },
-        };
-        a.entries.insert(n.code.clone(), e);
-    }
+    let mix = common::Mix {
+        not_applicable: 4,
+        missing: 10,
+        evidence: 60,
+        appraisal_1: 40,
+        appraisal_2: 0,
+    };
+    a.entries = common::random_entries(index, &mut g, &mix, &random_value);
     if g.chance(50) {
         a.adjustments.insert(
             "bonus".into(),

@@ -2,7 +2,7 @@
 #![cfg(not(target_arch = "wasm32"))]
 
 mod common;
-use chiso::assessment::{Assessment, Entry, EvidenceRef, LayerEntry, NotApplicable};
+use chiso::assessment::{Assessment, Entry, LayerEntry, NotApplicable};
 use chiso::batch::{run_in_memory, InputFormat, Options};
 use chiso::display::{round, Rounding};
 use chiso::index::{
@@ -306,65 +306,16 @@ fn random_index(seed: u64) -> IndexDefinition {
 
 fn random_assessment(index: &Index, seed: u64) -> Assessment {
     let mut g = Gen(seed ^ 0xABCD);
-    let mut entries = BTreeMap::new();
-    for n in index.nodes().iter().skip(1) {
-        if g.chance(5) {
-            entries.insert(
-                n.code.clone(),
-                Entry {
-                    not_applicable: Some(NotApplicable {
-                        reason: "không có".into(),
-                    }),
-                    ..Default::default()
-                },
-            );
-            continue;
-        }
-        let Some(rule) = &n.rule else { continue };
-        let max = n.max.unwrap_or(Decimal::ONE);
-        if g.chance(10) {
-            continue; // missing
-        }
-        let layer = |g: &mut Gen| {
-            let mut le = LayerEntry::new(random_value(g, rule, max));
-            if g.chance(70) {
-                le.evidence.push(EvidenceRef {
-                    title: "Báo cáo".into(),
-                    number: None,
-                    link: None,
-                });
-            }
-            le
-        };
-        let e = if n.channel == Channel::Survey {
-            Entry {
-                survey: Some(layer(&mut g)),
-                ..Default::default()
-            }
-        } else {
-            let s = layer(&mut g);
-            let a1 = if g.chance(50) {
-                Some(layer(&mut g))
-            } else {
-                None
-            };
-            let a2 = if g.chance(30) {
-                Some(layer(&mut g))
-            } else {
-                None
-            };
-            Entry {
-                self_assessment: Some(s),
-                appraisal_1: a1,
-                appraisal_2: a2,
-                ..Default::default()
-            }
-        };
-        entries.insert(n.code.clone(), e);
-    }
+    let mix = common::Mix {
+        not_applicable: 5,
+        missing: 10,
+        evidence: 70,
+        appraisal_1: 50,
+        appraisal_2: 30,
+    };
     Assessment {
         year: Some(2024),
-        entries,
+        entries: common::random_entries(index, &mut g, &mix, &random_value),
         ..Assessment::new("prop", "Sở thử")
     }
 }

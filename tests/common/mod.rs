@@ -82,3 +82,79 @@ impl Gen {
         self.below(100) < pct
     }
 }
+
+/// How often each thing happens in [`random_entries`], in percent.
+pub struct Mix {
+    /// A criterion (leaf or subtree) marked not applicable.
+    pub not_applicable: u64,
+    /// A leaf left without a value.
+    pub missing: u64,
+    /// A layer with evidence.
+    pub evidence: u64,
+    /// An appraised leaf with a first / a second appraisal round.
+    pub appraisal_1: u64,
+    /// See `appraisal_1`.
+    pub appraisal_2: u64,
+}
+
+/// Random entries of an assessment of `index` for the property tests: some criteria not
+/// applicable, some leaves missing, the others with a self-assessment (or a survey layer)
+/// whose value comes from `value(g, rule, max)` (max 1 when the leaf has none), appraisal
+/// rounds and evidence as `mix` says.
+pub fn random_entries(
+    index: &chiso::Index,
+    g: &mut Gen,
+    mix: &Mix,
+    value: &dyn Fn(&mut Gen, &chiso::rule::Rule, Decimal) -> chiso::Value,
+) -> BTreeMap<String, chiso::Entry> {
+    use chiso::assessment::{EvidenceRef, NotApplicable};
+    use chiso::{Entry, LayerEntry};
+    let mut entries = BTreeMap::new();
+    for n in index.nodes().iter().skip(1) {
+        if g.chance(mix.not_applicable) {
+            let na = NotApplicable {
+                reason: "không có".into(),
+            };
+            entries.insert(
+                n.code.clone(),
+                Entry {
+                    not_applicable: Some(na),
+                    ..Default::default()
+                },
+            );
+            continue;
+        }
+        let Some(rule) = &n.rule else { continue };
+        let max = n.max.unwrap_or(Decimal::ONE);
+        if g.chance(mix.missing) {
+            continue;
+        }
+        let layer = |g: &mut Gen| {
+            let mut le = LayerEntry::new(value(g, rule, max));
+            if g.chance(mix.evidence) {
+                le.evidence.push(EvidenceRef {
+                    title: "Báo cáo".into(),
+                    number: None,
+                    link: None,
+                });
+            }
+            le
+        };
+        let e = if n.channel == chiso::node::Channel::Survey {
+            Entry {
+                survey: Some(layer(g)),
+                ..Default::default()
+            }
+        } else {
+            let s = layer(g);
+            Entry {
+                self_assessment: Some(s),
+                appraisal_1: g.chance(mix.appraisal_1).then(|| layer(g)),
+                appraisal_2: g.chance(mix.appraisal_2).then(|| layer(g)),
+                ..Default::default()
+            }
+        };
+        entries.insert(n.code.clone(), e);
+    }
+    entries
+}
