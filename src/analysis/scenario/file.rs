@@ -303,10 +303,7 @@ pub fn batch_diagnostics(e: &crate::batch::BatchError, lang: Lang) -> Diagnostic
             let mut d = Diagnostics::default();
             for x in errors {
                 // The caller names the file.
-                d.push(Diagnostic {
-                    file: None,
-                    ..x.to_diagnostic("")
-                });
+                d.push(x.diagnostic());
             }
             if *total > errors.len() {
                 let more = total - errors.len();

@@ -153,19 +153,28 @@ impl RowError {
     /// assert_eq!(d.file.as_deref(), Some("units.csv"));
     /// ```
     pub fn to_diagnostic(&self, file: &str) -> Diagnostic {
+        self.diagnostic().in_file(file)
+    }
+
+    /// The same diagnostic without a file, for a caller that names the file itself
+    /// (a what-if's units base, a sensitivity's units inside a JSON call).
+    ///
+    /// ```
+    /// use chiso::{batch::RowError, Lang};
+    /// let d = RowError::no_units(Lang::En).diagnostic();
+    /// assert_eq!(d.problem.stable_code(), "batch_no_units");
+    /// assert_eq!(d.file, None);
+    /// ```
+    pub fn diagnostic(&self) -> Diagnostic {
         let problem = Problem::Coded {
             code: self.code.as_str().to_owned(),
             text: self.value.clone().unwrap_or_default(),
             vi: self.vi.clone(),
             en: self.en.clone(),
         };
-        let d = match self.code {
+        match self.code {
             RowCode::DuplicateUnit => Diagnostic::warning_at(self.location(), None, problem),
             _ => Diagnostic::error_at(self.location(), None, problem),
-        };
-        Diagnostic {
-            file: Some(file.to_owned()),
-            ..d
         }
     }
 
