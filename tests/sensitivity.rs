@@ -414,3 +414,45 @@ proptest! {
         }
     }
 }
+
+/// The units of an analysis are read by the batch's reader: a bad row has the same
+/// code, row, column and words as `chiso batch`/`plan --batch`/what-if give it (a quoted
+/// line break makes a record's line differ from its record number), and a unit repeated
+/// in its block is a warning naming both rows.
+#[test]
+fn units_are_read_as_the_batch_reads_them() {
+    use chiso::batch::{read_units, InputFormat, Options};
+    let index = two_leaf_index();
+    let bad = "unit,A,B\n\"X\nY\",4,0\nZ,11,1\nW,1\nV,x,2\n";
+    let errs = Units::from_csv(&index, bad.as_bytes(), Lang::En).unwrap_err();
+    let opts = Options {
+        lang: Lang::En,
+        ..Options::default()
+    };
+    let chiso::batch::BatchError::Input { errors, .. } = read_units(
+        &index,
+        bad.as_bytes(),
+        InputFormat::Csv,
+        &opts,
+        false,
+        |_| std::ops::ControlFlow::Continue(()),
+    )
+    .unwrap_err() else {
+        panic!("not an input error")
+    };
+    let key = |e: &chiso::batch::RowError| {
+        (e.code, e.row, e.column.clone(), e.render("u.csv", Lang::En))
+    };
+    assert_eq!(errs.len(), 3, "{errs:?}");
+    assert_eq!(
+        errs.iter().map(key).collect::<Vec<_>>(),
+        errors.iter().map(key).collect::<Vec<_>>()
+    );
+    assert_eq!(errs.iter().map(|e| e.row).collect::<Vec<_>>(), [4, 5, 6]);
+
+    let twice = units(&index, "unit,A,B\nX,1,1\nY,2,2\nX,3,3\n");
+    assert_eq!(twice.len(), 3);
+    let w = twice.warnings();
+    assert_eq!(w.len(), 1, "{w:?}");
+    assert_eq!((w[0].code.as_str(), w[0].row), ("batch_duplicate_unit", 4));
+}

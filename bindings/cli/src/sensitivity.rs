@@ -95,14 +95,11 @@ fn go(args: &SensitivityArgs, lang: Lang) -> Result<(), ExitCode> {
     let csv = chiso::load::read_file(&args.units).map_err(|d| invalid(&d, lang))?;
     let source = args.units.display().to_string();
     let units = Units::from_csv(&index, csv.as_bytes(), lang).map_err(|errs| {
-        for e in errs.iter().take(50) {
-            eprintln!("{}", e.render(&source, lang));
-        }
-        if errs.len() > 50 {
-            eprintln!("{source}: {}", crate::report::more(errs.len() - 50, lang));
-        }
+        print_rows(&errs, &source, lang);
         ExitCode::from(1)
     })?;
+    // A unit repeated in its block is ranked twice: said, as `chiso batch` says it.
+    print_rows(units.warnings(), &source, lang);
     let opts = RunOptions {
         reps: args.reps,
         seed: args.seed,
@@ -150,6 +147,16 @@ fn go(args: &SensitivityArgs, lang: Lang) -> Result<(), ExitCode> {
         OutFormat::Table => table(&report, lang),
     };
     crate::commands::out(&text).map_err(|d| invalid(&d, lang))
+}
+
+/// The first 50 row errors or warnings of the units file, then how many more.
+fn print_rows(rows: &[chiso::batch::RowError], source: &str, lang: Lang) {
+    for e in rows.iter().take(50) {
+        eprintln!("{}", e.render(source, lang));
+    }
+    if rows.len() > 50 {
+        eprintln!("{source}: {}", crate::report::more(rows.len() - 50, lang));
+    }
 }
 
 fn opt<T: std::fmt::Display>(v: Option<T>) -> String {

@@ -117,7 +117,7 @@ pub(crate) use leaf::{leaf_input, LeafInput};
 pub use number::{parse_decimal, write_decimal};
 pub use scorer::Scored;
 pub(crate) use scorer::{Fields, Scorer};
-pub use units::{read_units, UnitRow, UnitsRead};
+pub use units::{read_unit_cells, read_units, UnitRow, UnitsRead};
 
 /// Unit name of the row of means.
 pub const MEAN_UNIT: &str = "__mean__";

@@ -14,7 +14,7 @@ use super::pass1::{csv_header, json_unit, scored_of};
 use super::read::{read_line_bounded, Blocks, Line, BLOCK};
 use super::{BatchError, Fields, InputFormat, Options, RowError, Scored, Scorer};
 use crate::assessment::Assessment;
-use crate::engine::Index;
+use crate::engine::{Cell, Index};
 use crate::limits::MAX_BATCH_LINE_BYTES;
 use crate::text::Lang;
 use std::collections::HashMap;
@@ -35,6 +35,9 @@ pub struct UnitRow {
     pub assessment: Option<Assessment>,
     /// Its score in the final view, as `chiso batch` scores it.
     pub scored: Scored,
+    /// Its points and maxima in the final view, one cell per node in [`Index::nodes`]
+    /// order (root first), when asked for ([`read_unit_cells`]; CSV rows only).
+    pub cells: Option<Vec<Cell>>,
 }
 
 /// What [`read_units`] read.
@@ -89,11 +92,50 @@ pub fn read_units<R: Read>(
     format: InputFormat,
     opts: &Options,
     assessments: bool,
+    each: impl FnMut(UnitRow) -> ControlFlow<()>,
+) -> Result<UnitsRead, BatchError> {
+    read(index, input, format, opts, assessments, false, each)
+}
+
+/// Reads the units of a batch CSV as [`read_units`] does (the same records, limits,
+/// checks, messages, row numbers and duplicate warnings) and passes each with its
+/// [`UnitRow::cells`]: what an analysis that re-aggregates the leaves needs (the units
+/// of [`crate::sensitivity`]).
+///
+/// ```
+/// use chiso::batch::{read_unit_cells, Options};
+/// let index = chiso::Index::from_json(r#"{"format":"chiso.index/1","id":"t","title":{"vi":"T"},
+///   "version":"1","legal_basis":[],"unit_levels":["province"],"years":{"from":2024},
+///   "completeness":"example","nodes":[{"code":"A","title":{"vi":"A"},"rule":{"type":"score"}}]}"#).unwrap();
+/// let mut roots = Vec::new();
+/// read_unit_cells(&index, &b"unit,A\nX,1.5\n"[..], &Options::default(), |u| {
+///     roots.push(u.cells.unwrap()[0].achieved());
+///     std::ops::ControlFlow::Continue(())
+/// }).unwrap();
+/// assert_eq!(roots, [Some("1.5".parse().unwrap())]);
+/// ```
+pub fn read_unit_cells<R: Read>(
+    index: &Index,
+    input: R,
+    opts: &Options,
+    each: impl FnMut(UnitRow) -> ControlFlow<()>,
+) -> Result<UnitsRead, BatchError> {
+    read(index, input, InputFormat::Csv, opts, false, true, each)
+}
+
+fn read<R: Read>(
+    index: &Index,
+    input: R,
+    format: InputFormat,
+    opts: &Options,
+    assessments: bool,
+    cells: bool,
     mut each: impl FnMut(UnitRow) -> ControlFlow<()>,
 ) -> Result<UnitsRead, BatchError> {
     let mut r = Reader {
         opts,
         assessments,
+        cells,
         key: String::new(),
         column: (format == InputFormat::Csv).then_some("unit"),
         errors: Vec::new(),
@@ -129,6 +171,8 @@ struct Reader<'o> {
     opts: &'o Options,
     /// Whether CSV rows' assessments are built.
     assessments: bool,
+    /// Whether CSV rows' cells are kept.
+    cells: bool,
     /// The block and name of the unit being checked (a reused buffer).
     key: String,
     /// Where a unit is named: the `unit` column of a CSV file, nowhere in JSON lines.
@@ -270,6 +314,7 @@ impl Reader<'_> {
                         return;
                     }
                 };
+                let cells = self.cells.then(|| scorer.cells().to_vec());
                 self.unit(
                     UnitRow {
                         line,
@@ -277,6 +322,7 @@ impl Reader<'_> {
                         block,
                         assessment,
                         scored,
+                        cells,
                     },
                     each,
                 );
@@ -314,6 +360,7 @@ impl Reader<'_> {
                             block,
                             assessment: Some(assessment),
                             scored,
+                            cells: None,
                         },
                         each,
                     );
