@@ -14,13 +14,21 @@ mod recognise;
 mod syntax;
 mod table;
 
-/// The former name of [`read_number`] (kept for callers; `chiso::batch::parse_decimal`
-/// is a different reader: ASCII bytes, no separators).
+/// The former name of [`read_number`], kept for callers and deprecated: its name
+/// collides with `chiso::batch::parse_decimal`, a different reader (ASCII bytes, no
+/// separators).
 ///
 /// ```
+/// #![allow(deprecated)]
 /// assert_eq!(chiso::authoring::parse_decimal("0,5"), chiso::authoring::read_number("0,5"));
 /// ```
-pub use cell_text::read_number as parse_decimal;
+#[deprecated(
+    since = "0.1.0",
+    note = "renamed `read_number`; `chiso::batch::parse_decimal` is the batch's byte reader"
+)]
+pub fn parse_decimal(s: &str) -> Result<Option<rust_decimal::Decimal>, NotANumber> {
+    read_number(s)
+}
 pub use cell_text::{
     cell_ref, column_letters, fold, parse_stt, read_number, slug, CodeStyle, NotANumber, Stt,
 };
