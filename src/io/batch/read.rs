@@ -70,7 +70,7 @@ impl<R: Read> Blocks<R> {
                 .position(|&b| b != b'\n' && b != b'\r')
                 .unwrap_or(out.len());
             if lead > 0 {
-                self.line += out[..lead].iter().filter(|&&b| b == b'\n').count() as u64;
+                self.line += newlines(&out[..lead]);
                 out.drain(..lead);
                 scan = cut::Scan::new();
             }
@@ -94,7 +94,7 @@ impl<R: Read> Blocks<R> {
                 }
                 self.carry.extend_from_slice(&out[c..]);
                 out.truncate(c);
-                self.line += out.iter().filter(|&&b| b == b'\n').count() as u64;
+                self.line += newlines(out);
                 return Ok(());
             }
             if out.len() > MAX_BATCH_HEADER_BYTES {
@@ -138,7 +138,7 @@ impl<R: Read> Blocks<R> {
                 .position(|&b| b != b'\n' && b != b'\r')
                 .unwrap_or(out.len());
             if lead > 0 {
-                skipped += out[..lead].iter().filter(|&&b| b == b'\n').count() as u64;
+                skipped += newlines(&out[..lead]);
                 out.drain(..lead);
                 if out.is_empty() {
                     if self.eof {
@@ -155,7 +155,7 @@ impl<R: Read> Blocks<R> {
                     self.carry.extend_from_slice(&out[c..]);
                     out.truncate(c);
                     let line = self.line;
-                    self.line += skipped + out.iter().filter(|&&b| b == b'\n').count() as u64;
+                    self.line += skipped + newlines(out);
                     return Ok(Some(BlockLine { line, skipped }));
                 }
                 // No record ends in the block yet: read on, within the limits.
@@ -362,6 +362,20 @@ pub(super) fn line_too_long(line: u64, lang: Lang) -> RowError {
     RowError::new(line, None, None, RowCode::LimitExceeded, lang, |l| {
         problem.message(l)
     })
+}
+
+/// The number of `\n` bytes in `bytes`. Counted in runs of at most 255 bytes into a
+/// `u8` per lane, so the compiler adds 16 or 32 bytes at a time (a `usize` count per
+/// byte, as `filter().count()` makes it, adds 4: this was 5 % of a batch's time).
+pub(super) fn newlines(bytes: &[u8]) -> u64 {
+    let mut n = 0u64;
+    for run in bytes.chunks(255) {
+        let c: u8 = run
+            .iter()
+            .fold(0u8, |c, &b| c.wrapping_add(u8::from(b == b'\n')));
+        n += u64::from(c);
+    }
+    n
 }
 
 /// Appends up to `want` bytes read from `r` to `out`; returns how many (0 at the end).
