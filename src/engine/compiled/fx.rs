@@ -39,6 +39,12 @@ pub(crate) struct Fx {
     pub s: u32,
 }
 
+/// `a × b` for `a` and `b` within `i64`: one 64 × 64 → 128-bit multiplication.
+#[inline(always)]
+fn wide_mul(a: i128, b: i128) -> i128 {
+    i128::from(a as i64) * i128::from(b as i64)
+}
+
 /// Strips trailing zeros from the quotient `q` while the scale `s` allows, as `Decimal`
 /// division does: steps of 8, 4, 2, 1 digits (cheap tests on the low bits first). One
 /// body for the 128-bit and the 64-bit division.
@@ -90,7 +96,7 @@ impl Fx {
     /// with 10^18, fit an i128 without a check).
     #[inline(always)]
     fn small(self) -> bool {
-        self.m.unsigned_abs() < 1 << 63
+        self.m == i128::from(self.m as i64)
     }
 
     /// `m × 10^k`, checked unless it cannot overflow.
@@ -99,7 +105,7 @@ impl Fx {
         if k == 0 {
             Some(self.m)
         } else if k <= 18 && self.small() {
-            Some(self.m * POW10[k as usize])
+            Some(wide_mul(self.m, POW10[k as usize]))
         } else {
             self.m.checked_mul(POW10[k as usize])
         }
@@ -151,7 +157,7 @@ impl Fx {
             return Some(Fx::ZERO);
         }
         let m = if self.small() && other.small() {
-            self.m * other.m
+            wide_mul(self.m, other.m)
         } else {
             self.m.checked_mul(other.m)?
         };

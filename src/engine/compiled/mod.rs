@@ -76,12 +76,29 @@ pub struct LeafValues {
 /// Working memory of evaluations (one per thread); reused from call to call.
 #[derive(Debug, Clone, Default)]
 pub struct Scratch {
-    m: Vec<i128>,
-    s: Vec<u8>,
-    st: Vec<u8>,
-    na_below: Vec<bool>,
+    v: Vec<Val>,
     cells: Vec<Cell>,
     slow: usize,
+}
+
+/// One node's state in a [`Scratch`]: its integer at the plan's scale for the node and
+/// the scale `Decimal` gives it, or where its cell is.
+#[derive(Debug, Clone, Copy)]
+struct Val {
+    m: i128,
+    s: u8,
+    st: u8,
+    /// Something below the node is not applicable (its maximum is then summed).
+    na_below: bool,
+}
+
+impl Val {
+    const MISSING: Val = Val {
+        m: 0,
+        s: 0,
+        st: MISSING,
+        na_below: false,
+    };
 }
 
 // Node states in a scratch.
@@ -182,13 +199,13 @@ impl Compiled {
             )));
         }
         scratch.prepare(n);
-        for (k, (&i, leaf)) in plan.leaves.iter().zip(&values.leaves).enumerate() {
-            self.leaf(k, i, leaf, scratch)?;
+        for ((lp, kernel), leaf) in plan.leaf_plan.iter().zip(&plan.kernels).zip(&values.leaves) {
+            self.leaf(lp, kernel, leaf, scratch)?;
         }
         for p in plan.parents.iter() {
             self.parent(p, scratch);
         }
-        let root = match scratch.st[0] {
+        let root = match scratch.v[0].st {
             VALUE => Some(plan.fx_at(scratch, 0).dec()),
             DEC => scratch.cells[0].achieved(),
             _ => None,
@@ -229,13 +246,13 @@ impl Compiled {
     /// The cell of the node at `position` after [`Compiled::evaluate`] (as
     /// [`Index::evaluate`] fills it).
     pub fn cell(&self, scratch: &Scratch, position: usize) -> Cell {
-        match scratch.st.get(position) {
-            Some(&VALUE) => Cell::Value {
+        match scratch.v.get(position).map(|v| v.st) {
+            Some(VALUE) => Cell::Value {
                 achieved: self.plan.fx_at(scratch, position).dec(),
                 max: self.max_of(scratch, position),
             },
-            Some(&MISSING) => Cell::Missing,
-            Some(&NA) => Cell::NotApplicable,
+            Some(MISSING) => Cell::Missing,
+            Some(NA) => Cell::NotApplicable,
             Some(_) => scratch.cells[position],
             None => Cell::Missing,
         }
@@ -257,62 +274,60 @@ impl Compiled {
     #[inline]
     fn leaf(
         &self,
-        k: usize,
-        i: usize,
+        lp: &plan::LeafPlan,
+        kernel: &leaf::Kernel,
         leaf: &Leaf,
         sc: &mut Scratch,
     ) -> Result<(), Box<Diagnostic>> {
         let plan = &self.plan;
+        let i = lp.node as usize;
         let (input, credited) = match leaf {
             Leaf::NotApplicable => {
-                sc.st[i] = NA;
+                sc.state(i, NA);
                 return Ok(());
             }
             Leaf::NotAppraised => {
-                sc.st[i] = MISSING;
+                sc.state(i, MISSING);
                 return Ok(());
             }
             Leaf::Missing if plan.zero_if_missing => {
-                sc.set(i, Fx::ZERO, plan.scale[i]);
+                sc.set(i, Fx::ZERO, lp);
                 return Ok(());
             }
             Leaf::Missing => {
-                sc.st[i] = MISSING;
+                sc.state(i, MISSING);
                 return Ok(());
             }
             Leaf::Value { input, credited } => (input, *credited),
         };
-        let kernel = &plan.kernels[k];
-        let out = if matches!(input, Input::Slow(_)) || !plan.fixed[i] {
+        let out = if !lp.fixed || matches!(input, Input::Slow(_)) {
             Out::Slow
         } else {
             leaf::run(kernel, input)
         };
         match out {
-            Out::NotApplicable => sc.st[i] = NA,
+            Out::NotApplicable => sc.state(i, NA),
             Out::Points(p) => {
                 let p = if !credited {
                     Fx::ZERO
                 } else if plan.rounding {
                     match Fx::of(self.index.round_leaf(p.dec())) {
                         Some(r) => r,
-                        None => return self.slow_leaf(k, i, input, credited, sc),
+                        None => return self.slow_leaf(kernel, i, input, credited, sc),
                     }
                 } else {
                     p
                 };
-                if p.s > plan.scale[i] {
+                if p.s > lp.scale || !sc.set(i, p, lp) {
                     sc.cells[i] = Cell::Value {
                         achieved: p.dec(),
                         max: self.index.nodes()[i].max,
                     };
-                    sc.st[i] = DEC;
+                    sc.v[i].st = DEC;
                     sc.slow += 1;
-                } else {
-                    sc.set(i, p, plan.scale[i]);
                 }
             }
-            Out::Slow => return self.slow_leaf(k, i, input, credited, sc),
+            Out::Slow => return self.slow_leaf(kernel, i, input, credited, sc),
         }
         Ok(())
     }
@@ -320,19 +335,16 @@ impl Compiled {
     /// A leaf scored by its rule, as [`Index::evaluate`] does.
     fn slow_leaf(
         &self,
-        k: usize,
+        kernel: &leaf::Kernel,
         i: usize,
         input: &Input,
         credited: bool,
         sc: &mut Scratch,
     ) -> Result<(), Box<Diagnostic>> {
         let node = &self.index.nodes()[i];
-        sc.st[i] = DEC;
+        sc.v[i].st = DEC;
         sc.slow += 1;
-        let (Some(rule), Some(value)) = (
-            &node.rule,
-            leaf::value_of(&self.plan.kernels[k], node, input),
-        ) else {
+        let (Some(rule), Some(value)) = (&node.rule, leaf::value_of(kernel, node, input)) else {
             sc.cells[i] = if self.plan.zero_if_missing {
                 Cell::Value {
                     achieved: Decimal::ZERO,
@@ -366,83 +378,119 @@ impl Compiled {
 
     #[inline]
     fn parent(&self, p: &plan::Parent, sc: &mut Scratch) {
-        let plan = &self.plan;
         let i = p.node as usize;
         if p.fixed {
-            let (mut all_na, mut missing, mut na_any) = (true, false, false);
-            let (mut sum, mut s): (i128, u8) = (0, 0);
-            let mut dec = false;
-            let range = p.from as usize..p.to as usize;
-            let edges = plan.child[range.clone()]
-                .iter()
-                .zip(&plan.coef[range.clone()])
-                .zip(&plan.wscale[range]);
-            for ((&c, &coef), &ws) in edges {
-                let c = c as usize;
-                na_any |= sc.na_below[c];
-                match sc.st[c] {
-                    VALUE => {
-                        all_na = false;
-                        let t = sc.m[c] * coef;
-                        let ts = if p.weighted {
-                            if t == 0 {
-                                0
-                            } else {
-                                sc.s[c] + ws
-                            }
-                        } else {
-                            sc.s[c]
-                        };
-                        s = if sum == 0 {
-                            ts
-                        } else if t == 0 {
-                            s
-                        } else {
-                            s.max(ts)
-                        };
-                        sum += t;
-                    }
-                    MISSING => {
-                        all_na = false;
-                        missing = true;
-                    }
-                    NA => na_any = true,
-                    _ => {
-                        dec = true;
-                        break;
-                    }
-                }
-            }
-            if !dec {
-                sc.na_below[i] = na_any;
-                sc.st[i] = if all_na {
-                    NA
-                } else if missing {
-                    MISSING
-                } else {
-                    sc.m[i] = sum;
-                    sc.s[i] = s;
-                    VALUE
-                };
+            let done = if p.narrow {
+                self.sum64(p, sc)
+            } else {
+                self.sum128(p, sc)
+            };
+            if done {
                 return;
             }
         }
         // With `Decimal`: the engine's own aggregation on the children's cells.
         let node = &self.index.nodes()[i];
         for &c in &node.children {
-            if sc.st[c] != DEC {
+            if sc.v[c].st != DEC {
                 sc.cells[c] = self.cell(sc, c);
             }
         }
         sc.cells[i] = crate::engine::combine(node, &sc.cells);
-        sc.st[i] = DEC;
-        sc.na_below[i] = true;
+        sc.v[i].st = DEC;
+        sc.v[i].na_below = true;
         sc.slow += 1;
     }
 
+    /// A fixed parent in 64-bit integers; `false` when a child or the sum needs more (or
+    /// `Decimal`): the node is then computed with `Decimal`.
+    #[inline]
+    fn sum64(&self, p: &plan::Parent, sc: &mut Scratch) -> bool {
+        let plan = &self.plan;
+        let (mut all_na, mut missing, mut na_any) = (true, false, false);
+        let (mut sum, mut s): (i64, u8) = (0, 0);
+        let range = p.from as usize..p.to as usize;
+        let edges = plan.child[range.clone()]
+            .iter()
+            .zip(&plan.coef64[range.clone()])
+            .zip(&plan.wscale[range]);
+        for ((&c, &coef), &ws) in edges {
+            let v = sc.v[c as usize];
+            na_any |= v.na_below;
+            match v.st {
+                VALUE => {
+                    all_na = false;
+                    let Some(t) = i64::try_from(v.m).ok().and_then(|m| m.checked_mul(coef)) else {
+                        return false;
+                    };
+                    let ts = if p.weighted && t == 0 { 0 } else { v.s + ws };
+                    s = if sum == 0 {
+                        ts
+                    } else if t == 0 {
+                        s
+                    } else {
+                        s.max(ts)
+                    };
+                    let Some(x) = sum.checked_add(t) else {
+                        return false;
+                    };
+                    sum = x;
+                }
+                MISSING => {
+                    all_na = false;
+                    missing = true;
+                }
+                NA => na_any = true,
+                _ => return false,
+            }
+        }
+        sc.finish(p.node as usize, all_na, missing, na_any, i128::from(sum), s);
+        true
+    }
+
+    /// A fixed parent in 128-bit integers ([`Compiled::sum64`]).
+    #[inline]
+    fn sum128(&self, p: &plan::Parent, sc: &mut Scratch) -> bool {
+        let plan = &self.plan;
+        let (mut all_na, mut missing, mut na_any) = (true, false, false);
+        let (mut sum, mut s): (i128, u8) = (0, 0);
+        let range = p.from as usize..p.to as usize;
+        let edges = plan.child[range.clone()]
+            .iter()
+            .zip(&plan.coef[range.clone()])
+            .zip(&plan.wscale[range]);
+        for ((&c, &coef), &ws) in edges {
+            let v = sc.v[c as usize];
+            na_any |= v.na_below;
+            match v.st {
+                VALUE => {
+                    all_na = false;
+                    let t = v.m * coef;
+                    let ts = if p.weighted && t == 0 { 0 } else { v.s + ws };
+                    s = if sum == 0 {
+                        ts
+                    } else if t == 0 {
+                        s
+                    } else {
+                        s.max(ts)
+                    };
+                    sum += t;
+                }
+                MISSING => {
+                    all_na = false;
+                    missing = true;
+                }
+                NA => na_any = true,
+                _ => return false,
+            }
+        }
+        sc.finish(p.node as usize, all_na, missing, na_any, sum, s);
+        true
+    }
+
     fn materialize_all(&self, sc: &mut Scratch) {
-        for i in 0..sc.st.len() {
-            if sc.st[i] != DEC {
+        for i in 0..sc.v.len() {
+            if sc.v[i].st != DEC {
                 sc.cells[i] = self.cell(sc, i);
             }
         }
@@ -452,13 +500,13 @@ impl Compiled {
     /// it is not applicable, else the engine's sum over its applicable children.
     fn max_of(&self, sc: &Scratch, i: usize) -> Option<Decimal> {
         let node = &self.index.nodes()[i];
-        if node.is_leaf() || !sc.na_below[i] {
+        if node.is_leaf() || !sc.v[i].na_below {
             return self.plan.static_max[i];
         }
         let plain = matches!(node.aggregation, crate::node::Aggregation::Sum { .. });
         let mut max_sum = Some(Decimal::ZERO);
         for (&c, &w) in node.children.iter().zip(&node.weights) {
-            if sc.st[c] == NA {
+            if sc.v[c].st == NA {
                 continue;
             }
             let m = self.max_of(sc, c);
@@ -474,22 +522,62 @@ impl Compiled {
 
 impl Scratch {
     fn prepare(&mut self, n: usize) {
-        if self.st.len() != n {
-            self.m = vec![0; n];
-            self.s = vec![0; n];
-            self.st = vec![MISSING; n];
-            self.na_below = vec![false; n];
+        if self.v.len() != n {
+            self.v = vec![Val::MISSING; n];
             self.cells = vec![Cell::Missing; n];
         }
         self.slow = 0;
     }
 
+    /// Node `i` missing or not applicable.
     #[inline]
-    fn set(&mut self, i: usize, p: Fx, scale: u32) {
-        self.m[i] = p.m * POW10[(scale - p.s) as usize];
-        self.s[i] = p.s as u8;
-        self.st[i] = VALUE;
-        self.na_below[i] = false;
+    fn state(&mut self, i: usize, st: u8) {
+        self.v[i].st = st;
+    }
+
+    /// Leaf `i` has points `p` (at most the leaf's scale); `false` when they do not fit
+    /// the leaf's integers (then nothing is written).
+    #[inline]
+    fn set(&mut self, i: usize, p: Fx, lp: &plan::LeafPlan) -> bool {
+        let k = (lp.scale - p.s) as usize;
+        let m = if lp.narrow {
+            // |p| × 10^k < 2⁶³ when the plan's bounds hold, so k ≤ 18 unless p is 0.
+            match i64::try_from(p.m)
+                .ok()
+                .and_then(|m| m.checked_mul(POW10[k.min(18)] as i64))
+            {
+                Some(m) => i128::from(m),
+                None => return false,
+            }
+        } else {
+            match p.m.checked_mul(POW10[k]) {
+                Some(m) => m,
+                None => return false,
+            }
+        };
+        self.v[i] = Val {
+            m,
+            s: p.s as u8,
+            st: VALUE,
+            na_below: false,
+        };
+        true
+    }
+
+    /// A fixed parent's result.
+    #[inline]
+    fn finish(&mut self, i: usize, all_na: bool, missing: bool, na_any: bool, m: i128, s: u8) {
+        let v = &mut self.v[i];
+        v.na_below = na_any;
+        v.st = if all_na {
+            NA
+        } else if missing {
+            MISSING
+        } else {
+            v.m = m;
+            v.s = s;
+            VALUE
+        };
     }
 }
 

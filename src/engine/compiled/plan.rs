@@ -25,6 +25,22 @@ pub(super) struct Parent {
     pub fixed: bool,
     /// A weighted sum (children multiplied by their weight, as `Decimal` does).
     pub weighted: bool,
+    /// Its sum, its children's integers and its coefficients fit an `i64` (checked
+    /// anyway: an overflow sends the node to `Decimal`).
+    pub narrow: bool,
+}
+
+/// One leaf, in tree order: what its evaluation needs next to its kernel.
+#[derive(Debug, Clone, Copy)]
+pub(super) struct LeafPlan {
+    /// Node position.
+    pub node: u32,
+    /// Scale of the node's integers.
+    pub scale: u32,
+    /// Computed in integers when its value allows it.
+    pub fixed: bool,
+    /// Its integers fit an `i64` (checked anyway).
+    pub narrow: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -35,6 +51,8 @@ pub(super) struct Plan {
     pub leaf_of: Vec<Option<usize>>,
     /// Kernel of each leaf (leaf number).
     pub kernels: Vec<Kernel>,
+    /// Position, scale and integer-ness of each leaf (leaf number).
+    pub leaf_plan: Vec<LeafPlan>,
     /// Scale of each node's integers.
     pub scale: Vec<u32>,
     /// Whether each node is computed in integers when its values allow it.
@@ -42,6 +60,8 @@ pub(super) struct Plan {
     pub parents: Vec<Parent>,
     pub child: Vec<u32>,
     pub coef: Vec<i128>,
+    /// `coef` as an `i64` (0 where it does not fit; then the parent is not narrow).
+    pub coef64: Vec<i64>,
     /// Scale of each child's weight (weighted sums).
     pub wscale: Vec<u8>,
     /// Each node's maximum when every leaf applies.
@@ -75,17 +95,31 @@ impl Plan {
             .map(|(&i, (k, _))| leaf::bound(k, &nodes[i]))
             .collect();
         // The largest extra scale for which the most nodes stay in integers.
-        let mut best: Option<(usize, Vec<u32>, Vec<bool>)> = None;
+        let mut best: Option<(usize, Layout)> = None;
         for extra in (0..=MAX_EXTRA_SCALE).rev() {
-            let (scale, fixed) = layout(index, &leaf_of, &compiled, &bounds, extra, round_scale);
-            let count = fixed.iter().filter(|&&f| f).count();
+            let l = layout(index, &leaf_of, &compiled, &bounds, extra, round_scale);
+            let count = l.fixed.iter().filter(|&&f| f).count();
             if best.as_ref().is_none_or(|b| count > b.0) {
-                best = Some((count, scale, fixed));
+                best = Some((count, l));
             }
         }
-        let (_, scale, fixed) = best.unwrap_or_default();
+        let Layout {
+            scale,
+            fixed,
+            narrow,
+        } = best.map(|b| b.1).unwrap_or_default();
+        let leaf_plan = leaves
+            .iter()
+            .map(|&i| LeafPlan {
+                node: i as u32,
+                scale: scale[i],
+                fixed: fixed[i],
+                narrow: narrow[i],
+            })
+            .collect();
         let mut parents = Vec::new();
         let (mut child, mut coef, mut wscale) = (Vec::new(), Vec::new(), Vec::new());
+        let mut coef64 = Vec::new();
         for i in (0..n).rev() {
             let node = &nodes[i];
             if node.is_leaf() {
@@ -93,6 +127,7 @@ impl Plan {
             }
             let weighted = !matches!(node.aggregation, Aggregation::Sum { .. });
             let from = child.len() as u32;
+            let mut narrow_here = narrow[i];
             for (&c, &w) in node.children.iter().zip(&node.weights) {
                 child.push(c as u32);
                 let (k, ws) = if weighted {
@@ -101,11 +136,15 @@ impl Plan {
                     (1, 0)
                 };
                 let shift = scale[i].saturating_sub(scale[c] + ws) as usize;
-                coef.push(if fixed[i] {
+                let k = if fixed[i] {
                     k * POW10[shift.min(38)]
                 } else {
                     0
-                });
+                };
+                coef.push(k);
+                let k64 = i64::try_from(k).unwrap_or(0);
+                narrow_here &= narrow[c] && i128::from(k64) == k;
+                coef64.push(k64);
                 wscale.push(ws.min(255) as u8);
             }
             parents.push(Parent {
@@ -114,6 +153,7 @@ impl Plan {
                 to: child.len() as u32,
                 fixed: fixed[i],
                 weighted,
+                narrow: fixed[i] && narrow_here,
             });
         }
         // Each node's maximum with every leaf applicable, as the engine aggregates it.
@@ -142,11 +182,13 @@ impl Plan {
             leaves,
             leaf_of,
             kernels: compiled.into_iter().map(|(k, _)| k).collect(),
+            leaf_plan,
             scale,
             fixed,
             parents,
             child,
             coef,
+            coef64,
             wscale,
             static_max,
             zero_if_missing: index.definition().policies.missing_value == MissingValuePolicy::Zero,
@@ -157,12 +199,25 @@ impl Plan {
 
     /// The exact value of node `i` in the integer state.
     pub fn fx_at(&self, sc: &Scratch, i: usize) -> Fx {
-        let s = u32::from(sc.s[i]);
-        Fx {
-            m: sc.m[i] / POW10[(self.scale[i] - s) as usize],
-            s,
-        }
+        let v = sc.v[i];
+        let s = u32::from(v.s);
+        let k = (self.scale[i] - s) as usize;
+        let m = match i64::try_from(v.m) {
+            // A 64-bit division when the integers allow it.
+            Ok(m) if k <= 18 => i128::from(m / POW10[k] as i64),
+            _ => v.m / POW10[k],
+        };
+        Fx { m, s }
     }
+}
+
+/// Per node: the scale of its integers, whether it is computed in integers, whether
+/// those fit an `i64`.
+#[derive(Debug, Default)]
+struct Layout {
+    scale: Vec<u32>,
+    fixed: Vec<bool>,
+    narrow: Vec<bool>,
 }
 
 /// Scales and integer-ness of every node when leaves get `extra` decimal places beyond
@@ -174,21 +229,24 @@ fn layout(
     bounds: &[Decimal],
     extra: u32,
     round_scale: u32,
-) -> (Vec<u32>, Vec<bool>) {
+) -> Layout {
     let nodes = index.nodes();
     let n = nodes.len();
     let mut scale = vec![0u32; n];
     let mut fixed = vec![false; n];
+    let mut narrow = vec![false; n];
     let mut bound = vec![Decimal::ZERO; n];
-    let fits = |b: Decimal, s: u32| -> bool {
+    let fits_in = |b: Decimal, s: u32, limit: i128| -> bool {
         s <= MAX_SCALE
             && Fx::of(b).is_some_and(|b| {
                 let whole = b.m / POW10[b.s as usize] + 1;
                 whole
                     .checked_mul(POW10[s as usize])
-                    .is_some_and(|x| x <= MAX_MANTISSA)
+                    .is_some_and(|x| x <= limit)
             })
     };
+    let fits = |b: Decimal, s: u32| fits_in(b, s, MAX_MANTISSA);
+    let fits64 = |b: Decimal, s: u32| fits_in(b, s, i128::from(i64::MAX));
     for i in (0..n).rev() {
         let node = &nodes[i];
         if let Some(k) = leaf_of[i] {
@@ -196,6 +254,7 @@ fn layout(
             scale[i] = (*s).max(round_scale).max(extra).min(MAX_SCALE);
             bound[i] = bounds[k];
             fixed[i] = !matches!(kernel, Kernel::Rule) && fits(bound[i], scale[i]);
+            narrow[i] = fixed[i] && fits64(bound[i], scale[i]);
             continue;
         }
         if node.is_leaf() {
@@ -220,6 +279,11 @@ fn layout(
         scale[i] = s.min(MAX_SCALE);
         bound[i] = b.unwrap_or(Decimal::MAX);
         fixed[i] = ok && s <= MAX_SCALE && b.is_some_and(|b| fits(b, s));
+        narrow[i] = fixed[i] && b.is_some_and(|b| fits64(b, s));
     }
-    (scale, fixed)
+    Layout {
+        scale,
+        fixed,
+        narrow,
+    }
 }
