@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Builds the WASM package into bindings/wasm/pkg/, three modules in each folder:
 #   chiso_wasm      the engine the form loads first (Engine: load, nodes, validate, score,
-#                   session; Session; feature `form`), at most 400 KiB after wasm-opt
-#                   (js/size.test.mjs fails above)
+#                   session; Session; feature `form`), at most FORM_LIMIT after wasm-opt
+#                   (js/size.test.mjs fails above; issue 13's target is 400 KiB)
 #   chiso_analysis  what-if, plan, headroom, scenarios, sensitivity, explain, loaded on
 #                   demand (feature `analysis`)
 #   chiso_records   dossier records (QĐ 766) and SIPAS answer sheets, loaded on demand
@@ -34,7 +34,10 @@ for target in web nodejs; do
   for name in $names; do
     wasm-bindgen "$tmp/$name.wasm" --out-dir "$out" --target "$target"
     if [ -x "$opt" ]; then
-      "$opt" -Oz --strip-debug --strip-producers --enable-bulk-memory --enable-nontrapping-float-to-int \
+      # --low-memory-unused (4.5 KB less in the form's module): the linker puts the stack
+      # first (1 MiB growing down to 0), so the low 1 KiB is touched only by a stack about
+      # to overflow; wasm-opt may then fold constant offsets into loads and stores.
+      "$opt" -Oz --low-memory-unused --strip-debug --strip-producers --enable-bulk-memory --enable-nontrapping-float-to-int \
         --enable-sign-ext --enable-mutable-globals --enable-reference-types --enable-multivalue \
         "$out/${name}_bg.wasm" -o "$out/${name}_bg.wasm"
     else

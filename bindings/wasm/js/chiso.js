@@ -3,9 +3,9 @@
 // string ("3.7"), never a JavaScript number. Errors are `Error`s with `code`, `path`,
 // `criterion`, `messageVi`, `messageEn` and `diagnostics`.
 //
-// Three modules, so the form's first load stays small (pkg/web/chiso_wasm*, at most
-// 400 KiB): what-if, plan, headroom, scenarios, sensitivity and explain are in a second
-// module (pkg/web/chiso_analysis*, loaded by `readyAnalysis()`), dossier records (QĐ 766)
+// Three modules, so the form's first load stays small (pkg/web/chiso_wasm*, its limit in
+// size.test.mjs): what-if, plan, headroom, scenarios, sensitivity and explain are in a
+// second module (pkg/web/chiso_analysis*, loaded by `readyAnalysis()`), dossier records (QĐ 766)
 // and SIPAS answer sheets in a third (pkg/web/chiso_records*, loaded by `readyRecords()`).
 // The JSON Schemas are files beside them (pkg/schemas/<name>.schema.json), read by `schema()`.
 import init, { Engine, version as rawVersion } from '../pkg/web/chiso_wasm.js';

@@ -1,10 +1,11 @@
 // The module the form loads first stays small: pkg/web/chiso_wasm_bg.wasm (after wasm-opt,
 // as build.sh writes it), the analysis and records modules loaded on demand. The schemas
 // are files beside the modules, not inside them.
-//   FORM_LIMIT   fails above: today's size and a little room (a ratchet: lower it as the
-//                module shrinks, never raise it without a reason in DESIGN.md)
-//   FORM_TARGET  issue 13's 400 KiB: reported as a TODO test until the library changes in
-//                DESIGN.md ("The WebAssembly modules") land, then a failing one
+//   FORM_LIMIT   fails above: today's size and about 10 KiB of room (a ratchet: lower it as
+//                the module shrinks, never raise it without a reason in DESIGN.md)
+// Issue 13's target, 400 KiB, is not reached yet: where the remaining bytes are and what
+// would remove them is in DESIGN.md ("The WebAssembly modules"). Once the module is at most
+// 400 KiB, FORM_LIMIT becomes 400 KiB or less.
 // Run after `bash bindings/wasm/build.sh`: `node --test bindings/wasm/js/`.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -16,8 +17,7 @@ import { gzipSync } from 'node:zlib';
 const here = dirname(fileURLToPath(import.meta.url));
 const pkg = join(here, '..', 'pkg');
 const repo = join(here, '..', '..', '..');
-export const FORM_LIMIT = 580 * 1024;
-export const FORM_TARGET = 400 * 1024;
+export const FORM_LIMIT = 570 * 1024;
 const formSize = () => statSync(join(pkg, 'web', 'chiso_wasm_bg.wasm')).size;
 
 test(`the form's module is at most ${FORM_LIMIT / 1024} KiB after wasm-opt`, () => {
@@ -27,13 +27,6 @@ test(`the form's module is at most ${FORM_LIMIT / 1024} KiB after wasm-opt`, () 
   }
   const size = formSize();
   assert.ok(size <= FORM_LIMIT, `chiso_wasm_bg.wasm is ${size} bytes (${(size / 1024).toFixed(1)} KiB), above the ${FORM_LIMIT / 1024} KiB limit`);
-});
-
-test(`the form's module reaches issue 13's ${FORM_TARGET / 1024} KiB`, {
-  todo: formSize() > FORM_TARGET ? 'needs the library changes listed in DESIGN.md ("The WebAssembly modules")' : false,
-}, () => {
-  const size = formSize();
-  assert.ok(size <= FORM_TARGET, `chiso_wasm_bg.wasm is ${size} bytes (${(size / 1024).toFixed(1)} KiB), above ${FORM_TARGET / 1024} KiB`);
 });
 
 test('the schemas are served beside the modules, one per checked-in schema, not embedded', () => {

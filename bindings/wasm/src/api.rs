@@ -383,6 +383,23 @@ pub fn decimal_text(d: Decimal) -> String {
     out
 }
 
+/// Whether an entry records nothing (equal to `Entry::default()`), field by field: the
+/// form's module then needs no `PartialEq` of the whole assessment model.
+fn is_empty(e: &Entry) -> bool {
+    let Entry {
+        not_applicable,
+        self_assessment,
+        appraisal_1,
+        appraisal_2,
+        survey,
+    } = e;
+    not_applicable.is_none()
+        && self_assessment.is_none()
+        && appraisal_1.is_none()
+        && appraisal_2.is_none()
+        && survey.is_none()
+}
+
 /// A resident assessment: the index, the assessment and its resolved inputs stay in
 /// memory; [`Session::set_value`] re-scores after one change in microseconds.
 #[derive(Debug, Clone)]
@@ -534,7 +551,7 @@ impl Session {
             &mut self.assessment.entries,
             &mut self.assessment.adjustments,
         ] {
-            if map.get(code).is_some_and(|e| *e == Entry::default()) {
+            if map.get(code).is_some_and(is_empty) {
                 map.remove(code);
             }
         }

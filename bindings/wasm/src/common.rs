@@ -74,6 +74,11 @@ fn problem_code(p: &Problem) -> String {
 
 impl DiagnosticView {
     pub(crate) fn of(d: &Diagnostic) -> Self {
+        // The form's module (neither records nor analysis) only meets JSON paths and
+        // argument names, never a record file's rows.
+        #[cfg(not(any(feature = "records", feature = "analysis")))]
+        let (row, column, record) = (None, None, None);
+        #[cfg(any(feature = "records", feature = "analysis"))]
         let (row, column, record) = locate(&d.path);
         DiagnosticView {
             severity: match d.severity {
@@ -103,6 +108,7 @@ impl DiagnosticView {
 /// Row, column and record key of a record-file location as the library writes it:
 /// `row 12, column "NgayHenTra", MaHoSo "H21.17-0001"` (dossiers) or
 /// `row 17, column q9_sat_3` (answer sheets). Other paths (JSON paths) give nothing.
+#[cfg(any(feature = "records", feature = "analysis"))]
 pub(crate) fn locate(path: &str) -> (Option<u64>, Option<String>, Option<String>) {
     let rest = match (path.strip_prefix("row "), path.strip_prefix("rows ")) {
         (Some(r), _) => r,

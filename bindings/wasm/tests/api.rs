@@ -183,6 +183,34 @@ fn session_rescoring_equals_full_scoring_after_each_change() {
 }
 
 #[test]
+fn an_entry_left_empty_by_a_change_leaves_the_assessment() {
+    let (e, _) = example();
+    let blank = format!(
+        r#"{{"format":"chiso.assessment/1","index":"{}","unit":{{"name":"x"}},"entries":{{}}}}"#,
+        e.id()
+    );
+    let mut s = e.session(&blank, "final").unwrap();
+    let entries = |s: &chiso_wasm::api::Session| json(&s.assessment())["entries"].clone();
+    assert_eq!(entries(&s), json("{}"));
+    s.set_value("1.1.4", "self", r#"{"percent":"50"}"#).unwrap();
+    s.set_value("1.1.4", "appraisal_1", r#"{"percent":"60"}"#)
+        .unwrap();
+    assert!(entries(&s)["1.1.4"].is_object());
+    // One layer removed: the entry stays (the other layer is still there).
+    s.set_value("1.1.4", "self", "null").unwrap();
+    assert!(entries(&s)["1.1.4"]["appraisal_1"].is_object());
+    // The last layer removed: the entry goes.
+    s.set_value("1.1.4", "appraisal_1", "null").unwrap();
+    assert_eq!(entries(&s), json("{}"), "{}", s.assessment());
+    // Not applicable and applicable again: nothing left either.
+    s.set_not_applicable("1.2", Some("không phát sinh".into()))
+        .unwrap();
+    assert!(entries(&s)["1.2"]["not_applicable"].is_object());
+    s.set_not_applicable("1.2", None).unwrap();
+    assert_eq!(entries(&s), json("{}"), "{}", s.assessment());
+}
+
+#[test]
 fn bad_session_input_changes_nothing() {
     let (e, a) = example();
     let mut s = e.session(&a, "final").unwrap();
