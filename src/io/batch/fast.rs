@@ -4,8 +4,8 @@
 
 use super::collect::Part;
 use super::number::{
-    parse_decimal, parse_parts, pow10, pow10_u128, scan_number, write_csv_field, write_decimal,
-    write_fixed, write_norm,
+    parse_decimal, parse_parts, pow10, pow10_u128, put_fixed, scan_number, write_csv_field,
+    write_decimal, write_fixed, Norm,
 };
 use super::pass1::trim_bytes;
 use super::row::finish;
@@ -33,6 +33,12 @@ pub(super) struct FastPlan {
     /// Decimals of the index's leaf rounding: a number with more goes the general way
     /// (which rounds it); fewer are left as they are by any rounding mode.
     pub(super) round_dp: Option<u32>,
+    /// Each node's parent (the root's: 0), for the sums of a row at one scale.
+    pub(super) parent: Vec<usize>,
+    /// The nodes with children.
+    pub(super) parents: Vec<usize>,
+    /// Whether each node is a leaf.
+    pub(super) leaf: Vec<bool>,
 }
 
 impl FastPlan {
@@ -78,10 +84,21 @@ impl FastPlan {
             .as_ref()
             .filter(|r| r.mode != crate::display::Rounding::Exact)
             .map(|r| r.decimals);
+        let mut parent = vec![0; index.nodes().len()];
+        for (p, n) in index.nodes().iter().enumerate() {
+            for &c in &n.children {
+                parent[c] = p;
+            }
+        }
         Some(FastPlan {
             roles,
             max,
             round_dp,
+            parent,
+            parents: (0..index.nodes().len())
+                .filter(|&p| !index.nodes()[p].is_leaf())
+                .collect(),
+            leaf: index.nodes().iter().map(|n| n.is_leaf()).collect(),
         })
     }
 }
@@ -109,6 +126,8 @@ impl<'a> Scorer<'a> {
         let (mut unit, mut block): (&[u8], Option<&[u8]>) = (b"", None);
         let mut column = 0;
         let mut start = at;
+        // Whether every leaf has the scale of the first (then the sums are plain).
+        let (mut first_scale, mut uniform) = (None, true);
         let line_end = loop {
             let role = *plan.roles.get(column)?; // `None`: too many fields
             let end = match role {
@@ -116,7 +135,7 @@ impl<'a> Scorer<'a> {
                     let (x, end) = scan_number(text, start)?;
                     // 0 ≤ x ≤ max, as `m × 10^-s ≤ M × 10^-S` ⇔ `m × 10^S ≤ M × 10^s`.
                     let in_range = !(x.neg && x.mantissa != 0)
-                        && match plan.max[node] {
+                        && match &plan.max[node] {
                             None => true,
                             Some(bounds) => bounds
                                 .get(x.scale as usize)
@@ -126,7 +145,8 @@ impl<'a> Scorer<'a> {
                     if !(in_range && x.within) || rounds {
                         return None;
                     }
-                    self.sums[node] = (x.signed(), x.scale);
+                    uniform &= *first_scale.get_or_insert(x.scale) == x.scale;
+                    self.sums[node] = (i128::from(x.mantissa), x.scale);
                     self.from_text[node] = Some(x.norm);
                     self.spans[node] = (start, end);
                     end
@@ -151,20 +171,39 @@ impl<'a> Scorer<'a> {
                 Some(_) => return None, // not a plain number
             }
         };
-        let line = text;
         let unit = trim_bytes(unit);
-        if column != self.width || unit.is_empty() || !fixed_sums(nodes, &mut self.sums) {
+        if column != self.width || unit.is_empty() {
             return None;
         }
-        // Every parent must be a valid `Decimal`, as in [`aggregate_fixed`].
+        match first_scale {
+            // Every leaf at one scale, none negative: each parent is the plain sum of
+            // its leaves at that scale (what `fixed_sums` forms then), the partial sums
+            // grow towards the root's, so the root alone must be a `Decimal`.
+            Some(scale) if uniform => {
+                for &p in &plan.parents {
+                    self.sums[p] = (0, scale);
+                }
+                for i in (1..nodes.len()).rev() {
+                    let m = self.sums[i].0;
+                    self.sums[plan.parent[i]].0 += m;
+                }
+                if self.sums[0].0 >= 1 << 96 {
+                    return None;
+                }
+            }
+            _ => {
+                // Every parent must be a valid `Decimal`, as in [`aggregate_fixed`].
+                if !fixed_sums(nodes, &mut self.sums)
+                    || self
+                        .sums
+                        .iter()
+                        .any(|&(m, s)| s > 28 || m.unsigned_abs() >= 1 << 96)
+                {
+                    return None;
+                }
+            }
+        }
         let root = Decimal::try_from_i128_with_scale(self.sums[0].0, self.sums[0].1).ok()?;
-        if self
-            .sums
-            .iter()
-            .any(|&(m, s)| s > 28 || m.unsigned_abs() >= 1 << 96)
-        {
-            return None;
-        }
         let scored = finish(
             self.index,
             Cell::Value {
@@ -173,42 +212,67 @@ impl<'a> Scorer<'a> {
             },
             &[],
         );
-        // As `Part::record`.
+        // As `Part::record`, formed in `self.row` with fixed-size copies: room for the
+        // unit and block quoted (twice their length), every leaf's text, and 64 bytes
+        // per node and for the total and percent.
         let block = block.map(trim_bytes);
-        part.keys.push(block, unit, row);
-        let buf = &mut part.bytes;
-        let at = buf.len();
-        buf.extend_from_slice(&[0; 4]);
-        write_csv_field(buf, unit);
+        let room = 2 * (line_end - at) + 64 * (nodes.len() + 3);
+        if self.row.len() < room {
+            self.row.resize(room, 0);
+        }
+        let out = &mut self.row[..];
+        let mut pos = put_csv_field(out, 0, unit);
         if let Some(b) = block {
-            buf.push(b',');
-            write_csv_field(buf, b);
-            part.blocks.extend_from_slice(b);
-            part.block_ends.push(part.blocks.len());
+            out[pos] = b',';
+            pos = put_csv_field(out, pos + 1, b);
         }
         for (node, acc) in (1..nodes.len()).zip(part.means.0.iter_mut()) {
-            buf.push(b',');
+            out[pos] = b',';
+            pos += 1;
             let (m, scale) = self.sums[node];
-            match (nodes[node].children.is_empty(), self.from_text[node]) {
+            match (plan.leaf[node], self.from_text[node]) {
                 (true, Some(norm)) => {
-                    let (a, b) = self.spans[node];
-                    write_norm(buf, &line[a..b], norm);
+                    let (a, _) = self.spans[node];
+                    pos = put_norm(out, pos, text, a, norm);
                 }
-                _ => write_fixed(buf, m, scale),
+                _ => match put_fixed(out, pos, m, scale) {
+                    Some(p) => pos = p,
+                    None => {
+                        let mut v = Vec::new();
+                        write_fixed(&mut v, m, scale);
+                        out[pos..pos + v.len()].copy_from_slice(&v);
+                        pos += v.len();
+                    }
+                },
             }
             acc.n += 1;
             acc.add_scaled(m, scale);
         }
         let n = nodes.len() - 1;
         for (k, v) in [scored.total, scored.percent].into_iter().enumerate() {
-            buf.push(b',');
+            out[pos] = b',';
+            pos += 1;
             if let Some(v) = v {
-                write_decimal(buf, v);
+                match put_fixed(out, pos, v.mantissa(), v.scale()) {
+                    Some(p) => pos = p,
+                    None => {
+                        let mut t = Vec::new();
+                        write_decimal(&mut t, v);
+                        out[pos..pos + t.len()].copy_from_slice(&t);
+                        pos += t.len();
+                    }
+                }
                 part.means.0[n + k].add(v);
             }
         }
-        let len = u32::try_from(buf.len() - at - 4).unwrap_or(u32::MAX);
-        buf[at..at + 4].copy_from_slice(&len.to_le_bytes());
+        part.keys.push(block, unit, row);
+        if let Some(b) = block {
+            part.blocks.extend_from_slice(b);
+            part.block_ends.push(part.blocks.len());
+        }
+        let len = u32::try_from(pos).unwrap_or(u32::MAX);
+        part.bytes.extend_from_slice(&len.to_le_bytes());
+        part.bytes.extend_from_slice(&out[..pos]);
         part.totals.push(scored.total);
         part.maxima.push(scored.max);
         part.bands.push(
@@ -219,6 +283,37 @@ impl<'a> Scorer<'a> {
         );
         Some(line_end)
     }
+}
+
+/// [`write_csv_field`] into `out` at `pos` (with room for `s` quoted); the new end.
+fn put_csv_field(out: &mut [u8], pos: usize, s: &[u8]) -> usize {
+    if s.iter().any(|&b| matches!(b, b',' | b'"' | b'\n' | b'\r')) {
+        let mut v = Vec::with_capacity(s.len() + 2);
+        write_csv_field(&mut v, s);
+        out[pos..pos + v.len()].copy_from_slice(&v);
+        pos + v.len()
+    } else {
+        out[pos..pos + s.len()].copy_from_slice(s);
+        pos + s.len()
+    }
+}
+
+/// [`write_norm`] of the number at `at` in `text` into `out` at `pos` (with 64 bytes to
+/// spare beyond the text); the new end. Short texts are copied 16 bytes at a time.
+#[inline]
+fn put_norm(out: &mut [u8], pos: usize, text: &[u8], at: usize, n: Norm) -> usize {
+    let mut pos = pos;
+    out[pos] = b'-';
+    pos += usize::from(n.neg);
+    out[pos] = b'0';
+    pos += usize::from(n.lead0);
+    let (a, b) = (at + n.start, at + n.end);
+    let len = b - a;
+    match text.get(a..a + 16) {
+        Some(src) if len <= 16 => out[pos..pos + 16].copy_from_slice(src),
+        _ => out[pos..pos + len].copy_from_slice(&text[a..b]),
+    }
+    pos + len
 }
 
 /// [`Rule::evaluate`] of a `proportional` rule on `num/den` or `p%` text, for the

@@ -35,16 +35,24 @@ impl Acc {
     };
 
     /// Adds `m × 10^-scale` (the count is the caller's: see [`Acc::add`]).
+    #[inline]
     pub(super) fn add_scaled(&mut self, m: i128, scale: u32) {
-        if let Some(w) = self.wide.as_mut() {
-            w.add(&Wide::from_i128(m, scale));
-            return;
-        }
-        if scale == self.scale {
+        // The common case, inline: the sum's own scale, no overflow.
+        if self.wide.is_none() && scale == self.scale {
             if let Some(x) = self.m.checked_add(m) {
                 self.m = x;
                 return;
             }
+        }
+        self.add_other(m, scale);
+    }
+
+    /// [`Acc::add_scaled`] beyond the common case.
+    #[inline(never)]
+    fn add_other(&mut self, m: i128, scale: u32) {
+        if let Some(w) = self.wide.as_mut() {
+            w.add(&Wide::from_i128(m, scale));
+            return;
         }
         let aligned = if scale > self.scale {
             pow10(scale - self.scale)

@@ -54,6 +54,7 @@ impl Parts {
     /// A number read as `mantissa × 10^-scale`, given (relative to the number's first
     /// byte) its first non-zero integer digit, its dot (or end) and the end of its last
     /// non-zero fraction digit — all a reader needs to find the normalized text.
+    #[inline(always)]
     pub(super) fn new(
         mantissa: u64,
         scale: u32,
@@ -105,15 +106,6 @@ impl Parts {
             self.scale,
         )
     }
-
-    /// The signed mantissa, as `Decimal::mantissa` of [`Parts::decimal`].
-    pub(super) fn signed(&self) -> i128 {
-        if self.neg {
-            -i128::from(self.mantissa)
-        } else {
-            i128::from(self.mantissa)
-        }
-    }
 }
 
 /// [`parse_decimal`] for up to 19 significant digits and scale 28, in one pass: the
@@ -135,8 +127,97 @@ pub(super) fn parse_parts(s: &[u8]) -> Option<Parts> {
 /// not a digit or the (first) dot: the number and where it ends. Equal to
 /// [`parse_parts_long`] on `text[at..end]` (tested); short numbers (at most 19
 /// characters after the sign, hence at most 19 digits) are read in one tight loop.
-#[inline]
+/// Always inlined: returned through memory, its result stalled the fast path's loads.
+/// An unsigned number of at most 7 integer and 7 fraction digits with 16 bytes of text
+/// from its start is read eight bytes at a time ([`scan_swar`]).
+#[inline(always)]
 pub(super) fn scan_number(text: &[u8], at: usize) -> Option<(Parts, usize)> {
+    match scan_swar(text, at) {
+        Some(x) => x,
+        None => scan_scalar(text, at),
+    }
+}
+
+/// The bytes `text[at..at + 8]` as a little-endian word (the first byte lowest).
+#[inline(always)]
+fn word(text: &[u8], at: usize) -> Option<u64> {
+    let b: [u8; 8] = text.get(at..at + 8)?.try_into().ok()?;
+    Some(u64::from_le_bytes(b))
+}
+
+const ONES: u64 = 0x0101_0101_0101_0101;
+
+/// How many of the word's first bytes are ASCII digits (8 when all are).
+#[inline(always)]
+fn digit_run(w: u64) -> usize {
+    // A byte is not a digit when it is below `0` (the subtraction borrows: its high bit
+    // set), above `9` (adding 0x46 sets the high bit) or not ASCII (its own high bit).
+    // Carries and borrows only reach the bytes after the first non-digit.
+    let high =
+        (w.wrapping_sub(ONES * b'0' as u64) | w.wrapping_add(ONES * 0x46) | w) & (ONES * 0x80);
+    high.trailing_zeros() as usize / 8
+}
+
+/// The value of the first `k` (at most 7) bytes of `w`, all digits.
+#[inline(always)]
+fn digits_value(w: u64, k: usize) -> u64 {
+    if k == 0 {
+        return 0;
+    }
+    // The digits moved to the high bytes (the leading ones zero), then combined in
+    // pairs, fours and eights.
+    let v = w.wrapping_sub(ONES * b'0' as u64) << (8 * (8 - k));
+    let v = v.wrapping_mul(10).wrapping_add(v >> 8);
+    let v = ((v & 0x0000_00FF_0000_00FF)
+        .wrapping_mul(0x000F_4240_0000_0064)
+        .wrapping_add(((v >> 16) & 0x0000_00FF_0000_00FF).wrapping_mul(0x0000_2710_0000_0001)))
+        >> 32;
+    v & 0xFFFF_FFFF
+}
+
+/// [`scan_scalar`] eight bytes at a time, for an unsigned number of at most 7 integer
+/// digits and 7 fraction digits with 16 bytes of `text` from `at`; `None` (nothing
+/// decided) otherwise. Equal to [`scan_scalar`] (tested).
+#[inline(always)]
+#[allow(clippy::option_option)]
+fn scan_swar(text: &[u8], at: usize) -> Option<Option<(Parts, usize)>> {
+    let w = word(text, at)?;
+    let k = digit_run(w);
+    if k == 8 {
+        return None;
+    }
+    let low = |n: usize| (1u64 << (8 * n)) - 1;
+    let (f, kf, dot) = if (w >> (8 * k)) as u8 == b'.' {
+        let f = word(text, at + k + 1)?;
+        let kf = digit_run(f);
+        if kf == 8 {
+            return None;
+        }
+        (f, kf, true)
+    } else {
+        (0, 0, false)
+    };
+    if k == 0 && kf == 0 {
+        // A sign, or no digit: the scalar reader decides.
+        return None;
+    }
+    let mantissa = digits_value(w, k) * POW10_U64[kf] + digits_value(f, kf);
+    // First non-zero integer digit; end of the last non-zero fraction digit.
+    let nz = (w ^ (ONES * b'0' as u64)) & low(k);
+    let first_nonzero = (nz != 0).then(|| nz.trailing_zeros() as usize / 8);
+    let fz = (f ^ (ONES * b'0' as u64)) & low(kf);
+    let frac_end = (fz != 0).then(|| k + 2 + (63 - fz.leading_zeros() as usize) / 8);
+    let end = at + k + usize::from(dot) + kf;
+    let parts = Parts::new(mantissa, kf as u32, false, first_nonzero, k, frac_end);
+    Some(Some((parts, end)))
+}
+
+/// 10^e for e < 8.
+const POW10_U64: [u64; 8] = [1, 10, 100, 1_000, 10_000, 100_000, 1_000_000, 10_000_000];
+
+/// [`scan_number`] one byte at a time.
+#[inline(always)]
+pub(super) fn scan_scalar(text: &[u8], at: usize) -> Option<(Parts, usize)> {
     let (neg, off) = match text.get(at)? {
         b'-' => (true, at + 1),
         b'+' => (false, at + 1),
@@ -314,6 +395,62 @@ pub(super) fn write_fixed(out: &mut Vec<u8>, m: i128, scale: u32) {
         out.resize(out.len() + scale - digits.len(), b'0');
         out.extend_from_slice(digits);
     }
+}
+
+/// [`write_fixed`] into `out` at `pos` (returns the new end) for a mantissa that fits a
+/// `u64`, with fixed-size copies only: `out` must have 64 bytes to spare after `pos`
+/// (bytes past the returned end are left overwritten). `None` for a larger mantissa.
+#[inline]
+pub(super) fn put_fixed(out: &mut [u8], pos: usize, m: i128, scale: u32) -> Option<usize> {
+    let neg = m < 0;
+    let mut v = u64::try_from(m.unsigned_abs()).ok()?;
+    if v == 0 {
+        out[pos] = b'0';
+        return Some(pos + 1);
+    }
+    let mut scale = scale as usize;
+    while scale > 0 && v % 10 == 0 {
+        v /= 10;
+        scale -= 1;
+    }
+    // The digits right-aligned at `END` of `d` (20 at most), two at a time.
+    const END: usize = 40;
+    let mut d = [b'0'; 72];
+    let mut i = END;
+    while v >= 100 {
+        let r = (v % 100) as usize;
+        v /= 100;
+        i -= 2;
+        d[i..i + 2].copy_from_slice(&DIGITS2[2 * r..2 * r + 2]);
+    }
+    if v >= 10 {
+        let r = v as usize;
+        i -= 2;
+        d[i..i + 2].copy_from_slice(&DIGITS2[2 * r..2 * r + 2]);
+    } else {
+        i -= 1;
+        d[i] = b'0' + v as u8;
+    }
+    let mut pos = pos;
+    out[pos] = b'-';
+    pos += usize::from(neg);
+    let digits = END - i;
+    if scale == 0 {
+        out[pos..pos + 32].copy_from_slice(&d[i..i + 32]);
+        return Some(pos + digits);
+    }
+    if digits > scale {
+        // int part, dot, fraction
+        out[pos..pos + 32].copy_from_slice(&d[i..i + 32]);
+        pos += digits - scale;
+        out[pos] = b'.';
+        out[pos + 1..pos + 33].copy_from_slice(&d[END - scale..END - scale + 32]);
+        return Some(pos + 1 + scale);
+    }
+    // 0.000ddd: `d` is '0' before the digits (scale ≤ 28 < i).
+    out[pos..pos + 2].copy_from_slice(b"0.");
+    out[pos + 2..pos + 34].copy_from_slice(&d[END - scale..END - scale + 32]);
+    Some(pos + 2 + scale)
 }
 
 pub(super) const DIGITS2: &[u8; 200] = b"00010203040506070809101112131415161718192021222324252627282930313233343536373839404142434445464748495051525354555657585960616263646566676869707172737475767778798081828384858687888990919293949596979899";

@@ -114,6 +114,8 @@ pub(crate) struct Scorer<'a> {
     pub(super) fast: Option<FastPlan>,
     /// Where each leaf's field lies in the line of the last [`Scorer::fast_row`].
     pub(super) spans: Vec<(usize, usize)>,
+    /// The text of the last [`Scorer::fast_row`], formed with fixed-size copies.
+    pub(super) row: Vec<u8>,
 }
 
 impl<'a> Scorer<'a> {
@@ -304,6 +306,7 @@ impl<'a> Scorer<'a> {
                     .map(|r| r.decimals),
                 fast,
                 spans: vec![(0, 0); index.nodes().len()],
+                row: Vec::new(),
             }),
             _ => Err(errors),
         }

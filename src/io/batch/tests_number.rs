@@ -84,3 +84,63 @@ proptest! {
         prop_assert_eq!(short, long);
     }
 }
+
+proptest! {
+    /// Eight bytes at a time equals one byte at a time, wherever the number starts and
+    /// whatever follows it (the word reader needs 16 bytes: short texts test the
+    /// fallback, long ones the words).
+    #[test]
+    fn scan_number_equals_scalar(
+        text in "[-+]?0{0,2}[0-9]{0,8}[.]?[0-9]{0,8}0{0,2}[.x,\n]?[0-9.]{0,3}",
+        pad in "[0-9a,.é]{0,20}",
+    ) {
+        let buf = format!("{text}{pad}");
+        let b = buf.as_bytes();
+        let view = |r: Option<(Parts, usize)>| {
+            r.map(|(p, end)| (p.mantissa, p.scale, p.neg, p.within, p.norm, end))
+        };
+        for at in 0..b.len() {
+            prop_assert_eq!(view(scan_number(b, at)), view(scan_scalar(b, at)), "{:?} at {}", buf, at);
+        }
+    }
+}
+
+#[test]
+fn scan_number_reads_words() {
+    let b = b"0.978624,1.072800,12.5,.5,5.,0000.0000,x,1234567.7654321,12345678,";
+    let mut at = 0;
+    let mut got = Vec::new();
+    while at < b.len() {
+        let end = b[at..]
+            .iter()
+            .position(|&c| c == b',')
+            .map_or(b.len(), |p| at + p);
+        if let Some((p, e)) = scan_number(b, at) {
+            let mut t = Vec::new();
+            write_norm(&mut t, &b[at..e], p.norm);
+            got.push(format!(
+                "{}/{}:{}",
+                p.mantissa,
+                p.scale,
+                String::from_utf8(t).unwrap()
+            ));
+        } else {
+            got.push("-".into());
+        }
+        at = end + 1;
+    }
+    assert_eq!(
+        got,
+        [
+            "978624/6:0.978624",
+            "1072800/6:1.0728",
+            "125/1:12.5",
+            "5/1:0.5",
+            "5/0:5",
+            "0/4:0",
+            "-",
+            "12345677654321/7:1234567.7654321",
+            "12345678/0:12345678"
+        ]
+    );
+}
