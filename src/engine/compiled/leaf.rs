@@ -19,8 +19,8 @@ const HUNDRED: Fx = Fx { m: 100, s: 0 };
 /// A bound of an interval as integers.
 #[derive(Debug, Clone, Copy)]
 pub(super) struct FxBound {
-    value: Fx,
-    inclusive: bool,
+    pub value: Fx,
+    pub inclusive: bool,
 }
 
 impl FxBound {
@@ -35,8 +35,8 @@ impl FxBound {
 /// An interval as integers ([`Interval::contains`]).
 #[derive(Debug, Clone, Copy)]
 pub(super) struct FxInterval {
-    from: Option<FxBound>,
-    to: Option<FxBound>,
+    pub from: Option<FxBound>,
+    pub to: Option<FxBound>,
 }
 
 impl FxInterval {

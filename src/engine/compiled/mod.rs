@@ -34,6 +34,7 @@
 //! ```
 
 mod fx;
+mod hot;
 mod leaf;
 mod plan;
 
@@ -70,6 +71,8 @@ enum Leaf {
 #[derive(Debug, Clone, PartialEq)]
 pub struct LeafValues {
     leaves: Vec<Leaf>,
+    /// The same leaves in the hot path's form (`hot::H_GENERAL`: see `leaves`).
+    hot: Vec<hot::Hot>,
     adjustments: Vec<Decimal>,
 }
 
@@ -141,7 +144,7 @@ impl Compiled {
     pub fn read(&self, inputs: &Inputs) -> LeafValues {
         let nodes = self.index.nodes();
         let slots = inputs.slots();
-        let leaves = self
+        let leaves: Vec<Leaf> = self
             .plan
             .leaves
             .iter()
@@ -156,8 +159,13 @@ impl Compiled {
                 Some(Slot::Missing) | None => Leaf::Missing,
             })
             .collect();
+        let hot = (self.plan.leaf_plan.iter())
+            .zip(&leaves)
+            .map(|(lp, l)| hot::read(lp.hot, lp.cmp, l))
+            .collect();
         LeafValues {
             leaves,
+            hot,
             adjustments: inputs.adjustment_points().to_vec(),
         }
     }
@@ -170,10 +178,13 @@ impl Compiled {
             return false;
         };
         let node = &self.index.nodes()[position];
-        values.leaves[k] = Leaf::Value {
+        let leaf = Leaf::Value {
             input: leaf::read(&self.plan.kernels[k], node, value),
             credited: true,
         };
+        let lp = &self.plan.leaf_plan[k];
+        values.hot[k] = hot::read(lp.hot, lp.cmp, &leaf);
+        values.leaves[k] = leaf;
         true
     }
 
@@ -199,9 +210,7 @@ impl Compiled {
             )));
         }
         scratch.prepare(n);
-        for ((lp, kernel), leaf) in plan.leaf_plan.iter().zip(&plan.kernels).zip(&values.leaves) {
-            self.leaf(lp, kernel, leaf, scratch)?;
-        }
+        self.leaves(values, scratch)?;
         for p in plan.parents.iter() {
             self.parent(p, scratch);
         }
@@ -269,6 +278,53 @@ impl Compiled {
     /// those a value sent there).
     pub fn decimal_nodes(scratch: &Scratch) -> usize {
         scratch.slow
+    }
+
+    /// Every leaf: the hot path where it decides, else [`Compiled::leaf`].
+    fn leaves(&self, values: &LeafValues, sc: &mut Scratch) -> Result<(), Box<Diagnostic>> {
+        let plan = &self.plan;
+        let leaves = plan.leaf_plan.iter().zip(&plan.kernels).zip(&values.hot);
+        for (k, ((lp, kernel), h)) in leaves.enumerate() {
+            let i = lp.node as usize;
+            let pt = match h.tag {
+                hot::H_CHOICE => plan.pts.get(lp.pts as usize + h.k as usize),
+                hot::H_TIER => {
+                    let from = lp.ranges as usize;
+                    let ranges = plan.ranges.get(from..from + lp.tiers as usize);
+                    ranges
+                        .and_then(|r| r.iter().position(|&(lo, hi)| lo <= h.a && h.a <= hi))
+                        .and_then(|t| plan.pts.get(lp.pts as usize + t))
+                }
+                hot::H_NUM => {
+                    let m = (lp.scale.checked_sub(u32::from(h.s)))
+                        .and_then(hot::pow64)
+                        .and_then(|p| h.a.checked_mul(p));
+                    if let Some(m) = m {
+                        sc.put(i, m, h.s, h.credited);
+                        continue;
+                    }
+                    None
+                }
+                hot::H_MISSING if plan.zero_if_missing => {
+                    sc.put(i, 0, 0, true);
+                    continue;
+                }
+                hot::H_MISSING | hot::H_NOT_APPRAISED => {
+                    sc.state(i, MISSING);
+                    continue;
+                }
+                hot::H_NA => {
+                    sc.state(i, NA);
+                    continue;
+                }
+                _ => None,
+            };
+            match pt {
+                Some(pt) if pt.ok => sc.put(i, pt.m, pt.s, h.credited),
+                _ => self.leaf(lp, kernel, &values.leaves[k], sc)?,
+            }
+        }
+        Ok(())
     }
 
     #[inline]
@@ -562,6 +618,27 @@ impl Scratch {
             na_below: false,
         };
         true
+    }
+
+    /// Leaf `i` has points `m` (at the leaf's scale) of scale `s`; zero when not
+    /// `credited`.
+    #[inline(always)]
+    fn put(&mut self, i: usize, m: i64, s: u8, credited: bool) {
+        self.v[i] = if credited {
+            Val {
+                m: i128::from(m),
+                s,
+                st: VALUE,
+                na_below: false,
+            }
+        } else {
+            Val {
+                m: 0,
+                s: 0,
+                st: VALUE,
+                na_below: false,
+            }
+        };
     }
 
     /// A fixed parent's result.

@@ -3,6 +3,7 @@
 //! coefficients (weight × the power of ten aligning the child's scale).
 
 use super::fx::{Fx, MAX_MANTISSA, MAX_SCALE, POW10};
+use super::hot::{self, Pt};
 use super::leaf::{self, Kernel};
 use super::Scratch;
 use crate::engine::{combine, Cell, Index};
@@ -41,6 +42,16 @@ pub(super) struct LeafPlan {
     pub fixed: bool,
     /// Its integers fit an `i64` (checked anyway).
     pub narrow: bool,
+    /// Its kernel's hot form ([`hot::K_NONE`] for none).
+    pub hot: u8,
+    /// Tiers: the scale of their limits.
+    pub cmp: u8,
+    /// Start of its points in [`Plan::pts`].
+    pub pts: u32,
+    /// Start of its tiers' limits in [`Plan::ranges`].
+    pub ranges: u32,
+    /// How many tiers.
+    pub tiers: u32,
 }
 
 #[derive(Debug, Clone)]
@@ -53,6 +64,10 @@ pub(super) struct Plan {
     pub kernels: Vec<Kernel>,
     /// Position, scale and integer-ness of each leaf (leaf number).
     pub leaf_plan: Vec<LeafPlan>,
+    /// Hot path: points of outcomes and tiers at their leaf's scale.
+    pub pts: Vec<Pt>,
+    /// Hot path: tiers' inclusive limits.
+    pub ranges: Vec<(i64, i64)>,
     /// Scale of each node's integers.
     pub scale: Vec<u32>,
     /// Whether each node is computed in integers when its values allow it.
@@ -108,13 +123,24 @@ impl Plan {
             fixed,
             narrow,
         } = best.map(|b| b.1).unwrap_or_default();
+        let (mut pts, mut ranges) = (Vec::new(), Vec::new());
         let leaf_plan = leaves
             .iter()
-            .map(|&i| LeafPlan {
-                node: i as u32,
-                scale: scale[i],
-                fixed: fixed[i],
-                narrow: narrow[i],
+            .zip(&compiled)
+            .map(|(&i, (kernel, _))| {
+                let eligible = fixed[i] && narrow[i] && !rounding;
+                let h = hot::compile(kernel, scale[i], eligible, &mut pts, &mut ranges);
+                LeafPlan {
+                    node: i as u32,
+                    scale: scale[i],
+                    fixed: fixed[i],
+                    narrow: narrow[i],
+                    hot: h.kind,
+                    cmp: h.cmp,
+                    pts: h.pts,
+                    ranges: h.ranges,
+                    tiers: ranges.len() as u32 - h.ranges,
+                }
             })
             .collect();
         let mut parents = Vec::new();
@@ -183,6 +209,8 @@ impl Plan {
             leaf_of,
             kernels: compiled.into_iter().map(|(k, _)| k).collect(),
             leaf_plan,
+            pts,
+            ranges,
             scale,
             fixed,
             parents,
