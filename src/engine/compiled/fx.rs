@@ -261,7 +261,7 @@ impl Fx {
 /// [`Fx::div`] on magnitudes while every step fits 64 bits (hardware division, and
 /// divisions by constants the compiler turns into multiplications); `None` when a step
 /// would not fit, or `Decimal` would round: the 128-bit path decides then.
-fn div64(a: u64, b: u64, mut scale: i32) -> Option<(u64, u32)> {
+pub(super) fn div64(a: u64, b: u64, mut scale: i32) -> Option<(u64, u32)> {
     let mut q = a / b;
     let mut r = a % b;
     let mut unscale = false;

@@ -23,6 +23,18 @@ pub(super) const K_CHOICE: u8 = 1;
 pub(super) const K_TIERS: u8 = 2;
 /// [`Kernel::Entered`]: the value is the points.
 pub(super) const K_ENTERED: u8 = 3;
+/// [`Kernel::Proportional`] without a gate: `pts` holds the maximum and the threshold
+/// (as they are), then the zero denominator's points at the leaf's scale; `cmp` says
+/// what a zero denominator gives ([`ZERO_POINTS`], [`ZERO_NA`], else the general path).
+pub(super) const K_PROP: u8 = 4;
+/// [`Kernel::Deductions`]: `pts` holds the maximum, then each severity's points (as they
+/// are).
+pub(super) const K_DED: u8 = 5;
+
+/// A zero denominator gives points.
+pub(super) const ZERO_POINTS: u8 = 1;
+/// A zero denominator makes the criterion not applicable.
+pub(super) const ZERO_NA: u8 = 2;
 
 /// The general path decides (the leaf's [`Leaf`]).
 pub(super) const H_GENERAL: u8 = 0;
@@ -38,6 +50,11 @@ pub(super) const H_CHOICE: u8 = 4;
 pub(super) const H_TIER: u8 = 5;
 /// Points `a` at scale `s`.
 pub(super) const H_NUM: u8 = 6;
+/// A share `a / b` (scales `s`, `s2`).
+pub(super) const H_FRAC: u8 = 7;
+/// `k & 0xFFFF` counts (at most two): severity `k >> 16 & 0xFF` counted `a` (scale
+/// `s`), severity `k >> 24` counted `b` (scale `s2`).
+pub(super) const H_DED: u8 = 8;
 
 /// Points at a leaf's scale: `m / 10^scale` with `Decimal`'s scale `s`; `ok` is false
 /// when they do not fit (the general path then decides).
@@ -72,12 +89,16 @@ impl Pt {
 pub(super) struct Hot {
     pub tag: u8,
     pub credited: bool,
-    /// Scale of `a` ([`H_NUM`]).
+    /// Scale of `a`.
     pub s: u8,
-    /// Outcome number ([`H_CHOICE`]).
+    /// Scale of `b`.
+    pub s2: u8,
+    /// Outcome number ([`H_CHOICE`]), counts ([`H_DED`]).
     pub k: u32,
-    /// The number ([`H_TIER`], [`H_NUM`]).
+    /// The number ([`H_TIER`], [`H_NUM`]), numerator, first count.
     pub a: i64,
+    /// Denominator, second count.
+    pub b: i64,
 }
 
 impl Hot {
@@ -88,8 +109,10 @@ impl Hot {
             tag,
             credited: false,
             s: 0,
+            s2: 0,
             k: 0,
             a: 0,
+            b: 0,
         }
     }
 }
@@ -161,9 +184,37 @@ pub(super) fn compile(
             out.cmp = cmp as u8;
         }
         Kernel::Entered => out.kind = K_ENTERED,
+        Kernel::Proportional {
+            max,
+            threshold,
+            gate: None,
+            zero,
+        } => {
+            pts.extend([raw(Some(*max)), raw(Some(*threshold))]);
+            pts.push(Pt::at(zero.flatten(), scale));
+            out.cmp = match zero {
+                Some(Some(_)) => ZERO_POINTS,
+                Some(None) => ZERO_NA,
+                None => 0,
+            };
+            out.kind = K_PROP;
+        }
+        Kernel::Deductions { max, per } if per.len() < 256 => {
+            pts.push(raw(Some(*max)));
+            pts.extend(per.iter().map(|p| raw(*p)));
+            out.kind = K_DED;
+        }
         _ => {}
     }
     out
+}
+
+/// A constant as it is (mantissa and scale), when it fits an `i64`.
+fn raw(p: Option<Fx>) -> Pt {
+    match p.map(|p| (i64::try_from(p.m), u8::try_from(p.s))) {
+        Some((Ok(m), Ok(s))) => Pt { m, s, ok: true },
+        _ => Pt::default(),
+    }
 }
 
 /// An interval as inclusive integer limits at scale `c`.
@@ -198,9 +249,12 @@ pub(super) fn read(kind: u8, cmp: u8, leaf: &Leaf) -> Hot {
         tag,
         credited,
         s,
+        s2: 0,
         k,
         a,
+        b: 0,
     };
+    let small = |x: &Fx| Some((i64::try_from(x.m).ok()?, u8::try_from(x.s).ok()?));
     match (kind, input) {
         (K_CHOICE, Input::Choice(k)) => hot(H_CHOICE, 0, *k, 0),
         (K_TIERS, Input::Num(x) | Input::Pct(x)) => {
@@ -217,6 +271,125 @@ pub(super) fn read(kind: u8, cmp: u8, leaf: &Leaf) -> Hot {
             (Ok(a), Ok(s)) => hot(H_NUM, s, 0, a),
             _ => Hot::GENERAL,
         },
+        (K_PROP, Input::Frac(n, d)) => match (small(n), small(d)) {
+            (Some((a, s)), Some((b, s2))) => Hot {
+                s2,
+                b,
+                ..hot(H_FRAC, s, 0, a)
+            },
+            _ => Hot::GENERAL,
+        },
+        (K_PROP, Input::Pct(p)) => match small(p) {
+            Some((a, s)) => Hot {
+                b: 100,
+                ..hot(H_FRAC, s, 0, a)
+            },
+            None => Hot::GENERAL,
+        },
+        (K_DED, Input::Counts(items)) if items.len() <= 2 => {
+            let mut h = hot(H_DED, 0, items.len() as u32, 0);
+            for (j, (k, c)) in items.iter().enumerate() {
+                let (Ok(k), Some((m, s))) = (u8::try_from(*k), small(c)) else {
+                    return Hot::GENERAL;
+                };
+                if j == 0 {
+                    (h.a, h.s) = (m, s);
+                    h.k |= u32::from(k) << 16;
+                } else {
+                    (h.b, h.s2) = (m, s);
+                    h.k |= u32::from(k) << 24;
+                }
+            }
+            h
+        }
         _ => Hot::GENERAL,
     }
+}
+
+/// A decimal as `(mantissa, scale)` in 64 bits, with `Decimal`'s rules for the scale
+/// of results ([`Fx`] in 64 bits); `None` where an `i64` would overflow (the general
+/// path decides then).
+pub(super) type D64 = (i64, u8);
+
+/// `a × b` ([`Fx::mul`]).
+#[inline(always)]
+fn mul(a: D64, b: D64) -> Option<D64> {
+    if a.0 == 0 || b.0 == 0 {
+        return Some((0, 0));
+    }
+    let s = a.1 + b.1;
+    (u32::from(s) <= super::fx::MAX_SCALE).then_some(())?;
+    Some((a.0.checked_mul(b.0)?, s))
+}
+
+/// `a + b` ([`Fx::add`]).
+#[inline(always)]
+fn add(a: D64, b: D64) -> Option<D64> {
+    if a.0 == 0 {
+        return Some(b);
+    }
+    if b.0 == 0 {
+        return Some(a);
+    }
+    if a.1 == b.1 {
+        return Some((a.0.checked_add(b.0)?, a.1));
+    }
+    let s = a.1.max(b.1);
+    let x = a.0.checked_mul(pow64(u32::from(s - a.1))?)?;
+    let y = b.0.checked_mul(pow64(u32::from(s - b.1))?)?;
+    Some((x.checked_add(y)?, s))
+}
+
+/// `a` compared with `b` by value.
+#[inline(always)]
+fn cmp(a: D64, b: D64) -> Option<std::cmp::Ordering> {
+    if a.1 == b.1 {
+        return Some(a.0.cmp(&b.0));
+    }
+    let s = a.1.max(b.1);
+    let x = i128::from(a.0) * i128::from(pow64(u32::from(s - a.1))?);
+    let y = i128::from(b.0) * i128::from(pow64(u32::from(s - b.1))?);
+    Some(x.cmp(&y))
+}
+
+/// `a ÷ b` ([`Fx::div`]) when the 64-bit division decides.
+#[inline(always)]
+fn div(a: D64, b: D64) -> Option<D64> {
+    if b.0 == 0 {
+        return None;
+    }
+    if a.0 == 0 {
+        return Some((0, 0));
+    }
+    let negative = (a.0 < 0) != (b.0 < 0);
+    let (q, s) = super::fx::div64(
+        a.0.unsigned_abs(),
+        b.0.unsigned_abs(),
+        i32::from(a.1) - i32::from(b.1),
+    )?;
+    let q = i64::try_from(q).ok()?;
+    Some((if negative { -q } else { q }, u8::try_from(s).ok()?))
+}
+
+/// Points of a proportional leaf (`max × min(1, share / threshold)`, no gate) for the
+/// share `n / d` with `d ≠ 0`, as [`leaf::run`](super::leaf::run) computes them.
+#[inline]
+pub(super) fn proportional(max: D64, threshold: D64, n: D64, d: D64) -> Option<D64> {
+    const HUNDRED: D64 = (100, 0);
+    // n / d × 100 ≥ threshold ⇔ n × 100 ≥ threshold × d (d > 0).
+    if cmp(mul(n, HUNDRED)?, mul(threshold, d)?)?.is_ge() {
+        return Some(max);
+    }
+    div(mul(mul(max, n)?, HUNDRED)?, mul(d, threshold)?)
+}
+
+/// Points of a deductions leaf: `max − Σ per × count`, floored at 0.
+#[inline]
+pub(super) fn deductions(max: D64, items: [(D64, D64); 2], len: usize) -> Option<D64> {
+    let mut total: D64 = (0, 0);
+    for &(per, count) in items.iter().take(len) {
+        total = add(total, mul(per, count)?)?;
+    }
+    let r = add(max, (total.0.checked_neg()?, total.1))?;
+    Some(if r.0 < 0 { (0, 0) } else { r })
 }

@@ -305,6 +305,26 @@ impl Compiled {
                     }
                     None
                 }
+                hot::H_FRAC if h.b == 0 => match lp.cmp {
+                    // A zero denominator: its policy's points, or not applicable.
+                    hot::ZERO_NA => {
+                        sc.state(i, NA);
+                        continue;
+                    }
+                    hot::ZERO_POINTS => plan.pts.get(lp.pts as usize + 2),
+                    _ => None,
+                },
+                hot::H_FRAC | hot::H_DED => {
+                    let r = self.computed(lp, h).and_then(|(m, s)| {
+                        let p = hot::pow64(lp.scale.checked_sub(u32::from(s))?)?;
+                        Some((m.checked_mul(p)?, s))
+                    });
+                    if let Some((m, s)) = r {
+                        sc.put(i, m, s, h.credited);
+                        continue;
+                    }
+                    None
+                }
                 hot::H_MISSING if plan.zero_if_missing => {
                     sc.put(i, 0, 0, true);
                     continue;
@@ -325,6 +345,26 @@ impl Compiled {
             }
         }
         Ok(())
+    }
+
+    /// Points of a proportional or deductions leaf on the hot path (`None`: the general
+    /// path decides).
+    #[inline]
+    fn computed(&self, lp: &plan::LeafPlan, h: &hot::Hot) -> Option<hot::D64> {
+        let at = |j: usize| -> Option<hot::D64> {
+            let p = self.plan.pts.get(lp.pts as usize + j)?;
+            p.ok.then_some((p.m, p.s))
+        };
+        if h.tag == hot::H_FRAC {
+            hot::proportional(at(0)?, at(1)?, (h.a, h.s), (h.b, h.s2))
+        } else {
+            let per = |k: u32| at(1 + (k & 0xFF) as usize);
+            let len = (h.k & 0xFFFF) as usize;
+            let first = if len > 0 { per(h.k >> 16)? } else { (0, 0) };
+            let second = if len > 1 { per(h.k >> 24)? } else { (0, 0) };
+            let items = [(first, (h.a, h.s)), (second, (h.b, h.s2))];
+            hot::deductions(at(0)?, items, len)
+        }
     }
 
     #[inline]
