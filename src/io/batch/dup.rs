@@ -73,25 +73,31 @@ impl Keys {
         }
     }
 
+    /// The hashes that occur more than once (found by sorting a copy; the batch does
+    /// this while it ranks).
+    pub(super) fn repeated(&self) -> HashSet<u64> {
+        let mut sorted = self.hashes.clone();
+        sorted.sort_unstable();
+        sorted
+            .windows(2)
+            .filter(|w| w[0] == w[1])
+            .map(|w| w[0])
+            .collect()
+    }
+
     /// The warnings of units that repeat an earlier unit of the same block (the first
-    /// `max`, and how many in all), reading names from `spool` (the formatted rows, unit
+    /// `max`, and how many in all), given the repeated hashes (`twice`,
+    /// [`Keys::repeated`]), reading names from `spool` (the formatted rows, unit
     /// first, then the block when `has_blocks`) only when hashes repeat.
-    pub(super) fn duplicates<R: BufRead>(
+    pub(super) fn warnings<R: BufRead>(
         &self,
+        twice: &HashSet<u64>,
         spool: &mut R,
         has_blocks: bool,
         column: Option<&str>,
         lang: Lang,
         max: usize,
     ) -> io::Result<(Vec<RowError>, usize)> {
-        let mut sorted = self.hashes.clone();
-        sorted.sort_unstable();
-        let twice: HashSet<u64> = sorted
-            .windows(2)
-            .filter(|w| w[0] == w[1])
-            .map(|w| w[0])
-            .collect();
-        drop(sorted);
         if twice.is_empty() {
             return Ok((Vec::new(), 0));
         }

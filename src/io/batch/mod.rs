@@ -276,9 +276,21 @@ pub fn run<R: Read, S: Read + Write + Seek + Send, W: Write>(
         let id = p.max_ids.get(i).map_or(0, |&k| k as usize);
         p.maxima.get(id).copied().flatten()
     };
-    let scaled = crate::ranking::rank_on_scales(&p.totals, &max_of, &p.blocks, policy);
+    // The units' repeated hashes are sought on a second thread while this one ranks
+    // (on this one after ranking with a single thread).
+    let rank = || crate::ranking::rank_on_scales(&p.totals, &max_of, &p.blocks, policy);
+    let (scaled, twice) = if crate::limits::threads(opts.threads) > 1 {
+        let keys = &p.keys;
+        std::thread::scope(|sc| {
+            let twice = sc.spawn(|| keys.repeated());
+            let scaled = rank();
+            (scaled, twice.join().unwrap_or_else(|_| keys.repeated()))
+        })
+    } else {
+        (rank(), p.keys.repeated())
+    };
     let ranks = scaled.ranks;
-    clock.mark("rank");
+    clock.mark("rank (and repeated units)");
     let units = p.totals.len() as u64;
     drop(p.totals);
     drop(p.blocks);
@@ -290,8 +302,14 @@ pub fn run<R: Read, S: Read + Write + Seek + Send, W: Write>(
     let (warnings, warning_count) = {
         let column = (format == InputFormat::Csv).then_some("unit");
         let mut r = BufReader::with_capacity(1 << 16, &mut spool);
-        p.keys
-            .duplicates(&mut r, p.has_blocks, column, opts.lang, opts.max_errors)?
+        p.keys.warnings(
+            &twice,
+            &mut r,
+            p.has_blocks,
+            column,
+            opts.lang,
+            opts.max_errors,
+        )?
     };
     drop(p.keys);
     clock.mark("duplicates");
