@@ -139,14 +139,19 @@ pub fn run(args: &BatchArgs, lang: chiso::Lang) -> ExitCode {
     // output or of the temporary file) or a read failure of the input.
     let mut out = Noted::new(std::io::stdout().lock());
     let mut spool = Noted::new(spool);
-    let result = chiso::batch::run(
-        &index,
-        std::io::BufReader::with_capacity(1 << 20, file),
-        format,
-        &mut spool,
-        &mut out,
-        &opts,
-    )
+    // CSV is read in blocks of whole records straight into the scoring buffers (a
+    // buffer in between would only copy them); JSON lines line by line, buffered.
+    let result = match format {
+        InputFormat::Csv => chiso::batch::run(&index, file, format, &mut spool, &mut out, &opts),
+        InputFormat::JsonLines => chiso::batch::run(
+            &index,
+            std::io::BufReader::with_capacity(1 << 20, file),
+            format,
+            &mut spool,
+            &mut out,
+            &opts,
+        ),
+    }
     .and_then(|s| out.flush().map(|()| s).map_err(BatchError::Io));
     match result {
         Ok(s) => {

@@ -35,6 +35,8 @@ pub(super) struct Scan {
     pub(super) field: usize,
     /// Commas outside quotes before the first cut (the header's columns − 1).
     pub(super) first_commas: usize,
+    /// Whether a `"` was among the bytes scanned.
+    pub(super) quoted: bool,
 }
 
 impl Scan {
@@ -48,6 +50,7 @@ impl Scan {
             cut: None,
             field: 0,
             first_commas: 0,
+            quoted: false,
         }
     }
 
@@ -90,6 +93,7 @@ impl Scan {
         for i in self.pos..buf.len() {
             let b = buf[i];
             self.pos = i + 1;
+            self.quoted |= b == b'"';
             if self.in_quotes {
                 if b == b'"' {
                     self.in_quotes = false;

@@ -156,7 +156,11 @@ impl<R: Read> Blocks<R> {
                     out.truncate(c);
                     let line = self.line;
                     self.line += skipped + newlines(out);
-                    return Ok(Some(BlockLine { line, skipped }));
+                    return Ok(Some(BlockLine {
+                        line,
+                        skipped,
+                        quoted: scan.quoted,
+                    }));
                 }
                 // No record ends in the block yet: read on, within the limits.
                 None => {
@@ -188,6 +192,8 @@ impl<R: Read> Blocks<R> {
 pub(super) struct BlockLine {
     pub(super) line: u64,
     pub(super) skipped: u64,
+    /// Whether the block may hold a `"` (the cut found none: it has none).
+    pub(super) quoted: bool,
 }
 
 impl BlockLine {
@@ -379,20 +385,16 @@ pub(super) fn newlines(bytes: &[u8]) -> u64 {
 }
 
 /// Appends up to `want` bytes read from `r` to `out`; returns how many (0 at the end).
+/// Read through [`Read::take`] and [`Read::read_to_end`], so a file reads straight into
+/// the vector's spare room, without zeroing it first.
 pub(super) fn read_some<R: Read>(r: &mut R, out: &mut Vec<u8>, want: usize) -> io::Result<usize> {
     let len = out.len();
-    out.resize(len + want, 0);
-    loop {
-        match r.read(&mut out[len..]) {
-            Ok(n) => {
-                out.truncate(len + n);
-                return Ok(n);
-            }
-            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
-            Err(e) => {
-                out.truncate(len);
-                return Err(e);
-            }
+    out.reserve(want);
+    match r.by_ref().take(want as u64).read_to_end(out) {
+        Ok(n) => Ok(n),
+        Err(e) => {
+            out.truncate(len);
+            Err(e)
         }
     }
 }
