@@ -144,3 +144,40 @@ fn scan_number_reads_words() {
         ]
     );
 }
+
+proptest! {
+    /// The fixed-size writer equals the `Vec` writer: values of every magnitude, scales
+    /// 0 to 28, either sign.
+    #[test]
+    fn put_fixed_equals_write_fixed(m in any::<i64>(), digits in 0u32..19, scale in 0u32..=28) {
+        let m = i128::from(m) % 10i128.pow(digits + 1);
+        let mut out = vec![b'#'; 100];
+        let end = put_fixed(&mut out, 3, m, scale).unwrap();
+        let mut reference = Vec::new();
+        write_fixed(&mut reference, m, scale);
+        prop_assert_eq!(String::from_utf8_lossy(&out[3..end]), String::from_utf8_lossy(&reference));
+    }
+}
+
+#[test]
+fn put_fixed_edges() {
+    for (m, scale, text) in [
+        (0, 5, "0"),
+        (5, 3, "0.005"),
+        (1000, 3, "1"),
+        (-1230, 3, "-1.23"),
+        (9_999_999_999_999_999, 8, "99999999.99999999"),
+        (1_000_000_000_000_000, 8, "10000000"),
+        (3_695_620, 6, "3.69562"),
+        (1, 8, "0.00000001"),
+        (1, 9, "0.000000001"),
+    ] {
+        let mut out = vec![0; 100];
+        let end = put_fixed(&mut out, 0, m, scale).unwrap();
+        assert_eq!(
+            std::str::from_utf8(&out[..end]).unwrap(),
+            text,
+            "{m} {scale}"
+        );
+    }
+}
