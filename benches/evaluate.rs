@@ -51,6 +51,7 @@ fn bench(c: &mut Criterion) {
     let mut scratch = Scratch::default();
     assert_eq!(plan.evaluate(&values, &mut scratch).unwrap(), Some(total));
     assert_eq!(Compiled::decimal_nodes(&scratch), 0, "all in integers");
+    assert_eq!(values.hot_leaves(), 150, "every leaf on the hot path");
 
     let mut g = c.benchmark_group("evaluate");
     g.bench_function("chiso_compiled_150", |b| {

@@ -502,6 +502,9 @@ struct Reached {
     all_integer: usize,
     some_decimal: usize,
     errors: usize,
+    /// Leaves read for the hot path / values read for the kernels but not the hot path.
+    hot_leaves: usize,
+    general_leaves: usize,
 }
 
 fn exact(c: &Cell) -> String {
@@ -535,6 +538,8 @@ fn same_as_engine(index: &Index, a: &Assessment, reached: &mut Reached) -> Resul
         let want = index.evaluate(&inputs, &mut cells);
         let got = plan.evaluate(&values, &mut scratch);
         reached.runs += 1;
+        reached.hot_leaves += values.hot_leaves();
+        reached.general_leaves += values.fast_leaves() - values.hot_leaves();
         match (&want, &got) {
             (Ok(w), Ok(g)) => {
                 let show = |x: &Option<Decimal>| x.map(|x| x.to_string());
@@ -636,6 +641,10 @@ fn random_trees_reach_the_integer_path_and_the_decimal_fallback() {
         "Decimal fallback: {reached:?}"
     );
     assert!(reached.errors > 0, "errors compared: {reached:?}");
+    assert!(
+        reached.hot_leaves > 0 && reached.general_leaves > 0,
+        "hot path and general integer path: {reached:?}"
+    );
 }
 
 /// A valid value for any rule of a shipped index.

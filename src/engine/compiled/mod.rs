@@ -725,4 +725,11 @@ impl LeafValues {
             })
             .count()
     }
+
+    /// How many leaves have a value the hot path reads (outcomes, tiers on a number,
+    /// entered points, shares, counted deductions, in 64-bit integers); the others take
+    /// the general path.
+    pub fn hot_leaves(&self) -> usize {
+        (self.hot.iter()).filter(|h| h.tag >= hot::H_CHOICE).count()
+    }
 }
