@@ -348,9 +348,26 @@ pub fn assessment_untracked(text: &str) -> Result<Assessment, Diagnostics> {
     untracked(v)
 }
 
-/// Plain `serde` on a checked value; a shape error is one unlocated diagnostic at `$`.
+/// `T` from a value [`json`] has read, without path tracking, as the untracked readers
+/// above read it (see [`index_definition_untracked`]): a shape error is one `structure`
+/// diagnostic at `$`.
+///
+/// ```
+/// let v = chiso::load::json(r#"{"percent": "85"}"#).unwrap();
+/// let value: chiso::assessment::Value = chiso::load::value_untracked(v).unwrap();
+/// assert_eq!(value, chiso::load::json_as(r#"{"percent": "85"}"#).unwrap());
+/// let v = chiso::load::json(r#"{"percent": true}"#).unwrap();
+/// let err = chiso::load::value_untracked::<chiso::assessment::Value>(v).unwrap_err();
+/// assert_eq!((err.0[0].path.as_str(), err.0[0].problem.stable_code()), ("$", "structure"));
+/// ```
+pub fn value_untracked<T: DeserializeOwned>(v: Json) -> Result<T, Diagnostics> {
+    untracked(v)
+}
+
+/// Plain `serde` on a checked value, read by [`crate::json::untracked`] (no struct's
+/// sequence reader compiled); a shape error is one unlocated diagnostic at `$`.
 fn untracked<T: DeserializeOwned>(v: Json) -> Result<T, Diagnostics> {
-    T::deserialize(v).map_err(|e| {
+    T::deserialize(crate::json::untracked::Untracked(v)).map_err(|e| {
         Diagnostics(vec![Diagnostic::error(
             "$",
             None,

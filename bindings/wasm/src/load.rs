@@ -13,7 +13,7 @@
 //! loader, for the exact JSON path (the second pass; `bindings/web/src/engines.js`).
 
 use chiso::assessment::Assessment;
-use chiso::diagnostics::{Diagnostic, Diagnostics, Problem};
+use chiso::diagnostics::{Diagnostic, Diagnostics};
 use chiso::Index;
 use serde::de::DeserializeOwned;
 
@@ -30,27 +30,18 @@ pub fn assessment(text: &str) -> Result<Assessment, Diagnostics> {
 }
 
 /// `T` from a JSON argument of a call (`$value`, `$record`, `$target`): the strict reader,
-/// then plain `serde`; problems located under `path`.
+/// then plain `serde` ([`chiso::load::value_untracked`]); problems located under `path`.
 pub fn argument<T: DeserializeOwned>(text: &str, path: &str) -> Result<T, Diagnostics> {
-    let v = chiso::load::json(text).map_err(|ds| {
-        Diagnostics(
-            ds.0.into_iter()
-                .map(|d| Diagnostic {
-                    path: format!("{path}{}", d.path.strip_prefix('$').unwrap_or(&d.path)),
-                    ..d
-                })
-                .collect(),
-        )
-    })?;
-    T::deserialize(v).map_err(|e| unlocated(path, &e))
-}
-
-fn unlocated(path: &str, e: &serde_json::Error) -> Diagnostics {
-    Diagnostics(vec![Diagnostic::error(
-        path,
-        None,
-        Problem::Structure {
-            detail: e.to_string(),
-        },
-    )])
+    chiso::load::json(text)
+        .and_then(chiso::load::value_untracked)
+        .map_err(|ds| {
+            Diagnostics(
+                ds.0.into_iter()
+                    .map(|d| Diagnostic {
+                        path: format!("{path}{}", d.path.strip_prefix('$').unwrap_or(&d.path)),
+                        ..d
+                    })
+                    .collect(),
+            )
+        })
 }

@@ -11,6 +11,7 @@
 mod encoding;
 pub(crate) mod path;
 mod scan;
+pub(crate) mod untracked;
 
 use crate::diagnostics::{Diagnostic, Diagnostics, Problem};
 use crate::limits::{

@@ -6,7 +6,8 @@
 //! the variant from that buffer, so every type under a rule (awards, tiers, levels, texts,
 //! decimals, intervals …) is compiled a second time for the buffer's deserializer. Here
 //! the object is read as a JSON map, the tag taken out, and each field deserialized from
-//! its own `serde_json::Value`: the deserializer the rest of the document already uses.
+//! its own `serde_json::Value` by the deserializer the rest of the document already uses
+//! (`io/json/untracked.rs`).
 //!
 //! Well-formed objects give exactly what the derived implementation gives (the tests
 //! below compare both on every rule and aggregation of every shipped index, and on
@@ -16,6 +17,7 @@
 //! generated from.
 
 use super::{entered, Rule};
+use crate::json::untracked::Untracked;
 use crate::node::Aggregation;
 use serde::de::{DeserializeOwned, Error as _};
 use serde::{Deserialize, Deserializer};
@@ -46,7 +48,7 @@ impl Fields {
     fn read<'de, D: Deserializer<'de>>(d: D, tag: &'static str) -> Result<(String, Fields), Error> {
         let mut map = Map::<String, Json>::deserialize(d).map_err(Error::custom)?;
         let kind = match map.remove(tag) {
-            Some(v) => String::deserialize(v)?,
+            Some(v) => String::deserialize(Untracked(v))?,
             None => return Err(Error::missing_field(tag)),
         };
         Ok((kind, Fields(map)))
@@ -55,7 +57,7 @@ impl Fields {
     /// A field that must be present.
     fn required<T: DeserializeOwned>(&mut self, key: &'static str) -> Result<T, Error> {
         match self.0.remove(key) {
-            Some(v) => T::deserialize(v),
+            Some(v) => T::deserialize(Untracked(v)),
             None => Err(Error::missing_field(key)),
         }
     }
@@ -73,7 +75,7 @@ impl Fields {
     ) -> Result<T, Error> {
         self.0
             .remove(key)
-            .map_or_else(|| Ok(default()), T::deserialize)
+            .map_or_else(|| Ok(default()), |v| T::deserialize(Untracked(v)))
     }
 
     /// `value`, unless a field was not read (`expected`: the variant's fields).
