@@ -13,6 +13,12 @@
 //! own aggregation compute that node. Property tests keep the plan equal to
 //! [`Index::evaluate`] on random trees and on every shipped index.
 //!
+//! The commonest leaves (outcomes, tiers on a number, entered points, shares without a
+//! gate, up to two counted deductions) take a hot path in 64-bit integers (`hot.rs`):
+//! outcome and tier points written once at the leaf's scale, tier limits as inclusive
+//! integers, the value read into a small record; parents whose integers fit 64 bits sum
+//! in `i64`. Whatever the hot path cannot decide goes to the general kernels above.
+//!
 //! ```
 //! use chiso::engine::{Compiled, Scratch};
 //! use chiso::{Cell, Index, View};
