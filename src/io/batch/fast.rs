@@ -3,6 +3,7 @@
 //! and `proportional` text is read without the rule's explanation ([`fast_proportional`]).
 
 use super::collect::Part;
+use super::mean::Means;
 use super::number::{
     parse_decimal, parse_parts, pow10, pow10_u128, put_fixed, scan_number, write_csv_field,
     write_decimal, write_fixed, Norm,
@@ -175,11 +176,12 @@ impl<'a> Scorer<'a> {
         if column != self.width || unit.is_empty() {
             return None;
         }
-        match first_scale {
+        let one_scale = first_scale.filter(|_| uniform);
+        match one_scale {
             // Every leaf at one scale, none negative: each parent is the plain sum of
             // its leaves at that scale (what `fixed_sums` forms then), the partial sums
             // grow towards the root's, so the root alone must be a `Decimal`.
-            Some(scale) if uniform => {
+            Some(scale) => {
                 for &p in &plan.parents {
                     self.sums[p] = (0, scale);
                 }
@@ -226,7 +228,7 @@ impl<'a> Scorer<'a> {
             out[pos] = b',';
             pos = put_csv_field(out, pos + 1, b);
         }
-        for (node, acc) in (1..nodes.len()).zip(part.means.0.iter_mut()) {
+        for node in 1..nodes.len() {
             out[pos] = b',';
             pos += 1;
             let (m, scale) = self.sums[node];
@@ -245,8 +247,17 @@ impl<'a> Scorer<'a> {
                     }
                 },
             }
-            acc.n += 1;
-            acc.add_scaled(m, scale);
+        }
+        // The node columns' means: rows of one scale add their integers (moved into the
+        // exact means at the end of the block); other rows add to the means directly.
+        match one_scale {
+            Some(scale) => self.fast_means.add(scale, &self.sums, &mut part.means),
+            None => {
+                for (&(m, scale), acc) in self.sums[1..].iter().zip(part.means.0.iter_mut()) {
+                    acc.n += 1;
+                    acc.add_scaled(m, scale);
+                }
+            }
         }
         let n = nodes.len() - 1;
         for (k, v) in [scored.total, scored.percent].into_iter().enumerate() {
@@ -282,6 +293,59 @@ impl<'a> Scorer<'a> {
                 .unwrap_or(u16::MAX),
         );
         Some(line_end)
+    }
+}
+
+/// The node columns' sums of the fast rows of one scale: a plain integer add per node
+/// and row, moved into the part's exact means ([`Means`]) when the scale changes, every
+/// 2^20 rows, and at the end of a block ([`FastMeans::flush`]). The sums stay below 2^116
+/// (each value is below 2^96), so they fit the means' `i128`; exact sums do not depend on
+/// the order of the additions.
+#[derive(Debug, Clone, Default)]
+pub(super) struct FastMeans {
+    scale: u32,
+    rows: u64,
+    /// Per node (the root's unused).
+    sums: Vec<u128>,
+}
+
+impl FastMeans {
+    /// Adds one row's node values (`sums`: mantissas, all at `scale`, none negative).
+    fn add(&mut self, scale: u32, sums: &[(i128, u32)], means: &mut Means) {
+        if self.rows > 0 && (self.scale != scale || self.rows >= 1 << 20) {
+            self.flush(means);
+        }
+        if self.sums.len() != sums.len() {
+            self.flush(means);
+            self.sums = vec![0; sums.len()];
+        }
+        self.scale = scale;
+        self.rows += 1;
+        for (a, &(m, _)) in self.sums.iter_mut().zip(sums).skip(1) {
+            *a += m.unsigned_abs();
+        }
+    }
+
+    /// Moves the sums into `means` (node columns first, as [`Means`] holds them).
+    pub(super) fn flush(&mut self, means: &mut Means) {
+        if self.rows == 0 {
+            return;
+        }
+        for (acc, s) in means.0.iter_mut().zip(self.sums.iter_mut().skip(1)) {
+            acc.n += self.rows;
+            match i128::try_from(*s) {
+                Ok(v) => acc.add_scaled(v, self.scale),
+                // Never below 2^116; exact all the same.
+                Err(_) => {
+                    let half = (*s >> 1) as i128;
+                    acc.add_scaled(half, self.scale);
+                    acc.add_scaled(half, self.scale);
+                    acc.add_scaled((*s & 1) as i128, self.scale);
+                }
+            }
+            *s = 0;
+        }
+        self.rows = 0;
     }
 }
 

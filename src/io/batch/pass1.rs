@@ -91,6 +91,7 @@ pub(super) fn score_block(
         at = newlines;
         i = end + 1;
     }
+    scorer.fast_means.flush(&mut part.means);
 }
 
 /// Scores one record (general path) into `part`.

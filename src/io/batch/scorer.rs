@@ -116,6 +116,8 @@ pub(crate) struct Scorer<'a> {
     pub(super) spans: Vec<(usize, usize)>,
     /// The text of the last [`Scorer::fast_row`], formed with fixed-size copies.
     pub(super) row: Vec<u8>,
+    /// The fast rows' node sums, not yet in the part's means.
+    pub(super) fast_means: super::fast::FastMeans,
 }
 
 impl<'a> Scorer<'a> {
@@ -307,6 +309,7 @@ impl<'a> Scorer<'a> {
                 fast,
                 spans: vec![(0, 0); index.nodes().len()],
                 row: Vec::new(),
+                fast_means: Default::default(),
             }),
             _ => Err(errors),
         }
