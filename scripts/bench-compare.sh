@@ -7,7 +7,8 @@
 #                     (default: ../shared/bench next to the repository)
 #        BENCH_TMP    where the unit files and outputs go (default: a fresh mktemp -d)
 #        INDEX        index file (default: criteria/papi/papi-2021-2024.json)
-#        REPEAT       runs per tool and size; the fastest is reported (default: 1)
+#        REPEAT       rounds per size, each running every tool once in turn; the
+#                     fastest run of each tool is reported (default: 1)
 # Needs: python3, GNU time (/usr/bin/time), and `pip install pandas polars` for the peers.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -28,33 +29,44 @@ PEERS=()
 python3 -c 'import pandas' 2>/dev/null && PEERS+=(pandas) || echo "pandas not installed: skipped (pip install pandas)" >&2
 python3 -c 'import polars' 2>/dev/null && PEERS+=(polars) || echo "polars not installed: skipped (pip install polars)" >&2
 
-# run NAME OUT CMD... -> prints "wall_s peak_kib" of the fastest of REPEAT runs
-run() {
+# once OUT CMD... -> prints "wall_s peak_kib" of one run
+once() {
   local out=$1; shift
-  local best=""
-  for _ in $(seq "$REPEAT"); do
-    /usr/bin/time -f "%e %M" -o "$TMP/time.txt" "$@" > "$out"
-    local t; t=$(cat "$TMP/time.txt")
-    if [ -z "$best" ] || awk -v a="${t%% *}" -v b="${best%% *}" 'BEGIN{exit !(a<b)}'; then best=$t; fi
-  done
-  echo "$best"
+  /usr/bin/time -f "%e %M" -o "$TMP/time.txt" "$@" > "$out"
+  cat "$TMP/time.txt"
 }
 
-echo "machine: $(nproc) cores; $(uname -sr); chiso $(git rev-parse --short HEAD 2>/dev/null || echo '?'); files in $TMP"
+# better BEST NEW -> the faster of two "wall_s peak_kib" (BEST may be empty)
+better() {
+  if [ -z "$1" ] || awk -v a="${2%% *}" -v b="${1%% *}" 'BEGIN{exit !(a<b)}'; then echo "$2"; else echo "$1"; fi
+}
+
+load() { cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || echo '?'; }
+
+echo "machine: $(nproc) cores; $(uname -sr); chiso $(git rev-parse --short HEAD 2>/dev/null || echo '?'); files in $TMP; load $(load)"
+echo "REPEAT=$REPEAT rounds, each running every tool once in turn (so a change of load hits all tools alike); the fastest run of each is shown"
 printf '%-9s %-8s %9s %12s %14s\n' rows tool "wall (s)" "peak (MiB)" "chiso/polars"
 for n in "${SIZES[@]}"; do
   f=$TMP/units-$n.csv
   [ -s "$f" ] || python3 "$TOOLS/gen-papi-units.py" "$n" > "$f"
-  read -r cw cm < <(run "$TMP/chiso-$n.csv" "$CHISO" batch "$INDEX" "$f")
+  declare -A best=()
+  for _ in $(seq "$REPEAT"); do
+    best[chiso]=$(better "${best[chiso]:-}" "$(once "$TMP/chiso-$n.csv" "$CHISO" batch "$INDEX" "$f")")
+    for p in "${PEERS[@]}"; do
+      best[$p]=$(better "${best[$p]:-}" "$(once "$TMP/$p-$n.csv" python3 "$TOOLS/peer-papi-batch.py" "$p" "$f" "$TMP/$p-$n.out.csv")")
+    done
+  done
+  read -r cw cm <<< "${best[chiso]}"
   printf '%-9s %-8s %9s %12.1f\n' "$n" chiso "$cw" "$(echo "$cm/1024" | bc -l)"
-  pw=""
   for p in "${PEERS[@]}"; do
-    read -r w m < <(run "$TMP/$p-$n.csv" python3 "$TOOLS/peer-papi-batch.py" "$p" "$f" "$TMP/$p-$n.out.csv")
+    read -r w m <<< "${best[$p]}"
     ratio=""
-    if [ "$p" = polars ]; then pw=$w; ratio=$(awk -v a="$cw" -v b="$w" 'BEGIN{ if (b > 0) printf "%.2f", a/b }'); fi
+    if [ "$p" = polars ]; then ratio=$(awk -v a="$cw" -v b="$w" 'BEGIN{ if (b > 0) printf "%.2f", a/b }'); fi
     printf '%-9s %-8s %9s %12.1f %14s\n' "$n" "$p" "$w" "$(echo "$m/1024" | bc -l)" "$ratio"
   done
+  unset best
   # Sanity: same number of ranked units as data rows (the generator never leaves a gap).
   ranked=$(awk -F, 'NR>1 && $1 != "__mean__" && $(NF-1) != ""' "$TMP/chiso-$n.csv" | wc -l)
   [ "$ranked" -eq "$n" ] || echo "WARNING: chiso ranked $ranked of $n units" >&2
 done
+echo "load at the end: $(load)"
