@@ -117,6 +117,65 @@ const NA: u8 = 2;
 /// The node's cell is in `cells` (computed with `Decimal`).
 const DEC: u8 = 3;
 
+/// The body of a fixed parent's sum ([`Compiled::sum64`], [`Compiled::sum128`]): the
+/// children's products by their coefficients added at `Decimal`'s scale, in `$int`
+/// integers; `$mul`/`$add` say `None` when a result does not fit (the parent then goes
+/// to `Decimal`).
+macro_rules! fixed_sum {
+    ($self:ident, $p:ident, $sc:ident, $coef:ident, $int:ty,
+     |$m:ident, $c:ident| $mul:expr, |$sum:ident, $t:ident| $add:expr) => {{
+        let plan = &$self.plan;
+        let (mut all_na, mut missing, mut na_any) = (true, false, false);
+        let (mut total, mut s): ($int, u8) = (0, 0);
+        let range = $p.from as usize..$p.to as usize;
+        let edges = plan.child[range.clone()]
+            .iter()
+            .zip(&plan.$coef[range.clone()])
+            .zip(&plan.wscale[range]);
+        for ((&c, &coef), &ws) in edges {
+            let v = $sc.v[c as usize];
+            na_any |= v.na_below;
+            match v.st {
+                VALUE => {
+                    all_na = false;
+                    let ($m, $c) = (v.m, coef);
+                    let Some(t) = $mul else {
+                        return false;
+                    };
+                    let ts = if $p.weighted && t == 0 { 0 } else { v.s + ws };
+                    s = if total == 0 {
+                        ts
+                    } else if t == 0 {
+                        s
+                    } else {
+                        s.max(ts)
+                    };
+                    let ($sum, $t) = (total, t);
+                    let Some(x) = $add else {
+                        return false;
+                    };
+                    total = x;
+                }
+                MISSING => {
+                    all_na = false;
+                    missing = true;
+                }
+                NA => na_any = true,
+                _ => return false,
+            }
+        }
+        $sc.finish(
+            $p.node as usize,
+            all_na,
+            missing,
+            na_any,
+            i128::from(total),
+            s,
+        );
+        true
+    }};
+}
+
 impl Compiled {
     /// Compiles `index` (a copy of it is kept).
     pub fn new(index: &Index) -> Compiled {
@@ -508,86 +567,30 @@ impl Compiled {
     /// `Decimal`): the node is then computed with `Decimal`.
     #[inline]
     fn sum64(&self, p: &plan::Parent, sc: &mut Scratch) -> bool {
-        let plan = &self.plan;
-        let (mut all_na, mut missing, mut na_any) = (true, false, false);
-        let (mut sum, mut s): (i64, u8) = (0, 0);
-        let range = p.from as usize..p.to as usize;
-        let edges = plan.child[range.clone()]
-            .iter()
-            .zip(&plan.coef64[range.clone()])
-            .zip(&plan.wscale[range]);
-        for ((&c, &coef), &ws) in edges {
-            let v = sc.v[c as usize];
-            na_any |= v.na_below;
-            match v.st {
-                VALUE => {
-                    all_na = false;
-                    let Some(t) = i64::try_from(v.m).ok().and_then(|m| m.checked_mul(coef)) else {
-                        return false;
-                    };
-                    let ts = if p.weighted && t == 0 { 0 } else { v.s + ws };
-                    s = if sum == 0 {
-                        ts
-                    } else if t == 0 {
-                        s
-                    } else {
-                        s.max(ts)
-                    };
-                    let Some(x) = sum.checked_add(t) else {
-                        return false;
-                    };
-                    sum = x;
-                }
-                MISSING => {
-                    all_na = false;
-                    missing = true;
-                }
-                NA => na_any = true,
-                _ => return false,
-            }
-        }
-        sc.finish(p.node as usize, all_na, missing, na_any, i128::from(sum), s);
-        true
+        fixed_sum!(
+            self,
+            p,
+            sc,
+            coef64,
+            i64,
+            |m, coef| i64::try_from(m).ok().and_then(|m| m.checked_mul(coef)),
+            |sum, t| sum.checked_add(t)
+        )
     }
 
-    /// A fixed parent in 128-bit integers ([`Compiled::sum64`]).
+    /// A fixed parent in 128-bit integers ([`Compiled::sum64`]; the plan proved these
+    /// products and sums fit).
     #[inline]
     fn sum128(&self, p: &plan::Parent, sc: &mut Scratch) -> bool {
-        let plan = &self.plan;
-        let (mut all_na, mut missing, mut na_any) = (true, false, false);
-        let (mut sum, mut s): (i128, u8) = (0, 0);
-        let range = p.from as usize..p.to as usize;
-        let edges = plan.child[range.clone()]
-            .iter()
-            .zip(&plan.coef[range.clone()])
-            .zip(&plan.wscale[range]);
-        for ((&c, &coef), &ws) in edges {
-            let v = sc.v[c as usize];
-            na_any |= v.na_below;
-            match v.st {
-                VALUE => {
-                    all_na = false;
-                    let t = v.m * coef;
-                    let ts = if p.weighted && t == 0 { 0 } else { v.s + ws };
-                    s = if sum == 0 {
-                        ts
-                    } else if t == 0 {
-                        s
-                    } else {
-                        s.max(ts)
-                    };
-                    sum += t;
-                }
-                MISSING => {
-                    all_na = false;
-                    missing = true;
-                }
-                NA => na_any = true,
-                _ => return false,
-            }
-        }
-        sc.finish(p.node as usize, all_na, missing, na_any, sum, s);
-        true
+        fixed_sum!(
+            self,
+            p,
+            sc,
+            coef,
+            i128,
+            |m, coef| Some(m * coef),
+            |sum, t| Some(sum + t)
+        )
     }
 
     fn materialize_all(&self, sc: &mut Scratch) {

@@ -352,20 +352,7 @@ pub(super) fn write_fixed(out: &mut Vec<u8>, m: i128, scale: u32) {
             v /= 10;
             scale -= 1;
         }
-        while v >= 100 {
-            let r = (v % 100) as usize;
-            v /= 100;
-            i -= 2;
-            buf[i..i + 2].copy_from_slice(&DIGITS2[2 * r..2 * r + 2]);
-        }
-        if v >= 10 {
-            let r = v as usize;
-            i -= 2;
-            buf[i..i + 2].copy_from_slice(&DIGITS2[2 * r..2 * r + 2]);
-        } else {
-            i -= 1;
-            buf[i] = b'0' + v as u8;
-        }
+        i = digits_before(&mut buf, i, v);
     } else {
         let mut u = u;
         while scale > 0 && u % 10 == 0 {
@@ -416,21 +403,7 @@ pub(super) fn put_fixed(out: &mut [u8], pos: usize, m: i128, scale: u32) -> Opti
     // The digits right-aligned at `END` of `d` (20 at most), two at a time.
     const END: usize = 40;
     let mut d = [b'0'; 72];
-    let mut i = END;
-    while v >= 100 {
-        let r = (v % 100) as usize;
-        v /= 100;
-        i -= 2;
-        d[i..i + 2].copy_from_slice(&DIGITS2[2 * r..2 * r + 2]);
-    }
-    if v >= 10 {
-        let r = v as usize;
-        i -= 2;
-        d[i..i + 2].copy_from_slice(&DIGITS2[2 * r..2 * r + 2]);
-    } else {
-        i -= 1;
-        d[i] = b'0' + v as u8;
-    }
+    let i = digits_before(&mut d, END, v);
     let mut pos = pos;
     out[pos] = b'-';
     pos += usize::from(neg);
@@ -451,6 +424,28 @@ pub(super) fn put_fixed(out: &mut [u8], pos: usize, m: i128, scale: u32) -> Opti
     out[pos..pos + 2].copy_from_slice(b"0.");
     out[pos + 2..pos + 34].copy_from_slice(&d[END - scale..END - scale + 32]);
     Some(pos + 2 + scale)
+}
+
+/// Writes the decimal digits of `v` two at a time so that they end just before `end` of
+/// `buf`; returns where they start (`buf` must have room: 20 digits at most).
+#[inline(always)]
+fn digits_before(buf: &mut [u8], end: usize, mut v: u64) -> usize {
+    let mut i = end;
+    while v >= 100 {
+        let r = (v % 100) as usize;
+        v /= 100;
+        i -= 2;
+        buf[i..i + 2].copy_from_slice(&DIGITS2[2 * r..2 * r + 2]);
+    }
+    if v >= 10 {
+        let r = v as usize;
+        i -= 2;
+        buf[i..i + 2].copy_from_slice(&DIGITS2[2 * r..2 * r + 2]);
+    } else {
+        i -= 1;
+        buf[i] = b'0' + v as u8;
+    }
+    i
 }
 
 pub(super) const DIGITS2: &[u8; 200] = b"00010203040506070809101112131415161718192021222324252627282930313233343536373839404142434445464748495051525354555657585960616263646566676869707172737475767778798081828384858687888990919293949596979899";
