@@ -440,9 +440,8 @@ fn units_are_read_as_the_batch_reads_them() {
     .unwrap_err() else {
         panic!("not an input error")
     };
-    let key = |e: &chiso::batch::RowError| {
-        (e.code, e.row, e.column.clone(), e.render("u.csv", Lang::En))
-    };
+    let key =
+        |e: &chiso::batch::RowError| (e.code, e.row, e.column.clone(), e.render("u.csv", Lang::En));
     assert_eq!(errs.len(), 3, "{errs:?}");
     assert_eq!(
         errs.iter().map(key).collect::<Vec<_>>(),
