@@ -3,6 +3,7 @@
 use crate::assessment::Assessment;
 use crate::diagnostics::Diagnostics;
 use crate::engine::{Compiled, Index, Scratch};
+use crate::inputs::Inputs;
 use crate::ranking::percent_of;
 use crate::result::View;
 use rust_decimal::Decimal;
@@ -45,8 +46,13 @@ fn compiled_total(
     scratch: &mut Scratch,
 ) -> Option<(Option<Decimal>, Option<Decimal>)> {
     let mut out = None;
-    for v in [View::SelfAssessment, View::Appraised, View::Final] {
-        let values = plan.values(u, v).ok()?;
+    // Every view, as `Index::score` refuses a unit for an error in any; checked once.
+    let views = Inputs::resolve_views(plan.index(), u).ok()?;
+    for (v, inputs) in [View::SelfAssessment, View::Appraised, View::Final]
+        .into_iter()
+        .zip(&views)
+    {
+        let values = plan.read(inputs);
         let total = plan.evaluate(&values, scratch).ok()?;
         if v == view {
             let max = plan.cell(scratch, 0).max();
