@@ -8,6 +8,8 @@
 //! the choice open; `serde_json` would silently keep the last) and every number beyond the
 //! exact range. Only then does `serde_json` build the value.
 
+#[cfg(any(feature = "lean", test))]
+mod digits;
 mod encoding;
 pub(crate) mod path;
 mod scan;

@@ -92,6 +92,7 @@ const LINEAR_KEYS: usize = 12;
 const SHORT_NUMBER: usize = 28;
 
 /// The largest magnitude a `rust_decimal::Decimal` holds (2⁹⁶ − 1 ≈ 7.92·10²⁸).
+#[cfg(not(feature = "lean"))]
 const DECIMAL_MAX: f64 = 79_228_162_514_264_337_593_543_950_335.0;
 
 /// Significant digits a binary float (`serde_json`'s non-integer numbers) always keeps.
@@ -132,6 +133,12 @@ fn exact(text: &str) -> bool {
     if written.len() <= FLOAT_DIGITS {
         return true;
     }
+    float_keeps(text, &written, exponent)
+}
+
+/// Whether the float `text` becomes prints back as `written` · 10^`exponent`.
+#[cfg(not(feature = "lean"))]
+fn float_keeps(text: &str, written: &str, exponent: i64) -> bool {
     match text.parse::<f64>() {
         Ok(x) => {
             significant(&x.to_string()).is_some_and(|(kept, e)| kept == written && e == exponent)
@@ -140,9 +147,30 @@ fn exact(text: &str) -> bool {
     }
 }
 
+/// Whether the float `text` becomes prints back as `written` · 10^`exponent`, without
+/// `f64` (the browser's form module; the same answers, see `digits.rs`).
+#[cfg(feature = "lean")]
+fn float_keeps(_: &str, written: &str, exponent: i64) -> bool {
+    super::digits::float_keeps(written, exponent)
+}
+
+/// Whether `text` reads as a binary float beyond the decimal's range.
+#[cfg(not(feature = "lean"))]
+fn too_large(text: &str) -> bool {
+    text.parse::<f64>()
+        .is_ok_and(|x| x.is_nan() || x.abs() > DECIMAL_MAX)
+}
+
+/// Whether `text` reads as a binary float beyond the decimal's range, without `f64`
+/// (the browser's form module; the same answers, see `digits.rs`).
+#[cfg(feature = "lean")]
+fn too_large(text: &str) -> bool {
+    super::digits::too_large(text)
+}
+
 /// The significant digits of a JSON number (no leading or trailing zeros) and the power
 /// of ten of the last one: `0.0120` → ("12", -3); `None` when it is not a number.
-fn significant(text: &str) -> Option<(String, i64)> {
+pub(super) fn significant(text: &str) -> Option<(String, i64)> {
     let text = text.strip_prefix('-').unwrap_or(text);
     let (mantissa, exp) = match text.find(['e', 'E']) {
         Some(i) => (&text[..i], text[i + 1..].parse::<i64>().ok()?),
@@ -456,18 +484,14 @@ impl<'a> Scanner<'a> {
         }
         let text = &self.text[start..self.i];
         let long = text.len() > SHORT_NUMBER || text.bytes().any(|c| c == b'e' || c == b'E');
-        if long && !self.over {
-            if let Ok(x) = text.parse::<f64>() {
-                if x.is_nan() || x.abs() > DECIMAL_MAX {
-                    let depth = self.stack.len();
-                    self.problem(|s| Found::TooLarge {
-                        path: s.path(depth),
-                        text: text.to_owned(),
-                        code: None,
-                    });
-                    return Ok(());
-                }
-            }
+        if long && !self.over && too_large(text) {
+            let depth = self.stack.len();
+            self.problem(|s| Found::TooLarge {
+                path: s.path(depth),
+                text: text.to_owned(),
+                code: None,
+            });
+            return Ok(());
         }
         if !self.over && !exact(text) {
             let depth = self.stack.len();
