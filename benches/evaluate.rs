@@ -52,6 +52,10 @@ fn bench(c: &mut Criterion) {
     assert_eq!(plan.evaluate(&values, &mut scratch).unwrap(), Some(total));
     assert_eq!(Compiled::decimal_nodes(&scratch), 0, "all in integers");
     assert_eq!(values.hot_leaves(), 150, "every leaf on the hot path");
+    assert!(
+        Compiled::took_flat_path(&scratch),
+        "the whole tree on the flat path"
+    );
 
     let mut g = c.benchmark_group("evaluate");
     g.bench_function("chiso_compiled_150", |b| {

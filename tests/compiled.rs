@@ -85,10 +85,13 @@ fn tier(from: Option<Bound>, to: Option<Bound>, points: Decimal) -> Tier {
     }
 }
 
-/// A leaf rule for a node of maximum `max`.
-fn random_rule(g: &mut Gen, max: Decimal) -> Rule {
+/// A leaf rule for a node of maximum `max`; with `flat`, only rules with a hot form
+/// (no survey, no gate).
+fn random_rule(g: &mut Gen, max: Decimal, flat: bool) -> Rule {
     let half = max / Decimal::TWO;
-    match g.below(11) {
+    let kind = g.below(11);
+    let kind = if flat && kind == 8 { 9 } else { kind };
+    match kind {
         0 => Rule::YesNo {
             conditions: vec![],
             yes: award(g, "có", max, 100),
@@ -129,7 +132,7 @@ fn random_rule(g: &mut Gen, max: Decimal) -> Rule {
         4 => Rule::Proportional {
             threshold_percent: g.chance(50).then(|| Decimal::from(g.below(100) + 1)),
             gate: g
-                .chance(30)
+                .chance(if flat { 0 } else { 30 })
                 .then(|| Bound::incl(Decimal::from(g.below(100)))),
             zero_denominator: g.pick(&[
                 ZeroDenominator::Zero,
@@ -302,8 +305,10 @@ fn leaf(code: &str, max: Decimal, rule: Rule) -> Node {
     }
 }
 
-fn random_aggregation(g: &mut Gen, kids: &[Node]) -> Aggregation {
-    let rescale_to_max = g.chance(12);
+/// A parent's aggregation; with `flat`, only sums that keep the parent in integers
+/// (no mean, no rescaling).
+fn random_aggregation(g: &mut Gen, kids: &[Node], flat: bool) -> Aggregation {
+    let rescale_to_max = !flat && g.chance(12);
     let weights = |g: &mut Gen| -> BTreeMap<String, Decimal> {
         kids.iter()
             .map(|k| {
@@ -312,7 +317,7 @@ fn random_aggregation(g: &mut Gen, kids: &[Node]) -> Aggregation {
             })
             .collect()
     };
-    match g.below(10) {
+    match g.below(if flat { 9 } else { 10 }) {
         0..=5 => Aggregation::Sum { rescale_to_max },
         6..=8 => Aggregation::WeightedSum {
             weights: weights(g),
@@ -345,7 +350,7 @@ fn aggregate_max(agg: &Aggregation, kids: &[Node]) -> Decimal {
     }
 }
 
-fn random_children(g: &mut Gen, prefix: &str, depth: usize, out: &mut Vec<Node>) {
+fn random_children(g: &mut Gen, prefix: &str, depth: usize, flat: bool, out: &mut Vec<Node>) {
     let n = g.below(4) + 1;
     for i in 1..=n {
         let code = if prefix.is_empty() {
@@ -355,8 +360,8 @@ fn random_children(g: &mut Gen, prefix: &str, depth: usize, out: &mut Vec<Node>)
         };
         if depth < 4 && g.chance(45) {
             let mut kids = Vec::new();
-            random_children(g, &code, depth + 1, &mut kids);
-            let agg = random_aggregation(g, &kids);
+            random_children(g, &code, depth + 1, flat, &mut kids);
+            let agg = random_aggregation(g, &kids, flat);
             let max = if agg.rescales() {
                 Decimal::from(g.below(20) + 1)
             } else {
@@ -377,9 +382,9 @@ fn random_children(g: &mut Gen, prefix: &str, depth: usize, out: &mut Vec<Node>)
             });
         } else {
             let max = Decimal::new((g.below(16) as i64 + 1) * 25, 2);
-            let rule = random_rule(g, max);
+            let rule = random_rule(g, max, flat);
             let mut node = leaf(&code, max, rule);
-            if g.chance(15) {
+            if !flat && g.chance(15) {
                 node.channel = Channel::Survey;
                 node.rule = Some(Rule::Survey {
                     options: match serde_json::from_str::<Rule>(r#"{"type":"survey"}"#) {
@@ -397,12 +402,18 @@ fn random_children(g: &mut Gen, prefix: &str, depth: usize, out: &mut Vec<Node>)
 }
 
 fn random_index(g: &mut Gen) -> IndexDefinition {
+    random_index_shaped(g, false)
+}
+
+/// A random index; with `flat`, one the flat path takes whole ([`random_rule`],
+/// [`random_aggregation`]).
+fn random_index_shaped(g: &mut Gen, flat: bool) -> IndexDefinition {
     let mut nodes = Vec::new();
-    random_children(g, "", 1, &mut nodes);
+    random_children(g, "", 1, flat, &mut nodes);
     let aggregation = if g.chance(80) {
         Aggregation::default()
     } else {
-        random_aggregation(g, &nodes)
+        random_aggregation(g, &nodes, flat)
     };
     let max = if aggregation.rescales() {
         Decimal::ONE_HUNDRED
@@ -473,7 +484,17 @@ fn random_assessment(
         appraisal_1: 40,
         appraisal_2: 20,
     };
-    let entries = common::random_entries(index, g, &mix, value);
+    random_assessment_with(index, g, value, &mix)
+}
+
+/// [`random_assessment`] with its own mix of missing and not-applicable leaves.
+fn random_assessment_with(
+    index: &Index,
+    g: &mut Gen,
+    value: &dyn Fn(&mut Gen, &Rule, Decimal) -> Value,
+    mix: &common::Mix,
+) -> Assessment {
+    let entries = common::random_entries(index, g, mix, value);
     let mut adjustments = BTreeMap::new();
     for adj in &index.definition().adjustments {
         if g.chance(60) {
@@ -505,6 +526,9 @@ struct Reached {
     /// Leaves read for the hot path / values read for the kernels but not the hot path.
     hot_leaves: usize,
     general_leaves: usize,
+    /// Evaluations on the flat path / that tried it and left it for the general path.
+    flat: usize,
+    flat_left: usize,
 }
 
 fn exact(c: &Cell) -> String {
@@ -538,6 +562,11 @@ fn same_as_engine(index: &Index, a: &Assessment, reached: &mut Reached) -> Resul
         let want = index.evaluate(&inputs, &mut cells);
         let got = plan.evaluate(&values, &mut scratch);
         reached.runs += 1;
+        if Compiled::took_flat_path(&scratch) {
+            reached.flat += 1;
+        } else if plan.has_flat_path() && values.hot_leaves() == values.len() {
+            reached.flat_left += 1;
+        }
         reached.hot_leaves += values.hot_leaves();
         reached.general_leaves += values.fast_leaves() - values.hot_leaves();
         match (&want, &got) {
@@ -645,6 +674,53 @@ fn random_trees_reach_the_integer_path_and_the_decimal_fallback() {
         reached.hot_leaves > 0 && reached.general_leaves > 0,
         "hot path and general integer path: {reached:?}"
     );
+}
+
+/// Random trees the flat path takes whole (sums only, rules with a hot form), assessed
+/// in full: the flat path equals the engine, and whatever it cannot decide (a quotient
+/// `Decimal` rounds, a zero denominator making a leaf not applicable, an overflow) goes
+/// back to the general path with the same results.
+fn flat_case(seed: u64, reached: &mut Reached) -> Result<(), String> {
+    let mut g = Gen(seed);
+    let mut def = random_index_shaped(&mut g, true);
+    def.policies.missing_evidence = g.pick(&[
+        MissingEvidencePolicy::NotCredited,
+        MissingEvidencePolicy::Flag,
+        MissingEvidencePolicy::Ignore,
+    ]);
+    let Ok(index) = Index::new(def) else {
+        return Ok(());
+    };
+    let mix = common::Mix {
+        not_applicable: 0,
+        missing: 0,
+        evidence: 70,
+        appraisal_1: 40,
+        appraisal_2: 20,
+    };
+    let a = random_assessment_with(&index, &mut g, &random_value, &mix);
+    same_as_engine(&index, &a, reached)
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(300))]
+    #[test]
+    fn flat_path_equals_index_evaluate(seed in any::<u64>()) {
+        let mut reached = Reached::default();
+        flat_case(seed, &mut reached).map_err(TestCaseError::fail)?;
+    }
+}
+
+/// The flat generator reaches the flat path, and evaluations that leave it.
+#[test]
+fn random_trees_reach_the_flat_path_and_leave_it() {
+    let mut reached = Reached::default();
+    for seed in 0..300u64 {
+        flat_case(seed.wrapping_mul(104_729), &mut reached).unwrap();
+    }
+    eprintln!("{reached:?}");
+    assert!(reached.flat * 4 > reached.runs, "flat path: {reached:?}");
+    assert!(reached.flat_left > 0, "flat path left: {reached:?}");
 }
 
 /// A valid value for any rule of a shipped index.

@@ -39,6 +39,7 @@
 //! assert_eq!(cells[0].achieved(), full.total.criteria_points);
 //! ```
 
+mod flat;
 mod fx;
 mod hot;
 mod leaf;
@@ -60,6 +61,8 @@ use rust_decimal::Decimal;
 pub struct Compiled {
     index: Index,
     plan: plan::Plan,
+    /// The flat layout, when the whole index can take the flat path (`flat.rs`).
+    flat: Option<flat::Flat>,
 }
 
 /// What one leaf holds in [`LeafValues`].
@@ -79,6 +82,9 @@ pub struct LeafValues {
     leaves: Vec<Leaf>,
     /// The same leaves in the hot path's form (`hot::H_GENERAL`: see `leaves`).
     hot: Vec<hot::Hot>,
+    /// How many leaves the hot path cannot read (`hot` tags below `H_CHOICE`): the
+    /// flat path is tried only when there are none.
+    cold: usize,
     adjustments: Vec<Decimal>,
 }
 
@@ -88,6 +94,12 @@ pub struct Scratch {
     v: Vec<Val>,
     cells: Vec<Cell>,
     slow: usize,
+    /// The last evaluation took the flat path: the nodes are in `fm` / `fs` (by slot),
+    /// not in `v`.
+    flat: bool,
+    /// Flat path: each slot's integer at the plan's scale and its `Decimal` scale.
+    fm: Vec<i64>,
+    fs: Vec<u8>,
 }
 
 /// One node's state in a [`Scratch`]: its integer at the plan's scale for the node and
@@ -108,6 +120,16 @@ impl Val {
         st: MISSING,
         na_below: false,
     };
+}
+
+/// What the hot path makes of one leaf ([`Compiled::hot_leaf`]).
+enum HotOut {
+    /// Points at the leaf's scale, with their `Decimal` scale.
+    Points(i64, u8),
+    Missing,
+    Na,
+    /// The general kernel of the leaf decides.
+    General,
 }
 
 // Node states in a scratch.
@@ -179,8 +201,10 @@ macro_rules! fixed_sum {
 impl Compiled {
     /// Compiles `index` (a copy of it is kept).
     pub fn new(index: &Index) -> Compiled {
+        let plan = plan::Plan::new(index);
         Compiled {
-            plan: plan::Plan::new(index),
+            flat: flat::Flat::new(index, &plan),
+            plan,
             index: index.clone(),
         }
     }
@@ -227,9 +251,10 @@ impl Compiled {
         let hot = (self.plan.leaf_plan.iter())
             .zip(&leaves)
             .map(|(lp, l)| hot::read(lp.hot, lp.cmp, l))
-            .collect();
+            .collect::<Vec<_>>();
         LeafValues {
             leaves,
+            cold: hot.iter().filter(|h| h.tag < hot::H_CHOICE).count(),
             hot,
             adjustments: inputs.adjustment_points().to_vec(),
         }
@@ -248,7 +273,10 @@ impl Compiled {
             credited: true,
         };
         let lp = &self.plan.leaf_plan[k];
-        values.hot[k] = hot::read(lp.hot, lp.cmp, &leaf);
+        let h = hot::read(lp.hot, lp.cmp, &leaf);
+        values.cold = values.cold + usize::from(h.tag < hot::H_CHOICE)
+            - usize::from(values.hot[k].tag < hot::H_CHOICE);
+        values.hot[k] = h;
         values.leaves[k] = leaf;
         true
     }
@@ -275,14 +303,23 @@ impl Compiled {
             )));
         }
         scratch.prepare(n);
-        self.leaves(values, scratch)?;
-        for p in plan.parents.iter() {
-            self.parent(p, scratch);
-        }
-        let root = match scratch.v[0].st {
-            VALUE => Some(plan.fx_at(scratch, 0).dec()),
-            DEC => scratch.cells[0].achieved(),
-            _ => None,
+        let flat = match &self.flat {
+            Some(f) if values.cold == 0 => self.flat_run(f, values, scratch),
+            _ => false,
+        };
+        scratch.flat = flat;
+        let root = if flat {
+            Some(self.flat_fx(scratch, 0).dec())
+        } else {
+            self.leaves(values, scratch)?;
+            for p in plan.parents.iter() {
+                self.parent(p, scratch);
+            }
+            match scratch.v[0].st {
+                VALUE => Some(plan.fx_at(scratch, 0).dec()),
+                DEC => scratch.cells[0].achieved(),
+                _ => None,
+            }
         };
         if plan.unverified {
             self.materialize_all(scratch);
@@ -320,6 +357,15 @@ impl Compiled {
     /// The cell of the node at `position` after [`Compiled::evaluate`] (as
     /// [`Index::evaluate`] fills it).
     pub fn cell(&self, scratch: &Scratch, position: usize) -> Cell {
+        if scratch.flat {
+            return match self.plan.static_max.get(position) {
+                Some(&max) => Cell::Value {
+                    achieved: self.flat_fx(scratch, position).dec(),
+                    max,
+                },
+                None => Cell::Missing,
+            };
+        }
         match scratch.v.get(position).map(|v| v.st) {
             Some(VALUE) => Cell::Value {
                 achieved: self.plan.fx_at(scratch, position).dec(),
@@ -345,71 +391,102 @@ impl Compiled {
         scratch.slow
     }
 
+    /// Whether the whole index can take the flat path: every parent in 64-bit integers
+    /// and every leaf with a hot form (then an evaluation whose every leaf the hot path
+    /// reads tries it first).
+    pub fn has_flat_path(&self) -> bool {
+        self.flat.is_some()
+    }
+
+    /// Whether the last evaluation took the flat path (else the general one).
+    pub fn took_flat_path(scratch: &Scratch) -> bool {
+        scratch.flat
+    }
+
     /// Every leaf: the hot path where it decides, else [`Compiled::leaf`].
     fn leaves(&self, values: &LeafValues, sc: &mut Scratch) -> Result<(), Box<Diagnostic>> {
         let plan = &self.plan;
         let leaves = plan.leaf_plan.iter().zip(&plan.kernels).zip(&values.hot);
         for (k, ((lp, kernel), h)) in leaves.enumerate() {
             let i = lp.node as usize;
-            let pt = match h.tag {
-                hot::H_CHOICE => plan.pts.get(lp.pts as usize + h.k as usize),
-                hot::H_TIER => {
-                    let from = lp.ranges as usize;
-                    let ranges = plan.ranges.get(from..from + lp.tiers as usize);
-                    ranges
-                        .and_then(|r| r.iter().position(|&(lo, hi)| lo <= h.a && h.a <= hi))
-                        .and_then(|t| plan.pts.get(lp.pts as usize + t))
-                }
-                hot::H_NUM => {
-                    let m = (lp.scale.checked_sub(u32::from(h.s)))
-                        .and_then(hot::pow64)
-                        .and_then(|p| h.a.checked_mul(p));
-                    if let Some(m) = m {
-                        sc.put(i, m, h.s, h.credited);
-                        continue;
-                    }
-                    None
-                }
-                hot::H_FRAC if h.b == 0 => match lp.cmp {
-                    // A zero denominator: its policy's points, or not applicable.
-                    hot::ZERO_NA => {
-                        sc.state(i, NA);
-                        continue;
-                    }
-                    hot::ZERO_POINTS => plan.pts.get(lp.pts as usize + 2),
-                    _ => None,
-                },
-                hot::H_FRAC | hot::H_DED => {
-                    let r = self.computed(lp, h).and_then(|(m, s)| {
-                        let p = hot::pow64(lp.scale.checked_sub(u32::from(s))?)?;
-                        Some((m.checked_mul(p)?, s))
-                    });
-                    if let Some((m, s)) = r {
-                        sc.put(i, m, s, h.credited);
-                        continue;
-                    }
-                    None
-                }
-                hot::H_MISSING if plan.zero_if_missing => {
-                    sc.put(i, 0, 0, true);
-                    continue;
-                }
-                hot::H_MISSING | hot::H_NOT_APPRAISED => {
-                    sc.state(i, MISSING);
-                    continue;
-                }
-                hot::H_NA => {
-                    sc.state(i, NA);
-                    continue;
-                }
-                _ => None,
-            };
-            match pt {
-                Some(pt) if pt.ok => sc.put(i, pt.m, pt.s, h.credited),
-                _ => self.leaf(lp, kernel, &values.leaves[k], sc)?,
+            match self.hot_leaf(lp, h) {
+                HotOut::Points(m, s) => sc.put(i, m, s, h.credited),
+                HotOut::Missing => sc.state(i, MISSING),
+                HotOut::Na => sc.state(i, NA),
+                HotOut::General => self.leaf(lp, kernel, &values.leaves[k], sc)?,
             }
         }
         Ok(())
+    }
+
+    /// What the hot path makes of one leaf's value `h` (points before crediting).
+    #[inline(always)]
+    fn hot_leaf(&self, lp: &plan::LeafPlan, h: &hot::Hot) -> HotOut {
+        let plan = &self.plan;
+        let pt = match h.tag {
+            hot::H_CHOICE => plan.pts.get(lp.pts as usize + h.k as usize),
+            hot::H_TIER => {
+                let from = lp.ranges as usize;
+                let ranges = plan.ranges.get(from..from + lp.tiers as usize);
+                ranges
+                    .and_then(|r| r.iter().position(|&(lo, hi)| lo <= h.a && h.a <= hi))
+                    .and_then(|t| plan.pts.get(lp.pts as usize + t))
+            }
+            hot::H_NUM => {
+                let m = (lp.scale.checked_sub(u32::from(h.s)))
+                    .and_then(hot::pow64)
+                    .and_then(|p| h.a.checked_mul(p));
+                return match m {
+                    Some(m) => HotOut::Points(m, h.s),
+                    None => HotOut::General,
+                };
+            }
+            hot::H_FRAC if h.b == 0 => match lp.cmp {
+                // A zero denominator: its policy's points, or not applicable.
+                hot::ZERO_NA => return HotOut::Na,
+                hot::ZERO_POINTS => plan.pts.get(lp.pts as usize + 2),
+                _ => None,
+            },
+            hot::H_FRAC | hot::H_DED => {
+                let r = self.computed(lp, h).and_then(|(m, s)| {
+                    let p = hot::pow64(lp.scale.checked_sub(u32::from(s))?)?;
+                    Some((m.checked_mul(p)?, s))
+                });
+                return match r {
+                    Some((m, s)) => HotOut::Points(m, s),
+                    None => HotOut::General,
+                };
+            }
+            hot::H_MISSING if plan.zero_if_missing => return HotOut::Points(0, 0),
+            hot::H_MISSING | hot::H_NOT_APPRAISED => return HotOut::Missing,
+            hot::H_NA => return HotOut::Na,
+            _ => None,
+        };
+        match pt {
+            Some(pt) if pt.ok => HotOut::Points(pt.m, pt.s),
+            _ => HotOut::General,
+        }
+    }
+
+    /// The exact value of node `i` after a flat evaluation.
+    fn flat_fx(&self, sc: &Scratch, i: usize) -> Fx {
+        let slot = (self.flat.as_ref()).and_then(|f| f.slot.get(i));
+        match (slot, self.plan.scale.get(i)) {
+            (Some(&slot), Some(&scale)) => {
+                let s = sc.fs[slot as usize];
+                // |m| < 2⁶³ < 10¹⁹: a value with `s` places has m = 0 beyond 18 places.
+                let k = scale.saturating_sub(u32::from(s)) as usize;
+                let m = match POW10.get(k) {
+                    Some(&p) if k <= 18 => sc.fm[slot as usize] / p as i64,
+                    _ => 0,
+                };
+                Fx {
+                    m: i128::from(m),
+                    s: u32::from(s),
+                }
+            }
+            _ => Fx::ZERO,
+        }
     }
 
     /// Points of a proportional or deductions leaf on the hot path (`None`: the general
