@@ -296,22 +296,30 @@ impl<'a> Scorer<'a> {
     }
 }
 
-/// The node columns' sums of the fast rows of one scale: a plain integer add per node
+/// The node columns' sums of the fast rows of one scale: a plain `u64` add per node
 /// and row, moved into the part's exact means ([`Means`]) when the scale changes, every
-/// 2^20 rows, and at the end of a block ([`FastMeans::flush`]). The sums stay below 2^116
-/// (each value is below 2^96), so they fit the means' `i128`; exact sums do not depend on
-/// the order of the additions.
+/// 2^20 rows, and at the end of a block ([`FastMeans::flush`]). A row whose root is
+/// below 2^43 (every node is at most the root: no leaf is negative) adds to them, so
+/// the sums stay below 2^63; a larger row is added to the exact means directly. Exact
+/// sums do not depend on the order of the additions.
 #[derive(Debug, Clone, Default)]
 pub(super) struct FastMeans {
     scale: u32,
     rows: u64,
     /// Per node (the root's unused).
-    sums: Vec<u128>,
+    sums: Vec<u64>,
 }
 
 impl FastMeans {
     /// Adds one row's node values (`sums`: mantissas, all at `scale`, none negative).
     fn add(&mut self, scale: u32, sums: &[(i128, u32)], means: &mut Means) {
+        if sums.first().is_none_or(|&(root, _)| root >= 1 << 43) {
+            for (&(m, scale), acc) in sums[1..].iter().zip(means.0.iter_mut()) {
+                acc.n += 1;
+                acc.add_scaled(m, scale);
+            }
+            return;
+        }
         if self.rows > 0 && (self.scale != scale || self.rows >= 1 << 20) {
             self.flush(means);
         }
@@ -321,8 +329,10 @@ impl FastMeans {
         }
         self.scale = scale;
         self.rows += 1;
+        // Below 2^43: the truncation keeps the value.
+        #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
         for (a, &(m, _)) in self.sums.iter_mut().zip(sums).skip(1) {
-            *a += m.unsigned_abs();
+            *a += m as u64;
         }
     }
 
@@ -333,16 +343,7 @@ impl FastMeans {
         }
         for (acc, s) in means.0.iter_mut().zip(self.sums.iter_mut().skip(1)) {
             acc.n += self.rows;
-            match i128::try_from(*s) {
-                Ok(v) => acc.add_scaled(v, self.scale),
-                // Never below 2^116; exact all the same.
-                Err(_) => {
-                    let half = (*s >> 1) as i128;
-                    acc.add_scaled(half, self.scale);
-                    acc.add_scaled(half, self.scale);
-                    acc.add_scaled((*s & 1) as i128, self.scale);
-                }
-            }
+            acc.add_scaled(i128::from(*s), self.scale);
             *s = 0;
         }
         self.rows = 0;

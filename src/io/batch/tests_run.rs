@@ -308,3 +308,60 @@ proptest! {
         }
     }
 }
+
+#[test]
+fn fast_means_of_small_and_large_rows_are_exact() {
+    // The fast path adds rows whose root is below 2^43 in `u64` and the larger ones
+    // exactly: mixed, the means equal those of the general path (JSON lines).
+    let index = Index::from_json(
+        r#"{"format":"chiso.index/1","id":"w","title":{"vi":"W"},"version":"1","legal_basis":[],
+        "unit_levels":["province"],"years":{"from":2021},"completeness":"example",
+        "nodes":[{"code":"P","title":{"vi":"P"},"children":[
+          {"code":"A","title":{"vi":"A"},"rule":{"type":"score"}},
+          {"code":"B","title":{"vi":"B"},"rule":{"type":"score"}}]}]}"#,
+    )
+    .unwrap();
+    let rows = [
+        ("X", "1.000001", "2.5"),
+        ("Y", "9999999999.999999", "4398046.511104"),
+        ("Z", "0.000003", "8796093.022207"),
+        ("W", "3", "4.25"),
+    ];
+    let mut csv = "unit,A,B\n".to_owned();
+    let mut jsonl = String::new();
+    for (u, a, b) in rows {
+        csv.push_str(&format!("{u},{a},{b}\n"));
+        jsonl.push_str(&format!(
+            "{{\"format\":\"chiso.assessment/1\",\"index\":\"w\",\"unit\":{{\"name\":\"{u}\"}},\"entries\":{{\"A\":{{\"self\":{{\"value\":{{\"number\":\"{a}\"}}}}}},\"B\":{{\"self\":{{\"value\":{{\"number\":\"{b}\"}}}}}}}}}}\n"
+        ));
+    }
+    let mean_of = |out: Vec<u8>, skip: usize| {
+        let out = String::from_utf8(out).unwrap();
+        let last = out.lines().last().unwrap().to_owned();
+        let mut f: Vec<&str> = last.split(',').collect();
+        f.drain(1..1 + skip);
+        f.join(",")
+    };
+    let general = mean_of(
+        run_in_memory(
+            &index,
+            jsonl.as_bytes(),
+            InputFormat::JsonLines,
+            &Options::default(),
+        )
+        .unwrap(),
+        1,
+    );
+    assert!(general.starts_with("__mean__,2503298537.5708285,"), "{general}");
+    for threads in [1, 2] {
+        let opts = Options {
+            threads,
+            ..Options::default()
+        };
+        let fast = mean_of(
+            run_in_memory(&index, csv.as_bytes(), InputFormat::Csv, &opts).unwrap(),
+            0,
+        );
+        assert_eq!(fast, general);
+    }
+}
