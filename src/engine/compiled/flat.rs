@@ -250,19 +250,45 @@ fn sum_scale(total: i64, s: u8, t: i64, ts: u8) -> u8 {
 }
 
 /// A plain sum of children at the parent's scale; `None` on overflow.
+///
+/// With no negative child (the usual case) the sum never returns to zero once it has
+/// left it, so `Decimal`'s scale ([`sum_scale`]) is the largest scale of a nonzero
+/// child, or the last child's when every child is zero: two independent chains (the
+/// sum, the largest scale) instead of one branch per child. A negative child takes the
+/// step-by-step rule.
 #[inline(always)]
 fn sum_unit(m: &[i64], s: &[u8]) -> Option<(i64, u8)> {
-    let (mut total, mut scale, mut over) = (0i64, 0u8, false);
+    let (mut total, mut top, mut signs, mut over) = (0i64, 0u8, 0i64, false);
     for (&t, &ts) in m.iter().zip(s) {
-        scale = sum_scale(total, scale, t, ts);
+        signs |= t;
+        top = top.max(if t != 0 { ts } else { 0 });
         let (x, o) = total.overflowing_add(t);
         total = x;
         over |= o;
     }
-    (!over).then_some((total, scale))
+    if signs < 0 {
+        return sum_steps(m.iter().copied().zip(s.iter().copied()));
+    }
+    match (over, total) {
+        (true, _) => None,
+        (false, 0) => Some((0, *s.last()?)),
+        (false, _) => Some((total, top)),
+    }
 }
 
-/// A sum of children times their coefficients; `None` on overflow.
+/// A sum term by term with [`sum_scale`] (terms and their scales); `None` on overflow.
+#[inline]
+fn sum_steps(terms: impl Iterator<Item = (i64, u8)>) -> Option<(i64, u8)> {
+    let (mut total, mut scale) = (0i64, 0u8);
+    for (t, ts) in terms {
+        scale = sum_scale(total, scale, t, ts);
+        total = total.checked_add(t)?;
+    }
+    Some((total, scale))
+}
+
+/// A sum of children times their coefficients; `None` on overflow. The scale of a term
+/// is its child's plus its weight's (0 for a zero term of a weighted sum).
 #[inline(always)]
 fn sum_scaled(
     m: &[i64],
@@ -271,25 +297,43 @@ fn sum_scaled(
     wscale: &[u8],
     weighted: bool,
 ) -> Option<(i64, u8)> {
-    let (mut total, mut scale, mut over) = (0i64, 0u8, false);
-    for ((&cm, &cs), (&k, &ws)) in m.iter().zip(s).zip(coef.iter().zip(wscale)) {
-        let (t, o1) = cm.overflowing_mul(k);
+    let term = |((&cm, &cs), (&k, &ws)): ((&i64, &u8), (&i64, &u8))| {
+        let (t, o) = cm.overflowing_mul(k);
         let ts = if weighted && t == 0 {
             0
         } else {
             cs.wrapping_add(ws)
         };
-        scale = sum_scale(total, scale, t, ts);
+        (t, ts, o)
+    };
+    let terms = || m.iter().zip(s).zip(coef.iter().zip(wscale)).map(term);
+    let (mut total, mut top, mut signs, mut over) = (0i64, 0u8, 0i64, false);
+    let mut last = 0u8;
+    for (t, ts, o) in terms() {
+        signs |= t;
+        top = top.max(if t != 0 { ts } else { 0 });
+        last = ts;
         let (x, o2) = total.overflowing_add(t);
         total = x;
-        over |= o1 | o2;
+        over |= o | o2;
     }
-    (!over).then_some((total, scale))
+    if signs < 0 {
+        if over && terms().any(|(_, _, o)| o) {
+            return None;
+        }
+        return sum_steps(terms().map(|(t, ts, _)| (t, ts)));
+    }
+    match (over, total) {
+        (true, _) => None,
+        (false, 0) => Some((0, last)),
+        (false, _) => Some((total, top)),
+    }
 }
 
 impl Compiled {
     /// Evaluates `values` on the flat path; `false` when it cannot decide (the general
     /// path then evaluates from the start).
+    #[inline(never)]
     pub(super) fn flat_run(&self, flat: &Flat, values: &LeafValues, sc: &mut Scratch) -> bool {
         let n = flat.slot.len();
         if sc.fm.len() != n {
@@ -394,5 +438,76 @@ impl Compiled {
             fs[p.slot as usize] = s;
         }
         true
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+    use rust_decimal::Decimal;
+
+    /// Children as (value mantissa, scale ≤ 4), zeros and negatives often.
+    fn children() -> impl Strategy<Value = Vec<(i64, u8)>> {
+        let value = prop_oneof![
+            Just(0i64),
+            -2000i64..2000,
+            0i64..2000,
+            Just(i64::MAX / 30_000),
+        ];
+        proptest::collection::vec((value, 0u8..=4), 1..7)
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(3000))]
+        /// A plain sum at scale 4 gives `Decimal`'s sum, value and scale, or `None`
+        /// where the i64 overflows; negatives take the step-by-step rule.
+        #[test]
+        fn unit_sum_is_decimal_addition(kids in children()) {
+            let m: Vec<i64> = kids.iter().map(|&(a, s)| a.saturating_mul(10i64.pow(u32::from(4 - s)))).collect();
+            let s: Vec<u8> = kids.iter().map(|k| k.1).collect();
+            let exact = (kids.iter())
+                .try_fold(Decimal::ZERO, |t, &(a, sc)| t.checked_add(Decimal::new(a, u32::from(sc))));
+            let steps = sum_steps(m.iter().copied().zip(s.iter().copied()));
+            let fits = m.iter().zip(&kids).all(|(&x, k)| x / 10i64.pow(u32::from(4 - k.1)) == k.0);
+            // Children whose integers do not fit are not children of a narrow parent.
+            prop_assume!(fits);
+            match sum_unit(&m, &s) {
+                Some((total, sc)) => {
+                    prop_assert_eq!(Some((total, sc)), steps);
+                    let d = exact.unwrap();
+                    let got = Decimal::from_i128_with_scale(
+                        i128::from(total / 10i64.pow(u32::from(4 - sc))),
+                        u32::from(sc),
+                    );
+                    prop_assert_eq!((got.mantissa(), got.scale()), (d.mantissa(), d.scale()));
+                }
+                None => prop_assert!(steps.is_none()),
+            }
+        }
+
+        /// A weighted sum gives what the step-by-step rule gives on its terms.
+        #[test]
+        fn scaled_sum_is_the_step_by_step_rule(
+            kids in children(),
+            coefs in proptest::collection::vec(prop_oneof![Just(1i64), Just(0), -30i64..30, Just(i64::MAX / 2)], 7),
+            wscales in proptest::collection::vec(0u8..3, 7),
+            weighted in any::<bool>(),
+        ) {
+            let m: Vec<i64> = kids.iter().map(|k| k.0).collect();
+            let s: Vec<u8> = kids.iter().map(|k| k.1).collect();
+            let (coef, ws) = (&coefs[..m.len()], &wscales[..m.len()]);
+            let mut over = false;
+            let terms: Vec<(i64, u8)> = (m.iter().zip(&s).zip(coef.iter().zip(ws)))
+                .map(|((&cm, &cs), (&k, &w))| {
+                    let t = cm.checked_mul(k);
+                    over |= t.is_none();
+                    let t = t.unwrap_or(0);
+                    (t, if weighted && t == 0 { 0 } else { cs + w })
+                })
+                .collect();
+            let want = if over { None } else { sum_steps(terms.into_iter()) };
+            prop_assert_eq!(sum_scaled(&m, &s, coef, ws, weighted), want);
+        }
     }
 }

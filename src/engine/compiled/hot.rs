@@ -362,18 +362,21 @@ fn div(a: D64, b: D64) -> Option<D64> {
         return Some((0, 0));
     }
     let negative = (a.0 < 0) != (b.0 < 0);
-    let (q, s) = super::fx::div64(
-        a.0.unsigned_abs(),
-        b.0.unsigned_abs(),
-        i32::from(a.1) - i32::from(b.1),
-    )?;
+    let (x, y) = (a.0.unsigned_abs(), b.0.unsigned_abs());
+    let scale = i32::from(a.1) - i32::from(b.1);
+    // A whole number of units of the quotient's scale: the quotient as it is (the first
+    // step of `div64`, inline); otherwise `div64` goes on.
+    let (q, s) = match u32::try_from(scale) {
+        Ok(s) if x % y == 0 => (x / y, s),
+        _ => super::fx::div64(x, y, scale)?,
+    };
     let q = i64::try_from(q).ok()?;
     Some((if negative { -q } else { q }, u8::try_from(s).ok()?))
 }
 
 /// Points of a proportional leaf (`max × min(1, share / threshold)`, no gate) for the
 /// share `n / d` with `d ≠ 0`, as [`leaf::run`](super::leaf::run) computes them.
-#[inline]
+#[inline(always)]
 pub(super) fn proportional(max: D64, threshold: D64, n: D64, d: D64) -> Option<D64> {
     const HUNDRED: D64 = (100, 0);
     // n / d × 100 ≥ threshold ⇔ n × 100 ≥ threshold × d (d > 0).
@@ -384,7 +387,7 @@ pub(super) fn proportional(max: D64, threshold: D64, n: D64, d: D64) -> Option<D
 }
 
 /// Points of a deductions leaf: `max − Σ per × count`, floored at 0.
-#[inline]
+#[inline(always)]
 pub(super) fn deductions(max: D64, items: [(D64, D64); 2], len: usize) -> Option<D64> {
     let mut total: D64 = (0, 0);
     for &(per, count) in items.iter().take(len) {
