@@ -302,6 +302,55 @@ impl Big {
     }
 }
 
+/// `x.to_string()` for a finite `f64` without core's float printing (the browser's form
+/// module, where a decimal written as a JSON number is read from this text, as
+/// `rust_decimal` reads it from `to_string`): the shortest digits `serde_json` writes
+/// (zmij), a tie between two as short broken as core breaks it (the larger in magnitude;
+/// zmij takes the even one), written as core writes them (never an exponent).
+#[cfg(feature = "lean")]
+pub(crate) fn display(x: f64) -> String {
+    let negative = x.is_sign_negative();
+    let shown = serde_json::Number::from_f64(x).map_or_else(String::new, |n| n.to_string());
+    let (mut written, mut exponent) = super::scan::significant(&shown).unwrap_or_default();
+    if written.is_empty() {
+        return if negative { "-0" } else { "0" }.to_owned();
+    }
+    let bits = x.to_bits();
+    let (field, fraction) = ((bits >> 52) & 0x7ff, bits & ((1 << 52) - 1));
+    let (m, k) = match field {
+        0 => (fraction, -1074),
+        _ => (fraction | 1 << 52, field as i64 - 1075),
+    };
+    // A tie: x = (d + ½) · 10^exponent exactly, which only a fraction can be.
+    if let (true, true, Ok(d)) = (exponent < 0, k < 0, written.parse::<u64>()) {
+        let twice = Big::from(u128::from(d) * 2 + 1).shl(-k);
+        if twice == Big::pow10(-exponent).mul_big(m).shl(1) {
+            let up = (d + 1).to_string();
+            let zeros = up.bytes().rev().take_while(|&c| c == b'0').count();
+            written = up[..up.len() - zeros].to_owned();
+            exponent += zeros as i64;
+        }
+    }
+    let mut out = String::from(if negative { "-" } else { "" });
+    if exponent >= 0 {
+        out.push_str(&written);
+        out.extend(std::iter::repeat_n('0', exponent as usize));
+    } else {
+        let places = (-exponent) as usize;
+        if places >= written.len() {
+            out.push_str("0.");
+            out.extend(std::iter::repeat_n('0', places - written.len()));
+            out.push_str(&written);
+        } else {
+            let (whole, part) = written.split_at(written.len() - places);
+            out.push_str(whole);
+            out.push('.');
+            out.push_str(part);
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -439,6 +488,45 @@ mod tests {
                     assert_eq!(mine_keeps(&text), native_keeps(&text), "{text}");
                 }
             }
+        }
+    }
+
+    #[cfg(feature = "lean")]
+    #[test]
+    fn display_writes_what_to_string_writes() {
+        let mut rng = Rng(0x853c_49e6_748f_ea9b);
+        let check = |x: f64| {
+            if x.is_finite() {
+                assert_eq!(display(x), x.to_string(), "{x:?}");
+            }
+        };
+        for x in [
+            0.0,
+            -0.0,
+            0.1,
+            0.5,
+            85.0,
+            1e21,
+            1e-7,
+            5e-324,
+            f64::MAX,
+            f64::MIN_POSITIVE,
+            (1u64 << 50) as f64 + 0.25,
+            (1u64 << 50) as f64 + 0.75,
+            -((1u64 << 50) as f64 + 7.25),
+            2f64.powi(96),
+            9007199254740993.0,
+        ] {
+            check(x);
+        }
+        for _ in 0..200_000 {
+            check(f64::from_bits(rng.next()));
+        }
+        // Ties: a quarter past a whole number of 16 digits, and such at other scales.
+        for i in 0..20_000u64 {
+            check((1u64 << 50) as f64 + i as f64 * 0.5 + 0.25);
+            check(-((1u64 << 51) as f64 + i as f64 + 0.25));
+            check(((1u64 << 50) as f64 + i as f64 * 0.5 + 0.25) / 1024.0);
         }
     }
 

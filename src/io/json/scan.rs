@@ -374,9 +374,11 @@ impl<'a> Scanner<'a> {
         let at = self.i;
         let (start, end, escaped) = self.string()?;
         let key: Cow<'a, str> = if escaped {
-            match serde_json::from_str::<String>(&self.text[start - 1..end + 1]) {
-                Ok(k) => Cow::Owned(k),
-                Err(_) => return Err(Stop::Syntax(at)),
+            // Read as a JSON value (the same string reader) rather than as a `String`,
+            // whose typed request links `serde_json`'s refusal of other kinds.
+            match serde_json::from_str::<serde_json::Value>(&self.text[start - 1..end + 1]) {
+                Ok(serde_json::Value::String(k)) => Cow::Owned(k),
+                _ => return Err(Stop::Syntax(at)),
             }
         } else {
             Cow::Borrowed(&self.text[start..end])

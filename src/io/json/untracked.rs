@@ -22,7 +22,13 @@ use serde::de::{
     DeserializeSeed, Deserializer, EnumAccess, Error as _, IntoDeserializer, MapAccess, SeqAccess,
     Unexpected, VariantAccess, Visitor,
 };
-use serde_json::{map, Error, Map, Value as Json};
+use serde_json::{map, Map, Value as Json};
+
+#[cfg(not(feature = "lean"))]
+pub(crate) use serde_json::Error;
+
+#[cfg(feature = "lean")]
+pub(crate) use lean_error::Error;
 
 /// A JSON value to deserialize from (see the module's documentation).
 pub(crate) struct Untracked(pub(crate) Json);
@@ -41,6 +47,142 @@ fn unexpected(v: &Json) -> Unexpected<'_> {
         Json::String(s) => Unexpected::Str(s),
         Json::Array(_) => Unexpected::Seq,
         Json::Object(_) => Unexpected::Map,
+    }
+}
+
+/// A number handed to `visitor` as `serde_json` hands it (`visit_u64`, `visit_i64`,
+/// `visit_f64`), but for a decimal in the browser's form module (see [`float`]).
+fn number<'de, V: Visitor<'de>>(n: &serde_json::Number, visitor: V) -> Result<V::Value, Error> {
+    match (n.as_u64(), n.as_i64(), n.as_f64()) {
+        (Some(u), _, _) => visitor.visit_u64(u),
+        (None, Some(i), _) => visitor.visit_i64(i),
+        (None, None, Some(f)) => float(f, visitor),
+        (None, None, None) => Err(Error::invalid_type(Unexpected::Other("number"), &visitor)),
+    }
+}
+
+#[cfg(not(feature = "lean"))]
+fn float<'de, V: Visitor<'de>>(f: f64, visitor: V) -> Result<V::Value, Error> {
+    visitor.visit_f64(f)
+}
+
+/// A non-integer number: to `rust_decimal`'s visitor as the text its `visit_f64` would
+/// read (`f64::to_string`, written here without core's float printing, see
+/// `digits::display`), with the same refusal; to any other visitor as an `f64`.
+#[cfg(feature = "lean")]
+fn float<'de, V: Visitor<'de>>(f: f64, visitor: V) -> Result<V::Value, Error> {
+    if decimal_visitor::<V>() {
+        let text = super::digits::display(f);
+        return match <rust_decimal::Decimal as std::str::FromStr>::from_str(&text) {
+            Ok(_) => visitor.visit_str(&text),
+            Err(_) => Err(Error::invalid_value(Unexpected::Float(f), &visitor)),
+        };
+    }
+    visitor.visit_f64(f)
+}
+
+/// Whether `V` is `rust_decimal`'s visitor, decided at compile time: the type's name is a
+/// constant, compared in whole words so the optimiser folds the comparison and compiles
+/// one branch (a `str` comparison stays a call at `opt-level = "z"`, and the decimal's
+/// `visit_f64` with it).
+#[cfg(feature = "lean")]
+#[inline(always)]
+fn decimal_visitor<V>() -> bool {
+    const NAME: &[u8; 35] = b"rust_decimal::serde::DecimalVisitor";
+    let name = std::any::type_name::<V>().as_bytes();
+    let word = |b: &[u8], i: usize| {
+        u64::from_le_bytes([
+            b[i],
+            b[i + 1],
+            b[i + 2],
+            b[i + 3],
+            b[i + 4],
+            b[i + 5],
+            b[i + 6],
+            b[i + 7],
+        ])
+    };
+    name.len() == NAME.len()
+        && word(name, 0) == word(NAME, 0)
+        && word(name, 8) == word(NAME, 8)
+        && word(name, 16) == word(NAME, 16)
+        && word(name, 24) == word(NAME, 24)
+        && word(name, 27) == word(NAME, 27)
+}
+
+/// The error of the untracked readers in the browser's form module: `serde_json`'s
+/// messages, word for word, but a value named without `serde::de::Unexpected`'s own
+/// `Display`, whose float arm links core's float printing even where `serde_json` words
+/// floats itself.
+#[cfg(feature = "lean")]
+mod lean_error {
+    use serde::de::{Expected, Unexpected};
+    use std::fmt;
+
+    /// A message, as `serde_json::Error` keeps one without a position (boxed: one word,
+    /// as small in every `Result` as `serde_json`'s).
+    #[derive(Debug)]
+    #[allow(clippy::box_collection)]
+    pub(crate) struct Error(Box<String>);
+
+    impl fmt::Display for Error {
+        fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str(&self.0)
+        }
+    }
+
+    impl std::error::Error for Error {}
+
+    /// A value named as `serde_json` names it in an error.
+    fn named(u: &Unexpected<'_>) -> String {
+        match *u {
+            Unexpected::Bool(b) => format!("boolean `{b}`"),
+            Unexpected::Unsigned(i) => format!("integer `{i}`"),
+            Unexpected::Signed(i) => format!("integer `{i}`"),
+            Unexpected::Float(x) => format!(
+                "floating point `{}`",
+                match serde_json::Number::from_f64(x) {
+                    Some(n) => n.to_string(),
+                    None if x.is_nan() => "NaN".to_owned(),
+                    None if x < 0.0 => "-inf".to_owned(),
+                    None => "inf".to_owned(),
+                }
+            ),
+            Unexpected::Char(c) => format!("character `{c}`"),
+            Unexpected::Str(s) => format!("string {s:?}"),
+            Unexpected::Bytes(_) => "byte array".to_owned(),
+            Unexpected::Unit => "null".to_owned(),
+            Unexpected::Option => "Option value".to_owned(),
+            Unexpected::NewtypeStruct => "newtype struct".to_owned(),
+            Unexpected::Seq => "sequence".to_owned(),
+            Unexpected::Map => "map".to_owned(),
+            Unexpected::Enum => "enum".to_owned(),
+            Unexpected::UnitVariant => "unit variant".to_owned(),
+            Unexpected::NewtypeVariant => "newtype variant".to_owned(),
+            Unexpected::TupleVariant => "tuple variant".to_owned(),
+            Unexpected::StructVariant => "struct variant".to_owned(),
+            Unexpected::Other(other) => other.to_owned(),
+        }
+    }
+
+    impl serde::de::Error for Error {
+        fn custom<T: fmt::Display>(msg: T) -> Self {
+            Error(Box::new(msg.to_string()))
+        }
+
+        fn invalid_type(u: Unexpected<'_>, exp: &dyn Expected) -> Self {
+            Error(Box::new(format!(
+                "invalid type: {}, expected {exp}",
+                named(&u)
+            )))
+        }
+
+        fn invalid_value(u: Unexpected<'_>, exp: &dyn Expected) -> Self {
+            Error(Box::new(format!(
+                "invalid value: {}, expected {exp}",
+                named(&u)
+            )))
+        }
     }
 }
 
@@ -90,7 +232,7 @@ impl<'de> Deserializer<'de> for Untracked {
         match self.0 {
             Json::Null => visitor.visit_unit(),
             Json::Bool(b) => visitor.visit_bool(b),
-            Json::Number(n) => n.deserialize_any(visitor),
+            Json::Number(n) => number(&n, visitor),
             Json::String(s) => visitor.visit_string(s),
             Json::Array(items) => seq(items, visitor),
             Json::Object(m) => object(m, visitor),
@@ -283,7 +425,7 @@ impl<'de> Deserializer<'de> for Untracked {
 impl Untracked {
     fn number<'de, V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Error> {
         match self.0 {
-            Json::Number(n) => n.deserialize_any(visitor),
+            Json::Number(n) => number(&n, visitor),
             other => Err(Error::invalid_type(unexpected(&other), &visitor)),
         }
     }
@@ -474,6 +616,8 @@ mod tests {
                 Some(json!(3)),
                 Some(json!(-2)),
                 Some(json!(0.5)),
+                Some(json!(0.1)),
+                Some(json!(79_228_162_514_264_337_593_543_950_336.0)),
                 Some(json!(true)),
                 Some(json!([])),
                 Some(json!({})),
@@ -552,6 +696,56 @@ mod tests {
             }
         }
         assert!(read > 50 && refused > 500, "{read} read, {refused} refused");
+    }
+
+    #[test]
+    fn floats_read_as_serde_json_reads_them() {
+        use rust_decimal::Decimal;
+        // Decimals (the form module reads them from the float's text without core's float
+        // printing), integers, strings and values given a float: the same result or the
+        // same message.
+        let mut state = 0x2545_f491_4f6c_dd1du64;
+        let mut floats = vec![
+            0.0,
+            -0.0,
+            0.1,
+            0.5,
+            -2.5,
+            1e-7,
+            1e21,
+            1e300,
+            5e-324,
+            (1u64 << 50) as f64 + 0.25,
+            -((1u64 << 50) as f64 + 7.25),
+            79_228_162_514_264_337_593_543_950_336.0,
+            7.922816251426433e28,
+            1e28,
+            123456.78901234,
+        ];
+        for _ in 0..20_000 {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            let x = f64::from_bits(state);
+            if x.is_finite() {
+                floats.push(x);
+                floats.push(x / 2f64.powi(x.abs().log2().floor() as i32 - 20));
+            }
+        }
+        fn both<T: DeserializeOwned + PartialEq + Debug>(v: &Json) {
+            let theirs = T::deserialize(v.clone()).map_err(|e| e.to_string());
+            let ours = T::deserialize(Untracked(v.clone())).map_err(|e| e.to_string());
+            assert_eq!(theirs, ours, "{v}");
+        }
+        for x in floats {
+            let v = json!(x);
+            both::<Decimal>(&v);
+            both::<Option<Decimal>>(&v);
+            both::<u32>(&v);
+            both::<String>(&v);
+            both::<Json>(&v);
+            both::<Vec<Decimal>>(&json!([x, x]));
+        }
     }
 
     #[test]

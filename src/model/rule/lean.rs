@@ -17,11 +17,12 @@
 //! generated from.
 
 use super::{entered, Rule};
+use crate::json::untracked::Error;
 use crate::json::untracked::Untracked;
 use crate::node::Aggregation;
 use serde::de::{DeserializeOwned, Error as _};
 use serde::{Deserialize, Deserializer};
-use serde_json::{Error, Map, Value as Json};
+use serde_json::{Map, Value as Json};
 
 /// The JSON `type` of each [`Rule`] variant, for the unknown-variant message.
 const RULE_TYPES: &[&str] = &[
