@@ -1,11 +1,15 @@
-//! The strict reader's two questions about a long JSON number, answered with integer
-//! arithmetic instead of `f64` (browser builds, feature `lean`): does it reach a binary
-//! float beyond the decimal range ([`too_large`]), and does the float it becomes print
-//! back as the same digits ([`float_keeps`]). The native reader asks `str::parse::<f64>`
-//! and `f64::to_string`; in the form's WebAssembly module those two pull in core's float
-//! parsing and printing with their tables (about 30 KB). The answers are the same on
-//! every text (tests: random numbers of 14 to 19 digits at every scale, the round-half
-//! cases and the range's edge, against the `f64` answers).
+//! Numbers without core's float parsing and printing, for the browser's form module
+//! (feature `lean`), where those two cost about 35 KB of WebAssembly with their tables.
+//!
+//! The strict reader's two questions about a long JSON number are answered with integer
+//! arithmetic: does it reach a binary float beyond the decimal range ([`too_large`]), and
+//! does the float it becomes print back as the same digits ([`float_keeps`]) — the native
+//! reader asks `str::parse::<f64>` and `f64::to_string`. `display` writes a float as
+//! `f64::to_string` does, for `rust_decimal`'s visitor (which reads a float from that
+//! text) in the untracked readers. The answers are the same on every input (tests: random
+//! numbers of 16 to 18 digits at every scale, printed floats and their neighbours, ties,
+//! powers of two and the range's edge against the `f64` answers; `display` against
+//! `to_string` on random bit patterns and ties).
 
 /// The significant digits of a number Rust's `f64` parser accepts (no leading or trailing
 /// zeros, ASCII) and the power of ten of the last one, the exponent saturated far beyond

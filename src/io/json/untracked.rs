@@ -16,6 +16,12 @@
 //! neighbours), but one: an array too short for its struct is refused naming the missing
 //! field (`missing field `value``) where serde names the length (`invalid length 0, …`).
 //! 22 KB less WebAssembly in the form's module.
+//!
+//! With feature `lean` (the form's module) two more differences remove core's float
+//! printing (24 KB): the readers' error is their own type (`serde_json`'s messages word
+//! for word, but a value named without `serde::de::Unexpected`'s `Display`, whose float
+//! arm links `f64`'s), and a float reaches `rust_decimal`'s visitor as the text its
+//! `visit_f64` would read from `f64::to_string`, written by `digits::display`.
 
 use serde::de::value::StringDeserializer;
 use serde::de::{
