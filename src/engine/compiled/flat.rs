@@ -276,6 +276,15 @@ fn sum_unit(m: &[i64], s: &[u8]) -> Option<(i64, u8)> {
     }
 }
 
+/// [`sum_unit`] of exactly `N` children (unrolled).
+#[inline(always)]
+fn sum_unit_n<const N: usize>(m: &[i64], s: &[u8]) -> Option<(i64, u8)> {
+    match (<&[i64; N]>::try_from(m), <&[u8; N]>::try_from(s)) {
+        (Ok(m), Ok(s)) => sum_unit(m, s),
+        _ => sum_unit(m, s),
+    }
+}
+
 /// A sum term by term with [`sum_scale`] (terms and their scales); `None` on overflow.
 #[inline]
 fn sum_steps(terms: impl Iterator<Item = (i64, u8)>) -> Option<(i64, u8)> {
@@ -330,6 +339,52 @@ fn sum_scaled(
     }
 }
 
+/// A leaf of a group: its leaf number and its slot.
+trait Place: Copy {
+    fn place(self) -> (u32, u32);
+}
+
+macro_rules! place {
+    ($($t:ty),*) => {$(
+        impl Place for $t {
+            #[inline(always)]
+            fn place(self) -> (u32, u32) {
+                (self.leaf, self.slot)
+            }
+        }
+    )*};
+}
+place!(Choice, Tiers, Entered, Share, Deduction);
+
+/// One group of leaves (one loop, one kind): each leaf's points at its scale from
+/// `points`, zero when not credited; `false` when a leaf cannot be decided.
+#[inline(never)]
+fn group<T: Place>(
+    list: &[T],
+    hots: &[hot::Hot],
+    fm: &mut [i64],
+    fs: &mut [u8],
+    points: impl Fn(T, &hot::Hot) -> Option<hot::D64>,
+) -> bool {
+    for &l in list {
+        let (leaf, slot) = l.place();
+        let Some(h) = hots.get(leaf as usize) else {
+            return false;
+        };
+        let Some((m, s)) = points(l, h) else {
+            return false;
+        };
+        // All ones when credited, else zero: (0, 0) for a leaf not credited.
+        let keep = -i64::from(h.credited);
+        let (Some(x), Some(y)) = (fm.get_mut(slot as usize), fs.get_mut(slot as usize)) else {
+            return false;
+        };
+        *x = m & keep;
+        *y = s & keep as u8;
+    }
+    true
+}
+
 impl Compiled {
     /// Evaluates `values` on the flat path; `false` when it cannot decide (the general
     /// path then evaluates from the start).
@@ -346,16 +401,8 @@ impl Compiled {
         // Each group: the points at the leaf's scale, or the general path.
         macro_rules! group {
             ($list:expr, |$l:ident, $h:ident| $points:expr) => {
-                for $l in &$list {
-                    let Some($h) = hots.get($l.leaf as usize) else {
-                        return false;
-                    };
-                    let Some((m, s)) = ($points) else {
-                        return false;
-                    };
-                    let (m, s) = if $h.credited { (m, s) } else { (0, 0) };
-                    fm[$l.slot as usize] = m;
-                    fs[$l.slot as usize] = s;
+                if !group(&$list, hots, fm, fs, |$l, $h| $points) {
+                    return false;
                 }
             };
         }
@@ -421,7 +468,15 @@ impl Compiled {
         for p in &flat.parents {
             let r = p.from as usize..p.to as usize;
             let sum = if p.unit {
-                sum_unit(&fm[r.clone()], &fs[r])
+                let (m, s) = (&fm[r.clone()], &fs[r]);
+                // The commonest widths unrolled (no loop for a criterion of 3 leaves).
+                match m.len() {
+                    2 => sum_unit_n::<2>(m, s),
+                    3 => sum_unit_n::<3>(m, s),
+                    4 => sum_unit_n::<4>(m, s),
+                    5 => sum_unit_n::<5>(m, s),
+                    _ => sum_unit(m, s),
+                }
             } else {
                 sum_scaled(
                     &fm[r.clone()],
