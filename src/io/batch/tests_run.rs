@@ -352,7 +352,10 @@ fn fast_means_of_small_and_large_rows_are_exact() {
         .unwrap(),
         1,
     );
-    assert!(general.starts_with("__mean__,2503298537.5708285,"), "{general}");
+    assert!(
+        general.starts_with("__mean__,2503298537.5708285,"),
+        "{general}"
+    );
     for threads in [1, 2] {
         let opts = Options {
             threads,
@@ -364,4 +367,62 @@ fn fast_means_of_small_and_large_rows_are_exact() {
         );
         assert_eq!(fast, general);
     }
+}
+
+#[test]
+fn pass_two_reads_rows_across_and_beyond_its_buffer() {
+    // Rows of every length around the 1 MiB read buffer, and one of 2.5 MiB (the buffer
+    // grows for it): each comes out whole, in order, with its rank and band.
+    let lens = [10, (1 << 20) - 7, 3, (5 << 19) + 1, 1 << 20, 0, 17];
+    let mut spool = Vec::new();
+    let mut expected = Vec::new();
+    let ranks: Vec<Option<u32>> = (0..lens.len())
+        .map(|k| (k % 3 != 1).then_some(k as u32 + 1))
+        .collect();
+    let bands: Vec<u16> = (0..lens.len())
+        .map(|k| if k % 2 == 0 { 0 } else { u16::MAX })
+        .collect();
+    let codes = vec![b"A".to_vec()];
+    for (k, &len) in lens.iter().enumerate() {
+        let text: Vec<u8> = (0..len).map(|j| b'a' + ((j + k) % 26) as u8).collect();
+        spool.extend_from_slice(&(len as u32).to_le_bytes());
+        spool.extend_from_slice(&text);
+        expected.extend_from_slice(&text);
+        expected.push(b',');
+        if let Some(r) = ranks[k] {
+            expected.extend_from_slice(r.to_string().as_bytes());
+        }
+        expected.push(b',');
+        if bands[k] == 0 {
+            expected.push(b'A');
+        }
+        expected.push(b'\n');
+    }
+    let (tx, rx) = std::sync::mpsc::sync_channel(2);
+    let (_back_tx, back_rx) = std::sync::mpsc::channel();
+    let out = std::thread::scope(|sc| {
+        let (s, r, b, c) = (&spool[..], &ranks, &bands, &codes);
+        sc.spawn(move || super::write::csv_rows(s, r, b, c, &tx, &back_rx));
+        let mut out = Vec::new();
+        for rows in &rx {
+            out.extend_from_slice(&rows.unwrap());
+        }
+        out
+    });
+    assert!(
+        out == expected,
+        "{} bytes, expected {}",
+        out.len(),
+        expected.len()
+    );
+    // A spool cut inside a row is an error.
+    let (tx, rx) = std::sync::mpsc::sync_channel(2);
+    let (_back_tx, back_rx) = std::sync::mpsc::channel();
+    let cut = &spool[..spool.len() - 3];
+    let failed = std::thread::scope(|sc| {
+        let (r, b, c) = (&ranks, &bands, &codes);
+        sc.spawn(move || super::write::csv_rows(cut, r, b, c, &tx, &back_rx));
+        rx.iter().any(|r| r.is_err())
+    });
+    assert!(failed);
 }

@@ -2,7 +2,6 @@
 //! helper thread), one JSON document (`chiso.batch/1`) or an aligned text table.
 
 use super::number::{write_csv_field, write_u32};
-use super::read::read_some;
 use super::{Summary, BATCH_FORMAT, MEAN_UNIT};
 use crate::band::TiePolicy;
 use crate::engine::Index;
@@ -357,7 +356,9 @@ impl<W: Write> Writer<'_, W> {
 
 /// Pass 2 of the CSV output, on a helper thread: reads the spool in blocks of about
 /// 1 MiB and sends the rows of each block, with rank and band (`codes`: the bands'
-/// CSV text), to the writing thread; takes used buffers back from `back`.
+/// CSV text), to the writing thread; takes used buffers back from `back`. The spool is
+/// read into one buffer zeroed once (a row longer than it doubles it), the part of a
+/// row left at a block's end moved to its start.
 pub(super) fn csv_rows<S: Read>(
     mut spool: S,
     ranks: &[Option<u32>],
@@ -367,18 +368,18 @@ pub(super) fn csv_rows<S: Read>(
     back: &std::sync::mpsc::Receiver<Vec<u8>>,
 ) {
     const SPOOL_BLOCK: usize = 1 << 20;
-    let mut raw = Vec::new();
-    let mut carry = Vec::new();
+    let mut raw = vec![0u8; SPOOL_BLOCK];
+    let mut filled = 0usize;
     let mut i = 0usize;
     loop {
-        raw.clear();
-        raw.append(&mut carry);
-        let target = raw.len() + SPOOL_BLOCK;
         let mut eof = false;
-        while !eof && raw.len() < target {
-            let want = target - raw.len();
-            match read_some(&mut spool, &mut raw, want) {
-                Ok(n) => eof = n == 0,
+        while !eof && filled < raw.len() {
+            match spool.read(&mut raw[filled..]) {
+                Ok(n) => {
+                    eof = n == 0;
+                    filled += n;
+                }
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
                 Err(e) => {
                     let _ = tx.send(Err(e));
                     return;
@@ -387,14 +388,14 @@ pub(super) fn csv_rows<S: Read>(
         }
         let mut rows = back.try_recv().unwrap_or_default();
         rows.clear();
-        rows.reserve(raw.len() + raw.len() / 8);
+        rows.reserve(filled + filled / 8);
         // Whole records: a 4-byte length, then the row text.
         let mut pos = 0;
-        while let Some(len) = raw
+        while let Some(len) = raw[..filled]
             .get(pos..pos + 4)
             .map(|l| u32::from_le_bytes([l[0], l[1], l[2], l[3]]) as usize)
         {
-            let Some(text) = raw.get(pos + 4..pos + 4 + len) else {
+            let Some(text) = raw[..filled].get(pos + 4..pos + 4 + len) else {
                 break;
             };
             rows.extend_from_slice(text);
@@ -410,18 +411,23 @@ pub(super) fn csv_rows<S: Read>(
             i += 1;
             pos += 4 + len;
         }
-        carry.extend_from_slice(&raw[pos..]);
+        raw.copy_within(pos..filled, 0);
+        filled -= pos;
         if !rows.is_empty() && tx.send(Ok(rows)).is_err() {
             return;
         }
         if eof {
-            if !carry.is_empty() {
+            if filled > 0 {
                 let _ = tx.send(Err(io::Error::new(
                     io::ErrorKind::UnexpectedEof,
                     "the spool ends inside a row",
                 )));
             }
             return;
+        }
+        if filled == raw.len() {
+            // One row longer than the buffer: room for the rest of it.
+            raw.resize(2 * raw.len(), 0);
         }
     }
 }
