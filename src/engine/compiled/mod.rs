@@ -18,6 +18,10 @@
 //! outcome and tier points written once at the leaf's scale, tier limits as inclusive
 //! integers, the value read into a small record; parents whose integers fit 64 bits sum
 //! in `i64`. Whatever the hot path cannot decide goes to the general kernels above.
+//! When the whole index is like that, it is also laid out flat (`flat.rs`): nodes
+//! breadth-first in two plain arrays, each parent summing a contiguous run of slots,
+//! leaves grouped by rule kind; an evaluation whose every leaf the hot path reads takes
+//! that path, and starts again on the general one where it cannot decide.
 //!
 //! ```
 //! use chiso::engine::{Compiled, Scratch};
