@@ -13,7 +13,7 @@
 
 use super::fx::{Fx, POW10};
 use super::leaf::{FxInterval, Input, Kernel};
-use super::Leaf;
+use super::{plan, Leaf};
 
 /// The kernel has no hot form.
 pub(super) const K_NONE: u8 = 0;
@@ -395,4 +395,85 @@ pub(super) fn deductions(max: D64, items: [(D64, D64); 2], len: usize) -> Option
     }
     let r = add(max, (total.0.checked_neg()?, total.1))?;
     Some(if r.0 < 0 { (0, 0) } else { r })
+}
+
+/// What the hot path makes of one leaf ([`Compiled::hot_leaf`]).
+pub(super) enum HotOut {
+    /// Points at the leaf's scale, with their `Decimal` scale.
+    Points(i64, u8),
+    Missing,
+    Na,
+    /// The general kernel of the leaf decides.
+    General,
+}
+
+impl super::Compiled {
+    /// What the hot path makes of one leaf's value `h` (points before crediting).
+    #[inline(always)]
+    pub(super) fn hot_leaf(&self, lp: &plan::LeafPlan, h: &Hot) -> HotOut {
+        let plan = &self.plan;
+        let pt = match h.tag {
+            H_CHOICE => plan.pts.get(lp.pts as usize + h.k as usize),
+            H_TIER => {
+                let from = lp.ranges as usize;
+                let ranges = plan.ranges.get(from..from + lp.tiers as usize);
+                ranges
+                    .and_then(|r| r.iter().position(|&(lo, hi)| lo <= h.a && h.a <= hi))
+                    .and_then(|t| plan.pts.get(lp.pts as usize + t))
+            }
+            H_NUM => {
+                let m = (lp.scale.checked_sub(u32::from(h.s)))
+                    .and_then(pow64)
+                    .and_then(|p| h.a.checked_mul(p));
+                return match m {
+                    Some(m) => HotOut::Points(m, h.s),
+                    None => HotOut::General,
+                };
+            }
+            H_FRAC if h.b == 0 => match lp.cmp {
+                // A zero denominator: its policy's points, or not applicable.
+                ZERO_NA => return HotOut::Na,
+                ZERO_POINTS => plan.pts.get(lp.pts as usize + 2),
+                _ => None,
+            },
+            H_FRAC | H_DED => {
+                let r = self.computed(lp, h).and_then(|(m, s)| {
+                    let p = pow64(lp.scale.checked_sub(u32::from(s))?)?;
+                    Some((m.checked_mul(p)?, s))
+                });
+                return match r {
+                    Some((m, s)) => HotOut::Points(m, s),
+                    None => HotOut::General,
+                };
+            }
+            H_MISSING if plan.zero_if_missing => return HotOut::Points(0, 0),
+            H_MISSING | H_NOT_APPRAISED => return HotOut::Missing,
+            H_NA => return HotOut::Na,
+            _ => None,
+        };
+        match pt {
+            Some(pt) if pt.ok => HotOut::Points(pt.m, pt.s),
+            _ => HotOut::General,
+        }
+    }
+
+    /// Points of a proportional or deductions leaf on the hot path (`None`: the general
+    /// path decides).
+    #[inline]
+    fn computed(&self, lp: &plan::LeafPlan, h: &Hot) -> Option<D64> {
+        let at = |j: usize| -> Option<D64> {
+            let p = self.plan.pts.get(lp.pts as usize + j)?;
+            p.ok.then_some((p.m, p.s))
+        };
+        if h.tag == H_FRAC {
+            proportional(at(0)?, at(1)?, (h.a, h.s), (h.b, h.s2))
+        } else {
+            let per = |k: u32| at(1 + (k & 0xFF) as usize);
+            let len = (h.k & 0xFFFF) as usize;
+            let first = if len > 0 { per(h.k >> 16)? } else { (0, 0) };
+            let second = if len > 1 { per(h.k >> 24)? } else { (0, 0) };
+            let items = [(first, (h.a, h.s)), (second, (h.b, h.s2))];
+            deductions(at(0)?, items, len)
+        }
+    }
 }

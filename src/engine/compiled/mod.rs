@@ -57,6 +57,7 @@ use crate::result::View;
 pub(crate) use fx::Fx;
 pub(crate) use fx::POW10 as FX_POW10;
 use fx::POW10;
+use hot::HotOut;
 use leaf::{Input, Out};
 use rust_decimal::Decimal;
 
@@ -124,16 +125,6 @@ impl Val {
         st: MISSING,
         na_below: false,
     };
-}
-
-/// What the hot path makes of one leaf ([`Compiled::hot_leaf`]).
-enum HotOut {
-    /// Points at the leaf's scale, with their `Decimal` scale.
-    Points(i64, u8),
-    Missing,
-    Na,
-    /// The general kernel of the leaf decides.
-    General,
 }
 
 // Node states in a scratch.
@@ -423,55 +414,6 @@ impl Compiled {
         Ok(())
     }
 
-    /// What the hot path makes of one leaf's value `h` (points before crediting).
-    #[inline(always)]
-    fn hot_leaf(&self, lp: &plan::LeafPlan, h: &hot::Hot) -> HotOut {
-        let plan = &self.plan;
-        let pt = match h.tag {
-            hot::H_CHOICE => plan.pts.get(lp.pts as usize + h.k as usize),
-            hot::H_TIER => {
-                let from = lp.ranges as usize;
-                let ranges = plan.ranges.get(from..from + lp.tiers as usize);
-                ranges
-                    .and_then(|r| r.iter().position(|&(lo, hi)| lo <= h.a && h.a <= hi))
-                    .and_then(|t| plan.pts.get(lp.pts as usize + t))
-            }
-            hot::H_NUM => {
-                let m = (lp.scale.checked_sub(u32::from(h.s)))
-                    .and_then(hot::pow64)
-                    .and_then(|p| h.a.checked_mul(p));
-                return match m {
-                    Some(m) => HotOut::Points(m, h.s),
-                    None => HotOut::General,
-                };
-            }
-            hot::H_FRAC if h.b == 0 => match lp.cmp {
-                // A zero denominator: its policy's points, or not applicable.
-                hot::ZERO_NA => return HotOut::Na,
-                hot::ZERO_POINTS => plan.pts.get(lp.pts as usize + 2),
-                _ => None,
-            },
-            hot::H_FRAC | hot::H_DED => {
-                let r = self.computed(lp, h).and_then(|(m, s)| {
-                    let p = hot::pow64(lp.scale.checked_sub(u32::from(s))?)?;
-                    Some((m.checked_mul(p)?, s))
-                });
-                return match r {
-                    Some((m, s)) => HotOut::Points(m, s),
-                    None => HotOut::General,
-                };
-            }
-            hot::H_MISSING if plan.zero_if_missing => return HotOut::Points(0, 0),
-            hot::H_MISSING | hot::H_NOT_APPRAISED => return HotOut::Missing,
-            hot::H_NA => return HotOut::Na,
-            _ => None,
-        };
-        match pt {
-            Some(pt) if pt.ok => HotOut::Points(pt.m, pt.s),
-            _ => HotOut::General,
-        }
-    }
-
     /// The exact value of node `i` after a flat evaluation.
     fn flat_fx(&self, sc: &Scratch, i: usize) -> Fx {
         let slot = (self.flat.as_ref()).and_then(|f| f.slot.get(i));
@@ -490,26 +432,6 @@ impl Compiled {
                 }
             }
             _ => Fx::ZERO,
-        }
-    }
-
-    /// Points of a proportional or deductions leaf on the hot path (`None`: the general
-    /// path decides).
-    #[inline]
-    fn computed(&self, lp: &plan::LeafPlan, h: &hot::Hot) -> Option<hot::D64> {
-        let at = |j: usize| -> Option<hot::D64> {
-            let p = self.plan.pts.get(lp.pts as usize + j)?;
-            p.ok.then_some((p.m, p.s))
-        };
-        if h.tag == hot::H_FRAC {
-            hot::proportional(at(0)?, at(1)?, (h.a, h.s), (h.b, h.s2))
-        } else {
-            let per = |k: u32| at(1 + (k & 0xFF) as usize);
-            let len = (h.k & 0xFFFF) as usize;
-            let first = if len > 0 { per(h.k >> 16)? } else { (0, 0) };
-            let second = if len > 1 { per(h.k >> 24)? } else { (0, 0) };
-            let items = [(first, (h.a, h.s)), (second, (h.b, h.s2))];
-            hot::deductions(at(0)?, items, len)
         }
     }
 
