@@ -598,7 +598,8 @@ impl Compiled {
 
     fn materialize_all(&self, sc: &mut Scratch) {
         for i in 0..sc.v.len() {
-            if sc.v[i].st != DEC {
+            // After a flat evaluation `v` is an earlier evaluation's: every cell anew.
+            if sc.flat || sc.v[i].st != DEC {
                 sc.cells[i] = self.cell(sc, i);
             }
         }
