@@ -417,13 +417,13 @@ impl Compiled {
     /// The exact value of node `i` after a flat evaluation.
     fn flat_fx(&self, sc: &Scratch, i: usize) -> Fx {
         let slot = (self.flat.as_ref()).and_then(|f| f.slot.get(i));
-        match (slot, self.plan.scale.get(i)) {
-            (Some(&slot), Some(&scale)) => {
-                let s = sc.fs[slot as usize];
+        let at = slot.and_then(|&j| Some((*sc.fm.get(j as usize)?, *sc.fs.get(j as usize)?)));
+        match (at, self.plan.scale.get(i)) {
+            (Some((m, s)), Some(&scale)) => {
                 // |m| < 2⁶³ < 10¹⁹: a value with `s` places has m = 0 beyond 18 places.
                 let k = scale.saturating_sub(u32::from(s)) as usize;
                 let m = match POW10.get(k) {
-                    Some(&p) if k <= 18 => sc.fm[slot as usize] / p as i64,
+                    Some(&p) if k <= 18 => m / p as i64,
                     _ => 0,
                 };
                 Fx {
