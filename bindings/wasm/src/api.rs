@@ -6,7 +6,7 @@
 #![allow(clippy::result_large_err)]
 
 use chiso::assessment::{Assessment, Entry, Layer, LayerEntry, NotApplicable, Value};
-use chiso::diagnostics::{Diagnostic, Diagnostics, Problem};
+use chiso::diagnostics::{Diagnostic, Diagnostics, Problem, Severity};
 use chiso::inputs::Inputs;
 use chiso::{Cell, Decimal, Index, Lang, View};
 use serde::Serialize;
@@ -286,29 +286,15 @@ impl Engine {
 
     /// Monte-Carlo uncertainty and variance-based sensitivity of a batch's ranking
     /// (`units` in the CSV of `chiso batch`, `spec` a `chiso.sensitivity/1` file), on one
-    /// thread: the report as JSON.
+    /// thread: the report as JSON, with the units' `warnings` when there are some.
     pub fn sensitivity(&self, units: &str, spec: &str) -> ApiResult<String> {
         use chiso::sensitivity as sa;
+        // Every problem of the units stops the analysis.
         let units =
             sa::Units::from_csv(&self.index, units.as_bytes(), Lang::Vi).map_err(|rows| {
-                // The batch's stable codes (`batch_*`), both messages and the row/column
-                // location; the path names the argument (`$units[row].column`).
                 let ds = rows
                     .iter()
-                    .map(|r| Diagnostic {
-                        path: format!(
-                            "$units[{}]{}",
-                            r.row,
-                            r.column
-                                .as_deref()
-                                .map(|c| format!(".{c}"))
-                                .unwrap_or_default()
-                        ),
-                        code: r.column.clone(),
-                        // Every problem stops the analysis.
-                        severity: chiso::diagnostics::Severity::Error,
-                        ..r.to_diagnostic("units.csv")
-                    })
+                    .map(|r| unit_row_diagnostic(r, Severity::Error))
                     .collect();
                 ApiError::from(Diagnostics(ds))
             })?;
@@ -324,7 +310,17 @@ impl Engine {
             &|_| {},
         )
         .map_err(spec_error)?;
-        Ok(to_json(&report))
+        // The units' warnings (a repeated unit: `batch_duplicate_unit`), as the CLI prints
+        // them; written only when there are some.
+        let warnings = units
+            .warnings()
+            .iter()
+            .map(|r| DiagnosticView::of(&unit_row_diagnostic(r, Severity::Warning)))
+            .collect();
+        Ok(to_json(&SensitivityOut {
+            report: &report,
+            warnings,
+        }))
     }
 
     /// Starts a resident session on an assessment: later single-value changes re-score
@@ -595,4 +591,32 @@ pub fn schema(name: &str) -> ApiResult<String> {
                 format!("no schema named \"{name}\"; available: {names}"),
             )
         })
+}
+
+/// A sensitivity report with the units' warnings beside its own fields.
+#[derive(Serialize)]
+struct SensitivityOut<'a> {
+    #[serde(flatten)]
+    report: &'a chiso::sensitivity::Report,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    warnings: Vec<DiagnosticView>,
+}
+
+/// A problem of a sensitivity's units CSV: the batch's stable code (`batch_*`), both
+/// messages and the row/column location; the path names the argument
+/// (`$units[row].column`).
+fn unit_row_diagnostic(r: &chiso::batch::RowError, severity: Severity) -> Diagnostic {
+    Diagnostic {
+        path: format!(
+            "$units[{}]{}",
+            r.row,
+            r.column
+                .as_deref()
+                .map(|c| format!(".{c}"))
+                .unwrap_or_default()
+        ),
+        code: r.column.clone(),
+        severity,
+        ..r.to_diagnostic("units.csv")
+    }
 }

@@ -177,7 +177,8 @@ impl Engine {
     }
 
     /// Uncertainty and sensitivity of a batch's ranking (units CSV text, spec JSON text),
-    /// single-threaded: the report as JSON text.
+    /// single-threaded: the report as JSON text, with `warnings` (a repeated unit,
+    /// `batch_duplicate_unit`, at `$units[row].unit`) when the units have some.
     pub fn sensitivity(&self, units: &str, spec: &str) -> JsResult<String> {
         js(self.0.sensitivity(units, spec))
     }

@@ -338,4 +338,23 @@ fn sensitivity_through_the_binding_is_reproducible() {
     assert!(!err.diagnostics.is_empty());
     let err = e.sensitivity("unit,D1\nA,abc\n", spec).unwrap_err();
     assert!(err.path.starts_with("$units["), "{}", err.path);
+    // A clean run carries no warnings; a repeated unit is a located warning (the CLI
+    // prints the same), and the report is still made.
+    assert!(r.get("warnings").is_none(), "{first}");
+    let mut lines = units.lines().filter(|l| !l.trim().is_empty());
+    let (header, row) = (lines.next().unwrap(), lines.next().unwrap());
+    let twice = format!("{}\n{row}\n", units.trim_end());
+    let r = json(&e.sensitivity(&twice, spec).unwrap());
+    let warnings = r["warnings"].as_array().unwrap();
+    assert_eq!(warnings.len(), 1, "{warnings:?}");
+    assert_eq!(warnings[0]["code"], "batch_duplicate_unit");
+    assert_eq!(warnings[0]["severity"], "warning");
+    // The header is line 1, the units lines 2 to rows + 1.
+    assert_eq!(
+        warnings[0]["path"],
+        format!("$units[{}].unit", rows + 2),
+        "{header}"
+    );
+    // Both rows are kept, as the batch keeps them.
+    assert_eq!(r["units"].as_array().unwrap().len(), rows + 1);
 }
