@@ -300,6 +300,14 @@ fn options_are_checked_and_located() {
         ),
     ] {
         let err = records(&text, &opts.to_string()).unwrap_err();
+        // Feature `lean` (the form's module only, never built with records) reads shape
+        // errors without path tracking: such an error is marked unlocated at the argument.
+        let path = if cfg!(feature = "lean") && code == "structure" {
+            assert!(err.unlocated, "{opts}");
+            "$options"
+        } else {
+            path
+        };
         assert_eq!(
             (err.code.as_str(), err.path.as_str()),
             (code, path),
