@@ -412,9 +412,12 @@ fn fixed_proportional_equals_the_rule_and_rounding() {
     if let Err(e) = result {
         panic!("{e}");
     }
+    // The generator gives the integer path about 62.6 % of its cells (100,000 cases
+    // counted); half leaves 11 standard deviations of room at 2,000 random cases (60 %
+    // failed about one run in a hundred).
     let taken = taken.get();
     assert!(
-        taken * 10 >= CASES * 6,
+        taken * 2 >= CASES,
         "only {taken} of {CASES} cells took the integer path"
     );
 }
