@@ -313,8 +313,11 @@ pub(super) struct FastMeans {
 impl FastMeans {
     /// Adds one row's node values (`sums`: mantissas, all at `scale`, none negative).
     fn add(&mut self, scale: u32, sums: &[(i128, u32)], means: &mut Means) {
-        if sums.first().is_none_or(|&(root, _)| root >= 1 << 43) {
-            for (&(m, scale), acc) in sums[1..].iter().zip(means.0.iter_mut()) {
+        let Some((&(root, _), nodes)) = sums.split_first() else {
+            return;
+        };
+        if root >= 1 << 43 {
+            for (&(m, scale), acc) in nodes.iter().zip(means.0.iter_mut()) {
                 acc.n += 1;
                 acc.add_scaled(m, scale);
             }
