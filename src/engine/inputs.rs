@@ -85,15 +85,18 @@ impl Inputs {
         Ok(Inputs::resolve_unchecked(index, a, view))
     }
 
-    /// Resolves `a` for every view, in [`View`] order (self-assessment, appraised,
-    /// final), the assessment checked once: what [`Inputs::resolve`] gives for each view.
-    pub(crate) fn resolve_views(index: &Index, a: &Assessment) -> Result<[Inputs; 3], Diagnostics> {
+    /// Resolves `a` for every view (self-assessment, appraised, final), the assessment
+    /// checked once: each view with what [`Inputs::resolve`] gives for it.
+    pub(crate) fn resolve_views(
+        index: &Index,
+        a: &Assessment,
+    ) -> Result<[(View, Inputs); 3], Diagnostics> {
         let checks = index.check_assessment(a);
         if checks.has_errors() {
             return Err(checks);
         }
         Ok([View::SelfAssessment, View::Appraised, View::Final]
-            .map(|v| Inputs::resolve_unchecked(index, a, v)))
+            .map(|v| (v, Inputs::resolve_unchecked(index, a, v))))
     }
 
     /// Re-reads the entry of `code` after the caller changed it in `a` (the assessment

@@ -47,12 +47,8 @@ fn compiled_total(
 ) -> Option<(Option<Decimal>, Option<Decimal>)> {
     let mut out = None;
     // Every view, as `Index::score` refuses a unit for an error in any; checked once.
-    let views = Inputs::resolve_views(plan.index(), u).ok()?;
-    for (v, inputs) in [View::SelfAssessment, View::Appraised, View::Final]
-        .into_iter()
-        .zip(&views)
-    {
-        let values = plan.read(inputs);
+    for (v, inputs) in Inputs::resolve_views(plan.index(), u).ok()? {
+        let values = plan.read(&inputs);
         let total = plan.evaluate(&values, scratch).ok()?;
         if v == view {
             let max = plan.cell(scratch, 0).max();
