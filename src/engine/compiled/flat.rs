@@ -11,7 +11,7 @@
 //! not-applicable value, an overflow — abandons it, and the evaluation starts again on
 //! the general path, so results and errors are those of the general path.
 
-use super::hot::{self, Pt};
+use super::hot::{self, at_scale, Pt};
 use super::plan::Plan;
 use super::{Compiled, LeafValues, Scratch};
 use crate::engine::Index;
@@ -228,13 +228,6 @@ impl Flat {
     }
 }
 
-/// Points `p` at a leaf's `scale` (their scale kept beside them).
-#[inline(always)]
-fn scaled(p: hot::D64, scale: u32) -> Option<hot::D64> {
-    let k = hot::pow64(scale.checked_sub(u32::from(p.1))?)?;
-    Some((p.0.checked_mul(k)?, p.1))
-}
-
 /// `Decimal`'s scale after adding a term of scale `ts` (value `t`) to `total` of scale
 /// `s`: the term's when the total is zero, the total's when the term is zero, else the
 /// larger.
@@ -415,17 +408,14 @@ impl Compiled {
         group!(flat.tiers, |l, h| {
             let from = l.ranges as usize;
             let rs = ranges.get(from..from + l.len as usize).unwrap_or(&[]);
-            let t = rs.iter().position(|&(lo, hi)| lo <= h.a && h.a <= hi);
+            let t = hot::tier_of(rs, h.a);
             match t {
                 Some(t) if h.tag == hot::H_TIER => ok_pt(pts.get(l.pts as usize + t)),
                 _ => None,
             }
         });
         group!(flat.entered, |l, h| {
-            let m = (l.scale.checked_sub(u32::from(h.s)))
-                .and_then(hot::pow64)
-                .and_then(|p| h.a.checked_mul(p));
-            m.filter(|_| h.tag == hot::H_NUM).map(|m| (m, h.s))
+            at_scale((h.a, h.s), l.scale).filter(|_| h.tag == hot::H_NUM)
         });
         group!(flat.shares, |l, h| {
             if h.tag != hot::H_FRAC {
@@ -436,34 +426,16 @@ impl Compiled {
                     .flatten()
             } else {
                 hot::proportional(l.max, l.threshold, (h.a, h.s), (h.b, h.s2))
-                    .and_then(|p| scaled(p, l.scale))
+                    .and_then(|p| at_scale(p, l.scale))
             }
         });
         group!(flat.deductions, |l, h| {
-            let per = |k: u32| -> Option<hot::D64> {
-                let k = k & 0xFF;
-                (k < l.len).then_some(())?;
-                ok_pt(pts.get((l.per + k) as usize))
-            };
-            let len = (h.k & 0xFFFF) as usize;
-            let r = if h.tag != hot::H_DED {
-                None
-            } else {
-                let first = if len > 0 {
-                    per(h.k >> 16)
-                } else {
-                    Some((0, 0))
-                };
-                let second = if len > 1 {
-                    per(h.k >> 24)
-                } else {
-                    Some((0, 0))
-                };
-                first.zip(second).and_then(|(f, g)| {
-                    hot::deductions(l.max, [(f, (h.a, h.s)), (g, (h.b, h.s2))], len)
-                })
-            };
-            r.and_then(|p| scaled(p, l.scale))
+            let per = |k: u32| ok_pt(pts.get((l.per + k) as usize).filter(|_| k < l.len));
+            (h.tag == hot::H_DED)
+                .then(|| hot::deduction_items(h, per))
+                .flatten()
+                .and_then(|(items, len)| hot::deductions(l.max, items, len))
+                .and_then(|p| at_scale(p, l.scale))
         });
         for p in &flat.parents {
             let r = p.from as usize..p.to as usize;

@@ -397,6 +397,37 @@ pub(super) fn deductions(max: D64, items: [(D64, D64); 2], len: usize) -> Option
     Some(if r.0 < 0 { (0, 0) } else { r })
 }
 
+/// Points `p` written at a leaf's `scale` (their `Decimal` scale kept beside them);
+/// `None` on overflow.
+#[inline(always)]
+pub(super) fn at_scale(p: D64, scale: u32) -> Option<D64> {
+    let k = pow64(scale.checked_sub(u32::from(p.1))?)?;
+    Some((p.0.checked_mul(k)?, p.1))
+}
+
+/// The tier of `ranges` (inclusive limits) that holds `a`.
+#[inline(always)]
+pub(super) fn tier_of(ranges: &[(i64, i64)], a: i64) -> Option<usize> {
+    ranges.iter().position(|&(lo, hi)| lo <= a && a <= hi)
+}
+
+/// The counted items of a deductions leaf's value `h` — each severity's points (`per`,
+/// from the severity's index) with its count — and how many count, for [`deductions`].
+#[inline(always)]
+pub(super) fn deduction_items(
+    h: &Hot,
+    per: impl Fn(u32) -> Option<D64>,
+) -> Option<([(D64, D64); 2], usize)> {
+    let len = (h.k & 0xFFFF) as usize;
+    let first = if len > 0 {
+        per((h.k >> 16) & 0xFF)?
+    } else {
+        (0, 0)
+    };
+    let second = if len > 1 { per(h.k >> 24)? } else { (0, 0) };
+    Some(([(first, (h.a, h.s)), (second, (h.b, h.s2))], len))
+}
+
 /// What the hot path makes of one leaf ([`Compiled::hot_leaf`]).
 pub(super) enum HotOut {
     /// Points at the leaf's scale, with their `Decimal` scale.
@@ -418,15 +449,12 @@ impl super::Compiled {
                 let from = lp.ranges as usize;
                 let ranges = plan.ranges.get(from..from + lp.tiers as usize);
                 ranges
-                    .and_then(|r| r.iter().position(|&(lo, hi)| lo <= h.a && h.a <= hi))
+                    .and_then(|r| tier_of(r, h.a))
                     .and_then(|t| plan.pts.get(lp.pts as usize + t))
             }
             H_NUM => {
-                let m = (lp.scale.checked_sub(u32::from(h.s)))
-                    .and_then(pow64)
-                    .and_then(|p| h.a.checked_mul(p));
-                return match m {
-                    Some(m) => HotOut::Points(m, h.s),
+                return match at_scale((h.a, h.s), lp.scale) {
+                    Some((m, s)) => HotOut::Points(m, s),
                     None => HotOut::General,
                 };
             }
@@ -437,10 +465,7 @@ impl super::Compiled {
                 _ => None,
             },
             H_FRAC | H_DED => {
-                let r = self.computed(lp, h).and_then(|(m, s)| {
-                    let p = pow64(lp.scale.checked_sub(u32::from(s))?)?;
-                    Some((m.checked_mul(p)?, s))
-                });
+                let r = self.computed(lp, h).and_then(|p| at_scale(p, lp.scale));
                 return match r {
                     Some((m, s)) => HotOut::Points(m, s),
                     None => HotOut::General,
@@ -468,11 +493,7 @@ impl super::Compiled {
         if h.tag == H_FRAC {
             proportional(at(0)?, at(1)?, (h.a, h.s), (h.b, h.s2))
         } else {
-            let per = |k: u32| at(1 + (k & 0xFF) as usize);
-            let len = (h.k & 0xFFFF) as usize;
-            let first = if len > 0 { per(h.k >> 16)? } else { (0, 0) };
-            let second = if len > 1 { per(h.k >> 24)? } else { (0, 0) };
-            let items = [(first, (h.a, h.s)), (second, (h.b, h.s2))];
+            let (items, len) = deduction_items(h, |k| at(1 + k as usize))?;
             deductions(at(0)?, items, len)
         }
     }
