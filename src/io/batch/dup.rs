@@ -10,7 +10,9 @@
 use super::error::{excerpt, RowCode, RowError};
 use super::write::next_record;
 use crate::text::Lang;
+use foldhash::fast::FixedState;
 use std::collections::{HashMap, HashSet};
+use std::hash::{BuildHasher, Hasher};
 use std::io::{self, BufRead};
 
 /// The first unit of a repeated hash: its position, name and block.
@@ -27,34 +29,15 @@ pub(super) struct Keys {
     last: u64,
 }
 
-/// The hash of a unit (its block, then its name): eight bytes at a time, multiplied
-/// and folded (names are compared before any warning, so a collision costs only a
+/// The hash of a unit (its block, then its name), by `foldhash` with a fixed seed (the
+/// same on every run; names are compared before any warning, so a collision costs only a
 /// second look at the spool, never a false warning; SipHash was 1 % of a batch's time).
 fn hash(block: Option<&[u8]>, unit: &[u8]) -> u64 {
-    const K: u64 = 0x9E37_79B9_7F4A_7C15;
-    let mut h = hash_bytes(0x243F_6A88_85A3_08D3, block.unwrap_or_default());
-    h = (h ^ 0xff).wrapping_mul(K).rotate_left(29);
-    h = hash_bytes(h, unit);
-    // Final mix (the upper bits of a product reach down).
-    let h = (h ^ (h >> 32)).wrapping_mul(K);
-    h ^ (h >> 29)
-}
-
-/// Folds `bytes` (and their length) into `h`.
-fn hash_bytes(mut h: u64, bytes: &[u8]) -> u64 {
-    const K: u64 = 0x9E37_79B9_7F4A_7C15;
-    let mut chunks = bytes.chunks_exact(8);
-    for c in &mut chunks {
-        let w = u64::from_le_bytes([c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7]]);
-        h = (h ^ w).wrapping_mul(K).rotate_left(29);
-    }
-    let mut last = [0u8; 8];
-    let rest = chunks.remainder();
-    last[..rest.len()].copy_from_slice(rest);
-    h = (h ^ u64::from_le_bytes(last))
-        .wrapping_mul(K)
-        .rotate_left(29);
-    (h ^ bytes.len() as u64).wrapping_mul(K)
+    let mut h = FixedState::with_seed(0x243F_6A88_85A3_08D3).build_hasher();
+    h.write(block.unwrap_or_default());
+    h.write_u8(0xff);
+    h.write(unit);
+    h.finish()
 }
 
 impl Keys {
