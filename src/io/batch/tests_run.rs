@@ -398,17 +398,20 @@ fn pass_two_reads_rows_across_and_beyond_its_buffer() {
         }
         expected.push(b'\n');
     }
-    let (tx, rx) = std::sync::mpsc::sync_channel(2);
-    let (_back_tx, back_rx) = std::sync::mpsc::channel();
-    let out = std::thread::scope(|sc| {
-        let (s, r, b, c) = (&spool[..], &ranks, &bands, &codes);
-        sc.spawn(move || super::write::csv_rows(s, r, b, c, &tx, &back_rx));
-        let mut out = Vec::new();
-        for rows in &rx {
-            out.extend_from_slice(&rows.unwrap());
-        }
-        out
-    });
+    // Pass 2 over `spool`: what it sends, in order.
+    let pass_two = |spool: &[u8]| -> Vec<std::io::Result<Vec<u8>>> {
+        let (tx, rx) = std::sync::mpsc::sync_channel(2);
+        let (_back_tx, back_rx) = std::sync::mpsc::channel();
+        std::thread::scope(|sc| {
+            let (r, b, c) = (&ranks, &bands, &codes);
+            sc.spawn(move || super::write::csv_rows(spool, r, b, c, &tx, &back_rx));
+            rx.iter().collect()
+        })
+    };
+    let out: Vec<u8> = pass_two(&spool)
+        .into_iter()
+        .flat_map(|rows| rows.unwrap())
+        .collect();
     assert!(
         out == expected,
         "{} bytes, expected {}",
@@ -416,13 +419,7 @@ fn pass_two_reads_rows_across_and_beyond_its_buffer() {
         expected.len()
     );
     // A spool cut inside a row is an error.
-    let (tx, rx) = std::sync::mpsc::sync_channel(2);
-    let (_back_tx, back_rx) = std::sync::mpsc::channel();
-    let cut = &spool[..spool.len() - 3];
-    let failed = std::thread::scope(|sc| {
-        let (r, b, c) = (&ranks, &bands, &codes);
-        sc.spawn(move || super::write::csv_rows(cut, r, b, c, &tx, &back_rx));
-        rx.iter().any(|r| r.is_err())
-    });
-    assert!(failed);
+    assert!(pass_two(&spool[..spool.len() - 3])
+        .iter()
+        .any(|r| r.is_err()));
 }
