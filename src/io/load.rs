@@ -336,7 +336,8 @@ fn index_value(text: &str) -> Result<Json, Diagnostics> {
 /// assert_eq!(chiso::load::index_definition_untracked(&bad).unwrap_err().0[0].path, "$");
 /// ```
 pub fn index_definition_untracked(text: &str) -> Result<IndexDefinition, Diagnostics> {
-    untracked(index_value(text)?)
+    let v = index_value(text)?;
+    readers::index_definition(v).map_err(unlocated)
 }
 
 /// [`assessment`] without path tracking (see [`index_definition_untracked`]).
@@ -345,7 +346,7 @@ pub fn assessment_untracked(text: &str) -> Result<Assessment, Diagnostics> {
     if let Some(d) = check_format(&v, ASSESSMENT_FORMAT) {
         return Err(Diagnostics(vec![d]));
     }
-    untracked(v)
+    readers::assessment(v).map_err(unlocated)
 }
 
 /// `T` from a value [`json`] has read, without path tracking, as the untracked readers
@@ -364,18 +365,41 @@ pub fn value_untracked<T: DeserializeOwned>(v: Json) -> Result<T, Diagnostics> {
     untracked(v)
 }
 
+/// The readers of a checked index and assessment: by hand in the browser's form module
+/// (`model/lean.rs`: the same values and messages without serde's derived visitors), the
+/// derived ones through the untracked deserializer everywhere else.
+#[cfg(feature = "lean")]
+use crate::model::lean as readers;
+#[cfg(not(feature = "lean"))]
+mod readers {
+    use crate::json::untracked::{Error, Untracked};
+    use serde::Deserialize;
+    use serde_json::Value as Json;
+
+    pub(super) fn index_definition(v: Json) -> Result<crate::index::IndexDefinition, Error> {
+        Deserialize::deserialize(Untracked(v))
+    }
+
+    pub(super) fn assessment(v: Json) -> Result<crate::assessment::Assessment, Error> {
+        Deserialize::deserialize(Untracked(v))
+    }
+}
+
 /// Plain `serde` on a checked value, read by [`crate::json::untracked`] (no struct's
 /// sequence reader compiled); a shape error is one unlocated diagnostic at `$`.
 fn untracked<T: DeserializeOwned>(v: Json) -> Result<T, Diagnostics> {
-    T::deserialize(crate::json::untracked::Untracked(v)).map_err(|e| {
-        Diagnostics(vec![Diagnostic::error(
-            "$",
-            None,
-            Problem::Structure {
-                detail: e.to_string(),
-            },
-        )])
-    })
+    T::deserialize(crate::json::untracked::Untracked(v)).map_err(unlocated)
+}
+
+/// A shape error of the untracked readers: one `structure` diagnostic at `$`.
+fn unlocated(e: crate::json::untracked::Error) -> Diagnostics {
+    Diagnostics(vec![Diagnostic::error(
+        "$",
+        None,
+        Problem::Structure {
+            detail: e.to_string(),
+        },
+    )])
 }
 
 /// Parses an index definition. On failure every node with a shape problem is reported

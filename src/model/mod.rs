@@ -6,6 +6,8 @@ pub mod assessment;
 pub mod band;
 pub mod definition;
 pub mod interval;
+#[cfg(any(feature = "lean", test))]
+pub(crate) mod lean;
 pub mod node;
 pub mod result;
 pub mod rule;

@@ -56,6 +56,13 @@ fn unexpected(v: &Json) -> Unexpected<'_> {
     }
 }
 
+/// `v` refused as `serde_json` refuses a value of the wrong kind (for the lean readers,
+/// `model/lean.rs`).
+#[cfg(any(feature = "lean", test))]
+pub(crate) fn invalid_type(v: &Json, expected: &dyn serde::de::Expected) -> Error {
+    Error::invalid_type(unexpected(v), expected)
+}
+
 /// A number handed to `visitor` as `serde_json` hands it (`visit_u64`, `visit_i64`,
 /// `visit_f64`), but for a decimal in the browser's form module (see [`float`]).
 fn number<'de, V: Visitor<'de>>(n: &serde_json::Number, visitor: V) -> Result<V::Value, Error> {
@@ -216,8 +223,11 @@ fn object<'de, V: Visitor<'de>>(m: Map<String, Json>, visitor: V) -> Result<V::V
 }
 
 /// A struct written as an array: its elements under the struct's field names, in order
-/// (not generic: one copy for every struct).
-fn fields(items: Vec<Json>, names: &'static [&'static str]) -> Result<Map<String, Json>, Error> {
+/// (not generic: one copy for every struct; also the lean readers', `model/lean.rs`).
+pub(crate) fn fields(
+    items: Vec<Json>,
+    names: &'static [&'static str],
+) -> Result<Map<String, Json>, Error> {
     if items.len() > names.len() {
         return Err(Error::invalid_length(
             items.len(),
