@@ -3,6 +3,7 @@
 //! and `proportional` text is read without the rule's explanation ([`fast_proportional`]).
 
 use super::collect::Part;
+use super::kernel::OneScale;
 use super::mean::Means;
 use super::number::{
     parse_decimal, parse_parts, pow10, pow10_u128, put_fixed, scan_number, write_csv_field,
@@ -40,6 +41,8 @@ pub(super) struct FastPlan {
     pub(super) parents: Vec<usize>,
     /// Whether each node is a leaf.
     pub(super) leaf: Vec<bool>,
+    /// The one-scale kernel's plan ([`super::kernel`]).
+    pub(super) one: Option<OneScale>,
 }
 
 impl FastPlan {
@@ -91,7 +94,9 @@ impl FastPlan {
                 parent[c] = p;
             }
         }
+        let one = OneScale::new(index, &roles, &max, round_dp);
         Some(FastPlan {
+            one,
             roles,
             max,
             round_dp,
@@ -119,6 +124,9 @@ impl<'a> Scorer<'a> {
         row: u64,
         part: &mut Part,
     ) -> Option<usize> {
+        if let Some(end) = self.one_scale_row(text, at, row, part) {
+            return Some(end);
+        }
         let plan = self.fast.as_ref()?;
         if part.error_count > 0 || part.widths.is_some() {
             return None;
@@ -339,6 +347,33 @@ impl FastMeans {
         }
     }
 
+    /// [`FastMeans::add`] of one row's node values given as `u64` mantissas (root
+    /// first), all at `scale`.
+    pub(super) fn add_u64(&mut self, scale: u32, vals: &[u64], means: &mut Means) {
+        let Some((&root, nodes)) = vals.split_first() else {
+            return;
+        };
+        if root >= 1 << 43 {
+            for (&m, acc) in nodes.iter().zip(means.0.iter_mut()) {
+                acc.n += 1;
+                acc.add_scaled(i128::from(m), scale);
+            }
+            return;
+        }
+        if self.rows > 0 && (self.scale != scale || self.rows >= 1 << 20) {
+            self.flush(means);
+        }
+        if self.sums.len() != vals.len() {
+            self.flush(means);
+            self.sums = vec![0; vals.len()];
+        }
+        self.scale = scale;
+        self.rows += 1;
+        for (a, &m) in self.sums[1..].iter_mut().zip(&vals[1..]) {
+            *a += m;
+        }
+    }
+
     /// Moves the sums into `means` (node columns first, as [`Means`] holds them).
     pub(super) fn flush(&mut self, means: &mut Means) {
         if self.rows == 0 {
@@ -354,7 +389,7 @@ impl FastMeans {
 }
 
 /// [`write_csv_field`] into `out` at `pos` (with room for `s` quoted); the new end.
-fn put_csv_field(out: &mut [u8], pos: usize, s: &[u8]) -> usize {
+pub(super) fn put_csv_field(out: &mut [u8], pos: usize, s: &[u8]) -> usize {
     if s.iter().any(|&b| matches!(b, b',' | b'"' | b'\n' | b'\r')) {
         let mut v = Vec::with_capacity(s.len() + 2);
         write_csv_field(&mut v, s);

@@ -89,6 +89,7 @@ mod cut;
 mod dup;
 mod error;
 mod fast;
+mod kernel;
 mod leaf;
 mod mean;
 mod number;

@@ -140,16 +140,16 @@ pub(super) fn scan_number(text: &[u8], at: usize) -> Option<(Parts, usize)> {
 
 /// The bytes `text[at..at + 8]` as a little-endian word (the first byte lowest).
 #[inline(always)]
-fn word(text: &[u8], at: usize) -> Option<u64> {
+pub(super) fn word(text: &[u8], at: usize) -> Option<u64> {
     let b: [u8; 8] = text.get(at..at + 8)?.try_into().ok()?;
     Some(u64::from_le_bytes(b))
 }
 
-const ONES: u64 = 0x0101_0101_0101_0101;
+pub(super) const ONES: u64 = 0x0101_0101_0101_0101;
 
 /// How many of the word's first bytes are ASCII digits (8 when all are).
 #[inline(always)]
-fn digit_run(w: u64) -> usize {
+pub(super) fn digit_run(w: u64) -> usize {
     // A byte is not a digit when it is below `0` (the subtraction borrows: its high bit
     // set), above `9` (adding 0x46 sets the high bit) or not ASCII (its own high bit).
     // Carries and borrows only reach the bytes after the first non-digit.
@@ -160,7 +160,7 @@ fn digit_run(w: u64) -> usize {
 
 /// The value of the first `k` (at most 7) bytes of `w`, all digits.
 #[inline(always)]
-fn digits_value(w: u64, k: usize) -> u64 {
+pub(super) fn digits_value(w: u64, k: usize) -> u64 {
     if k == 0 {
         return 0;
     }
@@ -213,7 +213,7 @@ fn scan_swar(text: &[u8], at: usize) -> Option<Option<(Parts, usize)>> {
 }
 
 /// 10^e for e < 8.
-const POW10_U64: [u64; 8] = [1, 10, 100, 1_000, 10_000, 100_000, 1_000_000, 10_000_000];
+pub(super) const POW10_U64: [u64; 8] = [1, 10, 100, 1_000, 10_000, 100_000, 1_000_000, 10_000_000];
 
 /// [`scan_number`] one byte at a time.
 #[inline(always)]

@@ -118,6 +118,8 @@ pub(crate) struct Scorer<'a> {
     pub(super) row: Vec<u8>,
     /// The fast rows' node sums, not yet in the part's means.
     pub(super) fast_means: super::fast::FastMeans,
+    /// Scratch of [`Scorer::one_scale_row`].
+    pub(super) one: super::kernel::Scratch,
 }
 
 impl<'a> Scorer<'a> {
@@ -310,6 +312,7 @@ impl<'a> Scorer<'a> {
                 spans: vec![(0, 0); index.nodes().len()],
                 row: Vec::new(),
                 fast_means: Default::default(),
+                one: Default::default(),
             }),
             _ => Err(errors),
         }
