@@ -14,7 +14,12 @@
 //! - `evaluate/chiso_score_explained_150`: [`Index::score`] with every explanation, for
 //!   comparison.
 //!
-//! Run: `cargo bench --bench evaluate`.
+//! Run: `cargo bench --bench evaluate`. With `CHISO_EVALUATE_LOOPS=N` set, the bench
+//! binary only evaluates the compiled plan `N` times and the floor `N` times and exits
+//! (for instruction counts: `valgrind --tool=callgrind <bench binary> --bench`); with
+//! `CHISO_EVALUATE_MIN=B` it times `B` batches of 1,000 evaluations alternated with
+//! batches of the floor and prints each one's fastest batch (per evaluation) and their
+//! ratio — steadier than a median on a loaded machine.
 #![allow(missing_docs, clippy::unwrap_used)]
 
 #[path = "common/synthetic.rs"]
@@ -56,6 +61,43 @@ fn bench(c: &mut Criterion) {
         Compiled::took_flat_path(&scratch),
         "the whole tree on the flat path"
     );
+
+    if let Some(n) = std::env::var("CHISO_EVALUATE_LOOPS")
+        .ok()
+        .and_then(|n| n.parse::<u64>().ok())
+    {
+        for _ in 0..n {
+            black_box(plan.evaluate(black_box(&values), &mut scratch).unwrap());
+            black_box(synthetic::f64_total(black_box(&floor_leaves)));
+        }
+        std::process::exit(0);
+    }
+
+    if let Some(b) = std::env::var("CHISO_EVALUATE_MIN")
+        .ok()
+        .and_then(|n| n.parse::<u32>().ok())
+    {
+        let (mut compiled, mut f64_floor) = (f64::MAX, f64::MAX);
+        for _ in 0..b {
+            let t = std::time::Instant::now();
+            for _ in 0..1000 {
+                black_box(plan.evaluate(black_box(&values), &mut scratch).unwrap());
+            }
+            compiled = compiled.min(t.elapsed().as_secs_f64());
+            let t = std::time::Instant::now();
+            for _ in 0..1000 {
+                black_box(synthetic::f64_total(black_box(&floor_leaves)));
+            }
+            f64_floor = f64_floor.min(t.elapsed().as_secs_f64());
+        }
+        println!(
+            "fastest of {b} batches: compiled {:.1} ns, f64 floor {:.1} ns, ratio {:.2}",
+            compiled * 1e6,
+            f64_floor * 1e6,
+            compiled / f64_floor
+        );
+        std::process::exit(0);
+    }
 
     let mut g = c.benchmark_group("evaluate");
     g.bench_function("chiso_compiled_150", |b| {

@@ -11,6 +11,9 @@
 //! not-applicable value, an overflow — abandons it, and the evaluation starts again on
 //! the general path, so results and errors are those of the general path.
 
+mod kernels;
+mod sum;
+
 use super::hot::{self, at_scale, Pt};
 use super::plan::Plan;
 use super::{Compiled, LeafValues, Scratch};
@@ -27,8 +30,8 @@ pub(super) struct Flat {
     entered: Vec<Entered>,
     shares: Vec<Share>,
     deductions: Vec<Deduction>,
-    /// Parents, deepest slot first.
-    parents: Vec<FlatParent>,
+    /// Parents, deepest slot first, in runs of one loop each ([`sum`]).
+    runs: Vec<sum::Run>,
     /// Per slot (as a child): its coefficient in its parent's sum.
     coef: Vec<i64>,
     /// Per slot (as a child): the scale of its weight in its parent's sum.
@@ -75,6 +78,8 @@ struct Share {
     threshold: hot::D64,
     policy: u8,
     zero: Pt,
+    /// Its constants for whole shares ([`kernels::share`]).
+    whole: Option<kernels::ShareAt>,
 }
 
 /// A deductions leaf: its maximum, and its severities' points from `per` in
@@ -87,18 +92,8 @@ struct Deduction {
     max: hot::D64,
     per: u32,
     len: u32,
-}
-
-/// One parent: its slot and its children's slots `from..to`.
-#[derive(Debug, Clone, Copy)]
-struct FlatParent {
-    slot: u32,
-    from: u32,
-    to: u32,
-    /// A weighted sum ([`Parent::weighted`](super::plan::Parent)).
-    weighted: bool,
-    /// A plain sum whose children are all at its scale (every coefficient 1).
-    unit: bool,
+    /// Its constants at the leaf's scale, when they fit ([`kernels::deductions`]).
+    at: Option<kernels::DedAt>,
 }
 
 impl Flat {
@@ -135,7 +130,7 @@ impl Flat {
         for (k, p) in plan.parents.iter().enumerate() {
             by_node[p.node as usize] = Some(k);
         }
-        let mut parents = Vec::new();
+        let mut runs: Vec<sum::Run> = Vec::new();
         for &i in order.iter().rev() {
             let Some(k) = by_node[i] else {
                 continue;
@@ -153,13 +148,17 @@ impl Flat {
             }
             let to = first + edges.len() as u32;
             let unit = !p.weighted && plan.coef64[edges].iter().all(|&k| k == 1);
-            parents.push(FlatParent {
-                slot: slot[i],
-                from: first,
-                to,
-                weighted: p.weighted,
-                unit,
-            });
+            let joined = (runs.last_mut()).is_some_and(|r| r.join(slot[i], first, to, unit));
+            if !joined {
+                runs.push(sum::Run {
+                    slot: slot[i],
+                    count: 1,
+                    from: first,
+                    width: to - first,
+                    unit,
+                    weighted: p.weighted,
+                });
+            }
         }
         let mut flat = Flat {
             slot,
@@ -168,7 +167,7 @@ impl Flat {
             entered: Vec::new(),
             shares: Vec::new(),
             deductions: Vec::new(),
-            parents,
+            runs,
             coef,
             wscale,
         };
@@ -212,123 +211,26 @@ impl Flat {
                     threshold: raw(1)?,
                     policy: lp.cmp,
                     zero: *pts.get(lp.pts as usize + 2)?,
+                    whole: kernels::ShareAt::new(raw(0)?, raw(1)?, lp.scale),
                 }),
-                hot::K_DED => flat.deductions.push(Deduction {
-                    leaf,
-                    slot,
-                    scale: lp.scale,
-                    max: raw(0)?,
-                    per: lp.pts + 1,
-                    len: len.checked_sub(1)?,
-                }),
+                hot::K_DED => {
+                    let (max, per_len) = (raw(0)?, len.checked_sub(1)?);
+                    let per = (1..=per_len).map(raw).collect::<Option<Vec<_>>>();
+                    let at = per.and_then(|per| kernels::DedAt::new(max, &per, lp.scale));
+                    flat.deductions.push(Deduction {
+                        leaf,
+                        slot,
+                        scale: lp.scale,
+                        max,
+                        per: lp.pts + 1,
+                        len: per_len,
+                        at,
+                    })
+                }
                 _ => return None,
             }
         }
         Some(flat)
-    }
-}
-
-/// `Decimal`'s scale after adding a term of scale `ts` (value `t`) to `total` of scale
-/// `s`: the term's when the total is zero, the total's when the term is zero, else the
-/// larger.
-#[inline(always)]
-fn sum_scale(total: i64, s: u8, t: i64, ts: u8) -> u8 {
-    if total == 0 {
-        ts
-    } else if t == 0 {
-        s
-    } else {
-        s.max(ts)
-    }
-}
-
-/// A plain sum of children at the parent's scale; `None` on overflow.
-///
-/// With no negative child (the usual case) the sum never returns to zero once it has
-/// left it, so `Decimal`'s scale ([`sum_scale`]) is the largest scale of a nonzero
-/// child, or the last child's when every child is zero: two independent chains (the
-/// sum, the largest scale) instead of one branch per child. A negative child takes the
-/// step-by-step rule.
-#[inline(always)]
-fn sum_unit(m: &[i64], s: &[u8]) -> Option<(i64, u8)> {
-    let (mut total, mut top, mut signs, mut over) = (0i64, 0u8, 0i64, false);
-    for (&t, &ts) in m.iter().zip(s) {
-        signs |= t;
-        top = top.max(if t != 0 { ts } else { 0 });
-        let (x, o) = total.overflowing_add(t);
-        total = x;
-        over |= o;
-    }
-    if signs < 0 {
-        return sum_steps(m.iter().copied().zip(s.iter().copied()));
-    }
-    match (over, total) {
-        (true, _) => None,
-        (false, 0) => Some((0, *s.last()?)),
-        (false, _) => Some((total, top)),
-    }
-}
-
-/// [`sum_unit`] of exactly `N` children (unrolled).
-#[inline(always)]
-fn sum_unit_n<const N: usize>(m: &[i64], s: &[u8]) -> Option<(i64, u8)> {
-    match (<&[i64; N]>::try_from(m), <&[u8; N]>::try_from(s)) {
-        (Ok(m), Ok(s)) => sum_unit(m, s),
-        _ => sum_unit(m, s),
-    }
-}
-
-/// A sum term by term with [`sum_scale`] (terms and their scales); `None` on overflow.
-#[inline]
-fn sum_steps(terms: impl Iterator<Item = (i64, u8)>) -> Option<(i64, u8)> {
-    let (mut total, mut scale) = (0i64, 0u8);
-    for (t, ts) in terms {
-        scale = sum_scale(total, scale, t, ts);
-        total = total.checked_add(t)?;
-    }
-    Some((total, scale))
-}
-
-/// A sum of children times their coefficients; `None` on overflow. The scale of a term
-/// is its child's plus its weight's (0 for a zero term of a weighted sum).
-#[inline(always)]
-fn sum_scaled(
-    m: &[i64],
-    s: &[u8],
-    coef: &[i64],
-    wscale: &[u8],
-    weighted: bool,
-) -> Option<(i64, u8)> {
-    let term = |((&cm, &cs), (&k, &ws)): ((&i64, &u8), (&i64, &u8))| {
-        let (t, o) = cm.overflowing_mul(k);
-        let ts = if weighted && t == 0 {
-            0
-        } else {
-            cs.wrapping_add(ws)
-        };
-        (t, ts, o)
-    };
-    let terms = || m.iter().zip(s).zip(coef.iter().zip(wscale)).map(term);
-    let (mut total, mut top, mut signs, mut over) = (0i64, 0u8, 0i64, false);
-    let mut last = 0u8;
-    for (t, ts, o) in terms() {
-        signs |= t;
-        top = top.max(if t != 0 { ts } else { 0 });
-        last = ts;
-        let (x, o2) = total.overflowing_add(t);
-        total = x;
-        over |= o | o2;
-    }
-    if signs < 0 {
-        if over && terms().any(|(_, _, o)| o) {
-            return None;
-        }
-        return sum_steps(terms().map(|(t, ts, _)| (t, ts)));
-    }
-    match (over, total) {
-        (true, _) => None,
-        (false, 0) => Some((0, last)),
-        (false, _) => Some((total, top)),
     }
 }
 
@@ -424,12 +326,19 @@ impl Compiled {
                 (l.policy == hot::ZERO_POINTS)
                     .then(|| ok_pt(Some(&l.zero)))
                     .flatten()
+            } else if let (Some(c), 0) = (&l.whole, h.s | h.s2) {
+                kernels::share(c, h.a, h.b)
             } else {
                 hot::proportional(l.max, l.threshold, (h.a, h.s), (h.b, h.s2))
                     .and_then(|p| at_scale(p, l.scale))
             }
         });
         group!(flat.deductions, |l, h| {
+            // Whole counts: at the leaf's scale directly.
+            if let (Some(d), hot::H_DED, 0) = (&l.at, h.tag, h.s | h.s2) {
+                let items = [((h.k >> 16) & 0xFF, h.a), (h.k >> 24, h.b)];
+                return kernels::deductions(d, items, h.k & 0xFFFF);
+            }
             let per = |k: u32| ok_pt(pts.get((l.per + k) as usize).filter(|_| k < l.len));
             (h.tag == hot::H_DED)
                 .then(|| hot::deduction_items(h, per))
@@ -437,104 +346,12 @@ impl Compiled {
                 .and_then(|(items, len)| hot::deductions(l.max, items, len))
                 .and_then(|p| at_scale(p, l.scale))
         });
-        for p in &flat.parents {
-            let r = p.from as usize..p.to as usize;
-            let sum = if p.unit {
-                let (m, s) = (&fm[r.clone()], &fs[r]);
-                // The commonest widths unrolled (no loop for a criterion of 3 leaves).
-                match m.len() {
-                    2 => sum_unit_n::<2>(m, s),
-                    3 => sum_unit_n::<3>(m, s),
-                    4 => sum_unit_n::<4>(m, s),
-                    5 => sum_unit_n::<5>(m, s),
-                    _ => sum_unit(m, s),
-                }
-            } else {
-                sum_scaled(
-                    &fm[r.clone()],
-                    &fs[r.clone()],
-                    &flat.coef[r.clone()],
-                    &flat.wscale[r],
-                    p.weighted,
-                )
-            };
-            let Some((m, s)) = sum else {
+        let (coef, wscale) = (&flat.coef[..], &flat.wscale[..]);
+        for r in &flat.runs {
+            if !sum::run(r, fm, fs, coef, wscale) {
                 return false;
-            };
-            fm[p.slot as usize] = m;
-            fs[p.slot as usize] = s;
-        }
-        true
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use proptest::prelude::*;
-    use rust_decimal::Decimal;
-
-    /// Children as (value mantissa, scale ≤ 4), zeros and negatives often.
-    fn children() -> impl Strategy<Value = Vec<(i64, u8)>> {
-        let value = prop_oneof![
-            Just(0i64),
-            -2000i64..2000,
-            0i64..2000,
-            Just(i64::MAX / 30_000),
-        ];
-        proptest::collection::vec((value, 0u8..=4), 1..7)
-    }
-
-    proptest! {
-        #![proptest_config(ProptestConfig::with_cases(3000))]
-        /// A plain sum at scale 4 gives `Decimal`'s sum, value and scale, or `None`
-        /// where the i64 overflows; negatives take the step-by-step rule.
-        #[test]
-        fn unit_sum_is_decimal_addition(kids in children()) {
-            let m: Vec<i64> = kids.iter().map(|&(a, s)| a.saturating_mul(10i64.pow(u32::from(4 - s)))).collect();
-            let s: Vec<u8> = kids.iter().map(|k| k.1).collect();
-            let exact = (kids.iter())
-                .try_fold(Decimal::ZERO, |t, &(a, sc)| t.checked_add(Decimal::new(a, u32::from(sc))));
-            let steps = sum_steps(m.iter().copied().zip(s.iter().copied()));
-            let fits = m.iter().zip(&kids).all(|(&x, k)| x / 10i64.pow(u32::from(4 - k.1)) == k.0);
-            // Children whose integers do not fit are not children of a narrow parent.
-            prop_assume!(fits);
-            match sum_unit(&m, &s) {
-                Some((total, sc)) => {
-                    prop_assert_eq!(Some((total, sc)), steps);
-                    let d = exact.unwrap();
-                    let got = Decimal::from_i128_with_scale(
-                        i128::from(total / 10i64.pow(u32::from(4 - sc))),
-                        u32::from(sc),
-                    );
-                    prop_assert_eq!((got.mantissa(), got.scale()), (d.mantissa(), d.scale()));
-                }
-                None => prop_assert!(steps.is_none()),
             }
         }
-
-        /// A weighted sum gives what the step-by-step rule gives on its terms.
-        #[test]
-        fn scaled_sum_is_the_step_by_step_rule(
-            kids in children(),
-            coefs in proptest::collection::vec(prop_oneof![Just(1i64), Just(0), -30i64..30, Just(i64::MAX / 2)], 7),
-            wscales in proptest::collection::vec(0u8..3, 7),
-            weighted in any::<bool>(),
-        ) {
-            let m: Vec<i64> = kids.iter().map(|k| k.0).collect();
-            let s: Vec<u8> = kids.iter().map(|k| k.1).collect();
-            let (coef, ws) = (&coefs[..m.len()], &wscales[..m.len()]);
-            let mut over = false;
-            let terms: Vec<(i64, u8)> = (m.iter().zip(&s).zip(coef.iter().zip(ws)))
-                .map(|((&cm, &cs), (&k, &w))| {
-                    let t = cm.checked_mul(k);
-                    over |= t.is_none();
-                    let t = t.unwrap_or(0);
-                    (t, if weighted && t == 0 { 0 } else { cs + w })
-                })
-                .collect();
-            let want = if over { None } else { sum_steps(terms.into_iter()) };
-            prop_assert_eq!(sum_scaled(&m, &s, coef, ws, weighted), want);
-        }
+        true
     }
 }

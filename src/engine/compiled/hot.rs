@@ -354,7 +354,7 @@ fn cmp(a: D64, b: D64) -> Option<std::cmp::Ordering> {
 
 /// `a ÷ b` ([`Fx::div`]) when the 64-bit division decides.
 #[inline(always)]
-fn div(a: D64, b: D64) -> Option<D64> {
+pub(super) fn div(a: D64, b: D64) -> Option<D64> {
     if b.0 == 0 {
         return None;
     }
@@ -405,10 +405,16 @@ pub(super) fn at_scale(p: D64, scale: u32) -> Option<D64> {
     Some((p.0.checked_mul(k)?, p.1))
 }
 
-/// The tier of `ranges` (inclusive limits) that holds `a`.
+/// The first tier of `ranges` (inclusive limits) that holds `a`. Every tier is tested
+/// (a select per tier, no exit that depends on the value: a handful of tiers costs less
+/// than one mispredicted branch).
 #[inline(always)]
 pub(super) fn tier_of(ranges: &[(i64, i64)], a: i64) -> Option<usize> {
-    ranges.iter().position(|&(lo, hi)| lo <= a && a <= hi)
+    let mut first = ranges.len();
+    for (j, &(lo, hi)) in ranges.iter().enumerate().rev() {
+        first = if (lo <= a) & (a <= hi) { j } else { first };
+    }
+    (first < ranges.len()).then_some(first)
 }
 
 /// The counted items of a deductions leaf's value `h` — each severity's points (`per`,
