@@ -49,6 +49,7 @@ pub mod survey;
 pub use analysis::{diff, planner, scenario, sensitivity};
 pub use io::display::explain;
 pub(crate) use io::json;
+pub use io::json::write;
 pub use io::{batch, display, load, schema};
 // The definition of an index (the file's content) is `chiso::definition`; `chiso::index`
 // is its older name, kept for every caller (`chiso::Index` is the scoring engine).

@@ -177,7 +177,7 @@ impl Engine {
     pub fn score(&self, assessment: &str, view: &str) -> ApiResult<String> {
         let view = parse_view(view)?;
         let a = self.parse_assessment(assessment)?;
-        Ok(to_json(&self.index.score(&a, view)?))
+        Ok(chiso::write::result(&self.index.score(&a, view)?))
     }
 
     /// Why a criterion got its points: the node's result, the assessment's entry, the
@@ -561,7 +561,9 @@ impl Session {
     /// The full result (every node explained) in `view`, as JSON.
     pub fn result(&self, view: &str) -> ApiResult<String> {
         let view = parse_view(view)?;
-        Ok(to_json(&self.index.score(&self.assessment, view)?))
+        Ok(chiso::write::result(
+            &self.index.score(&self.assessment, view)?,
+        ))
     }
 }
 

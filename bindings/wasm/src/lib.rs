@@ -45,7 +45,7 @@ fn js_error(e: api::ApiError) -> JsValue {
     set("messageVi", JsValue::from_str(&e.message_vi));
     set("messageEn", JsValue::from_str(&e.message_en));
     set("unlocated", JsValue::from_bool(e.unlocated));
-    let diags = serde_json::to_string(&e.diagnostics).unwrap_or_else(|_| "[]".into());
+    let diags = chiso::write::json(&e.diagnostics).unwrap_or_else(|| "[]".into());
     set(
         "diagnostics",
         js_sys::JSON::parse(&diags).unwrap_or(JsValue::NULL),

@@ -14,6 +14,7 @@ mod encoding;
 pub(crate) mod path;
 mod scan;
 pub(crate) mod untracked;
+pub mod write;
 
 use crate::diagnostics::{Diagnostic, Diagnostics, Problem};
 use crate::limits::{
