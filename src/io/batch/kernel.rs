@@ -155,7 +155,7 @@ impl OneScale {
         // Every leaf below 2^k, n leaves: every sum is below n × 2^k ≤ 2^64.
         let leaves = node.len().max(1) as u64;
         let bits = 64 - (leaves - 1).checked_ilog2().map_or(0, |b| b + 1);
-        if bits < 8 || out.iter().any(|&o| o == u32::MAX) {
+        if bits < 8 || out.contains(&u32::MAX) {
             return None;
         }
         Some(OneScale {
