@@ -56,7 +56,7 @@ pub(super) struct Scratch {
     text: Vec<(usize, usize)>,
 }
 
-const LEAD0: usize = 1 << 63;
+const LEAD0: usize = 1 << (usize::BITS - 1);
 
 /// A number as [`super::number::scan_number`] reads it — the same value, scale, end and
 /// normalized text — for an unsigned number of at most 7 integer and 7 fraction digits
