@@ -11,7 +11,7 @@ use super::number::{
 };
 use super::pass1::trim_bytes;
 use super::row::finish;
-use super::scorer::{LeafPlan, Scorer};
+use super::scorer::{LeafPlan, Scored, Scorer};
 use crate::engine::{Cell, Index};
 use rust_decimal::Decimal;
 
@@ -267,39 +267,7 @@ impl<'a> Scorer<'a> {
                 }
             }
         }
-        let n = nodes.len() - 1;
-        for (k, v) in [scored.total, scored.percent].into_iter().enumerate() {
-            out[pos] = b',';
-            pos += 1;
-            if let Some(v) = v {
-                match put_fixed(out, pos, v.mantissa(), v.scale()) {
-                    Some(p) => pos = p,
-                    None => {
-                        let mut t = Vec::new();
-                        write_decimal(&mut t, v);
-                        out[pos..pos + t.len()].copy_from_slice(&t);
-                        pos += t.len();
-                    }
-                }
-                part.means.0[n + k].add(v);
-            }
-        }
-        part.keys.push(block, unit, row);
-        if let Some(b) = block {
-            part.blocks.extend_from_slice(b);
-            part.block_ends.push(part.blocks.len());
-        }
-        let len = u32::try_from(pos).unwrap_or(u32::MAX);
-        part.bytes.extend_from_slice(&len.to_le_bytes());
-        part.bytes.extend_from_slice(&out[..pos]);
-        part.totals.push(scored.total);
-        part.maxima.push(scored.max);
-        part.bands.push(
-            scored
-                .band
-                .and_then(|b| u16::try_from(b).ok())
-                .unwrap_or(u16::MAX),
-        );
+        record_row(out, pos, &scored, nodes.len() - 1, (block, unit, row), part);
         Some(line_end)
     }
 }
@@ -316,6 +284,52 @@ pub(super) struct FastMeans {
     rows: u64,
     /// Per node (the root's unused).
     sums: Vec<u64>,
+}
+
+/// The end of a row scored in integers, shared by [`Scorer::fast_row`] and the one-scale
+/// kernel: the total and the percent written after the node columns (`out[..pos]`) and
+/// added to their means (columns `k0` and `k0 + 1`), then the row recorded in `part`
+/// (its key, its text, total, maximum and band).
+pub(super) fn record_row(
+    out: &mut [u8],
+    mut pos: usize,
+    scored: &Scored,
+    k0: usize,
+    (block, unit, row): (Option<&[u8]>, &[u8], u64),
+    part: &mut Part,
+) {
+    for (k, v) in [scored.total, scored.percent].into_iter().enumerate() {
+        out[pos] = b',';
+        pos += 1;
+        if let Some(v) = v {
+            match put_fixed(out, pos, v.mantissa(), v.scale()) {
+                Some(p) => pos = p,
+                None => {
+                    let mut t = Vec::new();
+                    write_decimal(&mut t, v);
+                    out[pos..pos + t.len()].copy_from_slice(&t);
+                    pos += t.len();
+                }
+            }
+            part.means.0[k0 + k].add(v);
+        }
+    }
+    part.keys.push(block, unit, row);
+    if let Some(b) = block {
+        part.blocks.extend_from_slice(b);
+        part.block_ends.push(part.blocks.len());
+    }
+    let len = u32::try_from(pos).unwrap_or(u32::MAX);
+    part.bytes.extend_from_slice(&len.to_le_bytes());
+    part.bytes.extend_from_slice(&out[..pos]);
+    part.totals.push(scored.total);
+    part.maxima.push(scored.max);
+    part.bands.push(
+        scored
+            .band
+            .and_then(|b| u16::try_from(b).ok())
+            .unwrap_or(u16::MAX),
+    );
 }
 
 impl FastMeans {

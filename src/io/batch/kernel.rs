@@ -5,8 +5,8 @@
 //! nothing, and the row takes [`Scorer::fast_row`]'s general integer path.
 
 use super::collect::Part;
-use super::fast::{put_csv_field, Role};
-use super::number::{digit_run, digits_value, put_fixed, word, write_decimal, ONES, POW10_U64};
+use super::fast::{put_csv_field, record_row, Role};
+use super::number::{digit_run, digits_value, put_fixed, word, ONES, POW10_U64};
 use super::pass1::trim_bytes;
 use super::row::finish;
 use super::scorer::Scorer;
@@ -294,39 +294,7 @@ impl Scorer<'_> {
             }
         }
         self.fast_means.add_u64(scale, &s.val, &mut part.means);
-        let k0 = n - 1;
-        for (k, v) in [scored.total, scored.percent].into_iter().enumerate() {
-            out[pos] = b',';
-            pos += 1;
-            if let Some(v) = v {
-                match put_fixed(out, pos, v.mantissa(), v.scale()) {
-                    Some(p) => pos = p,
-                    None => {
-                        let mut t = Vec::new();
-                        write_decimal(&mut t, v);
-                        out[pos..pos + t.len()].copy_from_slice(&t);
-                        pos += t.len();
-                    }
-                }
-                part.means.0[k0 + k].add(v);
-            }
-        }
-        part.keys.push(block, unit, row);
-        if let Some(b) = block {
-            part.blocks.extend_from_slice(b);
-            part.block_ends.push(part.blocks.len());
-        }
-        let len = u32::try_from(pos).unwrap_or(u32::MAX);
-        part.bytes.extend_from_slice(&len.to_le_bytes());
-        part.bytes.extend_from_slice(&out[..pos]);
-        part.totals.push(scored.total);
-        part.maxima.push(scored.max);
-        part.bands.push(
-            scored
-                .band
-                .and_then(|b| u16::try_from(b).ok())
-                .unwrap_or(u16::MAX),
-        );
+        record_row(out, pos, &scored, n - 1, (block, unit, row), part);
         Some(line_end)
     }
 }
