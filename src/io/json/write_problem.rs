@@ -7,21 +7,6 @@ use super::{push_decimal, push_i128, push_str as s, push_u128};
 use crate::assessment::ValueKind;
 use crate::diagnostics::Problem;
 
-/// A kind of value in its serde name.
-fn value_kind(k: ValueKind) -> &'static str {
-    match k {
-        ValueKind::YesNo => "yes_no",
-        ValueKind::Conditions => "conditions",
-        ValueKind::Option => "option",
-        ValueKind::Number => "number",
-        ValueKind::Percent => "percent",
-        ValueKind::Ratio => "ratio",
-        ValueKind::Counts => "counts",
-        ValueKind::Answers => "answers",
-        ValueKind::Points => "points",
-    }
-}
-
 fn strings(o: &mut String, v: &[String]) {
     o.push('[');
     for (i, x) in v.iter().enumerate() {
@@ -39,7 +24,7 @@ fn kinds(o: &mut String, v: &[ValueKind]) {
         if i > 0 {
             o.push(',');
         }
-        s(o, value_kind(k));
+        s(o, k.key());
     }
     o.push(']');
 }
@@ -219,7 +204,7 @@ pub(super) fn problem(o: &mut String, p: &Problem) {
             o.push_str(",\"expected\":");
             kinds(o, expected);
             o.push_str(",\"found\":");
-            s(o, value_kind(*found));
+            s(o, found.key());
         }
         Problem::UnknownOption { option, allowed } => {
             o.push_str(",\"option\":");
