@@ -33,6 +33,14 @@ for target in web nodejs; do
   rm -rf "$out"
   for name in $names; do
     wasm-bindgen "$tmp/$name.wasm" --out-dir "$out" --target "$target"
+    # wasm-bindgen writes the same module for both targets (only the JS glue differs):
+    # optimise it once and reuse it for the second target when the bytes match.
+    if [ "$target" = web ]; then
+      cp "$out/${name}_bg.wasm" "$tmp/$name.bindgen.wasm"
+    elif [ -x "$opt" ] && cmp -s "$out/${name}_bg.wasm" "$tmp/$name.bindgen.wasm"; then
+      cp "bindings/wasm/pkg/web/${name}_bg.wasm" "$out/${name}_bg.wasm"
+      continue
+    fi
     if [ -x "$opt" ]; then
       # --low-memory-unused (4.5 KB less in the form's module): the linker puts the stack
       # first (1 MiB growing down to 0), so the low 1 KiB is touched only by a stack about
