@@ -18,3 +18,8 @@ pub(crate) mod words;
 pub use diagnostic::{Diagnostic, Diagnostics, Severity};
 pub use location::{Location, RecordKey};
 pub use problem::Problem;
+
+#[cfg(test)]
+pub(crate) mod samples;
+#[cfg(test)]
+mod tests_messages;
