@@ -30,7 +30,8 @@ SIZES=("$@")
 [ -f "$TOOLS/gen-papi-units.py" ] || { echo "no generator at $TOOLS (set BENCH_TOOLS)" >&2; exit 2; }
 
 cargo build --release -q -p chiso-cli
-CHISO=$ROOT/target/release/chiso
+# The binary cargo just built (CARGO_TARGET_DIR when set).
+CHISO=${CARGO_TARGET_DIR:-$ROOT/target}/release/chiso
 PEERS=()
 python3 -c 'import pandas' 2>/dev/null && PEERS+=(pandas) || echo "pandas not installed: skipped (pip install pandas)" >&2
 python3 -c 'import polars' 2>/dev/null && PEERS+=(polars polars-full) || echo "polars not installed: skipped (pip install polars)" >&2

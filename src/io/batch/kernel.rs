@@ -83,9 +83,15 @@ fn scan_leaf(text: &[u8], at: usize) -> Option<(u64, u32, usize, (usize, usize))
     if k + kf == 0 {
         return None; // a sign, or no digit
     }
-    let m = digits_value(w, k) * POW10_U64[kf] + digits_value(f, kf);
-    let end = at + k + usize::from(dot) + kf;
     let low = |n: usize| (1u64 << (8 * n)) - 1;
+    // Up to 8 digits in all: the fraction's digits moved next to the integer's (`k < 8`;
+    // the bytes after them are shifted out), one conversion.
+    let m = if k + kf <= 8 {
+        digits_value((w & low(k)) | (f << (8 * k)), k + kf)
+    } else {
+        digits_value(w, k) * POW10_U64[kf] + digits_value(f, kf)
+    };
+    let end = at + k + usize::from(dot) + kf;
     // First non-zero integer digit; end of the last non-zero fraction digit.
     let nz = (w ^ (ONES * u64::from(b'0'))) & low(k);
     let fz = (f ^ (ONES * u64::from(b'0'))) & low(kf);

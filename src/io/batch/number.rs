@@ -158,7 +158,7 @@ pub(super) fn digit_run(w: u64) -> usize {
     high.trailing_zeros() as usize / 8
 }
 
-/// The value of the first `k` (at most 7) bytes of `w`, all digits.
+/// The value of the first `k` (at most 8) bytes of `w`, all digits.
 #[inline(always)]
 pub(super) fn digits_value(w: u64, k: usize) -> u64 {
     if k == 0 {
