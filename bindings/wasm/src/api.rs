@@ -68,23 +68,6 @@ pub struct Engine {
     index: Rc<Index>,
 }
 
-/// One node of the tree as the form needs it.
-#[derive(Debug, Serialize)]
-struct NodeInfo<'a> {
-    code: &'a str,
-    parent: Option<&'a str>,
-    depth: usize,
-    leaf: bool,
-    title: &'a chiso::Text,
-    max_points: Option<Decimal>,
-    channel: chiso::node::Channel,
-    evidence_required: bool,
-    rule: Option<&'a chiso::rule::Rule>,
-    accepts: Vec<String>,
-    scoring_text: Option<&'a chiso::Text>,
-    path: &'a str,
-}
-
 impl Engine {
     /// Loads an index file's text; every problem at once on failure.
     pub fn load(text: &str) -> ApiResult<Engine> {
@@ -109,7 +92,7 @@ impl Engine {
 
     /// The definition as JSON (as written, decimals as strings).
     pub fn definition(&self) -> String {
-        to_json(self.index.definition())
+        chiso::write::definition(self.index.definition())
     }
 
     /// Validation warnings of the index as JSON.
@@ -127,30 +110,7 @@ impl Engine {
 
     /// The flattened tree (pre-order, without the root) as JSON: what a form renders.
     pub fn nodes(&self) -> String {
-        let nodes = self.index.nodes();
-        let out: Vec<NodeInfo> = nodes
-            .iter()
-            .skip(1)
-            .map(|n| NodeInfo {
-                code: &n.code,
-                parent: n.parent.filter(|&p| p != 0).map(|p| nodes[p].code.as_str()),
-                depth: n.depth,
-                leaf: n.is_leaf(),
-                title: &n.title,
-                max_points: n.max,
-                channel: n.channel,
-                evidence_required: n.evidence_required,
-                rule: n.rule.as_ref(),
-                accepts: n
-                    .rule
-                    .as_ref()
-                    .map(|r| r.accepts().iter().map(|k| k.key().to_owned()).collect())
-                    .unwrap_or_default(),
-                scoring_text: n.scoring_text.as_ref(),
-                path: &n.path,
-            })
-            .collect();
-        to_json(&out)
+        chiso::write::nodes(&self.index)
     }
 
     /// Checks an assessment: every error and warning as JSON (an empty list when clean).

@@ -14,11 +14,14 @@
 
 use serde::ser::{self, Impossible, Serialize};
 
+#[path = "write_definition.rs"]
+mod write_definition;
 #[path = "write_problem.rs"]
 mod write_problem;
 #[path = "write_result.rs"]
 mod write_result;
 
+pub use write_definition::{definition, nodes};
 pub use write_result::result;
 
 /// `value` as compact JSON text, exactly as `serde_json::to_string` writes it; `None`
@@ -601,3 +604,7 @@ fn float_key<F: Serialize + Copy + Into<f64>>(out: &mut String, v: F) -> Res {
 #[cfg(test)]
 #[path = "tests_write.rs"]
 mod tests;
+
+#[cfg(test)]
+#[path = "tests_write_definition.rs"]
+mod tests_definition;

@@ -71,14 +71,14 @@ pub fn result(r: &ScoreResult) -> String {
 }
 
 /// `,"name":`
-fn key(o: &mut String, name: &str) {
+pub(super) fn key(o: &mut String, name: &str) {
     o.push(',');
     s(o, name);
     o.push(':');
 }
 
 /// `[a,b,…]`, each item written by `f`.
-fn list<T>(o: &mut String, items: &[T], f: fn(&mut String, &T)) {
+pub(super) fn list<T>(o: &mut String, items: &[T], f: fn(&mut String, &T)) {
     o.push('[');
     for (i, x) in items.iter().enumerate() {
         if i > 0 {
@@ -104,11 +104,12 @@ fn opt_dec(o: &mut String, name: &str, v: Option<Decimal>) {
     }
 }
 
-fn text(o: &mut String, t: &Text) {
+pub(super) fn text(o: &mut String, t: &Text) {
+    let Text { vi, en } = t;
     o.push_str("{\"vi\":");
-    s(o, &t.vi);
+    s(o, vi);
     key(o, "en");
-    s(o, &t.en);
+    s(o, en);
     o.push('}');
 }
 
@@ -162,20 +163,25 @@ fn unit_type(o: &mut String, t: &UnitTypeRef) {
     o.push('}');
 }
 
-fn leaf_rounding(o: &mut String, l: &LeafRounding) {
+pub(super) fn leaf_rounding(o: &mut String, l: &LeafRounding) {
+    let LeafRounding {
+        decimals,
+        mode,
+        source,
+    } = l;
     o.push_str("{\"decimals\":");
-    push_u128(o, l.decimals.into());
+    push_u128(o, (*decimals).into());
     key(o, "mode");
     s(
         o,
-        match l.mode {
+        match mode {
             Rounding::HalfUp => "half_up",
             Rounding::HalfEven => "half_even",
             Rounding::Truncate => "truncate",
             Rounding::Exact => "exact",
         },
     );
-    if let Some(t) = &l.source {
+    if let Some(t) = source {
         key(o, "source");
         text(o, t);
     }
