@@ -161,7 +161,13 @@ fn packed_ranks(
         }
     }
     drop(scaled);
-    radix_sort(&mut keys, position_bits + value_bits + block_bits);
+    // The keys are in input order: a stable sort on block and value alone leaves the
+    // positions ascending within equal values (3 passes instead of 5 for a million units).
+    radix_sort(
+        &mut keys,
+        position_bits,
+        position_bits + value_bits + block_bits,
+    );
     let mask = (1u64 << position_bits) - 1;
     let mut ranks = vec![None; values.len()];
     let (mut group, mut current_block) = (u64::MAX, u64::MAX);
@@ -189,17 +195,18 @@ fn packed_ranks(
     Some(ranks)
 }
 
-/// Sorts keys whose set bits are all below bit `width`: least significant digit first,
-/// 11 bits a pass (a million keys in a few passes, no comparisons); a comparison sort
-/// for few keys.
-fn radix_sort(keys: &mut Vec<u64>, width: u32) {
+/// Sorts distinct keys whose set bits are all below bit `width` and whose bits below
+/// `from` already ascend in the given order: least significant digit first from bit
+/// `from` (stable), 11 bits a pass (a million keys in a few passes, no comparisons); a
+/// comparison sort for few keys.
+fn radix_sort(keys: &mut Vec<u64>, from: u32, width: u32) {
     const DIGIT: u32 = 11;
     if keys.len() < 4096 {
         keys.sort_unstable();
         return;
     }
     let mut other = vec![0u64; keys.len()];
-    let mut shift = 0;
+    let mut shift = from;
     while shift < width {
         let mut counts = vec![0usize; 1 << DIGIT];
         for &k in keys.iter() {
