@@ -529,6 +529,8 @@ struct Reached {
     /// Evaluations on the flat path / that tried it and left it for the general path.
     flat: usize,
     flat_left: usize,
+    /// Flat evaluations whose parents were summed without a check per child.
+    flat_unchecked: usize,
 }
 
 fn exact(c: &Cell) -> String {
@@ -564,6 +566,7 @@ fn same_as_engine(index: &Index, a: &Assessment, reached: &mut Reached) -> Resul
         reached.runs += 1;
         if Compiled::took_flat_path(&scratch) {
             reached.flat += 1;
+            reached.flat_unchecked += usize::from(Compiled::took_unchecked_sums(&scratch));
         } else if plan.has_flat_path() && values.hot_leaves() == values.len() {
             reached.flat_left += 1;
         }
@@ -711,7 +714,8 @@ proptest! {
     }
 }
 
-/// The flat generator reaches the flat path, and evaluations that leave it.
+/// The flat generator reaches the flat path (with parents summed unchecked and
+/// checked), and evaluations that leave it.
 #[test]
 fn random_trees_reach_the_flat_path_and_leave_it() {
     let mut reached = Reached::default();
@@ -721,6 +725,12 @@ fn random_trees_reach_the_flat_path_and_leave_it() {
     eprintln!("{reached:?}");
     assert!(reached.flat * 4 > reached.runs, "flat path: {reached:?}");
     assert!(reached.flat_left > 0, "flat path left: {reached:?}");
+    // Both ways of summing the parents.
+    let checked = reached.flat - reached.flat_unchecked;
+    assert!(
+        reached.flat_unchecked * 10 > reached.flat && checked * 10 > reached.flat,
+        "unchecked and checked sums: {reached:?}"
+    );
 }
 
 // Every shipped index with random valid assessments.

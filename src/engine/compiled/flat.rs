@@ -5,19 +5,55 @@
 //! `i64` and every leaf has a hot form ([`hot`](super::hot)); an evaluation takes it
 //! when every leaf holds a value the hot path reads. Nodes are numbered breadth-first
 //! (the root is slot 0, a parent's children are consecutive slots), each slot holding a
-//! node's integer at the plan's scale for the node and the scale `Decimal` gives it, in
-//! two plain arrays; parents are summed from the deepest slot up. Anything this path
-//! cannot decide — a leaf the hot path leaves to the general kernels, a missing or
+//! node's integer at the plan's scale for the node and its scale word ([`Num`]) in one
+//! plain array; parents are summed from the deepest slot up. Anything this path cannot
+//! decide — a leaf the hot path leaves to the general kernels, a missing or
 //! not-applicable value, an overflow — abandons it, and the evaluation starts again on
 //! the general path, so results and errors are those of the general path.
+//!
+//! A leaf's kernel never stops its group's loop: what it cannot decide is a word with
+//! [`POISON`] set, and the group returns the OR of its words (one test per group) and
+//! of its integers. When every parent is a plain sum and that OR of integers is at most
+//! `i64::MAX / leaves`, no leaf is negative and no sum of leaves overflows, so parents
+//! are summed without a check per child ([`sum::run_fast`]); otherwise each sum is
+//! checked ([`sum::run`]).
 
 mod kernels;
 mod sum;
 
-use super::hot::{self, at_scale, Pt};
+use super::hot::{self, at_scale, Pt, D64};
 use super::plan::Plan;
 use super::{Compiled, LeafValues, Scratch};
 use crate::engine::Index;
+
+/// One slot: a node's integer at the plan's scale for the node, and its scale word —
+/// the low byte is the scale `Decimal` gives the node; when the integer is not zero,
+/// bits 32–60 hold a set of scales whose largest is the node's (a leaf's own, or the
+/// union of a parent's nonzero children), else they are zero. A parent's scale is then
+/// the largest bit of the union of its children's ([`sum`]).
+pub(super) type Num = (i64, u64);
+
+/// A word's bit for "the flat path cannot decide this leaf".
+pub(super) const POISON: u64 = 1 << 63;
+
+/// The scale word of `m` at `Decimal` scale `s` ([`Num`]); [`POISON`] for a scale
+/// beyond `Decimal`'s 28.
+#[inline(always)]
+pub(super) fn word(m: i64, s: u8) -> u64 {
+    if s > 28 {
+        return POISON;
+    }
+    u64::from(s) | (u64::from(m != 0) << (32 + u32::from(s)))
+}
+
+/// Points (or `None`: the general path decides) as a slot.
+#[inline(always)]
+fn num(p: Option<D64>) -> Num {
+    match p {
+        Some((m, s)) => (m, word(m, s)),
+        None => (0, POISON),
+    }
+}
 
 /// A plan's flat layout ([module docs](self)).
 #[derive(Debug, Clone)]
@@ -26,6 +62,10 @@ pub(super) struct Flat {
     pub slot: Vec<u32>,
     /// The leaves, grouped by their kernel's hot form (each group one tight loop).
     choice: Vec<Choice>,
+    /// Outcome leaves' points as slots, each leaf's `len` outcomes then a poisoned one.
+    outcomes: Vec<Num>,
+    /// Tiers leaves of at most [`TIERS`] tiers, with their limits and points.
+    tiers4: Vec<Tiers4>,
     tiers: Vec<Tiers>,
     entered: Vec<Entered>,
     shares: Vec<Share>,
@@ -36,16 +76,36 @@ pub(super) struct Flat {
     coef: Vec<i64>,
     /// Per slot (as a child): the scale of its weight in its parent's sum.
     wscale: Vec<u8>,
+    /// Every parent is a plain sum (every run [`sum::Run::unit`]).
+    unit: bool,
+    /// The largest OR of the leaves' integers for the unchecked sums: `i64::MAX /
+    /// leaves`.
+    limit: u64,
 }
 
-/// An outcome leaf: its leaf number, slot, and first point in [`Plan::pts`].
+/// An outcome leaf: its leaf number, slot, and first outcome in [`Flat::outcomes`].
 #[derive(Debug, Clone, Copy)]
 struct Choice {
     leaf: u32,
     slot: u32,
-    pts: u32,
+    at: u32,
     /// How many outcomes.
     len: u32,
+}
+
+/// Most tiers of a [`Tiers4`] leaf.
+const TIERS: usize = 4;
+
+/// A tiers leaf of at most [`TIERS`] tiers: each tier's inclusive limits (an empty
+/// range past the last) and points as slots (poisoned past the last and where the
+/// points do not fit).
+#[derive(Debug, Clone, Copy)]
+struct Tiers4 {
+    leaf: u32,
+    slot: u32,
+    lo: [i64; TIERS],
+    hi: [i64; TIERS],
+    pts: [Num; TIERS + 1],
 }
 
 /// A tiers leaf: its points from `pts`, its limits from `ranges` in [`Plan::ranges`].
@@ -160,9 +220,13 @@ impl Flat {
                 });
             }
         }
+        let unit = runs.iter().all(|r| r.unit);
+        let leaves = plan.leaf_plan.len().max(1) as u64;
         let mut flat = Flat {
             slot,
             choice: Vec::new(),
+            outcomes: Vec::new(),
+            tiers4: Vec::new(),
             tiers: Vec::new(),
             entered: Vec::new(),
             shares: Vec::new(),
@@ -170,6 +234,8 @@ impl Flat {
             runs,
             coef,
             wscale,
+            unit,
+            limit: i64::MAX as u64 / leaves,
         };
         let pts = &plan.pts;
         for (k, lp) in plan.leaf_plan.iter().enumerate() {
@@ -184,19 +250,46 @@ impl Flat {
                 let p = pts.get((lp.pts + j) as usize)?;
                 p.ok.then_some((p.m, p.s))
             };
+            let pt = |j: u32| pts.get((lp.pts + j) as usize).copied().unwrap_or_default();
+            let as_num = |p: Pt| {
+                if p.ok {
+                    (p.m, word(p.m, p.s))
+                } else {
+                    (0, POISON)
+                }
+            };
+            let tiers = lp.tiers.min(len);
             match lp.hot {
-                hot::K_CHOICE => flat.choice.push(Choice {
-                    leaf,
-                    slot,
-                    pts: lp.pts,
-                    len,
-                }),
+                hot::K_CHOICE => {
+                    flat.choice.push(Choice {
+                        leaf,
+                        slot,
+                        at: u32::try_from(flat.outcomes.len()).ok()?,
+                        len,
+                    });
+                    flat.outcomes.extend((0..len).map(|j| as_num(pt(j))));
+                    flat.outcomes.push((0, POISON));
+                }
+                hot::K_TIERS if tiers as usize <= TIERS => {
+                    let mut t = Tiers4 {
+                        leaf,
+                        slot,
+                        lo: [i64::MAX; TIERS],
+                        hi: [i64::MIN; TIERS],
+                        pts: [(0, POISON); TIERS + 1],
+                    };
+                    for j in 0..tiers as usize {
+                        (t.lo[j], t.hi[j]) = *plan.ranges.get(lp.ranges as usize + j)?;
+                        t.pts[j] = as_num(pt(j as u32));
+                    }
+                    flat.tiers4.push(t);
+                }
                 hot::K_TIERS => flat.tiers.push(Tiers {
                     leaf,
                     slot,
                     pts: lp.pts,
                     ranges: lp.ranges,
-                    len: lp.tiers.min(len),
+                    len: tiers,
                 }),
                 hot::K_ENTERED => flat.entered.push(Entered {
                     leaf,
@@ -235,49 +328,51 @@ impl Flat {
 }
 
 /// A leaf of a group: its leaf number and its slot.
-trait Place: Copy {
-    fn place(self) -> (u32, u32);
+trait Place {
+    fn place(&self) -> (u32, u32);
 }
 
 macro_rules! place {
     ($($t:ty),*) => {$(
         impl Place for $t {
             #[inline(always)]
-            fn place(self) -> (u32, u32) {
+            fn place(&self) -> (u32, u32) {
                 (self.leaf, self.slot)
             }
         }
     )*};
 }
-place!(Choice, Tiers, Entered, Share, Deduction);
+place!(Choice, Tiers4, Tiers, Entered, Share, Deduction);
 
 /// One group of leaves (one loop, one kind): each leaf's points at its scale from
-/// `points`, zero when not credited; `false` when a leaf cannot be decided.
+/// `points` as a slot ([`POISON`]ed when the leaf cannot be decided), zero when not
+/// credited. Returns the OR of the integers written and the OR of the words (with
+/// [`POISON`] for a leaf undecided, credited or not).
 #[inline(never)]
 fn group<T: Place>(
     list: &[T],
     hots: &[hot::Hot],
-    fm: &mut [i64],
-    fs: &mut [u8],
-    points: impl Fn(T, &hot::Hot) -> Option<hot::D64>,
-) -> bool {
-    for &l in list {
+    f: &mut [Num],
+    points: impl Fn(&T, &hot::Hot) -> Num,
+) -> (u64, u64) {
+    let (mut big, mut bad) = (0u64, 0u64);
+    // By reference: a leaf's constants are not copied (a deductions leaf is 136 bytes).
+    for l in list {
         let (leaf, slot) = l.place();
         let Some(h) = hots.get(leaf as usize) else {
-            return false;
+            return (0, POISON);
         };
-        let Some((m, s)) = points(l, h) else {
-            return false;
-        };
+        let (m, w) = points(l, h);
+        bad |= w;
         // All ones when credited, else zero: (0, 0) for a leaf not credited.
         let keep = -i64::from(h.credited);
-        let (Some(x), Some(y)) = (fm.get_mut(slot as usize), fs.get_mut(slot as usize)) else {
-            return false;
+        let Some(x) = f.get_mut(slot as usize) else {
+            return (0, POISON);
         };
-        *x = m & keep;
-        *y = s & keep as u8;
+        *x = (m & keep, w & keep as u64);
+        big |= (m & keep) as u64;
     }
-    true
+    (big, bad)
 }
 
 impl Compiled {
@@ -286,41 +381,60 @@ impl Compiled {
     #[inline(never)]
     pub(super) fn flat_run(&self, flat: &Flat, values: &LeafValues, sc: &mut Scratch) -> bool {
         let n = flat.slot.len();
-        if sc.fm.len() != n {
-            sc.fm = vec![0; n];
-            sc.fs = vec![0; n];
+        if sc.f.len() != n {
+            sc.f = vec![(0, 0); n];
         }
-        let (fm, fs) = (&mut sc.fm[..], &mut sc.fs[..]);
+        let (f, unchecked) = (&mut sc.f[..], &mut sc.unchecked);
+        *unchecked = false;
         let (hots, plan) = (&values.hot[..], &self.plan);
         let (pts, ranges) = (&plan.pts[..], &plan.ranges[..]);
-        // Each group: the points at the leaf's scale, or the general path.
+        let (mut big, mut bad) = (0u64, 0u64);
+        // Each group: the points at the leaf's scale, or poisoned for the general path.
         macro_rules! group {
             ($list:expr, |$l:ident, $h:ident| $points:expr) => {
-                if !group(&$list, hots, fm, fs, |$l, $h| $points) {
-                    return false;
-                }
+                let (b, p) = group(&$list, hots, f, |$l, $h| $points);
+                big |= b;
+                bad |= p;
             };
         }
         let ok_pt = |p: Option<&Pt>| p.filter(|p| p.ok).map(|p| (p.m, p.s));
+        let outcomes = &flat.outcomes[..];
         group!(flat.choice, |l, h| {
-            (h.tag == hot::H_CHOICE && h.k < l.len)
-                .then(|| ok_pt(pts.get((l.pts + h.k) as usize)))
-                .flatten()
+            let k = if h.tag == hot::H_CHOICE {
+                h.k.min(l.len)
+            } else {
+                l.len
+            };
+            let at = (l.at as usize).wrapping_add(k as usize);
+            outcomes.get(at).copied().unwrap_or((0, POISON))
+        });
+        group!(flat.tiers4, |l, h| {
+            // The first tier holding the number, else the poisoned one past the last.
+            let mut t = TIERS;
+            for j in (0..TIERS).rev() {
+                t = if (l.lo[j] <= h.a) & (h.a <= l.hi[j]) {
+                    j
+                } else {
+                    t
+                };
+            }
+            let t = if h.tag == hot::H_TIER { t } else { TIERS };
+            l.pts[t.min(TIERS)]
         });
         group!(flat.tiers, |l, h| {
             let from = l.ranges as usize;
             let rs = ranges.get(from..from + l.len as usize).unwrap_or(&[]);
             let t = hot::tier_of(rs, h.a);
-            match t {
+            num(match t {
                 Some(t) if h.tag == hot::H_TIER => ok_pt(pts.get(l.pts as usize + t)),
                 _ => None,
-            }
+            })
         });
         group!(flat.entered, |l, h| {
-            at_scale((h.a, h.s), l.scale).filter(|_| h.tag == hot::H_NUM)
+            num(at_scale((h.a, h.s), l.scale).filter(|_| h.tag == hot::H_NUM))
         });
         group!(flat.shares, |l, h| {
-            if h.tag != hot::H_FRAC {
+            num(if h.tag != hot::H_FRAC {
                 None
             } else if h.b == 0 {
                 (l.policy == hot::ZERO_POINTS)
@@ -331,27 +445,30 @@ impl Compiled {
             } else {
                 hot::proportional(l.max, l.threshold, (h.a, h.s), (h.b, h.s2))
                     .and_then(|p| at_scale(p, l.scale))
-            }
+            })
         });
         group!(flat.deductions, |l, h| {
             // Whole counts: at the leaf's scale directly.
             if let (Some(d), hot::H_DED, 0) = (&l.at, h.tag, h.s | h.s2) {
                 let items = [((h.k >> 16) & 0xFF, h.a), (h.k >> 24, h.b)];
-                return kernels::deductions(d, items, h.k & 0xFFFF);
+                return num(kernels::deductions(d, items, h.k & 0xFFFF));
             }
             let per = |k: u32| ok_pt(pts.get((l.per + k) as usize).filter(|_| k < l.len));
-            (h.tag == hot::H_DED)
+            num((h.tag == hot::H_DED)
                 .then(|| hot::deduction_items(h, per))
                 .flatten()
                 .and_then(|(items, len)| hot::deductions(l.max, items, len))
-                .and_then(|p| at_scale(p, l.scale))
+                .and_then(|p| at_scale(p, l.scale)))
         });
-        let (coef, wscale) = (&flat.coef[..], &flat.wscale[..]);
-        for r in &flat.runs {
-            if !sum::run(r, fm, fs, coef, wscale) {
-                return false;
-            }
+        if bad & POISON != 0 {
+            return false;
         }
-        true
+        if flat.unit && big <= flat.limit {
+            // Every leaf in 0..=i64::MAX / leaves: no sum of leaves overflows.
+            *unchecked = true;
+            return flat.runs.iter().all(|r| sum::run_fast(r, f));
+        }
+        let (coef, wscale) = (&flat.coef[..], &flat.wscale[..]);
+        flat.runs.iter().all(|r| sum::run(r, f, coef, wscale))
     }
 }

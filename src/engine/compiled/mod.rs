@@ -19,7 +19,7 @@
 //! integers, the value read into a small record; parents whose integers fit 64 bits sum
 //! in `i64`. Whatever the hot path cannot decide goes to the general kernels above.
 //! When the whole index is like that, it is also laid out flat (`flat.rs`): nodes
-//! breadth-first in two plain arrays, each parent summing a contiguous run of slots,
+//! breadth-first in one plain array, each parent summing a contiguous run of slots,
 //! leaves grouped by rule kind; an evaluation whose every leaf the hot path reads takes
 //! that path, and starts again on the general one where it cannot decide.
 //!
@@ -102,9 +102,11 @@ pub struct Scratch {
     /// The last evaluation took the flat path: the nodes are in `fm` / `fs` (by slot),
     /// not in `v`.
     flat: bool,
-    /// Flat path: each slot's integer at the plan's scale and its `Decimal` scale.
-    fm: Vec<i64>,
-    fs: Vec<u8>,
+    /// Flat path: each slot's integer at the plan's scale and its scale word (the
+    /// `Decimal` scale and the scales of the nonzero terms below, `flat.rs`).
+    f: Vec<flat::Num>,
+    /// The flat path summed the parents without a check per child.
+    unchecked: bool,
 }
 
 /// One node's state in a [`Scratch`]: its integer at the plan's scale for the node and
@@ -398,6 +400,13 @@ impl Compiled {
         scratch.flat
     }
 
+    /// Whether the last evaluation took the flat path and summed its parents without a
+    /// check per child (every parent a plain sum, every leaf's integer non-negative and
+    /// small enough that no sum overflows).
+    pub fn took_unchecked_sums(scratch: &Scratch) -> bool {
+        scratch.flat && scratch.unchecked
+    }
+
     /// Every leaf: the hot path where it decides, else [`Compiled::leaf`].
     fn leaves(&self, values: &LeafValues, sc: &mut Scratch) -> Result<(), Box<Diagnostic>> {
         let plan = &self.plan;
@@ -417,7 +426,7 @@ impl Compiled {
     /// The exact value of node `i` after a flat evaluation.
     fn flat_fx(&self, sc: &Scratch, i: usize) -> Fx {
         let slot = (self.flat.as_ref()).and_then(|f| f.slot.get(i));
-        let at = slot.and_then(|&j| Some((*sc.fm.get(j as usize)?, *sc.fs.get(j as usize)?)));
+        let at = slot.and_then(|&j| sc.f.get(j as usize).map(|&(m, w)| (m, w as u8)));
         match (at, self.plan.scale.get(i)) {
             (Some((m, s)), Some(&scale)) => {
                 // |m| < 2⁶³ < 10¹⁹: a value with `s` places has m = 0 beyond 18 places.

@@ -5,7 +5,11 @@
 //! one another, so parents `slot..slot + count` of one width `w` sum the children
 //! `from..from + count × w` in chunks of `w`; a run's parents never read one another
 //! (their slots lie before the run's children), so a run is one loop with no index
-//! per parent. Plain sums of 2–5 children are unrolled.
+//! per parent. Plain sums of 2–5 children are unrolled. Each slot is an integer and a
+//! scale word ([`Num`]); when no leaf is negative or large, a plain sum is the sum and
+//! the OR of the children's words ([`run_fast`]), else every step is checked ([`run`]).
+
+use super::{word, Num};
 
 /// A run of parents summed by one loop ([module docs](self)).
 #[derive(Debug, Clone, Copy)]
@@ -44,81 +48,113 @@ impl Run {
     }
 }
 
-/// Sums one run into `fm` / `fs` (each slot's integer and `Decimal` scale); `coef` and
-/// `wscale` are each child slot's coefficient and weight scale. `false` on overflow or
-/// a run outside the arrays.
+/// The bits of a scale word that hold the scales of nonzero terms ([`Num`]).
+const SCALES: u64 = 0x7FFF_FFFF_0000_0000;
+
+/// Sums one run into `f` without a check per child: only when every leaf's integer is in
+/// `0..=i64::MAX / leaves` and every parent is a plain sum (so every parent's integer
+/// is a sum of leaves that fits). `false` for a run outside the array.
 #[inline(always)]
-pub(super) fn run(r: &Run, fm: &mut [i64], fs: &mut [u8], coef: &[i64], wscale: &[u8]) -> bool {
+pub(super) fn run_fast(r: &Run, f: &mut [Num]) -> bool {
+    let Some((parents, kids)) = split(r, f) else {
+        return false;
+    };
+    match r.width {
+        2 => fast::<2>(parents, kids),
+        3 => fast::<3>(parents, kids),
+        4 => fast::<4>(parents, kids),
+        5 => fast::<5>(parents, kids),
+        w => {
+            for (p, k) in parents.iter_mut().zip(kids.chunks_exact(w.max(1) as usize)) {
+                *p = sum_fast(k);
+            }
+        }
+    }
+    true
+}
+
+/// The run's parents and their children, disjoint (the children lie after the run).
+#[inline(always)]
+fn split<'a>(r: &Run, f: &'a mut [Num]) -> Option<(&'a mut [Num], &'a [Num])> {
+    let (slot, count, from) = (r.slot as usize, r.count as usize, r.from as usize);
+    let kids = count.checked_mul(r.width as usize)?;
+    (from <= f.len()).then_some(())?;
+    let (p, c) = f.split_at_mut(from);
+    Some((p.get_mut(slot..slot.checked_add(count)?)?, c.get(..kids)?))
+}
+
+/// A run of plain sums of exactly `N` children, unchecked ([`run_fast`]).
+#[inline(always)]
+fn fast<const N: usize>(parents: &mut [Num], kids: &[Num]) {
+    for (p, k) in parents.iter_mut().zip(kids.chunks_exact(N)) {
+        if let Ok(k) = <&[Num; N]>::try_from(k) {
+            *p = sum_fast(k);
+        }
+    }
+}
+
+/// A plain sum of children none of which is negative and whose sum fits: the sum, and
+/// as its word the union of the children's scales of nonzero terms with the largest of
+/// them as the scale — or, when the sum is zero (every child zero), the last child's
+/// word ([`sum_scale`]: with no negative term, `Decimal`'s scale of the sum is the
+/// largest scale of a nonzero term, or the last term's when all are zero).
+#[inline(always)]
+fn sum_fast(kids: &[Num]) -> Num {
+    let (mut total, mut scales) = (0i64, 0u64);
+    for &(m, w) in kids {
+        total = total.wrapping_add(m);
+        scales |= w;
+    }
+    let scales = scales & SCALES;
+    let top = 63 - ((scales >> 32) | 1).leading_zeros();
+    let last = kids.last().map_or(0, |k| k.1);
+    (
+        total,
+        if total != 0 {
+            scales | u64::from(top)
+        } else {
+            last
+        },
+    )
+}
+
+/// Sums one run into `f` (each slot's integer and scale word), checking every step;
+/// `coef` and `wscale` are each child slot's coefficient and weight scale. `false` on
+/// overflow or a run outside the arrays.
+#[inline(always)]
+pub(super) fn run(r: &Run, f: &mut [Num], coef: &[i64], wscale: &[u8]) -> bool {
     let (slot, count, from, w) = (
         r.slot as usize,
         r.count as usize,
         r.from as usize,
         r.width as usize,
     );
-    let end = from + count * w;
     if !r.unit {
-        let (Some(m), Some(s), Some(k), Some(ws)) = (
-            fm.get(from..end),
-            fs.get(from..end),
-            coef.get(from..end),
-            wscale.get(from..end),
-        ) else {
+        let end = from + count * w;
+        let (Some(kids), Some(k), Some(ws)) =
+            (f.get(from..end), coef.get(from..end), wscale.get(from..end))
+        else {
             return false;
         };
-        let Some((m, s)) = sum_scaled(m, s, k, ws, r.weighted) else {
+        let Some((m, s)) = sum_scaled(kids, k, ws, r.weighted) else {
             return false;
         };
-        return match (fm.get_mut(slot), fs.get_mut(slot)) {
-            (Some(x), Some(y)) => {
-                (*x, *y) = (m, s);
+        return match f.get_mut(slot) {
+            Some(x) => {
+                *x = (m, word(m, s));
                 true
             }
-            _ => false,
+            None => false,
         };
     }
-    if from > fm.len() || from > fs.len() {
-        return false;
-    }
-    let (pm, cm) = fm.split_at_mut(from);
-    let (ps, cs) = fs.split_at_mut(from);
-    let (Some(pm), Some(ps), Some(cm), Some(cs)) = (
-        pm.get_mut(slot..slot + count),
-        ps.get_mut(slot..slot + count),
-        cm.get(..count * w),
-        cs.get(..count * w),
-    ) else {
+    let Some((parents, kids)) = split(r, f) else {
         return false;
     };
-    match w {
-        2 => sums::<2>(pm, ps, cm, cs),
-        3 => sums::<3>(pm, ps, cm, cs),
-        4 => sums::<4>(pm, ps, cm, cs),
-        5 => sums::<5>(pm, ps, cm, cs),
-        _ => {
-            let kids = cm.chunks_exact(w.max(1)).zip(cs.chunks_exact(w.max(1)));
-            for ((x, y), (m, s)) in pm.iter_mut().zip(ps.iter_mut()).zip(kids) {
-                let Some((m, s)) = sum_unit(m, s) else {
-                    return false;
-                };
-                (*x, *y) = (m, s);
-            }
-            true
-        }
-    }
-}
-
-/// A run of plain sums of exactly `N` children.
-#[inline(always)]
-fn sums<const N: usize>(pm: &mut [i64], ps: &mut [u8], cm: &[i64], cs: &[u8]) -> bool {
-    let kids = cm.chunks_exact(N).zip(cs.chunks_exact(N));
-    for ((x, y), (m, s)) in pm.iter_mut().zip(ps.iter_mut()).zip(kids) {
-        let (Ok(m), Ok(s)) = (<&[i64; N]>::try_from(m), <&[u8; N]>::try_from(s)) else {
+    for (p, k) in parents.iter_mut().zip(kids.chunks_exact(w.max(1))) {
+        let Some((m, s)) = sum_unit(k) else {
             return false;
         };
-        let Some((m, s)) = sum_unit(m, s) else {
-            return false;
-        };
-        (*x, *y) = (m, s);
+        *p = (m, word(m, s));
     }
     true
 }
@@ -145,9 +181,10 @@ fn sum_scale(total: i64, s: u8, t: i64, ts: u8) -> u8 {
 /// sum, the largest scale) instead of one branch per child. A negative child takes the
 /// step-by-step rule.
 #[inline(always)]
-fn sum_unit(m: &[i64], s: &[u8]) -> Option<(i64, u8)> {
+fn sum_unit(kids: &[Num]) -> Option<(i64, u8)> {
     let (mut total, mut top, mut signs, mut over) = (0i64, 0u8, 0i64, false);
-    for (&t, &ts) in m.iter().zip(s) {
+    for &(t, w) in kids {
+        let ts = w as u8;
         signs |= t;
         // The scale when the term is not zero, else 0 (no branch).
         top = top.max(ts & u8::from(t != 0).wrapping_neg());
@@ -157,9 +194,9 @@ fn sum_unit(m: &[i64], s: &[u8]) -> Option<(i64, u8)> {
     }
     // A negative term, or an overflow (`sum_steps` says `None` then).
     if signs < 0 || over {
-        return sum_steps(m.iter().copied().zip(s.iter().copied()));
+        return sum_steps(kids.iter().map(|&(t, w)| (t, w as u8)));
     }
-    let last = *s.last()?;
+    let last = kids.last()?.1 as u8;
     Some((total, if total == 0 { last } else { top }))
 }
 
@@ -177,23 +214,17 @@ fn sum_steps(terms: impl Iterator<Item = (i64, u8)>) -> Option<(i64, u8)> {
 /// A sum of children times their coefficients; `None` on overflow. The scale of a term
 /// is its child's plus its weight's (0 for a zero term of a weighted sum).
 #[inline(always)]
-fn sum_scaled(
-    m: &[i64],
-    s: &[u8],
-    coef: &[i64],
-    wscale: &[u8],
-    weighted: bool,
-) -> Option<(i64, u8)> {
-    let term = |((&cm, &cs), (&k, &ws)): ((&i64, &u8), (&i64, &u8))| {
+fn sum_scaled(kids: &[Num], coef: &[i64], wscale: &[u8], weighted: bool) -> Option<(i64, u8)> {
+    let term = |(&(cm, cw), (&k, &ws)): (&Num, (&i64, &u8))| {
         let (t, o) = cm.overflowing_mul(k);
         let ts = if weighted && t == 0 {
             0
         } else {
-            cs.wrapping_add(ws)
+            (cw as u8).wrapping_add(ws)
         };
         (t, ts, o)
     };
-    let terms = || m.iter().zip(s).zip(coef.iter().zip(wscale)).map(term);
+    let terms = || kids.iter().zip(coef.iter().zip(wscale)).map(term);
     let (mut total, mut top, mut signs, mut over) = (0i64, 0u8, 0i64, false);
     let mut last = 0u8;
     for (t, ts, o) in terms() {
@@ -237,18 +268,20 @@ mod tests {
     proptest! {
         #![proptest_config(ProptestConfig::with_cases(3000))]
         /// A plain sum at scale 4 gives `Decimal`'s sum, value and scale, or `None`
-        /// where the i64 overflows; negatives take the step-by-step rule.
+        /// where the i64 overflows; negatives take the step-by-step rule. With no
+        /// negative child, the unchecked sum gives the same integer and scale.
         #[test]
         fn unit_sum_is_decimal_addition(kids in children()) {
             let m: Vec<i64> = kids.iter().map(|&(a, s)| a.saturating_mul(10i64.pow(u32::from(4 - s)))).collect();
             let s: Vec<u8> = kids.iter().map(|k| k.1).collect();
+            let nums: Vec<Num> = m.iter().zip(&s).map(|(&m, &s)| (m, word(m, s))).collect();
             let exact = (kids.iter())
                 .try_fold(Decimal::ZERO, |t, &(a, sc)| t.checked_add(Decimal::new(a, u32::from(sc))));
             let steps = sum_steps(m.iter().copied().zip(s.iter().copied()));
             let fits = m.iter().zip(&kids).all(|(&x, k)| x / 10i64.pow(u32::from(4 - k.1)) == k.0);
             // Children whose integers do not fit are not children of a narrow parent.
             prop_assume!(fits);
-            match sum_unit(&m, &s) {
+            match sum_unit(&nums) {
                 Some((total, sc)) => {
                     prop_assert_eq!(Some((total, sc)), steps);
                     let d = exact.unwrap();
@@ -257,9 +290,34 @@ mod tests {
                         u32::from(sc),
                     );
                     prop_assert_eq!((got.mantissa(), got.scale()), (d.mantissa(), d.scale()));
+                    if m.iter().all(|&x| (0..i64::MAX / 8).contains(&x)) {
+                        let (t, w) = sum_fast(&nums);
+                        prop_assert_eq!((t, w as u8), (total, sc));
+                        // The word of a sum is a valid child of the next sum.
+                        prop_assert_eq!(w & SCALES != 0, t != 0);
+                        prop_assert_eq!(63 - (w | 1 << 32).leading_zeros(), 32 + u32::from(sc) * u32::from(t != 0));
+                    }
                 }
                 None => prop_assert!(steps.is_none()),
             }
+        }
+
+        /// Unchecked sums of sums give what checked sums give (value and scale).
+        #[test]
+        fn nested_fast_sums_are_checked_sums(groups in proptest::collection::vec(children(), 1..5)) {
+            let leaf = |&(a, s): &(i64, u8)| {
+                let m = a.saturating_mul(10i64.pow(u32::from(4 - s))).clamp(0, i64::MAX / 64);
+                (m, word(m, s))
+            };
+            let (mut fast, mut checked) = (Vec::new(), Vec::new());
+            for g in &groups {
+                let nums: Vec<Num> = g.iter().map(leaf).collect();
+                fast.push(sum_fast(&nums));
+                let (m, s) = sum_unit(&nums).unwrap();
+                checked.push((m, word(m, s)));
+            }
+            let (t, w) = sum_fast(&fast);
+            prop_assert_eq!(Some((t, w as u8)), sum_unit(&checked));
         }
 
         /// A weighted sum gives what the step-by-step rule gives on its terms.
@@ -272,6 +330,7 @@ mod tests {
         ) {
             let m: Vec<i64> = kids.iter().map(|k| k.0).collect();
             let s: Vec<u8> = kids.iter().map(|k| k.1).collect();
+            let nums: Vec<Num> = m.iter().zip(&s).map(|(&m, &s)| (m, word(m, s))).collect();
             let (coef, ws) = (&coefs[..m.len()], &wscales[..m.len()]);
             let mut over = false;
             let terms: Vec<(i64, u8)> = (m.iter().zip(&s).zip(coef.iter().zip(ws)))
@@ -283,7 +342,7 @@ mod tests {
                 })
                 .collect();
             let want = if over { None } else { sum_steps(terms.into_iter()) };
-            prop_assert_eq!(sum_scaled(&m, &s, coef, ws, weighted), want);
+            prop_assert_eq!(sum_scaled(&nums, coef, ws, weighted), want);
         }
     }
 }
