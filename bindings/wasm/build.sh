@@ -11,6 +11,8 @@
 #   pkg/node     CommonJS modules for Node.js
 #   pkg/schemas  the JSON Schemas (criteria/schema/*.schema.json, minified), served beside
 #                the modules instead of embedded in them
+#   pkg/{web,node}/messages.json  the problem messages' catalog (src/diagnostics/messages.json,
+#                minified), which the form's module does not embed (js/chiso.js hands it over)
 # Needs: rustup target wasm32-unknown-unknown, wasm-bindgen-cli at the crate's exact
 # version, and `npm install` at the repository root (for binaryen's wasm-opt).
 set -euo pipefail
@@ -59,6 +61,12 @@ for target in web nodejs; do
   done
 done
 [ "$(ls bindings/wasm/pkg/node)" ] && echo '{"type":"commonjs"}' > bindings/wasm/pkg/node/package.json
+node -e '
+  const fs = require("fs");
+  const [src, ...outs] = process.argv.slice(1);
+  const text = JSON.stringify(JSON.parse(fs.readFileSync(src, "utf8")));
+  for (const out of outs) fs.writeFileSync(`${out}/messages.json`, text);
+' src/diagnostics/messages.json bindings/wasm/pkg/web bindings/wasm/pkg/node
 rm -rf bindings/wasm/pkg/schemas
 mkdir -p bindings/wasm/pkg/schemas
 node -e '
@@ -73,4 +81,6 @@ for name in $names; do
   gz=$(gzip -9 -c "$f" | wc -c)
   echo "${name}_bg.wasm: $size bytes ($((size / 1024)) KiB), gzip -9: $gz bytes ($((gz / 1024)) KiB)"
 done
+f=bindings/wasm/pkg/web/messages.json
+echo "messages.json: $(wc -c < "$f") bytes, gzip -9: $(gzip -9 -c "$f" | wc -c) bytes"
 echo "schemas: $(ls bindings/wasm/pkg/schemas | wc -l) files in bindings/wasm/pkg/schemas ($(cat bindings/wasm/pkg/schemas/* | wc -c) bytes)"

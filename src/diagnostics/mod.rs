@@ -5,9 +5,10 @@
 //! - [`Location`] (`location.rs`): where: a JSON path, a row and column of a table, a
 //!   spreadsheet cell, the whole file;
 //! - [`Problem`] (`problem.rs`): what is wrong, with a stable `type` tag;
-//! - the messages in Vietnamese and English (`messages.rs`), and the plain words for the
-//!   parts that come from elsewhere: parser details, operating-system errors, field names
-//!   (`words.rs`).
+//! - the messages in Vietnamese and English, as data (`messages.json`, filled by
+//!   `messages.rs`; served beside the form's WebAssembly module, [`set_messages`]), and the
+//!   plain words for the parts that come from elsewhere: parser details, operating-system
+//!   errors, field names (`words.rs`).
 
 mod diagnostic;
 mod location;
@@ -17,6 +18,7 @@ pub(crate) mod words;
 
 pub use diagnostic::{Diagnostic, Diagnostics, Severity};
 pub use location::{Location, RecordKey};
+pub use messages::set_messages;
 pub use problem::Problem;
 
 #[cfg(test)]

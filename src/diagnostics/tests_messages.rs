@@ -206,3 +206,114 @@ fn every_problem_in_both_languages() {
     }
     insta::assert_snapshot!(out);
 }
+
+/// The formatters `messages.rs` knows.
+const FORMATTERS: [&str; 13] = [
+    "",
+    "number",
+    "power10",
+    "what",
+    "both",
+    "unit",
+    "range",
+    "io",
+    "io_write",
+    "syntax",
+    "structure",
+    "list",
+    "last",
+];
+
+#[test]
+fn every_variant_has_vi_and_en_templates_naming_its_fields() {
+    use serde_json::Value;
+    let catalog: Value = serde_json::from_str(super::messages::EMBEDDED).unwrap();
+    let schema = serde_json::to_value(schemars::schema_for!(Problem)).unwrap();
+    let variants = schema["oneOf"].as_array().unwrap();
+    let mut tags = Vec::new();
+    for v in variants {
+        let tag = v["properties"]["type"]["const"].as_str().unwrap();
+        tags.push(tag);
+        let fields = v["properties"].as_object().unwrap();
+        let entry = &catalog[tag];
+        let alternatives = match entry {
+            Value::Array(a) => a.clone(),
+            Value::Object(_) => vec![entry.clone()],
+            _ => panic!("no message for `{tag}` in messages.json"),
+        };
+        assert!(!alternatives.is_empty(), "{tag}");
+        for (i, alt) in alternatives.iter().enumerate() {
+            let last = i + 1 == alternatives.len();
+            match &alt["unless"] {
+                Value::Null => assert!(last, "{tag}: only the last alternative may lack `unless`"),
+                Value::Array(u) => {
+                    let f = u[0].as_str().unwrap();
+                    assert!(f != "type" && fields.contains_key(f), "{tag}: unless `{f}`");
+                    assert!(!last, "{tag}: the last alternative is the fallback");
+                }
+                other => panic!("{tag}: unless {other}"),
+            }
+            for lang in ["vi", "en"] {
+                let t = alt[lang]
+                    .as_str()
+                    .unwrap_or_else(|| panic!("{tag}: no `{lang}` template"));
+                let names = super::messages::placeholders(t)
+                    .unwrap_or_else(|| panic!("{tag} {lang}: unpaired brace"));
+                for (name, format) in names {
+                    assert!(
+                        name != "type" && fields.contains_key(name),
+                        "{tag} {lang}: `{name}` is not a field"
+                    );
+                    assert!(
+                        FORMATTERS.contains(&format),
+                        "{tag} {lang}: formatter `{format}`"
+                    );
+                }
+            }
+        }
+    }
+    for key in catalog.as_object().unwrap().keys() {
+        assert!(
+            tags.contains(&key.as_str()),
+            "`{key}` in messages.json is no problem type"
+        );
+    }
+}
+
+#[test]
+fn without_a_fitting_template_a_message_is_the_stable_code() {
+    use super::messages::render;
+    let coded = Problem::Coded {
+        code: "records_no_due".into(),
+        text: String::new(),
+        vi: "v".into(),
+        en: "e".into(),
+    };
+    let near = Problem::TooDeep { limit: 64 };
+    assert_eq!(render(None, &near, Lang::Vi), "too_deep");
+    assert_eq!(render(None, &coded, Lang::En), "records_no_due");
+    for broken in [
+        json!({"too_deep": {"vi": "{nope}", "en": "{limit:number}"}}),
+        json!({"too_deep": {"vi": "{limit", "en": "limit}"}}),
+        json!({"too_deep": {"vi": 1, "en": null}}),
+        json!({"too_deep": [{"unless": ["limit", 64], "vi": "x", "en": "x"}]}),
+        json!({"too_deep": "x"}),
+        json!([]),
+    ] {
+        assert_eq!(
+            render(Some(&broken), &near, Lang::Vi),
+            "too_deep",
+            "{broken}"
+        );
+        assert_eq!(
+            render(Some(&broken), &near, Lang::En),
+            "too_deep",
+            "{broken}"
+        );
+    }
+    let braces = json!({"too_deep": {"vi": "{{{limit}}}", "en": "{{}}"}});
+    assert_eq!(render(Some(&braces), &near, Lang::Vi), "{64}");
+    assert_eq!(render(Some(&braces), &near, Lang::En), "{}");
+    assert!(!super::set_messages("not json"));
+    assert!(!super::set_messages("[1]"));
+}

@@ -2,6 +2,25 @@
 //! operating-system errors, field names and ranges written in Vietnamese.
 
 use crate::text::{Lang, Text};
+use rust_decimal::Decimal;
+
+/// A limit written as `10¹⁵` when it is a power of ten (as the README states the
+/// limits), otherwise as a plain number.
+pub(super) fn power_of_ten(d: Decimal, lang: Lang) -> String {
+    const SUPERSCRIPT: [char; 10] = ['⁰', '¹', '²', '³', '⁴', '⁵', '⁶', '⁷', '⁸', '⁹'];
+    let text = d.normalize().to_string();
+    match text.strip_prefix('1') {
+        Some(zeros) if zeros.len() >= 3 && zeros.bytes().all(|b| b == b'0') => {
+            let exp = zeros.len().to_string();
+            let sup: String = exp
+                .bytes()
+                .map(|b| SUPERSCRIPT[usize::from(b - b'0')])
+                .collect();
+            format!("10{sup}")
+        }
+        _ => crate::display::plain(d, lang),
+    }
+}
 
 /// A field, option, tier or band name as people read it.
 pub(super) fn what(what: &str, lang: Lang) -> String {

@@ -7,8 +7,9 @@
 // size.test.mjs): what-if, plan, headroom, scenarios, sensitivity and explain are in a
 // second module (pkg/web/chiso_analysis*, loaded by `readyAnalysis()`), dossier records (QĐ 766)
 // and SIPAS answer sheets in a third (pkg/web/chiso_records*, loaded by `readyRecords()`).
-// The JSON Schemas are files beside them (pkg/schemas/<name>.schema.json), read by `schema()`.
-import init, { Engine, version as rawVersion } from '../pkg/web/chiso_wasm.js';
+// The JSON Schemas are files beside them (pkg/schemas/<name>.schema.json), read by `schema()`,
+// and so is the problem messages' catalog (pkg/web/messages.json), read by `ready()`.
+import init, { Engine, setMessages, version as rawVersion } from '../pkg/web/chiso_wasm.js';
 
 const text = (doc) => (typeof doc === 'string' ? doc : JSON.stringify(doc));
 
@@ -25,15 +26,32 @@ function notReady(what, vi, en) {
   return e;
 }
 
-/** Loads the WASM module once; pass bytes, a URL or a `WebAssembly.Module` outside browsers. */
+/** Loads the WASM module once; pass bytes, a URL or a `WebAssembly.Module` outside browsers.
+ *  The problem messages' catalog, which the form's module does not embed, is read beside it
+ *  at the same time; without it a problem is worded by its stable code. */
 export async function ready(source) {
-  await init(source === undefined ? undefined : { module_or_path: source });
+  const [, messages] = await Promise.all([
+    init(source === undefined ? undefined : { module_or_path: source }),
+    besideText(new URL('../pkg/web/messages.json', import.meta.url)).catch(() => null),
+  ]);
+  if (messages !== null) setMessages(messages);
 }
 
 /** The engine's version. */
 export const version = () => rawVersion();
 
 const isNode = typeof process !== 'undefined' && !!(process.versions && process.versions.node);
+
+/** A file served beside the modules: fetched in browsers, read from disk in Node. */
+async function besideText(url) {
+  if (isNode) {
+    const { readFile } = await import('node:fs/promises');
+    return readFile(url, 'utf8');
+  }
+  const r = await fetch(url);
+  if (!r.ok) throw new Error(String(r.status));
+  return r.text();
+}
 
 /** The JSON Schema of a document kind (`index`, `assessment`, `result`, …), read from
  *  pkg/schemas/ beside the modules (fetched in browsers, read from disk in Node). */
@@ -47,14 +65,7 @@ export async function schema(name) {
   const url = new URL(`../pkg/schemas/${name}.schema.json`, import.meta.url);
   let body;
   try {
-    if (isNode) {
-      const { readFile } = await import('node:fs/promises');
-      body = await readFile(url, 'utf8');
-    } else {
-      const r = await fetch(url);
-      if (!r.ok) throw new Error(String(r.status));
-      body = await r.text();
-    }
+    body = await besideText(url);
   } catch {
     const e = notReady('schema', `không có lược đồ "${name}"`, `no schema named "${name}"`);
     e.code = 'usage';

@@ -3,8 +3,9 @@
 // Run after `bash bindings/wasm/build.sh`: `node --test bindings/wasm/js/`.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync, readdirSync, statSync, existsSync } from 'node:fs';
-import { execFileSync } from 'node:child_process';
+import { readFileSync, readdirSync, statSync, existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { tmpdir } from 'node:os';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ready, readyAnalysis, Index, schema, version } from './chiso.js';
@@ -88,6 +89,25 @@ test('errors are Error objects with a stable code, the JSON path and the criteri
   // After all that the module still works.
   a.entries['1.1.4'].self.value = { percent: '95' };
   assert.equal(typeof index.score(a).total.achieved, 'string');
+});
+
+test('the form module words problems from the served catalog exactly as the native CLI', () => {
+  const bin = cli();
+  const indexPath = join(repo, 'criteria/examples/department-example.json');
+  const a = JSON.parse(readFileSync(join(repo, 'criteria/examples/department-example.assessment.json'), 'utf8'));
+  a.entries['1.1.4'].self.value = { percent: '250.50' };
+  a.entries['nope'] = a.entries['1.1.4'];
+  const file = join(mkdtempSync(join(tmpdir(), 'chiso-messages-')), 'bad.assessment.json');
+  writeFileSync(file, JSON.stringify(a));
+  const ds = Index.load(readFileSync(indexPath, 'utf8')).validate(a);
+  assert.ok(ds.length >= 2, JSON.stringify(ds));
+  for (const lang of ['vi', 'en']) {
+    const { stderr } = spawnSync(bin, ['--lang', lang, 'validate', indexPath, file], { encoding: 'utf8' });
+    for (const d of ds) {
+      assert.notEqual(d[lang].endsWith(`: ${d.code}`), true, d[lang]);
+      assert.ok(stderr.includes(d[lang]), `${d[lang]}\n${stderr}`);
+    }
+  }
 });
 
 test('the analysis calls need the analysis module, then come through the wrapper', async () => {

@@ -250,6 +250,15 @@ pub fn version() -> String {
     env!("CARGO_PKG_VERSION").to_owned()
 }
 
+/// Hands over the problem messages' catalog (the text of `messages.json`, which build.sh
+/// writes beside the modules): the form's browser module (feature `lean`) does not embed
+/// it, and words a problem by its stable code until it has it. `false` when the text is
+/// not a JSON object or a catalog is already in place (every other build embeds one).
+#[wasm_bindgen(js_name = setMessages)]
+pub fn set_messages(text: &str) -> bool {
+    chiso::diagnostics::set_messages(text)
+}
+
 /// `chiso records --format json`: the `chiso.records/1` document of a dossier export's
 /// text under `options` (JSON text: period, format, by, unit_level, policies, mapping,
 /// as_of, index, values, costs, explain, explain_costs), as JSON text.

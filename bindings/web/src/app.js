@@ -1,7 +1,7 @@
 // The self-assessment form. The engine (chiso compiled to WASM) does all the scoring;
 // this file renders the criteria tree, sends each edit to the engine's resident session
 // and shows the figures it returns (exact decimal strings, rounded only for display).
-import init, { Engine } from './chiso_wasm.js';
+import init, { Engine, setMessages } from './chiso_wasm.js';
 import { h, uid } from './dom.js';
 import { t, tx } from './i18n.js';
 import { fmt } from './decimal.js';
@@ -797,7 +797,10 @@ async function main() {
   $('#loading').textContent = t(state.lang, 'loading');
   // The module, the list of criteria sets and then the index file download together
   // (first paint on a slow network), instead of one after the other.
-  const wasm = init();
+  // The problem messages' catalog is served beside the module (not embedded in it); until
+  // it arrives, or if it cannot be read, a problem is worded by its stable code.
+  const messages = fetch('messages.json').then((r) => (r.ok ? r.text() : null)).catch(() => null);
+  const wasm = Promise.all([init(), messages]).then(([, text]) => { if (text !== null) setMessages(text); });
   wasm.catch(() => { /* thrown below, by await */ });
   await loadManifest();
   const params = new URLSearchParams(location.search);

@@ -22,6 +22,7 @@ mod write_problem;
 mod write_result;
 
 pub use write_definition::{definition, nodes};
+pub(crate) use write_problem::problem;
 pub use write_result::result;
 
 /// `value` as compact JSON text, exactly as `serde_json::to_string` writes it; `None`

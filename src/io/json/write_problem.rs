@@ -37,7 +37,7 @@ fn opt_str(o: &mut String, v: Option<&str>) {
 }
 
 /// `p` as its derived `Serialize` writes it.
-pub(super) fn problem(o: &mut String, p: &Problem) {
+pub(crate) fn problem(o: &mut String, p: &Problem) {
     o.push_str("{\"type\":");
     s(o, p.tag());
     match p {
