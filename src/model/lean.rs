@@ -28,6 +28,7 @@ use crate::index::{
 use crate::interval::{Bound, Interval};
 use crate::json::untracked::{fields, invalid_type, Error, Untracked};
 use crate::node::Node;
+use crate::rule::lean::{aggregation, rule};
 use crate::text::Text;
 use serde::de::{DeserializeOwned, Error as _};
 use serde_json::{map, Value as Json};
@@ -36,7 +37,7 @@ use std::collections::BTreeMap;
 /// A value of a type serde reads (a string, a decimal, an enum of names, a rule …), by the
 /// untracked deserializer; one copy per type for every field of that type.
 #[inline(never)]
-fn de<T: DeserializeOwned>(v: Json) -> Result<T, Error> {
+pub(crate) fn de<T: DeserializeOwned>(v: Json) -> Result<T, Error> {
     T::deserialize(Untracked(v))
 }
 
@@ -69,6 +70,8 @@ pub(crate) struct Members {
     names: &'static [&'static str],
     /// The fields met so far, one bit per position.
     seen: u32,
+    /// A key passed over (an internally tagged enum's tag, read before the members).
+    tag: Option<&'static str>,
 }
 
 impl Members {
@@ -85,11 +88,21 @@ impl Members {
             Json::Array(items) => fields(items, names)?,
             other => return Err(invalid_type(&other, &expecting)),
         };
-        Ok(Members {
+        Ok(Members::map(map, names, None))
+    }
+
+    /// The members of the object `map` with the fields `names`, passing over `tag`.
+    pub(crate) fn map(
+        map: serde_json::Map<String, Json>,
+        names: &'static [&'static str],
+        tag: Option<&'static str>,
+    ) -> Members {
+        Members {
             entries: map.into_iter(),
             names,
             seen: 0,
-        })
+            tag,
+        }
     }
 
     /// The next member: its field's position and its value; a key that is no field is
@@ -99,6 +112,9 @@ impl Members {
         let Some((key, value)) = self.entries.next() else {
             return Ok(None);
         };
+        if self.tag == Some(key.as_str()) {
+            return self.next();
+        }
         match self.names.iter().position(|n| *n == key) {
             Some(i) => {
                 self.seen |= 1 << i;
@@ -174,9 +190,9 @@ pub(crate) fn node(v: Json) -> Result<Node, Error> {
             5 => n.channel = de(v)?,
             6 => n.verifier = de(v)?,
             7 => n.notes = list(v, text)?,
-            8 => n.aggregation = de(v)?,
+            8 => n.aggregation = option(v, aggregation)?,
             9 => n.children = list(v, node)?,
-            _ => n.rule = de(v)?,
+            _ => n.rule = option(v, rule)?,
         }
     }
     m.end(0b11)?;
@@ -237,7 +253,7 @@ pub(crate) fn index_definition(v: Json) -> Result<IndexDefinition, Error> {
             7 => d.completeness = de(v)?,
             8 => d.notes = list(v, text)?,
             9 => d.max_points = de(v)?,
-            10 => d.aggregation = de(v)?,
+            10 => d.aggregation = aggregation(v)?,
             11 => d.policies = policies(v)?,
             12 => d.bands = list(v, band)?,
             13 => d.tie_policy = de(v)?,
@@ -427,7 +443,7 @@ pub(crate) fn interval(v: Json) -> Result<Interval, Error> {
 const BOUND: &[&str] = &["value", "inclusive"];
 
 /// A [`Bound`].
-fn bound(v: Json) -> Result<Bound, Error> {
+pub(crate) fn bound(v: Json) -> Result<Bound, Error> {
     let mut m = Members::of(v, "struct Bound", BOUND)?;
     let mut b = Bound::incl(Default::default());
     while let Some((i, v)) = m.next()? {

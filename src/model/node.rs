@@ -59,12 +59,10 @@ pub enum Channel {
 ///
 /// With `rescale_to_max`, the aggregate is converted to the node's scale:
 /// `aggregate / aggregate maximum × node maximum`.
-// With the feature `lean` (the browser's form module) it is read by a hand-written
-// `Deserialize` (`rule/lean.rs`) that gives the same values without serde's `Content`
-// buffer; the derived one, and the schema from these attributes, everywhere else. (Not a
-// doc comment: the schema's description is the doc comment.)
-#[derive(Debug, Clone, PartialEq, Serialize, JsonSchema)]
-#[cfg_attr(not(feature = "lean"), derive(Deserialize))]
+// The browser's form module (feature `lean`) reads it by hand (`rule/lean.rs`, called by
+// `model/lean.rs`) without serde's `Content` buffer; the derived reader everywhere else.
+// (Not a doc comment: the schema's description is the doc comment.)
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(tag = "method", rename_all = "snake_case", deny_unknown_fields)]
 pub enum Aggregation {
     /// Σ children (PAR INDEX, PAPI).
@@ -89,13 +87,6 @@ pub enum Aggregation {
         #[serde(default)]
         rescale_to_max: bool,
     },
-}
-
-#[cfg(feature = "lean")]
-impl<'de> Deserialize<'de> for Aggregation {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        crate::model::rule::lean::aggregation(d)
-    }
 }
 
 impl Default for Aggregation {

@@ -36,12 +36,10 @@ use words::both;
 pub(crate) use words::{num, pts};
 
 /// A scoring rule. The JSON `type` field names the variant.
-// With the feature `lean` (the browser's form module) it is read by a hand-written
-// `Deserialize` (`rule/lean.rs`) that gives the same values without serde's `Content`
-// buffer; the derived one, and the schema from these attributes, everywhere else. (Not a
-// doc comment: the schema's description is the doc comment.)
-#[derive(Debug, Clone, PartialEq, Serialize, JsonSchema)]
-#[cfg_attr(not(feature = "lean"), derive(Deserialize))]
+// The browser's form module (feature `lean`) reads it by hand (`rule/lean.rs`, called by
+// `model/lean.rs`) without serde's `Content` buffer; the derived reader everywhere else.
+// (Not a doc comment: the schema's description is the doc comment.)
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(tag = "type", rename_all = "snake_case", deny_unknown_fields)]
 pub enum Rule {
     /// Yes / no, optionally an AND of named conditions
@@ -121,13 +119,6 @@ pub enum Rule {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         nominal: Option<Interval>,
     },
-}
-
-#[cfg(feature = "lean")]
-impl<'de> Deserialize<'de> for Rule {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        lean::rule(d)
-    }
 }
 
 /// The result of applying a rule to a value.

@@ -1,30 +1,35 @@
-//! [`Rule`] and [`Aggregation`] read without serde's `Content` buffer, for the browser's
-//! form module (feature `lean`).
+//! [`Rule`] and [`Aggregation`] read by hand from the JSON value, for the browser's form
+//! module (feature `lean`; `model/lean.rs` reads a node's `rule` and `aggregation` here).
 //!
 //! serde derives an internally tagged enum (`#[serde(tag = "type")]`) by first buffering
 //! the whole object in its private `Content` tree (the tag may come last) and then reading
 //! the variant from that buffer, so every type under a rule (awards, tiers, levels, texts,
-//! decimals, intervals …) is compiled a second time for the buffer's deserializer. Here
-//! the object is read as a JSON map, the tag taken out, and each field deserialized from
-//! its own `serde_json::Value` by the deserializer the rest of the document already uses
-//! (`io/json/untracked.rs`).
+//! decimals, intervals …) is compiled a second time for the buffer's deserializer. Here,
+//! on `model/lean.rs`'s pattern, the tag is read first (as the derived visitor finds it
+//! before it reads any field), then the variant's members are walked in key order with
+//! [`Members`] (passing over the tag), the value built with its defaults first and the
+//! required fields checked from a bit mask after the members; the structs under a rule
+//! (awards, levels, tiers, conditions, survey options) are plain functions too.
 //!
-//! Well-formed objects give exactly what the derived implementation gives (the tests
-//! below compare both on every rule and aggregation of every shipped index, and on
-//! malformed variants of them); a malformed object is an error naming the field but no
-//! JSON path: the form re-reads a refused file with the library's located loader.
-//! Native builds keep the derived implementation, whose attributes the JSON Schema is
-//! generated from.
+//! The derived implementations stay (the JSON Schema, the native readers and the tests use
+//! them); these functions give what they give through the untracked deserializer — the
+//! same values and the same messages: the tag missing, of the wrong kind or unknown; a
+//! field of the wrong kind, an unknown field at its place in key order, a missing field in
+//! declaration order — except that an array given for a struct is paired with its field
+//! names (as the untracked deserializer pairs one), so an array of the wrong length names
+//! the missing field or "fewer elements in array" where the derived reader, reading the
+//! buffered array by position, counts its length. `model/lean/tests.rs` compares both on
+//! every shipped rule and aggregation and their malformed neighbours.
 
-use super::{entered, Rule};
-use crate::json::untracked::Error;
-use crate::json::untracked::Untracked;
+use super::{entered, Award, Condition, Level, Rule, SurveyOption, Tier};
+use crate::json::untracked::{fields, invalid_type, Error};
+use crate::model::lean::{bound, de, interval, list, option, text, Members};
 use crate::node::Aggregation;
-use serde::de::{DeserializeOwned, Error as _};
-use serde::{Deserialize, Deserializer};
-use serde_json::{Map, Value as Json};
+use crate::text::Text;
+use serde::de::Error as _;
+use serde_json::Value as Json;
 
-/// The JSON `type` of each [`Rule`] variant, for the unknown-variant message.
+/// The JSON `type` of each [`Rule`] variant, in declaration order.
 const RULE_TYPES: &[&str] = &[
     "yes_no",
     "timeliness",
@@ -37,338 +42,321 @@ const RULE_TYPES: &[&str] = &[
     "score",
 ];
 
+/// The fields of each [`Rule`] variant, in [`RULE_TYPES`] order.
+const RULE_FIELDS: [&[&str]; 9] = [
+    &["conditions", "yes", "no"],
+    &["on_time", "late", "not_done"],
+    &["measure", "tiers"],
+    &[
+        "threshold_percent",
+        "gate",
+        "zero_denominator",
+        "numerator",
+        "denominator",
+    ],
+    &["levels"],
+    &["severities"],
+    &["step"],
+    &["options"],
+    &["nominal"],
+];
+
 /// The JSON `method` of each [`Aggregation`] variant.
 const METHODS: &[&str] = &["sum", "weighted_sum", "weighted_mean"];
 
-/// An object's fields once its tag is taken out, in key order (as the JSON map keeps
-/// them); each is taken as it is read, what is left at the end is an unknown field (the
-/// derived impls deny unknown fields). A list, not the map: the handful of fields of a
-/// rule need no `BTreeMap::remove` (4.5 KB of WebAssembly) to be taken out.
-struct Fields(Vec<(String, Json)>);
+/// The fields of each [`Aggregation`] variant, in [`METHODS`] order.
+const METHOD_FIELDS: [&[&str]; 3] = [
+    &["rescale_to_max"],
+    &["weights", "rescale_to_max"],
+    &["weights", "rescale_to_max"],
+];
 
-impl Fields {
-    /// The object `d` holds, split into the string under `tag` and the other fields.
-    fn read<'de, D: Deserializer<'de>>(d: D, tag: &'static str) -> Result<(String, Fields), Error> {
-        let map = Map::<String, Json>::deserialize(d).map_err(Error::custom)?;
-        let mut fields = Fields(map.into_iter().collect());
-        let kind = match fields.take(tag) {
-            Some(v) => String::deserialize(Untracked(v))?,
-            None => return Err(Error::missing_field(tag)),
-        };
-        Ok((kind, fields))
-    }
-
-    /// The value of `key`, taken out.
-    fn take(&mut self, key: &str) -> Option<Json> {
-        let i = self.0.iter().position(|(k, _)| k == key)?;
-        Some(self.0.remove(i).1)
-    }
-
-    /// A field that must be present.
-    fn required<T: DeserializeOwned>(&mut self, key: &'static str) -> Result<T, Error> {
-        match self.take(key) {
-            Some(v) => T::deserialize(Untracked(v)),
-            None => Err(Error::missing_field(key)),
+/// The variant of an internally tagged enum (`expecting`: `"internally tagged enum
+/// Rule"`) and its members: the tag under `tag` is read first, as the derived visitor
+/// reads it while buffering the object (no other member can fail there); an array holds
+/// the tag first, then the variant's fields in order.
+fn tagged(
+    v: Json,
+    tag: &'static str,
+    kinds: &'static [&'static str],
+    names: &[&'static [&'static str]],
+    expecting: &'static str,
+) -> Result<(usize, Members), Error> {
+    let kind = |t: &Json| match t {
+        Json::String(s) => kinds
+            .iter()
+            .position(|k| k == s)
+            .ok_or_else(|| Error::unknown_variant(s, kinds)),
+        other => Err(invalid_type(other, &"variant identifier")),
+    };
+    match v {
+        Json::Object(m) => {
+            let k = kind(m.get(tag).ok_or_else(|| Error::missing_field(tag))?)?;
+            Ok((k, Members::map(m, names[k], Some(tag))))
         }
-    }
-
-    /// A field that may be absent (`#[serde(default)]`).
-    fn optional<T: DeserializeOwned + Default>(&mut self, key: &'static str) -> Result<T, Error> {
-        self.or_else(key, T::default)
-    }
-
-    /// A field that may be absent (`#[serde(default = "…")]`).
-    fn or_else<T: DeserializeOwned>(
-        &mut self,
-        key: &'static str,
-        default: impl FnOnce() -> T,
-    ) -> Result<T, Error> {
-        self.take(key)
-            .map_or_else(|| Ok(default()), |v| T::deserialize(Untracked(v)))
-    }
-
-    /// `value`, unless a field was not read (`expected`: the variant's fields).
-    fn end<T>(self, value: T, expected: &'static [&'static str]) -> Result<T, Error> {
-        match self.0.first() {
-            Some((key, _)) => Err(Error::unknown_field(key, expected)),
-            None => Ok(value),
+        Json::Array(items) => {
+            let mut items = items.into_iter();
+            let k = kind(&items.next().ok_or_else(|| Error::missing_field(tag))?)?;
+            let m = fields(items.collect(), names[k])?;
+            Ok((k, Members::map(m, names[k], None)))
         }
+        other => Err(invalid_type(&other, &expecting)),
     }
 }
 
-/// A [`Rule`] from any deserializer, as the derived impl reads it (without its `Content`
-/// buffer).
-pub(crate) fn rule<'de, D: Deserializer<'de>>(d: D) -> Result<Rule, D::Error> {
-    read_rule(d).map_err(D::Error::custom)
+/// An award, level or tier's label and points, defaults first.
+fn award_parts() -> (Text, Option<crate::Decimal>, Option<crate::Decimal>) {
+    (Text::default(), None, None)
 }
 
-fn read_rule<'de, D: Deserializer<'de>>(d: D) -> Result<Rule, Error> {
-    let (kind, mut f) = Fields::read(d, "type")?;
-    let (rule, fields): (_, &[&str]) = match kind.as_str() {
-        "yes_no" => (
+const AWARD: &[&str] = &["label", "points", "percent_of_max"];
+
+/// An [`Award`].
+fn award(v: Json) -> Result<Award, Error> {
+    let mut m = Members::of(v, "struct Award", AWARD)?;
+    let (label, points, percent_of_max) = award_parts();
+    let mut a = Award {
+        label,
+        points,
+        percent_of_max,
+    };
+    while let Some((i, v)) = m.next()? {
+        match i {
+            0 => a.label = text(v)?,
+            1 => a.points = de(v)?,
+            _ => a.percent_of_max = de(v)?,
+        }
+    }
+    m.end(0b1)?;
+    Ok(a)
+}
+
+const LEVEL: &[&str] = &["key", "label", "points", "percent_of_max"];
+
+/// A [`Level`] (of a levels rule, or a severity of deductions).
+fn level(v: Json) -> Result<Level, Error> {
+    let mut m = Members::of(v, "struct Level", LEVEL)?;
+    let (label, points, percent_of_max) = award_parts();
+    let mut l = Level {
+        key: String::new(),
+        label,
+        points,
+        percent_of_max,
+    };
+    while let Some((i, v)) = m.next()? {
+        match i {
+            0 => l.key = de(v)?,
+            1 => l.label = text(v)?,
+            2 => l.points = de(v)?,
+            _ => l.percent_of_max = de(v)?,
+        }
+    }
+    m.end(0b11)?;
+    Ok(l)
+}
+
+const TIER: &[&str] = &["range", "label", "points", "percent_of_max"];
+
+/// A [`Tier`].
+fn tier(v: Json) -> Result<Tier, Error> {
+    let mut m = Members::of(v, "struct Tier", TIER)?;
+    let (label, points, percent_of_max) = award_parts();
+    let mut t = Tier {
+        range: Default::default(),
+        label,
+        points,
+        percent_of_max,
+    };
+    while let Some((i, v)) = m.next()? {
+        match i {
+            0 => t.range = interval(v)?,
+            1 => t.label = text(v)?,
+            2 => t.points = de(v)?,
+            _ => t.percent_of_max = de(v)?,
+        }
+    }
+    m.end(0b11)?;
+    Ok(t)
+}
+
+const CONDITION: &[&str] = &["key", "label"];
+
+/// A [`Condition`] of a yes/no rule.
+fn condition(v: Json) -> Result<Condition, Error> {
+    let mut m = Members::of(v, "struct Condition", CONDITION)?;
+    let mut c = Condition {
+        key: String::new(),
+        label: Text::default(),
+    };
+    while let Some((i, v)) = m.next()? {
+        match i {
+            0 => c.key = de(v)?,
+            _ => c.label = text(v)?,
+        }
+    }
+    m.end(0b11)?;
+    Ok(c)
+}
+
+const SURVEY_OPTION: &[&str] = &["key", "percent", "label"];
+
+/// A [`SurveyOption`].
+fn survey_option(v: Json) -> Result<SurveyOption, Error> {
+    let mut m = Members::of(v, "struct SurveyOption", SURVEY_OPTION)?;
+    let mut o = SurveyOption {
+        key: String::new(),
+        percent: Default::default(),
+        label: None,
+    };
+    while let Some((i, v)) = m.next()? {
+        match i {
+            0 => o.key = de(v)?,
+            1 => o.percent = de(v)?,
+            _ => o.label = option(v, text)?,
+        }
+    }
+    m.end(0b11)?;
+    Ok(o)
+}
+
+/// The placeholder of a required award until its member is read.
+fn no_award() -> Award {
+    let (label, points, percent_of_max) = award_parts();
+    Award {
+        label,
+        points,
+        percent_of_max,
+    }
+}
+
+/// A [`Rule`], as the derived impl reads it through the untracked deserializer.
+pub(crate) fn rule(v: Json) -> Result<Rule, Error> {
+    let (k, mut m) = tagged(
+        v,
+        "type",
+        RULE_TYPES,
+        &RULE_FIELDS,
+        "internally tagged enum Rule",
+    )?;
+    // The variant with its defaults (and placeholders for its required fields).
+    let (mut r, required) = match k {
+        0 => (
             Rule::YesNo {
-                conditions: f.optional("conditions")?,
-                yes: f.required("yes")?,
-                no: f.required("no")?,
+                conditions: Vec::new(),
+                yes: no_award(),
+                no: no_award(),
             },
-            &["conditions", "yes", "no"],
+            0b110,
         ),
-        "timeliness" => (
+        1 => (
             Rule::Timeliness {
-                on_time: f.required("on_time")?,
-                late: f.required("late")?,
-                not_done: f.required("not_done")?,
+                on_time: no_award(),
+                late: no_award(),
+                not_done: no_award(),
             },
-            &["on_time", "late", "not_done"],
+            0b111,
         ),
-        "tiers" => (
+        2 => (
             Rule::Tiers {
-                measure: f.required("measure")?,
-                tiers: f.required("tiers")?,
+                measure: super::Measure::Percent,
+                tiers: Vec::new(),
             },
-            &["measure", "tiers"],
+            0b11,
         ),
-        "proportional" => (
+        3 => (
             Rule::Proportional {
-                threshold_percent: f.optional("threshold_percent")?,
-                gate: f.optional("gate")?,
-                zero_denominator: f.required("zero_denominator")?,
-                numerator: f.optional("numerator")?,
-                denominator: f.optional("denominator")?,
+                threshold_percent: None,
+                gate: None,
+                zero_denominator: super::ZeroDenominator::Zero,
+                numerator: None,
+                denominator: None,
             },
-            &[
-                "threshold_percent",
-                "gate",
-                "zero_denominator",
-                "numerator",
-                "denominator",
-            ],
+            0b100,
         ),
-        "levels" => (
-            Rule::Levels {
-                levels: f.required("levels")?,
-            },
-            &["levels"],
-        ),
-        "deductions" => (
+        4 => (Rule::Levels { levels: Vec::new() }, 0b1),
+        5 => (
             Rule::Deductions {
-                severities: f.required("severities")?,
+                severities: Vec::new(),
             },
-            &["severities"],
+            0b1,
         ),
-        "discretionary" => (
-            Rule::Discretionary {
-                step: f.optional("step")?,
-            },
-            &["step"],
-        ),
-        "survey" => (
+        6 => (Rule::Discretionary { step: None }, 0),
+        7 => (
             Rule::Survey {
-                options: f.or_else("options", entered::default_survey_options)?,
+                options: entered::default_survey_options(),
             },
-            &["options"],
+            0,
         ),
-        "score" => (
-            Rule::Score {
-                nominal: f.optional("nominal")?,
-            },
-            &["nominal"],
-        ),
-        other => return Err(Error::unknown_variant(other, RULE_TYPES)),
+        _ => (Rule::Score { nominal: None }, 0),
     };
-    f.end(rule, fields)
+    while let Some((i, v)) = m.next()? {
+        match (&mut r, i) {
+            (Rule::YesNo { conditions, .. }, 0) => *conditions = list(v, condition)?,
+            (Rule::YesNo { yes, .. }, 1) => *yes = award(v)?,
+            (Rule::YesNo { no, .. }, _) => *no = award(v)?,
+            (Rule::Timeliness { on_time, .. }, 0) => *on_time = award(v)?,
+            (Rule::Timeliness { late, .. }, 1) => *late = award(v)?,
+            (Rule::Timeliness { not_done, .. }, _) => *not_done = award(v)?,
+            (Rule::Tiers { measure, .. }, 0) => *measure = de(v)?,
+            (Rule::Tiers { tiers, .. }, _) => *tiers = list(v, tier)?,
+            (
+                Rule::Proportional {
+                    threshold_percent, ..
+                },
+                0,
+            ) => *threshold_percent = de(v)?,
+            (Rule::Proportional { gate, .. }, 1) => *gate = option(v, bound)?,
+            (
+                Rule::Proportional {
+                    zero_denominator, ..
+                },
+                2,
+            ) => *zero_denominator = de(v)?,
+            (Rule::Proportional { numerator, .. }, 3) => *numerator = option(v, text)?,
+            (Rule::Proportional { denominator, .. }, _) => *denominator = option(v, text)?,
+            (Rule::Levels { levels }, _) => *levels = list(v, level)?,
+            (Rule::Deductions { severities }, _) => *severities = list(v, level)?,
+            (Rule::Discretionary { step }, _) => *step = de(v)?,
+            (Rule::Survey { options }, _) => *options = list(v, survey_option)?,
+            (Rule::Score { nominal }, _) => *nominal = option(v, interval)?,
+        }
+    }
+    m.end(required)?;
+    Ok(r)
 }
 
-/// An [`Aggregation`] from any deserializer, as the derived impl reads it (without its
-/// `Content` buffer).
-pub(crate) fn aggregation<'de, D: Deserializer<'de>>(d: D) -> Result<Aggregation, D::Error> {
-    read_aggregation(d).map_err(D::Error::custom)
+/// An [`Aggregation`], as the derived impl reads it through the untracked deserializer.
+pub(crate) fn aggregation(v: Json) -> Result<Aggregation, Error> {
+    let (k, mut m) = tagged(
+        v,
+        "method",
+        METHODS,
+        &METHOD_FIELDS,
+        "internally tagged enum Aggregation",
+    )?;
+    let (mut weights, mut rescale_to_max) = (Default::default(), false);
+    while let Some((i, v)) = m.next()? {
+        match (k, i) {
+            (0, _) | (_, 1) => rescale_to_max = de(v)?,
+            _ => weights = de(v)?,
+        }
+    }
+    m.end(u32::from(k > 0))?;
+    Ok(match k {
+        0 => Aggregation::Sum { rescale_to_max },
+        1 => Aggregation::WeightedSum {
+            weights,
+            rescale_to_max,
+        },
+        _ => Aggregation::WeightedMean {
+            weights,
+            rescale_to_max,
+        },
+    })
 }
 
-fn read_aggregation<'de, D: Deserializer<'de>>(d: D) -> Result<Aggregation, Error> {
-    let (method, mut f) = Fields::read(d, "method")?;
-    let (aggregation, fields): (_, &[&str]) = match method.as_str() {
-        "sum" => (
-            Aggregation::Sum {
-                rescale_to_max: f.optional("rescale_to_max")?,
-            },
-            &["rescale_to_max"],
-        ),
-        "weighted_sum" => (
-            Aggregation::WeightedSum {
-                weights: f.required("weights")?,
-                rescale_to_max: f.optional("rescale_to_max")?,
-            },
-            &["weights", "rescale_to_max"],
-        ),
-        "weighted_mean" => (
-            Aggregation::WeightedMean {
-                weights: f.required("weights")?,
-                rescale_to_max: f.optional("rescale_to_max")?,
-            },
-            &["weights", "rescale_to_max"],
-        ),
-        other => return Err(Error::unknown_variant(other, METHODS)),
-    };
-    f.end(aggregation, fields)
-}
-
-// The derived impls are the reference; with `lean` they are not compiled.
-#[cfg(all(test, not(feature = "lean")))]
-mod tests {
-    use super::*;
-    use serde_json::json;
-    use std::path::{Path, PathBuf};
-
-    /// Every `rule` and `aggregation` object of every shipped index.
-    fn shipped() -> (Vec<Json>, Vec<Json>) {
-        let (mut rules, mut aggregations) = (Vec::new(), Vec::new());
-        let mut dirs = vec![PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("criteria")];
-        let mut files = 0;
-        while let Some(dir) = dirs.pop() {
-            for entry in std::fs::read_dir(dir).unwrap() {
-                let p = entry.unwrap().path();
-                if p.is_dir() {
-                    dirs.push(p);
-                } else if p.extension().is_some_and(|x| x == "json") {
-                    let v: Json = read(&p);
-                    if v.get("format").and_then(Json::as_str) == Some("chiso.index/1") {
-                        files += 1;
-                        let mut nodes: Vec<&Json> = v["nodes"].as_array().unwrap().iter().collect();
-                        while let Some(n) = nodes.pop() {
-                            rules.extend(n.get("rule").cloned());
-                            aggregations.extend(n.get("aggregation").cloned());
-                            if let Some(Json::Array(c)) = n.get("children") {
-                                nodes.extend(c);
-                            }
-                        }
-                    }
-                }
-            }
-        }
-        assert!(files >= 5, "{files} shipped indices");
-        (rules, aggregations)
-    }
-
-    fn read(p: &Path) -> Json {
-        serde_json::from_str(&std::fs::read_to_string(p).unwrap()).unwrap()
-    }
-
-    /// Lean and derived agree: the same value, or both refuse (and the lean reader names a
-    /// field or a type whenever the derived one does).
-    fn same<T: DeserializeOwned + PartialEq + std::fmt::Debug>(
-        v: &Json,
-        lean: fn(Json) -> Result<T, Error>,
-    ) -> bool {
-        let derived = T::deserialize(v.clone());
-        let ours = lean(v.clone());
-        match (&derived, &ours) {
-            (Ok(a), Ok(b)) => assert_eq!(a, b, "{v}"),
-            (Err(_), Err(_)) => {}
-            _ => panic!("{v}: derived {derived:?}, lean {ours:?}"),
-        }
-        derived.is_ok()
-    }
-
-    /// `v` and its malformed neighbours: each field removed, null, a string, a number, an
-    /// object, plus an unknown field; the tag a number; not an object at all.
-    fn neighbours(v: &Json) -> Vec<Json> {
-        let mut out = vec![v.clone(), json!(null), json!("x"), json!([]), json!(3)];
-        let map = v.as_object().unwrap();
-        for key in map.keys() {
-            for replacement in [
-                None,
-                Some(json!(null)),
-                Some(json!("x")),
-                Some(json!(1)),
-                Some(json!({})),
-            ] {
-                let mut m = map.clone();
-                match replacement {
-                    Some(r) => m.insert(key.clone(), r),
-                    None => m.remove(key),
-                };
-                out.push(Json::Object(m));
-            }
-        }
-        let mut m = map.clone();
-        m.insert("unknown".into(), json!(true));
-        out.push(Json::Object(m));
-        out
-    }
-
-    #[test]
-    fn every_shipped_rule_reads_as_derived_and_so_do_its_malformed_neighbours() {
-        let (rules, _) = shipped();
-        let mut kinds: Vec<&str> = rules.iter().map(|r| r["type"].as_str().unwrap()).collect();
-        kinds.sort_unstable();
-        kinds.dedup();
-        assert_eq!(
-            kinds.len(),
-            RULE_TYPES.len(),
-            "every rule kind is shipped: {kinds:?}"
-        );
-        let (mut ok, mut refused) = (0, 0);
-        for r in &rules {
-            for v in neighbours(r) {
-                if same(&v, rule) {
-                    ok += 1;
-                } else {
-                    refused += 1;
-                }
-            }
-        }
-        // Both outcomes are reached, on many objects.
-        assert!(
-            ok > rules.len() && refused > 5 * rules.len(),
-            "{ok} read, {refused} refused"
-        );
-    }
-
-    #[test]
-    fn aggregations_read_as_derived() {
-        let (_, mut aggregations) = shipped();
-        assert!(aggregations.len() >= 10);
-        aggregations.extend([
-            json!({"method": "weighted_mean", "weights": {"a": "1.5", "b": 2}}),
-            json!({"method": "weighted_sum", "weights": {}, "rescale_to_max": true}),
-            json!({"method": "sum", "rescale_to_max": true}),
-            json!({"method": "hierarchical"}),
-        ]);
-        let mut ok = 0;
-        for a in &aggregations {
-            for v in neighbours(a) {
-                ok += usize::from(same(&v, aggregation));
-            }
-        }
-        assert!(ok > aggregations.len(), "{ok}");
-    }
-
-    #[test]
-    fn defaults_and_refusals_are_the_derived_ones() {
-        let r: Rule = rule(json!({"type": "survey"})).unwrap();
-        assert_eq!(
-            r,
-            Rule::Survey {
-                options: entered::default_survey_options()
-            }
-        );
-        for bad in [
-            json!({"yes": {"label": {"vi": "Có"}}}),
-            json!({"type": "nope"}),
-            json!({"type": 3}),
-            json!({"type": "discretionary", "step": "0.25", "extra": 1}),
-        ] {
-            assert!(!same(&bad, rule), "{bad}");
-        }
-        let e = rule(json!({"type": "nope"})).unwrap_err().to_string();
-        assert!(
-            e.contains("unknown variant `nope`") && e.contains("yes_no"),
-            "{e}"
-        );
-        let e = aggregation(json!({"method": "sum", "x": 1}))
-            .unwrap_err()
-            .to_string();
-        assert!(e.contains("unknown field `x`"), "{e}");
-    }
+/// The survey options a `survey` rule without `options` gets.
+#[cfg(test)]
+pub(crate) fn default_options() -> Vec<SurveyOption> {
+    entered::default_survey_options()
 }
