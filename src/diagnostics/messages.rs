@@ -27,12 +27,12 @@ static CATALOG: OnceLock<Value> = OnceLock::new();
 pub(super) const EMBEDDED: &str = include_str!("messages.json");
 
 #[cfg(not(feature = "served-messages"))]
-fn catalog() -> Option<&'static Value> {
+pub(super) fn catalog() -> Option<&'static Value> {
     Some(CATALOG.get_or_init(|| serde_json::from_str(EMBEDDED).unwrap_or(Value::Null)))
 }
 
 #[cfg(feature = "served-messages")]
-fn catalog() -> Option<&'static Value> {
+pub(super) fn catalog() -> Option<&'static Value> {
     CATALOG.get()
 }
 

@@ -272,7 +272,21 @@ fn every_variant_has_vi_and_en_templates_naming_its_fields() {
             }
         }
     }
-    for key in catalog.as_object().unwrap().keys() {
+    for (key, v) in catalog.as_object().unwrap() {
+        if let Some(list) = key.strip_prefix('@') {
+            assert!(
+                ["io", "io_write", "syntax"].contains(&list),
+                "`{key}` is no word list"
+            );
+            for row in v.as_array().unwrap() {
+                let row = row.as_array().unwrap();
+                assert!(
+                    row.len() == 3 && row.iter().all(Value::is_string),
+                    "{key}: {row:?}"
+                );
+            }
+            continue;
+        }
         assert!(
             tags.contains(&key.as_str()),
             "`{key}` in messages.json is no problem type"

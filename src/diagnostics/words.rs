@@ -117,177 +117,32 @@ pub(super) fn unit(unit: &str, lang: Lang) -> String {
     }
 }
 
-/// The plain-words rendering of the first known phrase `detail` contains, else `detail`.
-fn first_known(known: &[(&str, &str, &str)], detail: &str, lang: Lang) -> String {
-    known
-        .iter()
-        .find(|(needle, _, _)| detail.contains(needle))
-        .map(|(_, vi, en)| lang.pick(*vi, *en).to_owned())
-        .unwrap_or_else(|| detail.to_owned())
+/// The plain-words rendering of the first known phrase `detail` contains, else `detail`:
+/// the catalog's list `table` (`@io`, `@io_write`, `@syntax` in `messages.json`) of
+/// `[phrase, vi, en]`.
+fn first_known(table: &str, detail: &str, lang: Lang) -> String {
+    super::messages::catalog()
+        .and_then(|c| c[table].as_array())
+        .into_iter()
+        .flatten()
+        .filter_map(|row| Some((row[0].as_str()?, row[lang.pick(1, 2)].as_str()?)))
+        .find(|(phrase, _)| detail.contains(phrase))
+        .map_or_else(|| detail.to_owned(), |(_, words)| words.to_owned())
 }
 
 /// Operating-system error text of a failed write (never worded as a read).
 pub(super) fn io_write(detail: &str, lang: Lang) -> String {
-    let known = [
-        (
-            "Is a directory",
-            "đây là một thư mục, không phải tệp",
-            "this is a folder, not a file",
-        ),
-        (
-            "Not a directory",
-            "một phần của đường dẫn là tệp, không phải thư mục",
-            "a part of the path is a file, not a folder",
-        ),
-        (
-            "No space left",
-            "ổ đĩa đã hết chỗ trống",
-            "no space left on the device",
-        ),
-        (
-            "No such file",
-            "thư mục chứa tệp không tồn tại",
-            "the folder does not exist",
-        ),
-        (
-            "cannot find the",
-            "thư mục chứa tệp không tồn tại",
-            "the folder does not exist",
-        ),
-        (
-            "Permission denied",
-            "không có quyền ghi tệp",
-            "permission to write denied",
-        ),
-        (
-            "Access is denied",
-            "không có quyền ghi tệp",
-            "permission to write denied",
-        ),
-        (
-            "Read-only file system",
-            "ổ đĩa chỉ cho phép đọc",
-            "the file system is read-only",
-        ),
-        (
-            "quota exceeded",
-            "đã vượt hạn mức dung lượng",
-            "disk quota exceeded",
-        ),
-        (
-            "File too large",
-            "tệp vượt kích thước hệ thống cho phép",
-            "the file is larger than the system allows",
-        ),
-    ];
-    first_known(&known, detail, lang)
+    first_known("@io_write", detail, lang)
 }
 
 /// Operating-system error text.
 pub(crate) fn io(detail: &str, lang: Lang) -> String {
-    let known = [
-        (
-            "Is a directory",
-            "đây là một thư mục, không phải tệp",
-            "this is a folder, not a file",
-        ),
-        ("No such file", "không tìm thấy tệp", "no such file"),
-        ("cannot find the", "không tìm thấy tệp", "no such file"),
-        (
-            "Permission denied",
-            "không có quyền đọc tệp",
-            "permission denied",
-        ),
-        (
-            "Access is denied",
-            "không có quyền đọc tệp",
-            "permission denied",
-        ),
-        (
-            "valid UTF-8",
-            "tệp không phải là văn bản UTF-8; có thể là tệp nhị phân hoặc dùng bảng mã khác",
-            "the file is not UTF-8 text; it may be a binary file or use another encoding",
-        ),
-    ];
-    first_known(&known, detail, lang)
+    first_known("@io", detail, lang)
 }
 
 /// JSON parser detail.
 pub(super) fn syntax(detail: &str, lang: Lang) -> String {
-    let known = [
-        (
-            "EOF while parsing a string",
-            "chuỗi chưa được đóng bằng dấu ngoặc kép",
-            "a string is not closed with a double quote",
-        ),
-        (
-            "EOF while parsing",
-            "tệp trống hoặc kết thúc giữa chừng",
-            "the file is empty or ends too early",
-        ),
-        (
-            "expected `,` or `}`",
-            "thiếu dấu phẩy \",\" hoặc dấu đóng \"}\"",
-            "a comma \",\" or a closing \"}\" is missing",
-        ),
-        (
-            "expected `,` or `]`",
-            "thiếu dấu phẩy \",\" hoặc dấu đóng \"]\"",
-            "a comma \",\" or a closing \"]\" is missing",
-        ),
-        (
-            "expected `:`",
-            "thiếu dấu hai chấm \":\" sau tên trường",
-            "a colon \":\" is missing after a field name",
-        ),
-        (
-            "trailing comma",
-            "thừa dấu phẩy \",\" ở cuối danh sách",
-            "an extra comma \",\" before the end of a list",
-        ),
-        (
-            "trailing characters",
-            "có nội dung thừa sau khi JSON đã kết thúc",
-            "extra text after the end of the JSON",
-        ),
-        (
-            "key must be a string",
-            "tên trường phải đặt trong dấu ngoặc kép",
-            "a field name must be in double quotes",
-        ),
-        (
-            "expected value",
-            "thiếu giá trị hoặc giá trị không hợp lệ",
-            "a value is missing or invalid",
-        ),
-        (
-            "expected ident",
-            "giá trị không hợp lệ (chỉ dùng true, false hoặc null)",
-            "invalid value (only true, false or null)",
-        ),
-        (
-            "number out of range",
-            "số quá lớn",
-            "the number is too large",
-        ),
-        ("invalid number", "số không hợp lệ", "invalid number"),
-        (
-            "recursion limit exceeded",
-            "dữ liệu lồng nhau quá sâu",
-            "the data is nested too deeply",
-        ),
-        (
-            "control character",
-            "chuỗi chứa ký tự điều khiển (ví dụ xuống dòng) chưa được viết thoát",
-            "a string contains an unescaped control character (e.g. a line break)",
-        ),
-        (
-            "invalid escape",
-            "chuỗi có ký tự thoát \"\\\" không hợp lệ",
-            "a string has an invalid \"\\\" escape",
-        ),
-    ];
-    first_known(&known, detail, lang)
+    first_known("@syntax", detail, lang)
 }
 
 /// Text between backticks, in order: "unknown field `a`, expected one of `b`, `c`" → [a, b, c].
