@@ -82,41 +82,23 @@ fn choose<'a>(entry: &'a Value, fields: &Value) -> Option<&'a Value> {
     }
 }
 
-/// The placeholders of a template, `(field, formatter)`, in order; `None` when its braces
-/// do not pair.
-#[cfg(test)]
-pub(super) fn placeholders(template: &str) -> Option<Vec<(&str, &str)>> {
-    let mut out = Vec::new();
-    let mut rest = template;
-    while let Some(i) = rest.find(['{', '}']) {
-        let brace = rest.as_bytes()[i];
-        rest = &rest[i + 1..];
-        if rest.as_bytes().first() == Some(&brace) {
-            rest = &rest[1..];
-            continue;
-        }
-        if brace == b'}' {
-            return None;
-        }
-        let end = rest.find('}')?;
-        let inner = &rest[..end];
-        out.push(inner.split_once(':').unwrap_or((inner, "")));
-        rest = &rest[end + 1..];
-    }
-    Some(out)
+/// A piece of a template: literal text (a doubled brace is one brace) or a placeholder
+/// `(field, formatter)`.
+enum Piece<'t> {
+    Text(&'t str),
+    Field(&'t str, &'t str),
 }
 
-/// `template` with its placeholders filled from `fields`; `None` when a field is missing
-/// or does not fit its formatter.
-fn fill(template: &str, fields: &Value, lang: Lang) -> Option<String> {
-    let mut out = String::with_capacity(template.len() + 32);
+/// Hands `each` the pieces of `template` in order; `None` when its braces do not pair or
+/// `each` says `None`.
+fn pieces<'t>(template: &'t str, mut each: impl FnMut(Piece<'t>) -> Option<()>) -> Option<()> {
     let mut rest = template;
     while let Some(i) = rest.find(['{', '}']) {
-        out.push_str(&rest[..i]);
+        each(Piece::Text(&rest[..i]))?;
         let brace = rest.as_bytes()[i];
         rest = &rest[i + 1..];
         if rest.as_bytes().first() == Some(&brace) {
-            out.push(char::from(brace));
+            each(Piece::Text(&rest[..1]))?;
             rest = &rest[1..];
             continue;
         }
@@ -126,10 +108,37 @@ fn fill(template: &str, fields: &Value, lang: Lang) -> Option<String> {
         let end = rest.find('}')?;
         let inner = &rest[..end];
         let (name, format) = inner.split_once(':').unwrap_or((inner, ""));
-        out.push_str(&field(&fields[name], format, lang)?);
+        each(Piece::Field(name, format))?;
         rest = &rest[end + 1..];
     }
-    out.push_str(rest);
+    each(Piece::Text(rest))
+}
+
+/// The placeholders of a template, `(field, formatter)`, in order; `None` when its braces
+/// do not pair.
+#[cfg(test)]
+pub(super) fn placeholders(template: &str) -> Option<Vec<(&str, &str)>> {
+    let mut out = Vec::new();
+    pieces(template, |p| {
+        if let Piece::Field(name, format) = p {
+            out.push((name, format));
+        }
+        Some(())
+    })?;
+    Some(out)
+}
+
+/// `template` with its placeholders filled from `fields`; `None` when a field is missing
+/// or does not fit its formatter.
+fn fill(template: &str, fields: &Value, lang: Lang) -> Option<String> {
+    let mut out = String::with_capacity(template.len() + 32);
+    pieces(template, |p| {
+        match p {
+            Piece::Text(t) => out.push_str(t),
+            Piece::Field(name, format) => out.push_str(&field(&fields[name], format, lang)?),
+        }
+        Some(())
+    })?;
     Some(out)
 }
 

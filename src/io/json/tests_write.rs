@@ -193,18 +193,18 @@ fn enum_variants_of_every_shape() {
     same(&(Tup(1, "a"), Empty {}, UnitS));
 }
 
-fn text_strategy() -> impl Strategy<Value = String> {
+pub(super) fn text_strategy() -> impl Strategy<Value = String> {
     prop_oneof![
         any::<String>(),
         "[a-zA-Z0-9 àáạảãâầấậẩẫăằắặẳẵèéẹẻẽêềếệểễđơớờởỡợưứừửữự\"\\\\\u{0}-\u{1f}\u{7f}]{0,24}",
     ]
 }
 
-fn t() -> impl Strategy<Value = Text> {
+pub(super) fn t() -> impl Strategy<Value = Text> {
     (text_strategy(), text_strategy()).prop_map(|(vi, en)| Text::new(vi, en))
 }
 
-fn dec() -> impl Strategy<Value = Decimal> {
+pub(super) fn dec() -> impl Strategy<Value = Decimal> {
     (any::<i128>(), 0u32..=28, any::<bool>()).prop_map(|(m, scale, neg)| {
         let m = m % (1i128 << 96);
         let mut d = Decimal::try_from_i128_with_scale(m, scale).unwrap_or_default();
@@ -215,11 +215,11 @@ fn dec() -> impl Strategy<Value = Decimal> {
     })
 }
 
-fn odec() -> impl Strategy<Value = Option<Decimal>> {
+pub(super) fn odec() -> impl Strategy<Value = Option<Decimal>> {
     proptest::option::of(dec())
 }
 
-fn ostr() -> impl Strategy<Value = Option<String>> {
+pub(super) fn ostr() -> impl Strategy<Value = Option<String>> {
     proptest::option::of(text_strategy())
 }
 

@@ -4,6 +4,7 @@
 //! field present and absent, escapes, Vietnamese, decimals of every scale and negative
 //! zero).
 
+use super::tests::{dec, odec, ostr, t, text_strategy};
 use super::{definition, nodes};
 use crate::band::{Band, TiePolicy};
 use crate::display::Rounding;
@@ -110,42 +111,12 @@ fn every_shipped_definition_and_node_list() {
     assert!(methods.len() >= 2, "{methods:?}");
 }
 
-fn text_strategy() -> impl Strategy<Value = String> {
-    prop_oneof![
-        any::<String>(),
-        "[a-zA-Z0-9 àáạảãâầấậẩẫăằắặẳẵèéẹẻẽêềếệểễđơớờởỡợưứừửữự\"\\\\\u{0}-\u{1f}\u{7f}]{0,16}",
-    ]
-}
-
-fn t() -> impl Strategy<Value = Text> {
-    (text_strategy(), text_strategy()).prop_map(|(vi, en)| Text::new(vi, en))
-}
-
 fn ot() -> impl Strategy<Value = Option<Text>> {
     proptest::option::of(t())
 }
 
 fn texts() -> impl Strategy<Value = Vec<Text>> {
     proptest::collection::vec(t(), 0..3)
-}
-
-fn dec() -> impl Strategy<Value = Decimal> {
-    (any::<i128>(), 0u32..=28, any::<bool>()).prop_map(|(m, scale, neg)| {
-        let m = m % (1i128 << 96);
-        let mut d = Decimal::try_from_i128_with_scale(m, scale).unwrap_or_default();
-        if neg && m == 0 {
-            d.set_sign_negative(true);
-        }
-        d
-    })
-}
-
-fn odec() -> impl Strategy<Value = Option<Decimal>> {
-    proptest::option::of(dec())
-}
-
-fn ostr() -> impl Strategy<Value = Option<String>> {
-    proptest::option::of(text_strategy())
 }
 
 fn bound() -> impl Strategy<Value = Bound> {
