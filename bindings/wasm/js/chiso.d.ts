@@ -119,6 +119,10 @@ export interface Explained {
   detail: string;
 }
 
+/** Loads the form's module and, in parallel, the problem messages' catalog served beside it
+ *  (`pkg/web/messages.json`, handed to the module with `setMessages`). Without the catalog
+ *  (not found) every error and warning still carries its stable code, which then stands in
+ *  for the wording of the problem in its `vi`/`en` messages. */
 export function ready(source?: BufferSource | URL | string | WebAssembly.Module): Promise<void>;
 export function version(): string;
 /** The JSON Schema of a document kind, read from pkg/schemas/ beside the modules. */
