@@ -300,8 +300,11 @@ impl Index {
         }
         if problems.has_errors() {
             // One error per node, the first view that breaks it.
-            let mut seen = std::collections::BTreeSet::new();
-            problems.0.retain(|d| seen.insert(d.code.clone()));
+            let (mut seen, mut uncoded) = (crate::validate::Codes::new(), false);
+            problems.0.retain(|d| match &d.code {
+                Some(code) => crate::validate::first_time(&mut seen, code),
+                None => !std::mem::replace(&mut uncoded, true),
+            });
             return Err(problems);
         }
         let chosen = views.iter().position(|&v| v == view).unwrap_or(2);
