@@ -15,7 +15,6 @@ use crate::result::{
 use crate::rule::{Outcome, Rule};
 use crate::text::{Lang, Text};
 use rust_decimal::Decimal;
-use std::collections::HashMap;
 
 mod check;
 mod maxima;
@@ -127,7 +126,7 @@ impl Cell {
 pub struct Index {
     def: IndexDefinition,
     nodes: Vec<FlatNode>,
-    by_code: HashMap<String, usize>,
+    by_code: crate::index::Positions,
     /// Per declared unit type (same order), the positions it lists as not applicable.
     pub(crate) unit_types: Vec<Vec<usize>>,
     /// Parents whose declared maximum validation could not check against their children
@@ -144,11 +143,7 @@ impl Index {
             return Err(diags);
         }
         let nodes = flat_nodes(&def);
-        let by_code: HashMap<String, usize> = nodes
-            .iter()
-            .enumerate()
-            .map(|(i, n)| (n.code.clone(), i))
-            .collect();
+        let by_code = crate::index::positions(&nodes);
         let unit_types = def
             .unit_types
             .iter()

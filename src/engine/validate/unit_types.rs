@@ -81,11 +81,7 @@ pub(super) fn unit_types(c: &mut Checker, def: &IndexDefinition) {
     }
     // The declared maxima, with the engine's own arithmetic on the flattened tree.
     let nodes = crate::engine::flat_nodes(def);
-    let by_code = nodes
-        .iter()
-        .enumerate()
-        .map(|(k, n)| (n.code.clone(), k))
-        .collect();
+    let by_code = crate::index::positions(&nodes);
     for (i, t) in def.unit_types.iter().enumerate() {
         let mask = exclusion_mask(&nodes, &listed_positions(&by_code, &t.not_applicable));
         let computed = crate::index::applicable_root(&nodes, &mask).max();
