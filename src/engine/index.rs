@@ -15,7 +15,6 @@ use crate::result::{
 use crate::rule::{Outcome, Rule};
 use crate::text::{Lang, Text};
 use rust_decimal::Decimal;
-use std::collections::HashMap;
 
 mod check;
 mod maxima;
@@ -127,7 +126,7 @@ impl Cell {
 pub struct Index {
     def: IndexDefinition,
     nodes: Vec<FlatNode>,
-    by_code: HashMap<String, usize>,
+    by_code: crate::index::Positions,
     /// Per declared unit type (same order), the positions it lists as not applicable.
     pub(crate) unit_types: Vec<Vec<usize>>,
     /// Parents whose declared maximum validation could not check against their children
@@ -144,11 +143,7 @@ impl Index {
             return Err(diags);
         }
         let nodes = flat_nodes(&def);
-        let by_code: HashMap<String, usize> = nodes
-            .iter()
-            .enumerate()
-            .map(|(i, n)| (n.code.clone(), i))
-            .collect();
+        let by_code = crate::index::positions(&nodes);
         let unit_types = def
             .unit_types
             .iter()
@@ -300,8 +295,11 @@ impl Index {
         }
         if problems.has_errors() {
             // One error per node, the first view that breaks it.
-            let mut seen = std::collections::BTreeSet::new();
-            problems.0.retain(|d| seen.insert(d.code.clone()));
+            let (mut seen, mut uncoded) = (crate::validate::Codes::new(), false);
+            problems.0.retain(|d| match &d.code {
+                Some(code) => crate::validate::first_time(&mut seen, code),
+                None => !std::mem::replace(&mut uncoded, true),
+            });
             return Err(problems);
         }
         let chosen = views.iter().position(|&v| v == view).unwrap_or(2);

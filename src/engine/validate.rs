@@ -9,7 +9,7 @@ use crate::node::{Aggregation, Node};
 use crate::rule::{Measure, Rule};
 use crate::text::Lang;
 use rust_decimal::Decimal;
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 
 mod maxima;
 mod unit_types;
@@ -23,6 +23,21 @@ pub const MAX_DEPTH: usize = 12;
 pub const MAX_NODES: usize = 20_000;
 /// Most decimals a leaf rounding may keep (a `Decimal` has at most 28).
 pub const MAX_ROUNDING_DECIMALS: u32 = 28;
+
+/// The one ordered map of the checks (codes seen, their paths, parents, sets of codes: a
+/// set is a map to empty strings). One map type instead of several sets and maps of
+/// borrowed and owned codes keeps one copy of `BTreeMap`'s code in the form's WebAssembly
+/// module (issue 13).
+pub(crate) type Codes = BTreeMap<String, String>;
+
+/// Inserts `code` into the set `seen`; `false` when it was there already.
+pub(crate) fn first_time(seen: &mut Codes, code: &str) -> bool {
+    if seen.contains_key(code) {
+        return false;
+    }
+    seen.insert(code.to_owned(), String::new());
+    true
+}
 
 /// Checks an index definition; returns every error and warning found.
 pub fn check_index(def: &IndexDefinition) -> Diagnostics {
@@ -90,10 +105,10 @@ pub fn check_index(def: &IndexDefinition) -> Diagnostics {
             },
         );
     }
-    let mut adj = BTreeSet::new();
+    let mut adj = Codes::new();
     for (i, a) in def.adjustments.iter().enumerate() {
         let path = format!("$.adjustments[{i}]");
-        if !adj.insert(a.code.clone()) {
+        if !first_time(&mut adj, &a.code) {
             c.err(
                 &path,
                 Some(&a.code),
@@ -123,7 +138,7 @@ pub fn check_index(def: &IndexDefinition) -> Diagnostics {
 
 struct Checker {
     out: Diagnostics,
-    seen: BTreeMap<String, String>,
+    seen: Codes,
     count: usize,
     /// The index's leaf rounding (a rounded leaf may score a little above its maximum).
     rounding: Option<crate::index::LeafRounding>,
@@ -371,11 +386,11 @@ impl Checker {
         what_: &str,
         keys: impl Iterator<Item = &'a String>,
     ) {
-        let mut seen = BTreeSet::new();
+        let mut seen = Codes::new();
         let mut n = 0;
         for k in keys {
             n += 1;
-            if !seen.insert(k.clone()) {
+            if !first_time(&mut seen, k) {
                 self.err(path, code, Problem::DuplicateKey { key: k.clone() });
             }
         }
@@ -658,10 +673,10 @@ impl Checker {
     }
 
     fn bands(&mut self, bands: &[Band]) {
-        let mut seen = BTreeSet::new();
+        let mut seen = Codes::new();
         for (i, b) in bands.iter().enumerate() {
             let p = format!("$.bands[{i}]");
-            if !seen.insert(b.code.clone()) {
+            if !first_time(&mut seen, &b.code) {
                 self.err(
                     &p,
                     None,

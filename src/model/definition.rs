@@ -8,6 +8,7 @@ use crate::text::Text;
 use rust_decimal::Decimal;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
+use std::borrow::Cow;
 use std::collections::HashMap;
 
 /// The format tag written in every index file.
@@ -405,12 +406,26 @@ pub(crate) fn unit_type_reason(t: &UnitType) -> Text {
     )
 }
 
+/// Node positions by code. The key is a `Cow` as in the JSON scanner's map of a large
+/// object's keys (`io/json/scan.rs`), so the form's WebAssembly module links one
+/// `HashMap` (issue 13).
+pub(crate) type Positions = HashMap<Cow<'static, str>, usize>;
+
+/// Each node's position by code (the last one of a code written twice).
+pub(crate) fn positions(nodes: &[FlatNode]) -> Positions {
+    let mut by_code = Positions::with_capacity(nodes.len());
+    for (i, n) in nodes.iter().enumerate() {
+        by_code.insert(Cow::Owned(n.code.clone()), i);
+    }
+    by_code
+}
+
 /// Positions of the listed codes (unknown codes and the root are skipped: validation
 /// reports them).
-pub(crate) fn listed_positions(by_code: &HashMap<String, usize>, codes: &[String]) -> Vec<usize> {
+pub(crate) fn listed_positions(by_code: &Positions, codes: &[String]) -> Vec<usize> {
     codes
         .iter()
-        .filter_map(|c| by_code.get(c).copied())
+        .filter_map(|c| by_code.get(c.as_str()).copied())
         .filter(|&p| p != 0)
         .collect()
 }

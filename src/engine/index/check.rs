@@ -63,7 +63,7 @@ impl Index {
         for (code, entry) in &a.entries {
             let excluded_here = self
                 .by_code
-                .get(code)
+                .get(code.as_str())
                 .and_then(|&p| excluded.get(p))
                 .copied()
                 .unwrap_or(false);

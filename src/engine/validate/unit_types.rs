@@ -11,9 +11,9 @@ pub(super) fn unit_types(c: &mut Checker, def: &IndexDefinition) {
         return;
     }
     let tree_valid = !c.out.has_errors();
-    let mut parent: BTreeMap<&str, &str> = BTreeMap::new();
+    let mut parent = Codes::new();
     parents(&def.nodes, None, 1, &mut parent);
-    let mut types = BTreeSet::new();
+    let mut types = Codes::new();
     for (i, t) in def.unit_types.iter().enumerate() {
         let path = format!("$.unit_types[{i}]");
         if t.code.trim().is_empty() {
@@ -24,7 +24,7 @@ pub(super) fn unit_types(c: &mut Checker, def: &IndexDefinition) {
                     what: "unit type code / mã loại đơn vị".into(),
                 },
             );
-        } else if !types.insert(t.code.as_str()) {
+        } else if !first_time(&mut types, &t.code) {
             c.err(
                 &format!("{path}.code"),
                 None,
@@ -33,20 +33,23 @@ pub(super) fn unit_types(c: &mut Checker, def: &IndexDefinition) {
                 },
             );
         }
-        let listed: BTreeSet<&str> = t.not_applicable.iter().map(String::as_str).collect();
-        let mut once = BTreeSet::new();
+        let mut listed = Codes::new();
+        for code in &t.not_applicable {
+            first_time(&mut listed, code);
+        }
+        let mut once = Codes::new();
         for (j, code) in t.not_applicable.iter().enumerate() {
             let at = format!("{path}.not_applicable[{j}]");
-            if !once.insert(code.as_str()) {
+            if !first_time(&mut once, code) {
                 c.err(&at, Some(code), Problem::DuplicateKey { key: code.clone() });
             } else if !c.seen.contains_key(code) {
                 c.err(&at, Some(code), Problem::UnknownCode);
             } else {
                 // Nearest listed ancestor; the walk is bounded (duplicate codes may loop).
-                let mut up = parent.get(code.as_str()).copied();
+                let mut up = parent.get(code.as_str());
                 for _ in 0..MAX_DEPTH {
                     let Some(u) = up else { break };
-                    if listed.contains(u) {
+                    if listed.contains_key(u) {
                         c.err(
                             &at,
                             Some(code),
@@ -56,7 +59,7 @@ pub(super) fn unit_types(c: &mut Checker, def: &IndexDefinition) {
                         );
                         break;
                     }
-                    up = parent.get(u).copied();
+                    up = parent.get(u);
                 }
             }
         }
@@ -78,11 +81,7 @@ pub(super) fn unit_types(c: &mut Checker, def: &IndexDefinition) {
     }
     // The declared maxima, with the engine's own arithmetic on the flattened tree.
     let nodes = crate::engine::flat_nodes(def);
-    let by_code = nodes
-        .iter()
-        .enumerate()
-        .map(|(k, n)| (n.code.clone(), k))
-        .collect();
+    let by_code = crate::index::positions(&nodes);
     for (i, t) in def.unit_types.iter().enumerate() {
         let mask = exclusion_mask(&nodes, &listed_positions(&by_code, &t.not_applicable));
         let computed = crate::index::applicable_root(&nodes, &mask).max();
@@ -103,28 +102,25 @@ pub(super) fn unit_types(c: &mut Checker, def: &IndexDefinition) {
 }
 
 /// Each node's parent code (first occurrence), down to [`MAX_DEPTH`].
-fn parents<'a>(
-    nodes: &'a [Node],
-    up: Option<&'a str>,
-    depth: usize,
-    out: &mut BTreeMap<&'a str, &'a str>,
-) {
+fn parents(nodes: &[Node], up: Option<&str>, depth: usize, out: &mut Codes) {
     if depth > MAX_DEPTH {
         return;
     }
     for n in nodes {
         if let Some(u) = up {
-            out.entry(n.code.as_str()).or_insert(u);
+            if !out.contains_key(&n.code) {
+                out.insert(n.code.clone(), u.to_owned());
+            }
         }
         parents(&n.children, Some(&n.code), depth + 1, out);
     }
 }
 
 /// Whether some leaf of `nodes` is outside the listed subtrees.
-fn any_applies(nodes: &[Node], listed: &BTreeSet<&str>, depth: usize) -> bool {
+fn any_applies(nodes: &[Node], listed: &Codes, depth: usize) -> bool {
     depth > MAX_DEPTH
         || nodes.iter().any(|n| {
-            !listed.contains(n.code.as_str())
+            !listed.contains_key(n.code.as_str())
                 && (n.children.is_empty() || any_applies(&n.children, listed, depth + 1))
         })
 }

@@ -418,7 +418,7 @@ impl<'a> Scanner<'a> {
     fn remember(&mut self, key: Cow<'a, str>, at: usize) -> Option<usize> {
         let top = self.stack.last_mut()?;
         if let Some(map) = &mut top.map {
-            return match map.get(&key) {
+            return match map.get(key.as_ref()) {
                 Some(&first) => Some(first),
                 None => {
                     map.insert(key, at);
@@ -433,7 +433,12 @@ impl<'a> Scanner<'a> {
         if own.len() < LINEAR_KEYS {
             self.keys.push((key, at));
         } else {
-            let mut map: HashMap<Cow<'a, str>, usize> = self.keys.drain(top.keys_from..).collect();
+            // Inserted one by one (not collected): the same `HashMap` code as the index's
+            // positions by code (`index::positions`).
+            let mut map = HashMap::with_capacity(2 * LINEAR_KEYS);
+            for (k, first) in self.keys.drain(top.keys_from..) {
+                map.insert(k, first);
+            }
             map.insert(key, at);
             top.map = Some(map);
         }
