@@ -19,7 +19,10 @@
 //! (for instruction counts: `valgrind --tool=callgrind <bench binary> --bench`); with
 //! `CHISO_EVALUATE_MIN=B` it times `B` batches of 1,000 evaluations alternated with
 //! batches of the floor and prints each one's fastest and median batch (per evaluation)
-//! and their ratios — the fastest steadier than a median on a loaded machine.
+//! and their ratios — the fastest steadier than a median on a loaded machine
+//! (`CHISO_EVALUATE_SOLO=1`: the compiled batches in a row, then the floor's). With
+//! `CHISO_EVALUATE_SHIFT=B` it prints the compiled plan's fastest of `B` batches below
+//! stack frames of 0–2,048 bytes (criterion shifts the stack per sample).
 #![allow(missing_docs, clippy::unwrap_used)]
 
 #[path = "common/synthetic.rs"]
