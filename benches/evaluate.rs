@@ -18,8 +18,11 @@
 //! binary only evaluates the compiled plan `N` times and the floor `N` times and exits
 //! (for instruction counts: `valgrind --tool=callgrind <bench binary> --bench`); with
 //! `CHISO_EVALUATE_MIN=B` it times `B` batches of 1,000 evaluations alternated with
-//! batches of the floor and prints each one's fastest batch (per evaluation) and their
-//! ratio — steadier than a median on a loaded machine.
+//! batches of the floor and prints each one's fastest and median batch (per evaluation)
+//! and their ratios — the fastest steadier than a median on a loaded machine
+//! (`CHISO_EVALUATE_SOLO=1`: the compiled batches in a row, then the floor's). With
+//! `CHISO_EVALUATE_SHIFT=B` it prints the compiled plan's fastest of `B` batches below
+//! stack frames of 0–2,048 bytes (criterion shifts the stack per sample).
 #![allow(missing_docs, clippy::unwrap_used)]
 
 #[path = "common/synthetic.rs"]
@@ -73,28 +76,73 @@ fn bench(c: &mut Criterion) {
         std::process::exit(0);
     }
 
+    if let Some(b) = std::env::var("CHISO_EVALUATE_SHIFT")
+        .ok()
+        .and_then(|n| n.parse::<u32>().ok())
+    {
+        // The batches run below a stack frame of N bytes (criterion shifts the stack by
+        // its sample number, 0–99 bytes, per sample).
+        #[inline(never)]
+        fn shifted<const N: usize>(f: &mut dyn FnMut()) {
+            let pad = [0u8; N];
+            black_box(&pad);
+            f();
+            black_box(&pad);
+        }
+        let batch = |name: &str, f: &mut dyn FnMut()| {
+            let mut best = f64::MAX;
+            for _ in 0..b {
+                let t = std::time::Instant::now();
+                f();
+                best = best.min(t.elapsed().as_secs_f64() * 1e6);
+            }
+            print!("{name} {best:.0}  ");
+        };
+        macro_rules! shifts {
+            ($($n:literal)*) => {$(
+                batch(concat!("shift ", $n, ":"), &mut || shifted::<$n>(&mut || {
+                    for _ in 0..1000 {
+                        black_box(plan.evaluate(black_box(&values), &mut scratch).unwrap());
+                    }
+                }));
+            )*};
+        }
+        shifts!(0 8 16 24 32 48 64 80 96 112 128 256 512 1024 2048);
+        println!();
+        std::process::exit(0);
+    }
+
     if let Some(b) = std::env::var("CHISO_EVALUATE_MIN")
         .ok()
         .and_then(|n| n.parse::<u32>().ok())
     {
-        let (mut compiled, mut f64_floor) = (f64::MAX, f64::MAX);
-        for _ in 0..b {
+        let (mut compiled, mut f64_floor) = (Vec::new(), Vec::new());
+        let solo = std::env::var_os("CHISO_EVALUATE_SOLO").is_some();
+        for k in 0..2 * b {
             let t = std::time::Instant::now();
-            for _ in 0..1000 {
-                black_box(plan.evaluate(black_box(&values), &mut scratch).unwrap());
+            if (solo && k < b) || (!solo && k % 2 == 0) {
+                for _ in 0..1000 {
+                    black_box(plan.evaluate(black_box(&values), &mut scratch).unwrap());
+                }
+                compiled.push(t.elapsed().as_secs_f64() * 1e6);
+            } else {
+                for _ in 0..1000 {
+                    black_box(synthetic::f64_total(black_box(&floor_leaves)));
+                }
+                f64_floor.push(t.elapsed().as_secs_f64() * 1e6);
             }
-            compiled = compiled.min(t.elapsed().as_secs_f64());
-            let t = std::time::Instant::now();
-            for _ in 0..1000 {
-                black_box(synthetic::f64_total(black_box(&floor_leaves)));
-            }
-            f64_floor = f64_floor.min(t.elapsed().as_secs_f64());
         }
+        compiled.sort_by(f64::total_cmp);
+        f64_floor.sort_by(f64::total_cmp);
+        let (c, f) = (compiled[0], f64_floor[0]);
         println!(
-            "fastest of {b} batches: compiled {:.1} ns, f64 floor {:.1} ns, ratio {:.2}",
-            compiled * 1e6,
-            f64_floor * 1e6,
-            compiled / f64_floor
+            "fastest of {b} batches: compiled {c:.1} ns, f64 floor {f:.1} ns, ratio {:.2}",
+            c / f
+        );
+        let (c, f) = (compiled[compiled.len() / 2], f64_floor[f64_floor.len() / 2]);
+        println!(
+            "median of {b} batches: compiled {c:.1} ns, f64 floor {f:.1} ns, ratio {:.2}",
+            c / f
         );
         std::process::exit(0);
     }
