@@ -387,22 +387,21 @@ pub(super) fn newlines(bytes: &[u8]) -> u64 {
 }
 
 /// Appends up to `want` bytes read from `r` to `out`; returns how many (0 at the end).
-/// (Kept plain: `take` + `read_to_end` would spare the zeroing, but it may grow the
-/// vector past `want` to probe for more, which the memory limits must not depend on.)
+/// The bytes are read into `out`'s spare capacity (reserved here, `want` past its
+/// length) through `take(want)` + `read_to_end`, which does not zero them first; the
+/// vector does not grow past that reserve: when it is full, `read_to_end` probes for
+/// more into a buffer on the stack, and the `Take` at its limit gives 0 bytes.
+/// `read_to_end` reads until `want` bytes or the end of the input; on an error the
+/// bytes read before it are dropped.
 pub(super) fn read_some<R: Read>(r: &mut R, out: &mut Vec<u8>, want: usize) -> io::Result<usize> {
     let len = out.len();
-    out.resize(len + want, 0);
-    loop {
-        match r.read(&mut out[len..]) {
-            Ok(n) => {
-                out.truncate(len + n);
-                return Ok(n);
-            }
-            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
-            Err(e) => {
-                out.truncate(len);
-                return Err(e);
-            }
+    out.reserve(want);
+    let limit = u64::try_from(want).unwrap_or(u64::MAX);
+    match r.by_ref().take(limit).read_to_end(out) {
+        Ok(n) => Ok(n),
+        Err(e) => {
+            out.truncate(len);
+            Err(e)
         }
     }
 }

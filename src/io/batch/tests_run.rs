@@ -423,3 +423,69 @@ fn pass_two_reads_rows_across_and_beyond_its_buffer() {
         .iter()
         .any(|r| r.is_err()));
 }
+
+/// A reader giving `data` a few bytes a call, `Interrupted` before every other call,
+/// then an error or the end.
+struct Trickle {
+    data: Vec<u8>,
+    at: usize,
+    calls: usize,
+    fail_at_end: bool,
+}
+
+impl std::io::Read for Trickle {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        self.calls += 1;
+        if self.calls % 2 == 0 {
+            return Err(std::io::ErrorKind::Interrupted.into());
+        }
+        if self.at == self.data.len() && self.fail_at_end {
+            return Err(std::io::Error::other("gone"));
+        }
+        let n = buf
+            .len()
+            .min(self.data.len() - self.at)
+            .min(1 + self.calls % 7);
+        buf[..n].copy_from_slice(&self.data[self.at..self.at + n]);
+        self.at += n;
+        Ok(n)
+    }
+}
+
+#[test]
+fn read_some_reads_up_to_want_within_its_reserve() {
+    let data: Vec<u8> = (0..1000u32).map(|i| (i % 251) as u8).collect();
+    let mut r = Trickle {
+        data: data.clone(),
+        at: 0,
+        calls: 0,
+        fail_at_end: false,
+    };
+    let mut out = b"ab".to_vec();
+    out.shrink_to_fit();
+    let mut reserved = out.clone();
+    reserved.reserve(300);
+    let n = super::read::read_some(&mut r, &mut out, 300).unwrap();
+    assert_eq!(n, 300);
+    assert_eq!(out[..2], *b"ab");
+    assert_eq!(out[2..], data[..300]);
+    // Not grown to probe for more.
+    assert_eq!(out.capacity(), reserved.capacity());
+    assert_eq!(r.at, 300);
+    // The rest, then 0 at the end.
+    out.clear();
+    assert_eq!(super::read::read_some(&mut r, &mut out, 5000).unwrap(), 700);
+    assert_eq!(out, data[300..]);
+    assert_eq!(super::read::read_some(&mut r, &mut out, 10).unwrap(), 0);
+    assert_eq!(out, data[300..]);
+    // An error drops what the call read.
+    let mut r = Trickle {
+        data: data.clone(),
+        at: 0,
+        calls: 0,
+        fail_at_end: true,
+    };
+    let mut out = b"ab".to_vec();
+    assert!(super::read::read_some(&mut r, &mut out, 2000).is_err());
+    assert_eq!(out, b"ab");
+}
