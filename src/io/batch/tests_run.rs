@@ -433,6 +433,18 @@ struct Trickle {
     fail_at_end: bool,
 }
 
+impl Trickle {
+    /// A reader of `data` that fails with an error at its end when `fail_at_end`.
+    fn new(data: &[u8], fail_at_end: bool) -> Self {
+        Trickle {
+            data: data.to_vec(),
+            at: 0,
+            calls: 0,
+            fail_at_end,
+        }
+    }
+}
+
 impl std::io::Read for Trickle {
     fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
         self.calls += 1;
@@ -455,12 +467,7 @@ impl std::io::Read for Trickle {
 #[test]
 fn read_some_reads_up_to_want_within_its_reserve() {
     let data: Vec<u8> = (0..1000u32).map(|i| (i % 251) as u8).collect();
-    let mut r = Trickle {
-        data: data.clone(),
-        at: 0,
-        calls: 0,
-        fail_at_end: false,
-    };
+    let mut r = Trickle::new(&data, false);
     let mut out = b"ab".to_vec();
     out.shrink_to_fit();
     let mut reserved = out.clone();
@@ -479,12 +486,7 @@ fn read_some_reads_up_to_want_within_its_reserve() {
     assert_eq!(super::read::read_some(&mut r, &mut out, 10).unwrap(), 0);
     assert_eq!(out, data[300..]);
     // An error drops what the call read.
-    let mut r = Trickle {
-        data: data.clone(),
-        at: 0,
-        calls: 0,
-        fail_at_end: true,
-    };
+    let mut r = Trickle::new(&data, true);
     let mut out = b"ab".to_vec();
     assert!(super::read::read_some(&mut r, &mut out, 2000).is_err());
     assert_eq!(out, b"ab");
