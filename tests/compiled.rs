@@ -736,3 +736,52 @@ fn random_trees_reach_the_flat_path_and_leave_it() {
 // Every shipped index with random valid assessments.
 #[path = "compiled/shipped.rs"]
 mod shipped;
+
+/// `Compiled::set_value` keeps every form of the values in step (the flat path keeps its
+/// own copy of the leaves' records, in its group order): setting each leaf of one
+/// assessment's values to another assessment's value gives the other's values, and the
+/// same evaluation.
+#[test]
+fn set_value_gives_what_reading_gives() {
+    let mix = common::Mix {
+        not_applicable: 0,
+        missing: 0,
+        evidence: 100,
+        appraisal_1: 0,
+        appraisal_2: 0,
+    };
+    let (mut flat, mut set) = (0, 0);
+    for seed in 0..200u64 {
+        let mut g = Gen(seed.wrapping_mul(6151));
+        let def = random_index_shaped(&mut g, true);
+        let Ok(index) = Index::new(def) else {
+            continue;
+        };
+        let plan = Compiled::new(&index);
+        let a = random_assessment_with(&index, &mut g, &random_value, &mix);
+        let mut b = a.clone();
+        b.entries = random_assessment_with(&index, &mut g, &random_value, &mix).entries;
+        let view = View::SelfAssessment;
+        let (Ok(mut va), Ok(vb)) = (plan.values(&a, view), plan.values(&b, view)) else {
+            continue;
+        };
+        for (position, n) in index.nodes().iter().enumerate() {
+            let e = b.entries.get(&n.code);
+            let layer = e.and_then(|e| e.self_assessment.as_ref().or(e.survey.as_ref()));
+            if let Some(le) = layer.filter(|_| n.is_leaf()) {
+                assert!(plan.set_value(&mut va, position, &le.value), "{}", n.code);
+                set += 1;
+            }
+        }
+        assert_eq!(va, vb, "seed {seed}");
+        let (mut s1, mut s2) = (Scratch::default(), Scratch::default());
+        let got = plan.evaluate(&va, &mut s1).map_err(|e| format!("{e:?}"));
+        let want = plan.evaluate(&vb, &mut s2).map_err(|e| format!("{e:?}"));
+        assert_eq!(got, want, "seed {seed}");
+        flat += usize::from(Compiled::took_flat_path(&s1));
+    }
+    assert!(
+        flat > 50 && set > 500,
+        "{flat} flat evaluations, {set} values set"
+    );
+}

@@ -60,6 +60,12 @@ fn num(p: Option<D64>) -> Num {
 pub(super) struct Flat {
     /// Slot of each node position.
     pub slot: Vec<u32>,
+    /// Leaf numbers in group order (the groups one after another, as `flat_run` reads
+    /// them): [`LeafValues`] keeps the leaves' hot records in this order too, so each
+    /// group reads its records as one slice.
+    pub order: Vec<u32>,
+    /// Per leaf number: its place in `order`.
+    pub place: Vec<u32>,
     /// The leaves, grouped by their kernel's hot form (each group one tight loop).
     choice: Vec<Choice>,
     /// Outcome leaves' points as slots, each leaf's `len` outcomes then a poisoned one.
@@ -224,6 +230,8 @@ impl Flat {
         let leaves = plan.leaf_plan.len().max(1) as u64;
         let mut flat = Flat {
             slot,
+            order: Vec::new(),
+            place: Vec::new(),
             choice: Vec::new(),
             outcomes: Vec::new(),
             tiers4: Vec::new(),
@@ -323,31 +331,43 @@ impl Flat {
                 _ => return None,
             }
         }
-        Some(flat)
+        let order = (flat.choice.iter().map(|l| l.leaf))
+            .chain(flat.tiers4.iter().map(|l| l.leaf))
+            .chain(flat.tiers.iter().map(|l| l.leaf))
+            .chain(flat.entered.iter().map(|l| l.leaf))
+            .chain(flat.shares.iter().map(|l| l.leaf))
+            .chain(flat.deductions.iter().map(|l| l.leaf));
+        flat.order = order.collect();
+        flat.place = vec![u32::MAX; plan.leaf_plan.len()];
+        for (j, &k) in flat.order.iter().enumerate() {
+            *flat.place.get_mut(k as usize)? = j as u32;
+        }
+        (flat.order.len() == plan.leaf_plan.len()).then_some(flat)
     }
 }
 
-/// A leaf of a group: its leaf number and its slot.
+/// A leaf of a group: its slot.
 trait Place {
-    fn place(&self) -> (u32, u32);
+    fn slot(&self) -> u32;
 }
 
 macro_rules! place {
     ($($t:ty),*) => {$(
         impl Place for $t {
             #[inline(always)]
-            fn place(&self) -> (u32, u32) {
-                (self.leaf, self.slot)
+            fn slot(&self) -> u32 {
+                self.slot
             }
         }
     )*};
 }
 place!(Choice, Tiers4, Tiers, Entered, Share, Deduction);
 
-/// One group of leaves (one loop, one kind): each leaf's points at its scale from
-/// `points` as a slot ([`POISON`]ed when the leaf cannot be decided), zero when not
-/// credited. Returns the OR of the integers written and the OR of the words (with
-/// [`POISON`] for a leaf undecided, credited or not).
+/// One group of leaves (one loop, one kind) and their hot records (`hots`, in the same
+/// order): each leaf's points at its scale from `points` as a slot ([`POISON`]ed when
+/// the leaf cannot be decided), zero when not credited. Returns the OR of the integers
+/// written and the OR of the words (with [`POISON`] for a leaf undecided, credited or
+/// not).
 #[inline(never)]
 fn group<T: Place>(
     list: &[T],
@@ -357,16 +377,12 @@ fn group<T: Place>(
 ) -> (u64, u64) {
     let (mut big, mut bad) = (0u64, 0u64);
     // By reference: a leaf's constants are not copied (a deductions leaf is 136 bytes).
-    for l in list {
-        let (leaf, slot) = l.place();
-        let Some(h) = hots.get(leaf as usize) else {
-            return (0, POISON);
-        };
+    for (l, h) in list.iter().zip(hots) {
         let (m, w) = points(l, h);
         bad |= w;
         // All ones when credited, else zero: (0, 0) for a leaf not credited.
         let keep = -i64::from(h.credited);
-        let Some(x) = f.get_mut(slot as usize) else {
+        let Some(x) = f.get_mut(l.slot() as usize) else {
             return (0, POISON);
         };
         *x = (m & keep, w & keep as u64);
@@ -386,13 +402,22 @@ impl Compiled {
         }
         let (f, unchecked) = (&mut sc.f[..], &mut sc.unchecked);
         *unchecked = false;
-        let (hots, plan) = (&values.hot[..], &self.plan);
+        let plan = &self.plan;
+        // Each group's hot records, in the group's order.
+        let mut hots = &values.flat[..];
+        if hots.len() != flat.order.len() {
+            return false;
+        }
         let (pts, ranges) = (&plan.pts[..], &plan.ranges[..]);
         let (mut big, mut bad) = (0u64, 0u64);
         // Each group: the points at the leaf's scale, or poisoned for the general path.
         macro_rules! group {
             ($list:expr, |$l:ident, $h:ident| $points:expr) => {
-                let (b, p) = group(&$list, hots, f, |$l, $h| $points);
+                let Some((these, rest)) = hots.split_at_checked($list.len()) else {
+                    return false;
+                };
+                hots = rest;
+                let (b, p) = group(&$list, these, f, |$l, $h| $points);
                 big |= b;
                 bad |= p;
             };
@@ -460,6 +485,7 @@ impl Compiled {
                 .and_then(|(items, len)| hot::deductions(l.max, items, len))
                 .and_then(|p| at_scale(p, l.scale)))
         });
+        debug_assert!(hots.is_empty(), "every group read its records");
         if bad & POISON != 0 {
             return false;
         }

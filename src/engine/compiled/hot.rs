@@ -102,7 +102,7 @@ pub(super) struct Hot {
 }
 
 impl Hot {
-    const GENERAL: Hot = Hot::tag(H_GENERAL);
+    pub(super) const GENERAL: Hot = Hot::tag(H_GENERAL);
 
     const fn tag(tag: u8) -> Hot {
         Hot {

@@ -87,6 +87,9 @@ pub struct LeafValues {
     leaves: Vec<Leaf>,
     /// The same leaves in the hot path's form (`hot::H_GENERAL`: see `leaves`).
     hot: Vec<hot::Hot>,
+    /// The same records in the flat path's group order (`flat::Flat::order`; empty
+    /// when the plan has no flat layout).
+    flat: Vec<hot::Hot>,
     /// How many leaves the hot path cannot read (`hot` tags below `H_CHOICE`): the
     /// flat path is tried only when there are none.
     cold: usize,
@@ -249,8 +252,14 @@ impl Compiled {
             .zip(&leaves)
             .map(|(lp, l)| hot::read(lp.hot, lp.cmp, l))
             .collect::<Vec<_>>();
+        let flat = self.flat.as_ref().map_or_else(Vec::new, |f| {
+            (f.order.iter())
+                .map(|&k| hot.get(k as usize).copied().unwrap_or(hot::Hot::GENERAL))
+                .collect()
+        });
         LeafValues {
             leaves,
+            flat,
             cold: hot.iter().filter(|h| h.tag < hot::H_CHOICE).count(),
             hot,
             adjustments: inputs.adjustment_points().to_vec(),
@@ -274,6 +283,10 @@ impl Compiled {
         values.cold = values.cold + usize::from(h.tag < hot::H_CHOICE)
             - usize::from(values.hot[k].tag < hot::H_CHOICE);
         values.hot[k] = h;
+        let place = self.flat.as_ref().and_then(|f| f.place.get(k));
+        if let Some(x) = place.and_then(|&j| values.flat.get_mut(j as usize)) {
+            *x = h;
+        }
         values.leaves[k] = leaf;
         true
     }
