@@ -391,6 +391,46 @@ fn group<T: Place>(
     (big, bad)
 }
 
+impl Flat {
+    /// The record `h` of the leaf at `place` in [`Flat::order`] as the flat path reads
+    /// it: a deductions record the whole-count kernel takes is tagged
+    /// [`hot::H_DED_AT`], so the evaluation tests one tag instead of the kernel's
+    /// conditions (severities, scales and range of the counts) — the value is kept.
+    pub fn refine(&self, place: usize, h: hot::Hot) -> hot::Hot {
+        let first = self.order.len() - self.deductions.len();
+        let leaf = place
+            .checked_sub(first)
+            .and_then(|j| self.deductions.get(j));
+        match leaf.and_then(|l| l.at.as_ref()) {
+            Some(d) if h.tag == hot::H_DED && h.s | h.s2 == 0 && d.takes(h.k, h.a, h.b) => {
+                hot::Hot {
+                    tag: hot::H_DED_AT,
+                    ..h
+                }
+            }
+            _ => h,
+        }
+    }
+}
+
+/// A deductions leaf the whole-count kernel does not take, step by step (the hot
+/// path's functions).
+#[cold]
+#[inline(never)]
+fn deduction_steps(l: &Deduction, h: &hot::Hot, pts: &[Pt]) -> Num {
+    let per = |k: u32| {
+        let p = pts
+            .get((l.per + k) as usize)
+            .filter(|p| p.ok && k < l.len)?;
+        Some((p.m, p.s))
+    };
+    num((h.tag == hot::H_DED)
+        .then(|| hot::deduction_items(h, per))
+        .flatten()
+        .and_then(|(items, len)| hot::deductions(l.max, items, len))
+        .and_then(|p| at_scale(p, l.scale)))
+}
+
 impl Compiled {
     /// Evaluates `values` on the flat path; `false` when it cannot decide (the general
     /// path then evaluates from the start).
@@ -472,18 +512,10 @@ impl Compiled {
                     .and_then(|p| at_scale(p, l.scale))
             })
         });
-        group!(flat.deductions, |l, h| {
-            // Whole counts: at the leaf's scale directly.
-            if let (Some(d), hot::H_DED, 0) = (&l.at, h.tag, h.s | h.s2) {
-                let items = [((h.k >> 16) & 0xFF, h.a), (h.k >> 24, h.b)];
-                return num(kernels::deductions(d, items, h.k & 0xFFFF));
-            }
-            let per = |k: u32| ok_pt(pts.get((l.per + k) as usize).filter(|_| k < l.len));
-            num((h.tag == hot::H_DED)
-                .then(|| hot::deduction_items(h, per))
-                .flatten()
-                .and_then(|(items, len)| hot::deductions(l.max, items, len))
-                .and_then(|p| at_scale(p, l.scale)))
+        group!(flat.deductions, |l, h| match (h.tag, &l.at) {
+            // Whole counts the kernel takes (`Flat::refine`): at the leaf's scale directly.
+            (hot::H_DED_AT, Some(d)) => kernels::deductions(d, h.k, h.a, h.b),
+            _ => deduction_steps(l, h, pts),
         });
         debug_assert!(hots.is_empty(), "every group read its records");
         if bad & POISON != 0 {

@@ -55,6 +55,9 @@ pub(super) const H_FRAC: u8 = 7;
 /// `k & 0xFFFF` counts (at most two): severity `k >> 16 & 0xFF` counted `a` (scale
 /// `s`), severity `k >> 24` counted `b` (scale `s2`).
 pub(super) const H_DED: u8 = 8;
+/// An [`H_DED`] record the flat path's whole-count kernel takes as it is (only in the
+/// flat path's copy of the records: `flat::Flat::refine`).
+pub(super) const H_DED_AT: u8 = 9;
 
 /// Points at a leaf's scale: `m / 10^scale` with `Decimal`'s scale `s`; `ok` is false
 /// when they do not fit (the general path then decides).

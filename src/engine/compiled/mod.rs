@@ -253,8 +253,10 @@ impl Compiled {
             .map(|(lp, l)| hot::read(lp.hot, lp.cmp, l))
             .collect::<Vec<_>>();
         let flat = self.flat.as_ref().map_or_else(Vec::new, |f| {
-            (f.order.iter())
-                .map(|&k| hot.get(k as usize).copied().unwrap_or(hot::Hot::GENERAL))
+            (f.order.iter().enumerate())
+                .map(|(j, &k)| {
+                    f.refine(j, hot.get(k as usize).copied().unwrap_or(hot::Hot::GENERAL))
+                })
                 .collect()
         });
         LeafValues {
@@ -284,8 +286,10 @@ impl Compiled {
             - usize::from(values.hot[k].tag < hot::H_CHOICE);
         values.hot[k] = h;
         let place = self.flat.as_ref().and_then(|f| f.place.get(k));
-        if let Some(x) = place.and_then(|&j| values.flat.get_mut(j as usize)) {
-            *x = h;
+        if let (Some(f), Some(&j)) = (&self.flat, place) {
+            if let Some(x) = values.flat.get_mut(j as usize) {
+                *x = f.refine(j as usize, h);
+            }
         }
         values.leaves[k] = leaf;
         true

@@ -13,33 +13,73 @@
 //! against the hot path's functions.
 
 use super::hot::D64;
+use super::Num;
 
 /// Most severities a deductions leaf has for [`deductions`] (more: the hot path's
 /// functions).
 pub(super) const MAX_SEVERITIES: usize = 4;
 
-/// A deductions leaf's constants at its leaf's scale `L`: the maximum `(m × 10^(L − s),
-/// s)` and each severity's points the same way.
+/// The largest magnitude of a deductions leaf's constants at its scale and of each
+/// product of a severity's points and a count [`deductions`] takes: two such products,
+/// their sum and the maximum less that sum fit an `i64`, so nothing is checked for
+/// overflow.
+const BIG: u64 = 1 << 61;
+
+/// A deductions leaf's constants at its leaf's scale `L`: the maximum `m × 10^(L − s)`
+/// and each severity's points the same way (each at most [`BIG`] in magnitude), their
+/// `Decimal` scales, and the largest count [`deductions`] takes.
 #[derive(Debug, Clone, Copy)]
 pub(super) struct DedAt {
-    pub max: D64,
-    pub per: [D64; MAX_SEVERITIES],
+    pub max: i64,
+    /// The maximum's scale; 0 when the maximum is zero.
+    pub ms: u32,
+    /// The maximum is zero (`max − total` then has the total's scale).
+    pub max_zero: bool,
+    pub per: [i64; MAX_SEVERITIES],
+    pub ps: [u32; MAX_SEVERITIES],
     /// How many severities.
     pub len: u32,
+    /// The largest count: `BIG / (the largest severity's points)`.
+    pub counts: u64,
 }
 
 impl DedAt {
-    /// The constants at the leaf's `scale`, when they fit.
+    /// The constants at the leaf's `scale`, when they fit [`BIG`].
     pub fn new(max: D64, per: &[D64], scale: u32) -> Option<DedAt> {
+        let small = |p: D64| at(p, scale).filter(|p| p.0.unsigned_abs() <= BIG);
+        let (m, ms) = small(max)?;
         let mut d = DedAt {
-            max: at(max, scale)?,
-            per: [(0, 0); MAX_SEVERITIES],
+            max: m,
+            ms: if m == 0 { 0 } else { u32::from(ms) },
+            max_zero: m == 0,
+            per: [0; MAX_SEVERITIES],
+            ps: [0; MAX_SEVERITIES],
             len: u32::try_from(per.len()).ok()?,
+            counts: 0,
         };
-        for (x, &p) in d.per.iter_mut().zip(per) {
-            *x = at(p, scale)?;
+        for ((x, xs), &p) in d.per.iter_mut().zip(&mut d.ps).zip(per) {
+            let (pm, ps) = small(p)?;
+            (*x, *xs) = (pm, u32::from(ps));
         }
+        let largest = d.per.iter().map(|p| p.unsigned_abs()).max().unwrap_or(0);
+        d.counts = BIG / largest.max(1);
         (per.len() <= MAX_SEVERITIES).then_some(d)
+    }
+
+    /// [`deductions`] takes `k & 0xFFFF` counts (at most two), `a` of severity
+    /// `k >> 16 & 0xFF` and `b` of severity `k >> 24` (a hot record's `k`, `a`, `b`):
+    /// known severities, whole counts from 0 to [`DedAt::counts`], and no severity and no
+    /// count past the first `k & 0xFFFF` (as `hot::read` writes them).
+    pub fn takes(&self, k: u32, a: i64, b: i64) -> bool {
+        let len = k & 0xFFFF;
+        let item = |j: u32, k: u32, c: i64| {
+            if j < len {
+                k < self.len && c >= 0 && c as u64 <= self.counts
+            } else {
+                k == 0 && c == 0
+            }
+        };
+        len <= 2 && item(0, (k >> 16) & 0xFF, a) && item(1, k >> 24, b)
     }
 }
 
@@ -53,23 +93,31 @@ pub(super) fn at(p: D64, scale: u32) -> Option<D64> {
     Some((p.0.checked_mul(super::hot::pow64(up)?)?, p.1))
 }
 
-/// Points of a deductions leaf at its scale, with their `Decimal` scale: `max − Σ per ×
-/// count` floored at 0, for up to two whole counts `(severity, count)` (`len` of them).
-/// `None` on overflow or an unknown severity.
+/// Points of a deductions leaf at its scale as a slot ([`Num`]: the integer and its
+/// scale word): `max − Σ per × count` floored at 0, for `k & 0xFFFF` (at most two)
+/// counts, `a` of severity `k >> 16 & 0xFF` and `b` of severity `k >> 24` — values
+/// [`DedAt::takes`] (so nothing overflows). `Decimal`'s scale of each step: a zero
+/// product has scale 0, so the terms' sum has the larger of their scales; `max − total`
+/// takes the total's when the maximum is zero, the maximum's when the total is zero,
+/// else the larger; a negative result is `(0, 0)`.
 #[inline(always)]
-pub(super) fn deductions(d: &DedAt, items: [(u32, i64); 2], len: u32) -> Option<D64> {
-    let term = |(k, c): (u32, i64)| -> Option<D64> {
-        let &(p, ps) = d.per.get(k as usize).filter(|_| k < d.len)?;
-        let t = p.checked_mul(c)?;
-        Some((t, ps & u8::from(t != 0).wrapping_neg()))
+pub(super) fn deductions(d: &DedAt, k: u32, a: i64, b: i64) -> Num {
+    let (j1, j2) = (((k >> 16) & 3) as usize, ((k >> 24) & 3) as usize);
+    // Exact for values `takes` (wrapping: no overflow check in the code).
+    let (t1, t2) = (d.per[j1].wrapping_mul(a), d.per[j2].wrapping_mul(b));
+    let total = t1.wrapping_add(t2);
+    let r = d.max.wrapping_sub(total);
+    let e1 = if t1 != 0 { d.ps[j1] } else { 0 };
+    let e2 = if t2 != 0 { d.ps[j2] } else { 0 };
+    let ts = if total != 0 || d.max_zero {
+        e1.max(e2)
+    } else {
+        0
     };
-    let (t1, s1) = if len > 0 { term(items[0])? } else { (0, 0) };
-    let (t2, s2) = if len > 1 { term(items[1])? } else { (0, 0) };
-    let total = t1.checked_add(t2)?;
-    let ts = sum_scale(t1, s1, t2, s2);
-    let r = d.max.0.checked_sub(total)?;
-    let rs = sum_scale(d.max.0, d.max.1, total, ts);
-    Some(if r < 0 { (0, 0) } else { (r, rs) })
+    let s = if r < 0 { 0 } else { d.ms.max(ts) };
+    let m = r.max(0);
+    // Every scale here is at most 28 (`DedAt::new`): a valid word.
+    (m, u64::from(s) | (u64::from(m != 0) << (32 + s)))
 }
 
 /// A share leaf's constants for whole numerators and denominators: the maximum as it
@@ -131,19 +179,6 @@ pub(super) fn share(c: &ShareAt, a: i64, b: i64) -> Option<D64> {
     super::hot::div(num, (den, 0)).and_then(|p| super::hot::at_scale(p, c.scale))
 }
 
-/// `Decimal`'s scale of `a + b` (values `a`, `b` at one scale, scales `sa`, `sb`): `b`'s
-/// when `a` is zero, `a`'s when `b` is zero, else the larger.
-#[inline(always)]
-fn sum_scale(a: i64, sa: u8, b: i64, sb: u8) -> u8 {
-    if a == 0 {
-        sb
-    } else if b == 0 {
-        sa
-    } else {
-        sa.max(sb)
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::super::hot;
@@ -157,6 +192,22 @@ mod tests {
             (any::<i64>(), 0u8..20),
             Just((i64::MAX / 1000, 2)),
         ]
+    }
+
+    /// Terms that cancel on a zero maximum: the result has the terms' scale (rare in the
+    /// proptest below).
+    #[test]
+    fn deductions_cancelling_on_a_zero_maximum() {
+        for (max, p1, p2) in [((0, 0), (5, 1), (-5, 1)), ((0, 2), (25, 2), (-5, 1))] {
+            let d = DedAt::new(max, &[p1, p2], 4).unwrap();
+            let k = 2 | 1 << 24;
+            assert!(d.takes(k, 1, 1));
+            let (m, w) = deductions(&d, k, 1, 1);
+            let slow = hot::deductions(max, [(p1, (1, 0)), (p2, (1, 0))], 2)
+                .and_then(|p| hot::at_scale(p, 4));
+            assert_eq!(Some((m, w as u8)), slow);
+            assert_eq!(w, super::super::word(m, w as u8));
+        }
     }
 
     proptest! {
@@ -186,13 +237,22 @@ mod tests {
         fn deductions_are_the_hot_paths(
             max in d64(),
             per in proptest::collection::vec(d64(), 1..5),
-            counts in proptest::collection::vec((0u32..4, prop_oneof![0i64..5, -3i64..3, any::<i64>()]), 0..3),
+            items in proptest::collection::vec((0u32..5, prop_oneof![0i64..5, -3i64..3, any::<i64>()]), 2),
+            len in 0u32..3,
             scale in 0u32..20,
         ) {
             let Some(d) = DedAt::new(max, &per, scale) else { return Ok(()); };
-            let len = counts.len() as u32;
-            let item = |j: usize| counts.get(j).copied().unwrap_or((0, 0));
-            let fast = deductions(&d, [item(0), item(1)], len);
+            // Items past `len` do not count (whatever they hold).
+            let counts = &items[..len as usize];
+            let item = |j: usize| items[j];
+            let ((k1, a), (k2, b)) = (item(0), item(1));
+            let k = len | k1 << 16 | k2 << 24;
+            let fast = d.takes(k, a, b).then(|| deductions(&d, k, a, b));
+            // A word with a scale is the word of its integer at that scale.
+            if let Some((m, w)) = fast {
+                prop_assert_eq!(w, super::super::word(m, w as u8));
+            }
+            let fast = fast.map(|(m, w)| (m, w as u8));
             let pick = |k: u32| per.get(k as usize).copied();
             let hot_items = (0..2).map(|j| {
                 let (k, c) = item(j);
@@ -205,7 +265,9 @@ mod tests {
                 Some(f) => prop_assert_eq!(Some(f), slow),
                 None => {
                     let small = max.0.abs() < 1 << 20 && per.iter().all(|p| p.0.abs() < 1 << 20)
-                        && counts.iter().all(|c| c.1.abs() < 1 << 20 && (c.0 as usize) < per.len())
+                        && counts.iter().all(|c| (0..1 << 20).contains(&c.1) && (c.0 as usize) < per.len())
+                        // As `hot::read` writes them: no severity and no count past `len`.
+                        && items[len as usize..].iter().all(|&i| i == (0, 0))
                         && scale < 4;
                     prop_assert!(!small || slow.is_none(), "fast gave up: {slow:?}");
                 }
