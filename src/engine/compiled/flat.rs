@@ -398,19 +398,42 @@ impl Flat {
     /// conditions (severities, scales and range of the counts) — the value is kept.
     pub fn refine(&self, place: usize, h: hot::Hot) -> hot::Hot {
         let first = self.order.len() - self.deductions.len();
-        let leaf = place
+        let ded = place
             .checked_sub(first)
             .and_then(|j| self.deductions.get(j));
-        match leaf.and_then(|l| l.at.as_ref()) {
-            Some(d) if h.tag == hot::H_DED && h.s | h.s2 == 0 && d.takes(h.k, h.a, h.b) => {
-                hot::Hot {
-                    tag: hot::H_DED_AT,
-                    ..h
-                }
-            }
-            _ => h,
-        }
+        let first = first - self.shares.len();
+        let share = place.checked_sub(first).and_then(|j| self.shares.get(j));
+        let whole = h.s | h.s2 == 0;
+        let tag = match (
+            ded.and_then(|l| l.at.as_ref()),
+            share.and_then(|l| l.whole.as_ref()),
+        ) {
+            (Some(d), _) if h.tag == hot::H_DED && whole && d.takes(h.k, h.a, h.b) => hot::H_DED_AT,
+            (_, Some(c)) if h.tag == hot::H_FRAC && whole && c.takes(h.a, h.b) => hot::H_FRAC_AT,
+            _ => h.tag,
+        };
+        hot::Hot { tag, ..h }
     }
+}
+
+/// A share leaf [`kernels::share_at`] does not decide: its zero-denominator policy,
+/// [`kernels::share`] for whole numbers, else the hot path's functions.
+#[cold]
+#[inline(never)]
+fn share_steps(l: &Share, h: &hot::Hot) -> Num {
+    num(if h.tag != hot::H_FRAC && h.tag != hot::H_FRAC_AT {
+        None
+    } else if h.b == 0 {
+        (l.policy == hot::ZERO_POINTS)
+            .then_some(l.zero)
+            .filter(|p| p.ok)
+            .map(|p| (p.m, p.s))
+    } else if let (Some(c), 0) = (&l.whole, h.s | h.s2) {
+        kernels::share(c, h.a, h.b)
+    } else {
+        hot::proportional(l.max, l.threshold, (h.a, h.s), (h.b, h.s2))
+            .and_then(|p| at_scale(p, l.scale))
+    })
 }
 
 /// A deductions leaf the whole-count kernel does not take, step by step (the hot
@@ -498,19 +521,13 @@ impl Compiled {
         group!(flat.entered, |l, h| {
             num(at_scale((h.a, h.s), l.scale).filter(|_| h.tag == hot::H_NUM))
         });
-        group!(flat.shares, |l, h| {
-            num(if h.tag != hot::H_FRAC {
-                None
-            } else if h.b == 0 {
-                (l.policy == hot::ZERO_POINTS)
-                    .then(|| ok_pt(Some(&l.zero)))
-                    .flatten()
-            } else if let (Some(c), 0) = (&l.whole, h.s | h.s2) {
-                kernels::share(c, h.a, h.b)
-            } else {
-                hot::proportional(l.max, l.threshold, (h.a, h.s), (h.b, h.s2))
-                    .and_then(|p| at_scale(p, l.scale))
-            })
+        group!(flat.shares, |l, h| match (h.tag, &l.whole) {
+            // A whole share the kernel takes (`Flat::refine`) with a whole quotient.
+            (hot::H_FRAC_AT, Some(c)) => match kernels::share_at(c, h.a, h.b) {
+                Some(p) => p,
+                None => share_steps(l, h),
+            },
+            _ => share_steps(l, h),
         });
         group!(flat.deductions, |l, h| match (h.tag, &l.at) {
             // Whole counts the kernel takes (`Flat::refine`): at the leaf's scale directly.

@@ -58,6 +58,9 @@ pub(super) const H_DED: u8 = 8;
 /// An [`H_DED`] record the flat path's whole-count kernel takes as it is (only in the
 /// flat path's copy of the records: `flat::Flat::refine`).
 pub(super) const H_DED_AT: u8 = 9;
+/// An [`H_FRAC`] record the flat path's whole-share kernel takes as it is (only in the
+/// flat path's copy of the records: `flat::Flat::refine`).
+pub(super) const H_FRAC_AT: u8 = 10;
 
 /// Points at a leaf's scale: `m / 10^scale` with `Decimal`'s scale `s`; `ok` is false
 /// when they do not fit (the general path then decides).

@@ -13,7 +13,7 @@
 //! against the hot path's functions.
 
 use super::hot::D64;
-use super::Num;
+use super::{word, Num};
 
 /// Most severities a deductions leaf has for [`deductions`] (more: the hot path's
 /// functions).
@@ -131,6 +131,13 @@ pub(super) struct ShareAt {
     pub threshold: i64,
     pub up: i64,
     pub scale: u32,
+    /// The largest numerator and denominator [`share_at`] takes.
+    pub amax: i64,
+    pub bmax: i64,
+    /// The maximum at the leaf's scale as a slot.
+    pub full: Num,
+    /// The word of a nonzero quotient at the maximum's scale.
+    pub qword: u64,
 }
 
 impl ShareAt {
@@ -145,8 +152,47 @@ impl ShareAt {
             threshold: threshold.0,
             up,
             scale,
+            // None past 18 places (a zero quotient at the leaf's scale is `hot::at_scale`'s).
+            amax: match scale {
+                0..=18 => (i64::MAX / 100).min(i64::MAX / max.0.saturating_mul(100).max(1)),
+                _ => -1,
+            },
+            bmax: i64::MAX / threshold.0.saturating_abs().max(1),
+            full: (max.0.checked_mul(up)?, word(max.0.checked_mul(up)?, max.1)),
+            qword: word(1, max.1),
         })
     }
+
+    /// [`share_at`] takes the share `a / b`: a maximum not negative, `0 ≤ a ≤ amax` and
+    /// `1 ≤ b ≤ bmax` (then `a × 100`, `threshold × b` and `max × 100 × a` fit an `i64`),
+    /// a leaf scale of at most 18.
+    pub fn takes(&self, a: i64, b: i64) -> bool {
+        self.max.0 >= 0 && (0..=self.amax).contains(&a) && (1..=self.bmax).contains(&b)
+    }
+}
+
+/// Points of a share leaf as [`share`] gives them, as a slot, for a share `a / b`
+/// [`ShareAt::takes`] (so nothing overflows): the maximum when the share reaches the
+/// threshold, else the quotient when it is a whole number of units of the maximum's
+/// scale (below the maximum, so it fits at the leaf's scale); `None` for any other
+/// quotient (then [`share`] decides).
+#[inline(always)]
+pub(super) fn share_at(c: &ShareAt, a: i64, b: i64) -> Option<Num> {
+    let den = c.threshold.wrapping_mul(b);
+    if a.wrapping_mul(100) >= den {
+        return Some(c.full);
+    }
+    // Here `0 ≤ a × 100 < den`: `den > 0`, and the quotient is below `max`.
+    let num = c.max100.wrapping_mul(a);
+    let (x, y) = (num as u64, den as u64);
+    if x % y != 0 {
+        return None;
+    }
+    let q = (x / y) as i64;
+    Some((
+        q.wrapping_mul(c.up),
+        c.qword & u64::from(q != 0).wrapping_neg(),
+    ))
 }
 
 /// Points of a share leaf (`max × min(1, share / threshold)`) at the leaf's scale, for
@@ -229,6 +275,10 @@ mod tests {
             let slow = hot::proportional(max, (threshold, 0), (a, 0), (b, 0))
                 .and_then(|p| hot::at_scale(p, scale));
             prop_assert_eq!(fast, slow);
+            if let Some((m, w)) = c.takes(a, b).then(|| share_at(&c, a, b)).flatten() {
+                prop_assert_eq!(Some((m, w as u8)), slow);
+                prop_assert_eq!(w, word(m, w as u8));
+            }
         }
 
         /// Whenever the fast form gives points, the hot path gives the same at the leaf's
