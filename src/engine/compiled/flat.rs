@@ -68,7 +68,8 @@ pub(super) struct Flat {
     pub place: Vec<u32>,
     /// The leaves, grouped by their kernel's hot form (each group one tight loop).
     choice: Vec<Choice>,
-    /// Outcome leaves' points as slots, each leaf's `len` outcomes then a poisoned one.
+    /// Outcome leaves' points as slots: [`ZERO_AT`] and [`POISON_AT`], then each leaf's
+    /// `len` outcomes and a poisoned one.
     outcomes: Vec<Num>,
     /// Tiers leaves of at most [`TIERS`] tiers, with their limits and points.
     tiers4: Vec<Tiers4>,
@@ -88,6 +89,11 @@ pub(super) struct Flat {
     /// leaves`.
     limit: u64,
 }
+
+/// The place in [`Flat::outcomes`] of the points of a leaf not credited: `(0, 0)`.
+const ZERO_AT: u32 = 0;
+/// The place in [`Flat::outcomes`] of a poisoned slot.
+const POISON_AT: u32 = 1;
 
 /// An outcome leaf: its leaf number, slot, and first outcome in [`Flat::outcomes`].
 #[derive(Debug, Clone, Copy)]
@@ -233,7 +239,7 @@ impl Flat {
             order: Vec::new(),
             place: Vec::new(),
             choice: Vec::new(),
-            outcomes: Vec::new(),
+            outcomes: vec![(0, 0), (0, POISON)],
             tiers4: Vec::new(),
             tiers: Vec::new(),
             entered: Vec::new(),
@@ -397,6 +403,29 @@ impl Flat {
     /// [`hot::H_DED_AT`], so the evaluation tests one tag instead of the kernel's
     /// conditions (severities, scales and range of the counts) — the value is kept.
     pub fn refine(&self, place: usize, h: hot::Hot) -> hot::Hot {
+        if let Some(l) = self.choice.get(place) {
+            // The outcome's place in the table; `(0, 0)` or poisoned when not credited.
+            let k = if h.tag == hot::H_CHOICE {
+                h.k.min(l.len)
+            } else {
+                l.len
+            };
+            let at = l.at.saturating_add(k);
+            let poisoned = self
+                .outcomes
+                .get(at as usize)
+                .is_none_or(|p| p.1 & POISON != 0);
+            let k = match (poisoned, h.credited) {
+                (true, _) => POISON_AT,
+                (false, true) => at,
+                (false, false) => ZERO_AT,
+            };
+            return hot::Hot {
+                tag: hot::H_CHOICE_AT,
+                k,
+                ..h
+            };
+        }
         let first = self.order.len() - self.deductions.len();
         let ded = place
             .checked_sub(first)
@@ -454,6 +483,34 @@ fn deduction_steps(l: &Deduction, h: &hot::Hot, pts: &[Pt]) -> Num {
         .and_then(|p| at_scale(p, l.scale)))
 }
 
+/// The outcome leaves: each one's slot read from `outcomes` at the place its record
+/// holds ([`Flat::refine`]: credited or not, decided or not). Returns the OR of the
+/// integers written and the OR of the words, as [`group`] does.
+#[inline(never)]
+fn outcome_group(
+    list: &[Choice],
+    hots: &[hot::Hot],
+    outcomes: &[Num],
+    f: &mut [Num],
+) -> (u64, u64) {
+    let (mut big, mut bad) = (0u64, 0u64);
+    for (l, h) in list.iter().zip(hots) {
+        let at = if h.tag == hot::H_CHOICE_AT {
+            h.k
+        } else {
+            POISON_AT
+        };
+        let (m, w) = outcomes.get(at as usize).copied().unwrap_or((0, POISON));
+        let Some(x) = f.get_mut(l.slot as usize) else {
+            return (0, POISON);
+        };
+        *x = (m, w);
+        bad |= w;
+        big |= m as u64;
+    }
+    (big, bad)
+}
+
 impl Compiled {
     /// Evaluates `values` on the flat path; `false` when it cannot decide (the general
     /// path then evaluates from the start).
@@ -486,16 +543,16 @@ impl Compiled {
             };
         }
         let ok_pt = |p: Option<&Pt>| p.filter(|p| p.ok).map(|p| (p.m, p.s));
-        let outcomes = &flat.outcomes[..];
-        group!(flat.choice, |l, h| {
-            let k = if h.tag == hot::H_CHOICE {
-                h.k.min(l.len)
-            } else {
-                l.len
+        {
+            // Outcomes: their points (or `(0, 0)`, or poisoned) read from the table.
+            let Some((these, rest)) = hots.split_at_checked(flat.choice.len()) else {
+                return false;
             };
-            let at = (l.at as usize).wrapping_add(k as usize);
-            outcomes.get(at).copied().unwrap_or((0, POISON))
-        });
+            hots = rest;
+            let (b, p) = outcome_group(&flat.choice, these, &flat.outcomes, f);
+            big |= b;
+            bad |= p;
+        }
         group!(flat.tiers4, |l, h| {
             // The first tier holding the number, else the poisoned one past the last.
             let mut t = TIERS;

@@ -61,6 +61,10 @@ pub(super) const H_DED_AT: u8 = 9;
 /// An [`H_FRAC`] record the flat path's whole-share kernel takes as it is (only in the
 /// flat path's copy of the records: `flat::Flat::refine`).
 pub(super) const H_FRAC_AT: u8 = 10;
+/// An [`H_CHOICE`] record whose `k` is the place of its points (credited or not) in the
+/// flat path's table of outcomes (only in the flat path's copy of the records:
+/// `flat::Flat::refine`).
+pub(super) const H_CHOICE_AT: u8 = 11;
 
 /// Points at a leaf's scale: `m / 10^scale` with `Decimal`'s scale `s`; `ok` is false
 /// when they do not fit (the general path then decides).
