@@ -108,16 +108,52 @@ struct Choice {
 /// Most tiers of a [`Tiers4`] leaf.
 const TIERS: usize = 4;
 
-/// A tiers leaf of at most [`TIERS`] tiers: each tier's inclusive limits (an empty
-/// range past the last) and points as slots (poisoned past the last and where the
-/// points do not fit).
+/// A tiers leaf of 1 to [`TIERS`] tiers, none empty: each tier's lower limit and width
+/// (inclusive limits `lo..=lo + width`: a number `a` is in the tier when `a − lo`,
+/// wrapping, is at most `width` as an unsigned number; past the last tier the last one
+/// again, which the first match never reaches) and points as slots (poisoned past the
+/// last and where the points do not fit).
 #[derive(Debug, Clone, Copy)]
 struct Tiers4 {
     leaf: u32,
     slot: u32,
     lo: [i64; TIERS],
-    hi: [i64; TIERS],
+    width: [u64; TIERS],
     pts: [Num; TIERS + 1],
+}
+
+impl Tiers4 {
+    /// The limits of 1 to [`TIERS`] tiers `rs` (inclusive, none empty); no points yet
+    /// (every one poisoned).
+    fn new(rs: &[(i64, i64)]) -> Option<Tiers4> {
+        let ok = (1..=TIERS).contains(&rs.len()) && rs.iter().all(|(lo, hi)| lo <= hi);
+        let mut t = Tiers4 {
+            leaf: 0,
+            slot: 0,
+            lo: [0; TIERS],
+            width: [0; TIERS],
+            pts: [(0, POISON); TIERS + 1],
+        };
+        for j in 0..TIERS {
+            let &(lo, hi) = rs.get(j.min(rs.len().saturating_sub(1)))?;
+            (t.lo[j], t.width[j]) = (lo, hi.wrapping_sub(lo) as u64);
+        }
+        ok.then_some(t)
+    }
+
+    /// The first tier holding `a`, else [`TIERS`] (a select per tier, no branch).
+    #[inline(always)]
+    fn tier(&self, a: i64) -> usize {
+        let mut t = TIERS;
+        for j in (0..TIERS).rev() {
+            t = if a.wrapping_sub(self.lo[j]) as u64 <= self.width[j] {
+                j
+            } else {
+                t
+            };
+        }
+        t
+    }
 }
 
 /// A tiers leaf: its points from `pts`, its limits from `ranges` in [`Plan::ranges`].
@@ -273,6 +309,10 @@ impl Flat {
                 }
             };
             let tiers = lp.tiers.min(len);
+            // 1 to `TIERS` tiers, none empty: a `Tiers4` leaf.
+            let four = (plan.ranges.get(lp.ranges as usize..))
+                .and_then(|r| r.get(..tiers as usize))
+                .filter(|r| (1..=TIERS).contains(&r.len()) && r.iter().all(|(lo, hi)| lo <= hi));
             match lp.hot {
                 hot::K_CHOICE => {
                     flat.choice.push(Choice {
@@ -284,17 +324,16 @@ impl Flat {
                     flat.outcomes.extend((0..len).map(|j| as_num(pt(j))));
                     flat.outcomes.push((0, POISON));
                 }
-                hot::K_TIERS if tiers as usize <= TIERS => {
-                    let mut t = Tiers4 {
-                        leaf,
-                        slot,
-                        lo: [i64::MAX; TIERS],
-                        hi: [i64::MIN; TIERS],
-                        pts: [(0, POISON); TIERS + 1],
-                    };
-                    for j in 0..tiers as usize {
-                        (t.lo[j], t.hi[j]) = *plan.ranges.get(lp.ranges as usize + j)?;
-                        t.pts[j] = as_num(pt(j as u32));
+                hot::K_TIERS if four.is_some() => {
+                    let rs = four.unwrap_or(&[]);
+                    let pts = (0..TIERS).map(|j| match j < rs.len() {
+                        true => as_num(pt(j as u32)),
+                        false => (0, POISON),
+                    });
+                    let mut t = Tiers4::new(rs)?;
+                    (t.leaf, t.slot) = (leaf, slot);
+                    for (x, p) in t.pts.iter_mut().zip(pts) {
+                        *x = p;
                     }
                     flat.tiers4.push(t);
                 }
@@ -555,14 +594,7 @@ impl Compiled {
         }
         group!(flat.tiers4, |l, h| {
             // The first tier holding the number, else the poisoned one past the last.
-            let mut t = TIERS;
-            for j in (0..TIERS).rev() {
-                t = if (l.lo[j] <= h.a) & (h.a <= l.hi[j]) {
-                    j
-                } else {
-                    t
-                };
-            }
+            let t = l.tier(h.a);
             let t = if h.tag == hot::H_TIER { t } else { TIERS };
             l.pts[t.min(TIERS)]
         });
@@ -602,5 +634,40 @@ impl Compiled {
         }
         let (coef, wscale) = (&flat.coef[..], &flat.wscale[..]);
         flat.runs.iter().all(|r| sum::run(r, f, coef, wscale))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn limit() -> impl Strategy<Value = i64> {
+        prop_oneof![-5i64..120, Just(i64::MIN), Just(i64::MAX), any::<i64>()]
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(5000))]
+        /// A `Tiers4` leaf finds the tier `hot::tier_of` finds (the first holding the
+        /// number), at and around every limit.
+        #[test]
+        fn tiers4_finds_the_first_tier(
+            rs in proptest::collection::vec((limit(), limit()), 1..=TIERS),
+            near in proptest::collection::vec(-2i64..=2, 1..4),
+            other in any::<i64>(),
+        ) {
+            let rs: Vec<(i64, i64)> = rs.into_iter().map(|(a, b)| (a.min(b), a.max(b))).collect();
+            let t = Tiers4::new(&rs).unwrap();
+            let mut probes = vec![other];
+            for &(lo, hi) in &rs {
+                for &d in &near {
+                    probes.extend([lo.wrapping_add(d), hi.wrapping_add(d)]);
+                }
+            }
+            for a in probes {
+                let want = hot::tier_of(&rs, a).unwrap_or(TIERS);
+                prop_assert_eq!(t.tier(a), want, "{:?} at {}", rs, a);
+            }
+        }
     }
 }
