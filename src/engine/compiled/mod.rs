@@ -64,6 +64,10 @@ use rust_decimal::Decimal;
 /// An index compiled for fast exact evaluation ([module docs](self)).
 #[derive(Debug, Clone)]
 pub struct Compiled {
+    /// This plan's identity ([`Compiled::new`]; a clone is the same plan): the
+    /// [`LeafValues`] it reads carry it, and [`Compiled::evaluate`] and
+    /// [`Compiled::set_value`] refuse values read by another plan.
+    id: u64,
     index: Index,
     plan: plan::Plan,
     /// The flat layout, when the whole index can take the flat path (`flat.rs`).
@@ -84,6 +88,8 @@ enum Leaf {
 /// number of evaluations.
 #[derive(Debug, Clone, PartialEq)]
 pub struct LeafValues {
+    /// The identity of the plan that read these values (`Compiled::id`).
+    plan: u64,
     leaves: Vec<Leaf>,
     /// The same leaves in the hot path's form (`hot::H_GENERAL`: see `leaves`).
     hot: Vec<hot::Hot>,
@@ -99,6 +105,8 @@ pub struct LeafValues {
 /// Working memory of evaluations (one per thread); reused from call to call.
 #[derive(Debug, Clone, Default)]
 pub struct Scratch {
+    /// The identity of the plan whose evaluation the scratch holds (0: none yet).
+    plan: u64,
     v: Vec<Val>,
     cells: Vec<Cell>,
     slow: usize,
@@ -131,6 +139,16 @@ impl Val {
         na_below: false,
     };
 }
+
+/// The error of values read by another plan (out of the evaluation's line).
+#[cold]
+#[inline(never)]
+fn another_plan() -> Box<Diagnostic> {
+    Box::new(Diagnostic::error("$", None, Problem::ValuesOfAnotherPlan))
+}
+
+/// The next plan's identity (`Compiled::id`); 0 is no plan's.
+static NEXT_ID: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
 
 // Node states in a scratch.
 const VALUE: u8 = 0;
@@ -203,6 +221,7 @@ impl Compiled {
     pub fn new(index: &Index) -> Compiled {
         let plan = plan::Plan::new(index);
         Compiled {
+            id: NEXT_ID.fetch_add(1, std::sync::atomic::Ordering::Relaxed),
             flat: flat::Flat::new(index, &plan),
             plan,
             index: index.clone(),
@@ -260,6 +279,7 @@ impl Compiled {
                 .collect()
         });
         LeafValues {
+            plan: self.id,
             leaves,
             flat,
             cold: hot.iter().filter(|h| h.tag < hot::H_CHOICE).count(),
@@ -269,11 +289,20 @@ impl Compiled {
     }
 
     /// Replaces the value of the leaf at `position` (an [`Index::nodes`] position) with
-    /// `value` (credited), as if the assessment said so; `false` when `position` is not
-    /// a leaf. Planners and what-if analyses change one value at a time this way.
-    pub fn set_value(&self, values: &mut LeafValues, position: usize, value: &Value) -> bool {
+    /// `value` (credited), as if the assessment said so; `Ok(false)` when `position` is
+    /// not a leaf. Planners and what-if analyses change one value at a time this way.
+    ///
+    /// # Errors
+    /// [`Problem::ValuesOfAnotherPlan`] when `values` were read by another plan.
+    pub fn set_value(
+        &self,
+        values: &mut LeafValues,
+        position: usize,
+        value: &Value,
+    ) -> Result<bool, Box<Diagnostic>> {
+        self.check_values(values)?;
         let Some(k) = self.plan.leaf_of.get(position).copied().flatten() else {
-            return false;
+            return Ok(false);
         };
         let node = &self.index.nodes()[position];
         let leaf = Leaf::Value {
@@ -292,18 +321,35 @@ impl Compiled {
             }
         }
         values.leaves[k] = leaf;
-        true
+        Ok(true)
+    }
+
+    /// [`Problem::ValuesOfAnotherPlan`] unless `values` were read by this plan (or a
+    /// clone of it).
+    #[inline]
+    fn check_values(&self, values: &LeafValues) -> Result<(), Box<Diagnostic>> {
+        if values.plan == self.id {
+            Ok(())
+        } else {
+            Err(another_plan())
+        }
     }
 
     /// Points of `values`: the total after bonus / penalty points (floored at 0), as
     /// [`Index::evaluate`] and [`Index::score`] (`total.achieved`) give it, with the same
     /// errors. The nodes' cells stay in `scratch` ([`Compiled::cells`],
-    /// [`Compiled::cell`]).
+    /// [`Compiled::cell`]). One scratch serves any plan, one evaluation at a time.
+    ///
+    /// # Errors
+    /// The problems [`Index::evaluate`] reports for these values; and
+    /// [`Problem::ValuesOfAnotherPlan`] when `values` were read by another plan (then
+    /// `scratch` is left as it was).
     pub fn evaluate(
         &self,
         values: &LeafValues,
         scratch: &mut Scratch,
     ) -> Result<Option<Decimal>, Box<Diagnostic>> {
+        self.check_values(values)?;
         let plan = &self.plan;
         let n = plan.scale.len();
         if values.leaves.len() != plan.leaves.len() {
@@ -317,6 +363,7 @@ impl Compiled {
             )));
         }
         scratch.prepare(n);
+        scratch.plan = self.id;
         let flat = match &self.flat {
             Some(f) if values.cold == 0 => self.flat_run(f, values, scratch),
             _ => false,
@@ -369,8 +416,12 @@ impl Compiled {
     }
 
     /// The cell of the node at `position` after [`Compiled::evaluate`] (as
-    /// [`Index::evaluate`] fills it).
+    /// [`Index::evaluate`] fills it); [`Cell::Missing`] when the scratch's last
+    /// evaluation was another plan's (or there was none).
     pub fn cell(&self, scratch: &Scratch, position: usize) -> Cell {
+        if scratch.plan != self.id {
+            return Cell::Missing;
+        }
         if scratch.flat {
             return match self.plan.static_max.get(position) {
                 Some(&max) => Cell::Value {
