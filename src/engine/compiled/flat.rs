@@ -21,16 +21,19 @@
 mod kernels;
 mod sum;
 
+pub(super) use sum::scale_of;
+
 use super::hot::{self, at_scale, Pt, D64};
 use super::plan::Plan;
 use super::{Compiled, LeafValues, Scratch};
 use crate::engine::Index;
 
 /// One slot: a node's integer at the plan's scale for the node, and its scale word —
-/// the low byte is the scale `Decimal` gives the node; when the integer is not zero,
-/// bits 32–60 hold a set of scales whose largest is the node's (a leaf's own, or the
-/// union of a parent's nonzero children), else they are zero. A parent's scale is then
-/// the largest bit of the union of its children's ([`sum`]).
+/// when the integer is not zero, bits 32–60 hold a set of scales whose largest is the
+/// scale `Decimal` gives the node (a leaf's own, or the union of a parent's nonzero
+/// children), else they are zero and the low byte is the scale ([`scale_of`]). A
+/// leaf's word and a checked sum's ([`word`]) have the scale in the low byte too; an
+/// unchecked sum's low byte is not its scale ([`sum`]).
 pub(super) type Num = (i64, u64);
 
 /// A word's bit for "the flat path cannot decide this leaf".

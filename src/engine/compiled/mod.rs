@@ -494,7 +494,7 @@ impl Compiled {
     /// The exact value of node `i` after a flat evaluation.
     fn flat_fx(&self, sc: &Scratch, i: usize) -> Fx {
         let slot = (self.flat.as_ref()).and_then(|f| f.slot.get(i));
-        let at = slot.and_then(|&j| sc.f.get(j as usize).map(|&(m, w)| (m, w as u8)));
+        let at = slot.and_then(|&j| sc.f.get(j as usize).map(|&(m, w)| (m, flat::scale_of(w))));
         match (at, self.plan.scale.get(i)) {
             (Some((m, s)), Some(&scale)) => {
                 // |m| < 2⁶³ < 10¹⁹: a value with `s` places has m = 0 beyond 18 places.
