@@ -189,8 +189,10 @@ struct Share {
     threshold: hot::D64,
     policy: u8,
     zero: Pt,
-    /// Its constants for whole shares ([`kernels::share`]).
-    whole: Option<kernels::ShareAt>,
+    /// Its constants for whole shares ([`kernels::share`]), when `has_whole` (else
+    /// zeros: no record is tagged for them, [`Flat::refine`]).
+    whole: kernels::ShareAt,
+    has_whole: bool,
 }
 
 /// A deductions leaf: its maximum, and its severities' points from `per` in
@@ -204,7 +206,9 @@ struct Deduction {
     per: u32,
     len: u32,
     /// Its constants at the leaf's scale, when they fit ([`kernels::deductions`]).
-    at: Option<kernels::DedAt>,
+    /// (When `has_at`; else zeros: no record is tagged for them, [`Flat::refine`].)
+    at: kernels::DedAt,
+    has_at: bool,
 }
 
 impl Flat {
@@ -352,16 +356,20 @@ impl Flat {
                     slot,
                     scale: lp.scale,
                 }),
-                hot::K_PROP => flat.shares.push(Share {
-                    leaf,
-                    slot,
-                    scale: lp.scale,
-                    max: raw(0)?,
-                    threshold: raw(1)?,
-                    policy: lp.cmp,
-                    zero: *pts.get(lp.pts as usize + 2)?,
-                    whole: kernels::ShareAt::new(raw(0)?, raw(1)?, lp.scale),
-                }),
+                hot::K_PROP => {
+                    let whole = kernels::ShareAt::new(raw(0)?, raw(1)?, lp.scale);
+                    flat.shares.push(Share {
+                        leaf,
+                        slot,
+                        scale: lp.scale,
+                        max: raw(0)?,
+                        threshold: raw(1)?,
+                        policy: lp.cmp,
+                        zero: *pts.get(lp.pts as usize + 2)?,
+                        whole: whole.unwrap_or_default(),
+                        has_whole: whole.is_some(),
+                    })
+                }
                 hot::K_DED => {
                     let (max, per_len) = (raw(0)?, len.checked_sub(1)?);
                     let per = (1..=per_len).map(raw).collect::<Option<Vec<_>>>();
@@ -373,7 +381,8 @@ impl Flat {
                         max,
                         per: lp.pts + 1,
                         len: per_len,
-                        at,
+                        at: at.unwrap_or_default(),
+                        has_at: at.is_some(),
                     })
                 }
                 _ => return None,
@@ -476,8 +485,8 @@ impl Flat {
         let share = place.checked_sub(first).and_then(|j| self.shares.get(j));
         let whole = h.s | h.s2 == 0;
         let tag = match (
-            ded.and_then(|l| l.at.as_ref()),
-            share.and_then(|l| l.whole.as_ref()),
+            ded.filter(|l| l.has_at).map(|l| &l.at),
+            share.filter(|l| l.has_whole).map(|l| &l.whole),
         ) {
             (Some(d), _) if h.tag == hot::H_DED && whole && d.takes(h.k, h.a, h.b) => hot::H_DED_AT,
             (_, Some(c)) if h.tag == hot::H_FRAC && whole && c.takes(h.a, h.b) => hot::H_FRAC_AT,
@@ -499,8 +508,8 @@ fn share_steps(l: &Share, h: &hot::Hot) -> Num {
             .then_some(l.zero)
             .filter(|p| p.ok)
             .map(|p| (p.m, p.s))
-    } else if let (Some(c), 0) = (&l.whole, h.s | h.s2) {
-        kernels::share(c, h.a, h.b)
+    } else if l.has_whole && h.s | h.s2 == 0 {
+        kernels::share(&l.whole, h.a, h.b)
     } else {
         hot::proportional(l.max, l.threshold, (h.a, h.s), (h.b, h.s2))
             .and_then(|p| at_scale(p, l.scale))
@@ -613,17 +622,17 @@ impl Compiled {
         group!(flat.entered, |l, h| {
             num(at_scale((h.a, h.s), l.scale).filter(|_| h.tag == hot::H_NUM))
         });
-        group!(flat.shares, |l, h| match (h.tag, &l.whole) {
+        group!(flat.shares, |l, h| match h.tag {
             // A whole share the kernel takes (`Flat::refine`) with a whole quotient.
-            (hot::H_FRAC_AT, Some(c)) => match kernels::share_at(c, h.a, h.b) {
+            hot::H_FRAC_AT => match kernels::share_at(&l.whole, h.a, h.b) {
                 Some(p) => p,
                 None => share_steps(l, h),
             },
             _ => share_steps(l, h),
         });
-        group!(flat.deductions, |l, h| match (h.tag, &l.at) {
+        group!(flat.deductions, |l, h| match h.tag {
             // Whole counts the kernel takes (`Flat::refine`): at the leaf's scale directly.
-            (hot::H_DED_AT, Some(d)) => kernels::deductions(d, h.k, h.a, h.b),
+            hot::H_DED_AT => kernels::deductions(&l.at, h.k, h.a, h.b),
             _ => deduction_steps(l, h, pts),
         });
         debug_assert!(hots.is_empty(), "every group read its records");

@@ -28,7 +28,7 @@ const BIG: u64 = 1 << 61;
 /// A deductions leaf's constants at its leaf's scale `L`: the maximum `m × 10^(L − s)`
 /// and each severity's points the same way (each at most [`BIG`] in magnitude), their
 /// `Decimal` scales, and the largest count [`deductions`] takes.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, Default)]
 pub(super) struct DedAt {
     pub max: i64,
     /// The maximum's scale; 0 when the maximum is zero.
@@ -123,7 +123,7 @@ pub(super) fn deductions(d: &DedAt, k: u32, a: i64, b: i64) -> Num {
 /// A share leaf's constants for whole numerators and denominators: the maximum as it
 /// is and at the leaf's scale, the maximum's mantissa times 100, a whole threshold, and
 /// the power of ten that takes a quotient at the maximum's scale to the leaf's.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, Default)]
 pub(super) struct ShareAt {
     pub max: D64,
     pub max_at: i64,
