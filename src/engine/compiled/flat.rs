@@ -422,11 +422,12 @@ place!(Choice, Tiers4, Tiers, Entered, Share, Deduction);
 
 /// One group of leaves (one loop, one kind) and their hot records (`hots`, in the same
 /// order): each leaf's points at its scale from `points` as a slot ([`POISON`]ed when
-/// the leaf cannot be decided), zero when not credited. Returns the OR of the integers
-/// written and the OR of the words (with [`POISON`] for a leaf undecided, credited or
-/// not).
+/// the leaf cannot be decided), zero when not credited — by this loop when `CREDIT`,
+/// else by `points` itself (the shares and deductions, whose kernels take only credited
+/// records, [`Flat::refine`]). Returns the OR of the integers written and the OR of the
+/// words (with [`POISON`] for a leaf undecided, credited or not).
 #[inline(never)]
-fn group<T: Place>(
+fn group<const CREDIT: bool, T: Place>(
     list: &[T],
     hots: &[hot::Hot],
     f: &mut [Num],
@@ -438,7 +439,7 @@ fn group<T: Place>(
         let (m, w) = points(l, h);
         bad |= w;
         // All ones when credited, else zero: (0, 0) for a leaf not credited.
-        let keep = -i64::from(h.credited);
+        let keep = if CREDIT { -i64::from(h.credited) } else { -1 };
         let Some(x) = f.get_mut(l.slot() as usize) else {
             return (0, POISON);
         };
@@ -483,13 +484,14 @@ impl Flat {
             .and_then(|j| self.deductions.get(j));
         let first = first - self.shares.len();
         let share = place.checked_sub(first).and_then(|j| self.shares.get(j));
-        let whole = h.s | h.s2 == 0;
+        // Whole numbers of a credited leaf (the kernels' loops do not credit).
+        let ok = h.s | h.s2 == 0 && h.credited;
         let tag = match (
             ded.filter(|l| l.has_at).map(|l| &l.at),
             share.filter(|l| l.has_whole).map(|l| &l.whole),
         ) {
-            (Some(d), _) if h.tag == hot::H_DED && whole && d.takes(h.k, h.a, h.b) => hot::H_DED_AT,
-            (_, Some(c)) if h.tag == hot::H_FRAC && whole && c.takes(h.a, h.b) => hot::H_FRAC_AT,
+            (Some(d), _) if h.tag == hot::H_DED && ok && d.takes(h.k, h.a, h.b) => hot::H_DED_AT,
+            (_, Some(c)) if h.tag == hot::H_FRAC && ok && c.takes(h.a, h.b) => hot::H_FRAC_AT,
             _ => h.tag,
         };
         hot::Hot { tag, ..h }
@@ -501,19 +503,34 @@ impl Flat {
 #[cold]
 #[inline(never)]
 fn share_steps(l: &Share, h: &hot::Hot) -> Num {
-    num(if h.tag != hot::H_FRAC && h.tag != hot::H_FRAC_AT {
-        None
-    } else if h.b == 0 {
-        (l.policy == hot::ZERO_POINTS)
-            .then_some(l.zero)
-            .filter(|p| p.ok)
-            .map(|p| (p.m, p.s))
-    } else if l.has_whole && h.s | h.s2 == 0 {
-        kernels::share(&l.whole, h.a, h.b)
+    credit(
+        h,
+        if h.tag != hot::H_FRAC && h.tag != hot::H_FRAC_AT {
+            None
+        } else if h.b == 0 {
+            (l.policy == hot::ZERO_POINTS)
+                .then_some(l.zero)
+                .filter(|p| p.ok)
+                .map(|p| (p.m, p.s))
+        } else if l.has_whole && h.s | h.s2 == 0 {
+            kernels::share(&l.whole, h.a, h.b)
+        } else {
+            hot::proportional(l.max, l.threshold, (h.a, h.s), (h.b, h.s2))
+                .and_then(|p| at_scale(p, l.scale))
+        },
+    )
+}
+
+/// Points (or `None`) as a slot, `(0, 0)` when the leaf is not credited (still
+/// [`POISON`]ed when undecided).
+#[inline(always)]
+fn credit(h: &hot::Hot, p: Option<D64>) -> Num {
+    let (m, w) = num(p);
+    if h.credited {
+        (m, w)
     } else {
-        hot::proportional(l.max, l.threshold, (h.a, h.s), (h.b, h.s2))
-            .and_then(|p| at_scale(p, l.scale))
-    })
+        (0, w & POISON)
+    }
 }
 
 /// A deductions leaf the whole-count kernel does not take, step by step (the hot
@@ -527,11 +544,14 @@ fn deduction_steps(l: &Deduction, h: &hot::Hot, pts: &[Pt]) -> Num {
             .filter(|p| p.ok && k < l.len)?;
         Some((p.m, p.s))
     };
-    num((h.tag == hot::H_DED)
-        .then(|| hot::deduction_items(h, per))
-        .flatten()
-        .and_then(|(items, len)| hot::deductions(l.max, items, len))
-        .and_then(|p| at_scale(p, l.scale)))
+    credit(
+        h,
+        (h.tag == hot::H_DED)
+            .then(|| hot::deduction_items(h, per))
+            .flatten()
+            .and_then(|(items, len)| hot::deductions(l.max, items, len))
+            .and_then(|p| at_scale(p, l.scale)),
+    )
 }
 
 /// The outcome leaves: each one's slot read from `outcomes` at the place its record
@@ -583,12 +603,12 @@ impl Compiled {
         let (mut big, mut bad) = (0u64, 0u64);
         // Each group: the points at the leaf's scale, or poisoned for the general path.
         macro_rules! group {
-            ($list:expr, |$l:ident, $h:ident| $points:expr) => {
+            ($credit:expr, $list:expr, |$l:ident, $h:ident| $points:expr) => {
                 let Some((these, rest)) = hots.split_at_checked($list.len()) else {
                     return false;
                 };
                 hots = rest;
-                let (b, p) = group(&$list, these, f, |$l, $h| $points);
+                let (b, p) = group::<$credit, _>(&$list, these, f, |$l, $h| $points);
                 big |= b;
                 bad |= p;
             };
@@ -604,13 +624,13 @@ impl Compiled {
             big |= b;
             bad |= p;
         }
-        group!(flat.tiers4, |l, h| {
+        group!(true, flat.tiers4, |l, h| {
             // The first tier holding the number, else the poisoned one past the last.
             let t = l.tier(h.a);
             let t = if h.tag == hot::H_TIER { t } else { TIERS };
             l.pts[t.min(TIERS)]
         });
-        group!(flat.tiers, |l, h| {
+        group!(true, flat.tiers, |l, h| {
             let from = l.ranges as usize;
             let rs = ranges.get(from..from + l.len as usize).unwrap_or(&[]);
             let t = hot::tier_of(rs, h.a);
@@ -619,10 +639,10 @@ impl Compiled {
                 _ => None,
             })
         });
-        group!(flat.entered, |l, h| {
+        group!(true, flat.entered, |l, h| {
             num(at_scale((h.a, h.s), l.scale).filter(|_| h.tag == hot::H_NUM))
         });
-        group!(flat.shares, |l, h| match h.tag {
+        group!(false, flat.shares, |l, h| match h.tag {
             // A whole share the kernel takes (`Flat::refine`) with a whole quotient.
             hot::H_FRAC_AT => match kernels::share_at(&l.whole, h.a, h.b) {
                 Some(p) => p,
@@ -630,7 +650,7 @@ impl Compiled {
             },
             _ => share_steps(l, h),
         });
-        group!(flat.deductions, |l, h| match h.tag {
+        group!(false, flat.deductions, |l, h| match h.tag {
             // Whole counts the kernel takes (`Flat::refine`): at the leaf's scale directly.
             hot::H_DED_AT => kernels::deductions(&l.at, h.k, h.a, h.b),
             _ => deduction_steps(l, h, pts),
