@@ -566,12 +566,10 @@ fn outcome_group(
 ) -> (u64, u64) {
     let (mut big, mut bad) = (0u64, 0u64);
     for (l, h) in list.iter().zip(hots) {
-        let at = if h.tag == hot::H_CHOICE_AT {
-            h.k
-        } else {
-            POISON_AT
-        };
-        let (m, w) = outcomes.get(at as usize).copied().unwrap_or((0, POISON));
+        // Every record of an outcome leaf in the flat copy is `H_CHOICE_AT`
+        // (`Flat::refine` is the only way in): `k` is its place.
+        debug_assert_eq!(h.tag, hot::H_CHOICE_AT);
+        let (m, w) = outcomes.get(h.k as usize).copied().unwrap_or((0, POISON));
         let Some(x) = f.get_mut(l.slot as usize) else {
             return (0, POISON);
         };
