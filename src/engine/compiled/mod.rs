@@ -47,6 +47,7 @@ mod flat;
 mod fx;
 mod hot;
 mod leaf;
+mod parents;
 mod plan;
 
 use crate::assessment::{Assessment, Value};
@@ -140,6 +141,17 @@ impl Val {
     };
 }
 
+/// `total_after_adjustments(r, [])` without the loop: `r` floored at 0 by
+/// `Decimal::max`, which gives a value with its sign bit clear itself.
+#[inline]
+fn floored(r: Decimal) -> Decimal {
+    if r.is_sign_negative() {
+        r.max(Decimal::ZERO)
+    } else {
+        r
+    }
+}
+
 /// The error of values read by another plan (out of the evaluation's line).
 #[cold]
 #[inline(never)]
@@ -156,65 +168,6 @@ const MISSING: u8 = 1;
 const NA: u8 = 2;
 /// The node's cell is in `cells` (computed with `Decimal`).
 const DEC: u8 = 3;
-
-/// The body of a fixed parent's sum ([`Compiled::sum64`], [`Compiled::sum128`]): the
-/// children's products by their coefficients added at `Decimal`'s scale, in `$int`
-/// integers; `$mul`/`$add` say `None` when a result does not fit (the parent then goes
-/// to `Decimal`).
-macro_rules! fixed_sum {
-    ($self:ident, $p:ident, $sc:ident, $coef:ident, $int:ty,
-     |$m:ident, $c:ident| $mul:expr, |$sum:ident, $t:ident| $add:expr) => {{
-        let plan = &$self.plan;
-        let (mut all_na, mut missing, mut na_any) = (true, false, false);
-        let (mut total, mut s): ($int, u8) = (0, 0);
-        let range = $p.from as usize..$p.to as usize;
-        let edges = plan.child[range.clone()]
-            .iter()
-            .zip(&plan.$coef[range.clone()])
-            .zip(&plan.wscale[range]);
-        for ((&c, &coef), &ws) in edges {
-            let v = $sc.v[c as usize];
-            na_any |= v.na_below;
-            match v.st {
-                VALUE => {
-                    all_na = false;
-                    let ($m, $c) = (v.m, coef);
-                    let Some(t) = $mul else {
-                        return false;
-                    };
-                    let ts = if $p.weighted && t == 0 { 0 } else { v.s + ws };
-                    s = if total == 0 {
-                        ts
-                    } else if t == 0 {
-                        s
-                    } else {
-                        s.max(ts)
-                    };
-                    let ($sum, $t) = (total, t);
-                    let Some(x) = $add else {
-                        return false;
-                    };
-                    total = x;
-                }
-                MISSING => {
-                    all_na = false;
-                    missing = true;
-                }
-                NA => na_any = true,
-                _ => return false,
-            }
-        }
-        $sc.finish(
-            $p.node as usize,
-            all_na,
-            missing,
-            na_any,
-            i128::from(total),
-            s,
-        );
-        true
-    }};
-}
 
 impl Compiled {
     /// Compiles `index` (a copy of it is kept).
@@ -411,6 +364,12 @@ impl Compiled {
                     },
                 )));
             }
+        }
+        if values.adjustments.is_empty() {
+            // `Index::adjusted_total` with no term: the root floored at 0 by
+            // `Decimal::max`, which gives a value not below zero itself (any sign bit
+            // clear is not below zero).
+            return Ok(root.map(floored));
         }
         Ok(self.index.adjusted_total(root, &values.adjustments))
     }
@@ -617,62 +576,6 @@ impl Compiled {
         Ok(())
     }
 
-    #[inline]
-    fn parent(&self, p: &plan::Parent, sc: &mut Scratch) {
-        let i = p.node as usize;
-        if p.fixed {
-            let done = if p.narrow {
-                self.sum64(p, sc)
-            } else {
-                self.sum128(p, sc)
-            };
-            if done {
-                return;
-            }
-        }
-        // With `Decimal`: the engine's own aggregation on the children's cells.
-        let node = &self.index.nodes()[i];
-        for &c in &node.children {
-            if sc.v[c].st != DEC {
-                sc.cells[c] = self.cell(sc, c);
-            }
-        }
-        sc.cells[i] = crate::engine::combine(node, &sc.cells);
-        sc.v[i].st = DEC;
-        sc.v[i].na_below = true;
-        sc.slow += 1;
-    }
-
-    /// A fixed parent in 64-bit integers; `false` when a child or the sum needs more (or
-    /// `Decimal`): the node is then computed with `Decimal`.
-    #[inline]
-    fn sum64(&self, p: &plan::Parent, sc: &mut Scratch) -> bool {
-        fixed_sum!(
-            self,
-            p,
-            sc,
-            coef64,
-            i64,
-            |m, coef| i64::try_from(m).ok().and_then(|m| m.checked_mul(coef)),
-            |sum, t| sum.checked_add(t)
-        )
-    }
-
-    /// A fixed parent in 128-bit integers ([`Compiled::sum64`]; the plan proved these
-    /// products and sums fit).
-    #[inline]
-    fn sum128(&self, p: &plan::Parent, sc: &mut Scratch) -> bool {
-        fixed_sum!(
-            self,
-            p,
-            sc,
-            coef,
-            i128,
-            |m, coef| Some(m * coef),
-            |sum, t| Some(sum + t)
-        )
-    }
-
     fn materialize_all(&self, sc: &mut Scratch) {
         for i in 0..sc.v.len() {
             // After a flat evaluation `v` is an earlier evaluation's: every cell anew.
@@ -821,5 +724,29 @@ impl LeafValues {
     /// the general path.
     pub fn hot_leaves(&self) -> usize {
         (self.hot.iter()).filter(|h| h.tag >= hot::H_CHOICE).count()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        /// `floored` is `total_after_adjustments` with no term, to the bit (value,
+        /// scale and sign, negative zero included).
+        #[test]
+        fn floored_is_the_total_with_no_adjustment(
+            m in prop_oneof![Just(0i64), -1000i64..1000, any::<i64>()],
+            s in 0u32..=28,
+            negative_zero in any::<bool>(),
+        ) {
+            let mut r = Decimal::new(m, s);
+            if m == 0 && negative_zero {
+                r.set_sign_negative(true);
+            }
+            let want = crate::engine::total_after_adjustments(r, []);
+            prop_assert_eq!(floored(r).serialize(), want.serialize());
+        }
     }
 }
