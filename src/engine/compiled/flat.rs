@@ -490,7 +490,15 @@ impl Flat {
             ded.filter(|l| l.has_at).map(|l| &l.at),
             share.filter(|l| l.has_whole).map(|l| &l.whole),
         ) {
-            (Some(d), _) if h.tag == hot::H_DED && ok && d.takes(h.k, h.a, h.b) => hot::H_DED_AT,
+            (Some(d), _) if h.tag == hot::H_DED && ok && d.takes(h.k, h.a, h.b) => {
+                // The kernel reads the severities of zero counts as the zero one.
+                let k = kernels::DedAt::normal(h.k, h.a, h.b);
+                return hot::Hot {
+                    tag: hot::H_DED_AT,
+                    k,
+                    ..h
+                };
+            }
             (_, Some(c)) if h.tag == hot::H_FRAC && ok && c.takes(h.a, h.b) => hot::H_FRAC_AT,
             _ => h.tag,
         };
