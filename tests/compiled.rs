@@ -733,14 +733,36 @@ fn random_trees_reach_the_flat_path_and_leave_it() {
     );
 }
 
+/// Leaves not credited (missing evidence, not credited) on the flat path: most leaves
+/// without evidence, so that every group meets them (the kernels' loops credit no leaf:
+/// the records say which points to take).
+#[test]
+fn flat_path_with_leaves_not_credited() {
+    let mut reached = Reached::default();
+    for seed in 0..300u64 {
+        let mut g = Gen(seed.wrapping_mul(7_368_787));
+        let mut def = random_index_shaped(&mut g, true);
+        def.policies.missing_evidence = MissingEvidencePolicy::NotCredited;
+        let Ok(index) = Index::new(def) else {
+            continue;
+        };
+        let mix = common::Mix {
+            not_applicable: 0,
+            missing: 0,
+            evidence: 40,
+            appraisal_1: 0,
+            appraisal_2: 0,
+        };
+        let a = random_assessment_with(&index, &mut g, &random_value, &mix);
+        same_as_engine(&index, &a, &mut reached).unwrap();
+    }
+    assert!(reached.flat > 150, "flat path: {reached:?}");
+}
+
 // Every shipped index with random valid assessments.
 #[path = "compiled/shipped.rs"]
 mod shipped;
 
-/// `Compiled::set_value` keeps every form of the values in step (the flat path keeps its
-/// own copy of the leaves' records, in its group order): setting each leaf of one
-/// assessment's values to another assessment's value gives the other's values, and the
-/// same evaluation.
 /// Values read by one plan are refused by another plan of as many leaves (here of the
 /// same index, where they would otherwise evaluate to the other's figures): a typed
 /// error from `evaluate` and `set_value`, the scratch left as it was; a clone of a plan
@@ -799,6 +821,10 @@ fn values_of_another_plan_are_refused() {
     assert!(checked > 20, "{checked} cases");
 }
 
+/// `Compiled::set_value` keeps every form of the values in step (the flat path keeps its
+/// own copy of the leaves' records, in its group order): setting each leaf of one
+/// assessment's values to another assessment's value gives the other's values, and the
+/// same evaluation.
 #[test]
 fn set_value_gives_what_reading_gives() {
     let mix = common::Mix {

@@ -111,18 +111,29 @@ struct Choice {
 /// Most tiers of a [`Tiers4`] leaf.
 const TIERS: usize = 4;
 
+/// The length of a row of [`Tiers4::pts`]: the tiers' points and the poisoned one past
+/// the last.
+const ROW: usize = TIERS + 1;
+
+/// The length of [`Tiers4::pts`]: three rows and a poisoned padding (a power of two, so
+/// that a place masked by `PTS − 1` needs no bounds check).
+const PTS: usize = 16;
+
 /// A tiers leaf of 1 to [`TIERS`] tiers, none empty: each tier's lower limit and width
 /// (inclusive limits `lo..=lo + width`: a number `a` is in the tier when `a − lo`,
 /// wrapping, is at most `width` as an unsigned number; past the last tier the last one
-/// again, which the first match never reaches) and points as slots (poisoned past the
-/// last and where the points do not fit).
+/// again, which the first match never reaches) and points as slots in three rows of
+/// [`ROW`], one of which [`Flat::refine`] picks for a record: a credited leaf's points
+/// (poisoned past the last and where the points do not fit), a leaf not credited
+/// (`(0, 0)`, poisoned where the first row is), a record the hot path did not read as a
+/// number (all poisoned).
 #[derive(Debug, Clone, Copy)]
 struct Tiers4 {
     leaf: u32,
     slot: u32,
     lo: [i64; TIERS],
     width: [u64; TIERS],
-    pts: [Num; TIERS + 1],
+    pts: [Num; PTS],
 }
 
 impl Tiers4 {
@@ -135,7 +146,7 @@ impl Tiers4 {
             slot: 0,
             lo: [0; TIERS],
             width: [0; TIERS],
-            pts: [(0, POISON); TIERS + 1],
+            pts: [(0, POISON); PTS],
         };
         for j in 0..TIERS {
             let &(lo, hi) = rs.get(j.min(rs.len().saturating_sub(1)))?;
@@ -339,8 +350,10 @@ impl Flat {
                     });
                     let mut t = Tiers4::new(rs)?;
                     (t.leaf, t.slot) = (leaf, slot);
-                    for (x, p) in t.pts.iter_mut().zip(pts) {
-                        *x = p;
+                    for (j, p) in pts.enumerate() {
+                        // Credited; not credited (still poisoned where undecided).
+                        t.pts[j] = p;
+                        t.pts[ROW + j] = (0, p.1 & POISON);
                     }
                     flat.tiers4.push(t);
                 }
@@ -475,6 +488,19 @@ impl Flat {
             return hot::Hot {
                 tag: hot::H_CHOICE_AT,
                 k,
+                ..h
+            };
+        }
+        let four = place.checked_sub(self.choice.len());
+        if four.is_some_and(|j| j < self.tiers4.len()) {
+            let row = match (h.tag == hot::H_TIER, h.credited) {
+                (true, true) => 0,
+                (true, false) => ROW,
+                (false, _) => 2 * ROW,
+            };
+            return hot::Hot {
+                tag: hot::H_TIER_AT,
+                k: row as u32,
                 ..h
             };
         }
@@ -630,11 +656,11 @@ impl Compiled {
             big |= b;
             bad |= p;
         }
-        group!(true, flat.tiers4, |l, h| {
-            // The first tier holding the number, else the poisoned one past the last.
-            let t = l.tier(h.a);
-            let t = if h.tag == hot::H_TIER { t } else { TIERS };
-            l.pts[t.min(TIERS)]
+        group!(false, flat.tiers4, |l, h| {
+            // The first tier holding the number, else the poisoned one past the last, in
+            // the record's row (`Flat::refine`: every record here is `H_TIER_AT`).
+            debug_assert_eq!(h.tag, hot::H_TIER_AT);
+            l.pts[(h.k as usize + l.tier(h.a)) % PTS]
         });
         group!(true, flat.tiers, |l, h| {
             let from = l.ranges as usize;

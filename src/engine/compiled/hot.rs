@@ -65,6 +65,10 @@ pub(super) const H_FRAC_AT: u8 = 10;
 /// flat path's table of outcomes (only in the flat path's copy of the records:
 /// `flat::Flat::refine`).
 pub(super) const H_CHOICE_AT: u8 = 11;
+/// A record of a `flat::Tiers4` leaf whose `k` is the first place of its row of points
+/// (credited, not credited, or undecided: only in the flat path's copy of the records:
+/// `flat::Flat::refine`).
+pub(super) const H_TIER_AT: u8 = 12;
 
 /// Points at a leaf's scale: `m / 10^scale` with `Decimal`'s scale `s`; `ok` is false
 /// when they do not fit (the general path then decides).
