@@ -464,9 +464,13 @@ fn group<const CREDIT: bool, T: Place>(
 
 impl Flat {
     /// The record `h` of the leaf at `place` in [`Flat::order`] as the flat path reads
-    /// it: a deductions record the whole-count kernel takes is tagged
-    /// [`hot::H_DED_AT`], so the evaluation tests one tag instead of the kernel's
-    /// conditions (severities, scales and range of the counts) — the value is kept.
+    /// it, so that the loops test at most one tag instead of the kernels' conditions and
+    /// credit no leaf: every outcome record becomes [`hot::H_CHOICE_AT`] (the place of
+    /// its points) and every [`Tiers4`] record [`hot::H_TIER_AT`] (its row of points);
+    /// a credited deductions record the whole-count kernel takes (severities, scales
+    /// and range of the counts) is tagged [`hot::H_DED_AT`], its zero counts' severity
+    /// the zero one ([`kernels::DedAt::normal`]); a credited share record the
+    /// whole-share kernel takes [`hot::H_FRAC_AT`]. The values are kept.
     pub fn refine(&self, place: usize, h: hot::Hot) -> hot::Hot {
         if let Some(l) = self.choice.get(place) {
             // The outcome's place in the table; `(0, 0)` or poisoned when not credited.
