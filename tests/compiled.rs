@@ -733,9 +733,93 @@ fn random_trees_reach_the_flat_path_and_leave_it() {
     );
 }
 
+/// Leaves not credited (missing evidence, not credited) on the flat path: most leaves
+/// without evidence, so that every group meets them (the kernels' loops credit no leaf:
+/// the records say which points to take).
+#[test]
+fn flat_path_with_leaves_not_credited() {
+    let mut reached = Reached::default();
+    for seed in 0..300u64 {
+        let mut g = Gen(seed.wrapping_mul(7_368_787));
+        let mut def = random_index_shaped(&mut g, true);
+        def.policies.missing_evidence = MissingEvidencePolicy::NotCredited;
+        let Ok(index) = Index::new(def) else {
+            continue;
+        };
+        let mix = common::Mix {
+            not_applicable: 0,
+            missing: 0,
+            evidence: 40,
+            appraisal_1: 0,
+            appraisal_2: 0,
+        };
+        let a = random_assessment_with(&index, &mut g, &random_value, &mix);
+        same_as_engine(&index, &a, &mut reached).unwrap();
+    }
+    assert!(reached.flat > 150, "flat path: {reached:?}");
+}
+
 // Every shipped index with random valid assessments.
 #[path = "compiled/shipped.rs"]
 mod shipped;
+
+/// Values read by one plan are refused by another plan of as many leaves (here of the
+/// same index, where they would otherwise evaluate to the other's figures): a typed
+/// error from `evaluate` and `set_value`, the scratch left as it was; a clone of a plan
+/// is the same plan.
+#[test]
+fn values_of_another_plan_are_refused() {
+    let mix = common::Mix {
+        not_applicable: 0,
+        missing: 0,
+        evidence: 100,
+        appraisal_1: 0,
+        appraisal_2: 0,
+    };
+    let mut checked = 0;
+    for seed in 0..40u64 {
+        let mut g = Gen(seed.wrapping_mul(7919));
+        let def = random_index_shaped(&mut g, seed % 2 == 0);
+        let Ok(index) = Index::new(def) else {
+            continue;
+        };
+        let (one, other) = (Compiled::new(&index), Compiled::new(&index));
+        let same = one.clone();
+        let a = random_assessment_with(&index, &mut g, &random_value, &mix);
+        let Ok(mut va) = one.values(&a, View::SelfAssessment) else {
+            continue;
+        };
+        let mut scratch = Scratch::default();
+        let want = one
+            .evaluate(&va, &mut scratch)
+            .map_err(|e| format!("{e:?}"));
+        let cells = one.cells(&scratch);
+        fn code<T>(r: Result<T, Box<chiso::Diagnostic>>) -> Option<String> {
+            r.err().map(|e| e.problem.stable_code().to_owned())
+        }
+        let refused = Some("values_of_another_plan".to_owned());
+        assert_eq!(
+            code(other.evaluate(&va, &mut scratch)),
+            refused,
+            "seed {seed}"
+        );
+        assert_eq!(one.cells(&scratch), cells, "seed {seed}: scratch kept");
+        assert!(
+            other.cells(&scratch).iter().all(|c| *c == Cell::Missing),
+            "seed {seed}: another plan's cells"
+        );
+        let leaf = index.nodes().iter().position(|n| n.is_leaf()).unwrap();
+        let value = Value::Percent(Decimal::ZERO);
+        assert_eq!(code(other.set_value(&mut va, leaf, &value)), refused);
+        let got = same
+            .evaluate(&va, &mut scratch)
+            .map_err(|e| format!("{e:?}"));
+        assert_eq!(got, want, "seed {seed}: a clone is the same plan");
+        assert_eq!(same.cells(&scratch), cells, "seed {seed}");
+        checked += 1;
+    }
+    assert!(checked > 20, "{checked} cases");
+}
 
 /// `Compiled::set_value` keeps every form of the values in step (the flat path keeps its
 /// own copy of the leaves' records, in its group order): setting each leaf of one
@@ -769,7 +853,12 @@ fn set_value_gives_what_reading_gives() {
             let e = b.entries.get(&n.code);
             let layer = e.and_then(|e| e.self_assessment.as_ref().or(e.survey.as_ref()));
             if let Some(le) = layer.filter(|_| n.is_leaf()) {
-                assert!(plan.set_value(&mut va, position, &le.value), "{}", n.code);
+                assert_eq!(
+                    plan.set_value(&mut va, position, &le.value),
+                    Ok(true),
+                    "{}",
+                    n.code
+                );
                 set += 1;
             }
         }

@@ -299,6 +299,9 @@ pub enum Problem {
         /// Length found.
         found: usize,
     },
+    /// Values read by one compiled plan given to another (program error, not a data
+    /// error).
+    ValuesOfAnotherPlan,
     /// A scenario override sets what the base already has.
     OverrideSameAsBase,
     /// A scenario override changes no points, maximum, percent or band of any unit.
@@ -531,6 +534,7 @@ impl Problem {
             NotAnIndexForYear { .. } => "not_an_index_for_year",
             IndexVersionMismatch { .. } => "index_version_mismatch",
             InputsMismatch { .. } => "inputs_mismatch",
+            ValuesOfAnotherPlan => "values_of_another_plan",
             OverrideSameAsBase => "override_same_as_base",
             OverrideNoEffect => "override_no_effect",
             NotWeighted { .. } => "not_weighted",

@@ -21,16 +21,19 @@
 mod kernels;
 mod sum;
 
+pub(super) use sum::scale_of;
+
 use super::hot::{self, at_scale, Pt, D64};
 use super::plan::Plan;
 use super::{Compiled, LeafValues, Scratch};
 use crate::engine::Index;
 
 /// One slot: a node's integer at the plan's scale for the node, and its scale word —
-/// the low byte is the scale `Decimal` gives the node; when the integer is not zero,
-/// bits 32–60 hold a set of scales whose largest is the node's (a leaf's own, or the
-/// union of a parent's nonzero children), else they are zero. A parent's scale is then
-/// the largest bit of the union of its children's ([`sum`]).
+/// when the integer is not zero, bits 32–60 hold a set of scales whose largest is the
+/// scale `Decimal` gives the node (a leaf's own, or the union of a parent's nonzero
+/// children), else they are zero and the low byte is the scale ([`scale_of`]). A
+/// leaf's word and a checked sum's ([`word`]) have the scale in the low byte too; an
+/// unchecked sum's low byte is not its scale ([`sum`]).
 pub(super) type Num = (i64, u64);
 
 /// A word's bit for "the flat path cannot decide this leaf".
@@ -108,18 +111,29 @@ struct Choice {
 /// Most tiers of a [`Tiers4`] leaf.
 const TIERS: usize = 4;
 
+/// The length of a row of [`Tiers4::pts`]: the tiers' points and the poisoned one past
+/// the last.
+const ROW: usize = TIERS + 1;
+
+/// The length of [`Tiers4::pts`]: three rows and a poisoned padding (a power of two, so
+/// that a place masked by `PTS − 1` needs no bounds check).
+const PTS: usize = 16;
+
 /// A tiers leaf of 1 to [`TIERS`] tiers, none empty: each tier's lower limit and width
 /// (inclusive limits `lo..=lo + width`: a number `a` is in the tier when `a − lo`,
 /// wrapping, is at most `width` as an unsigned number; past the last tier the last one
-/// again, which the first match never reaches) and points as slots (poisoned past the
-/// last and where the points do not fit).
+/// again, which the first match never reaches) and points as slots in three rows of
+/// [`ROW`], one of which [`Flat::refine`] picks for a record: a credited leaf's points
+/// (poisoned past the last and where the points do not fit), a leaf not credited
+/// (`(0, 0)`, poisoned where the first row is), a record the hot path did not read as a
+/// number (all poisoned).
 #[derive(Debug, Clone, Copy)]
 struct Tiers4 {
     leaf: u32,
     slot: u32,
     lo: [i64; TIERS],
     width: [u64; TIERS],
-    pts: [Num; TIERS + 1],
+    pts: [Num; PTS],
 }
 
 impl Tiers4 {
@@ -132,7 +146,7 @@ impl Tiers4 {
             slot: 0,
             lo: [0; TIERS],
             width: [0; TIERS],
-            pts: [(0, POISON); TIERS + 1],
+            pts: [(0, POISON); PTS],
         };
         for j in 0..TIERS {
             let &(lo, hi) = rs.get(j.min(rs.len().saturating_sub(1)))?;
@@ -186,8 +200,10 @@ struct Share {
     threshold: hot::D64,
     policy: u8,
     zero: Pt,
-    /// Its constants for whole shares ([`kernels::share`]).
-    whole: Option<kernels::ShareAt>,
+    /// Its constants for whole shares ([`kernels::share`]), when `has_whole` (else
+    /// zeros: no record is tagged for them, [`Flat::refine`]).
+    whole: kernels::ShareAt,
+    has_whole: bool,
 }
 
 /// A deductions leaf: its maximum, and its severities' points from `per` in
@@ -201,7 +217,9 @@ struct Deduction {
     per: u32,
     len: u32,
     /// Its constants at the leaf's scale, when they fit ([`kernels::deductions`]).
-    at: Option<kernels::DedAt>,
+    /// (When `has_at`; else zeros: no record is tagged for them, [`Flat::refine`].)
+    at: kernels::DedAt,
+    has_at: bool,
 }
 
 impl Flat {
@@ -332,8 +350,10 @@ impl Flat {
                     });
                     let mut t = Tiers4::new(rs)?;
                     (t.leaf, t.slot) = (leaf, slot);
-                    for (x, p) in t.pts.iter_mut().zip(pts) {
-                        *x = p;
+                    for (j, p) in pts.enumerate() {
+                        // Credited; not credited (still poisoned where undecided).
+                        t.pts[j] = p;
+                        t.pts[ROW + j] = (0, p.1 & POISON);
                     }
                     flat.tiers4.push(t);
                 }
@@ -349,16 +369,20 @@ impl Flat {
                     slot,
                     scale: lp.scale,
                 }),
-                hot::K_PROP => flat.shares.push(Share {
-                    leaf,
-                    slot,
-                    scale: lp.scale,
-                    max: raw(0)?,
-                    threshold: raw(1)?,
-                    policy: lp.cmp,
-                    zero: *pts.get(lp.pts as usize + 2)?,
-                    whole: kernels::ShareAt::new(raw(0)?, raw(1)?, lp.scale),
-                }),
+                hot::K_PROP => {
+                    let whole = kernels::ShareAt::new(raw(0)?, raw(1)?, lp.scale);
+                    flat.shares.push(Share {
+                        leaf,
+                        slot,
+                        scale: lp.scale,
+                        max: raw(0)?,
+                        threshold: raw(1)?,
+                        policy: lp.cmp,
+                        zero: *pts.get(lp.pts as usize + 2)?,
+                        whole: whole.unwrap_or_default(),
+                        has_whole: whole.is_some(),
+                    })
+                }
                 hot::K_DED => {
                     let (max, per_len) = (raw(0)?, len.checked_sub(1)?);
                     let per = (1..=per_len).map(raw).collect::<Option<Vec<_>>>();
@@ -370,7 +394,8 @@ impl Flat {
                         max,
                         per: lp.pts + 1,
                         len: per_len,
-                        at,
+                        at: at.unwrap_or_default(),
+                        has_at: at.is_some(),
                     })
                 }
                 _ => return None,
@@ -410,11 +435,12 @@ place!(Choice, Tiers4, Tiers, Entered, Share, Deduction);
 
 /// One group of leaves (one loop, one kind) and their hot records (`hots`, in the same
 /// order): each leaf's points at its scale from `points` as a slot ([`POISON`]ed when
-/// the leaf cannot be decided), zero when not credited. Returns the OR of the integers
-/// written and the OR of the words (with [`POISON`] for a leaf undecided, credited or
-/// not).
+/// the leaf cannot be decided), zero when not credited — by this loop when `CREDIT`,
+/// else by `points` itself (the shares and deductions, whose kernels take only credited
+/// records, [`Flat::refine`]). Returns the OR of the integers written and the OR of the
+/// words (with [`POISON`] for a leaf undecided, credited or not).
 #[inline(never)]
-fn group<T: Place>(
+fn group<const CREDIT: bool, T: Place>(
     list: &[T],
     hots: &[hot::Hot],
     f: &mut [Num],
@@ -426,7 +452,7 @@ fn group<T: Place>(
         let (m, w) = points(l, h);
         bad |= w;
         // All ones when credited, else zero: (0, 0) for a leaf not credited.
-        let keep = -i64::from(h.credited);
+        let keep = if CREDIT { -i64::from(h.credited) } else { -1 };
         let Some(x) = f.get_mut(l.slot() as usize) else {
             return (0, POISON);
         };
@@ -438,9 +464,13 @@ fn group<T: Place>(
 
 impl Flat {
     /// The record `h` of the leaf at `place` in [`Flat::order`] as the flat path reads
-    /// it: a deductions record the whole-count kernel takes is tagged
-    /// [`hot::H_DED_AT`], so the evaluation tests one tag instead of the kernel's
-    /// conditions (severities, scales and range of the counts) — the value is kept.
+    /// it, so that the loops test at most one tag instead of the kernels' conditions and
+    /// credit no leaf: every outcome record becomes [`hot::H_CHOICE_AT`] (the place of
+    /// its points) and every [`Tiers4`] record [`hot::H_TIER_AT`] (its row of points);
+    /// a credited deductions record the whole-count kernel takes (severities, scales
+    /// and range of the counts) is tagged [`hot::H_DED_AT`], its zero counts' severity
+    /// the zero one ([`kernels::DedAt::normal`]); a credited share record the
+    /// whole-share kernel takes [`hot::H_FRAC_AT`]. The values are kept.
     pub fn refine(&self, place: usize, h: hot::Hot) -> hot::Hot {
         if let Some(l) = self.choice.get(place) {
             // The outcome's place in the table; `(0, 0)` or poisoned when not credited.
@@ -465,19 +495,41 @@ impl Flat {
                 ..h
             };
         }
+        let four = place.checked_sub(self.choice.len());
+        if four.is_some_and(|j| j < self.tiers4.len()) {
+            let row = match (h.tag == hot::H_TIER, h.credited) {
+                (true, true) => 0,
+                (true, false) => ROW,
+                (false, _) => 2 * ROW,
+            };
+            return hot::Hot {
+                tag: hot::H_TIER_AT,
+                k: row as u32,
+                ..h
+            };
+        }
         let first = self.order.len() - self.deductions.len();
         let ded = place
             .checked_sub(first)
             .and_then(|j| self.deductions.get(j));
         let first = first - self.shares.len();
         let share = place.checked_sub(first).and_then(|j| self.shares.get(j));
-        let whole = h.s | h.s2 == 0;
+        // Whole numbers of a credited leaf (the kernels' loops do not credit).
+        let ok = h.s | h.s2 == 0 && h.credited;
         let tag = match (
-            ded.and_then(|l| l.at.as_ref()),
-            share.and_then(|l| l.whole.as_ref()),
+            ded.filter(|l| l.has_at).map(|l| &l.at),
+            share.filter(|l| l.has_whole).map(|l| &l.whole),
         ) {
-            (Some(d), _) if h.tag == hot::H_DED && whole && d.takes(h.k, h.a, h.b) => hot::H_DED_AT,
-            (_, Some(c)) if h.tag == hot::H_FRAC && whole && c.takes(h.a, h.b) => hot::H_FRAC_AT,
+            (Some(d), _) if h.tag == hot::H_DED && ok && d.takes(h.k, h.a, h.b) => {
+                // The kernel reads the severities of zero counts as the zero one.
+                let k = kernels::DedAt::normal(h.k, h.a, h.b);
+                return hot::Hot {
+                    tag: hot::H_DED_AT,
+                    k,
+                    ..h
+                };
+            }
+            (_, Some(c)) if h.tag == hot::H_FRAC && ok && c.takes(h.a, h.b) => hot::H_FRAC_AT,
             _ => h.tag,
         };
         hot::Hot { tag, ..h }
@@ -489,19 +541,34 @@ impl Flat {
 #[cold]
 #[inline(never)]
 fn share_steps(l: &Share, h: &hot::Hot) -> Num {
-    num(if h.tag != hot::H_FRAC && h.tag != hot::H_FRAC_AT {
-        None
-    } else if h.b == 0 {
-        (l.policy == hot::ZERO_POINTS)
-            .then_some(l.zero)
-            .filter(|p| p.ok)
-            .map(|p| (p.m, p.s))
-    } else if let (Some(c), 0) = (&l.whole, h.s | h.s2) {
-        kernels::share(c, h.a, h.b)
+    credit(
+        h,
+        if h.tag != hot::H_FRAC && h.tag != hot::H_FRAC_AT {
+            None
+        } else if h.b == 0 {
+            (l.policy == hot::ZERO_POINTS)
+                .then_some(l.zero)
+                .filter(|p| p.ok)
+                .map(|p| (p.m, p.s))
+        } else if l.has_whole && h.s | h.s2 == 0 {
+            kernels::share(&l.whole, h.a, h.b)
+        } else {
+            hot::proportional(l.max, l.threshold, (h.a, h.s), (h.b, h.s2))
+                .and_then(|p| at_scale(p, l.scale))
+        },
+    )
+}
+
+/// Points (or `None`) as a slot, `(0, 0)` when the leaf is not credited (still
+/// [`POISON`]ed when undecided).
+#[inline(always)]
+fn credit(h: &hot::Hot, p: Option<D64>) -> Num {
+    let (m, w) = num(p);
+    if h.credited {
+        (m, w)
     } else {
-        hot::proportional(l.max, l.threshold, (h.a, h.s), (h.b, h.s2))
-            .and_then(|p| at_scale(p, l.scale))
-    })
+        (0, w & POISON)
+    }
 }
 
 /// A deductions leaf the whole-count kernel does not take, step by step (the hot
@@ -515,11 +582,14 @@ fn deduction_steps(l: &Deduction, h: &hot::Hot, pts: &[Pt]) -> Num {
             .filter(|p| p.ok && k < l.len)?;
         Some((p.m, p.s))
     };
-    num((h.tag == hot::H_DED)
-        .then(|| hot::deduction_items(h, per))
-        .flatten()
-        .and_then(|(items, len)| hot::deductions(l.max, items, len))
-        .and_then(|p| at_scale(p, l.scale)))
+    credit(
+        h,
+        (h.tag == hot::H_DED)
+            .then(|| hot::deduction_items(h, per))
+            .flatten()
+            .and_then(|(items, len)| hot::deductions(l.max, items, len))
+            .and_then(|p| at_scale(p, l.scale)),
+    )
 }
 
 /// The outcome leaves: each one's slot read from `outcomes` at the place its record
@@ -534,12 +604,10 @@ fn outcome_group(
 ) -> (u64, u64) {
     let (mut big, mut bad) = (0u64, 0u64);
     for (l, h) in list.iter().zip(hots) {
-        let at = if h.tag == hot::H_CHOICE_AT {
-            h.k
-        } else {
-            POISON_AT
-        };
-        let (m, w) = outcomes.get(at as usize).copied().unwrap_or((0, POISON));
+        // Every record of an outcome leaf in the flat copy is `H_CHOICE_AT`
+        // (`Flat::refine` is the only way in): `k` is its place.
+        debug_assert_eq!(h.tag, hot::H_CHOICE_AT);
+        let (m, w) = outcomes.get(h.k as usize).copied().unwrap_or((0, POISON));
         let Some(x) = f.get_mut(l.slot as usize) else {
             return (0, POISON);
         };
@@ -571,12 +639,12 @@ impl Compiled {
         let (mut big, mut bad) = (0u64, 0u64);
         // Each group: the points at the leaf's scale, or poisoned for the general path.
         macro_rules! group {
-            ($list:expr, |$l:ident, $h:ident| $points:expr) => {
+            ($credit:expr, $list:expr, |$l:ident, $h:ident| $points:expr) => {
                 let Some((these, rest)) = hots.split_at_checked($list.len()) else {
                     return false;
                 };
                 hots = rest;
-                let (b, p) = group(&$list, these, f, |$l, $h| $points);
+                let (b, p) = group::<$credit, _>(&$list, these, f, |$l, $h| $points);
                 big |= b;
                 bad |= p;
             };
@@ -592,13 +660,13 @@ impl Compiled {
             big |= b;
             bad |= p;
         }
-        group!(flat.tiers4, |l, h| {
-            // The first tier holding the number, else the poisoned one past the last.
-            let t = l.tier(h.a);
-            let t = if h.tag == hot::H_TIER { t } else { TIERS };
-            l.pts[t.min(TIERS)]
+        group!(false, flat.tiers4, |l, h| {
+            // The first tier holding the number, else the poisoned one past the last, in
+            // the record's row (`Flat::refine`: every record here is `H_TIER_AT`).
+            debug_assert_eq!(h.tag, hot::H_TIER_AT);
+            l.pts[(h.k as usize + l.tier(h.a)) % PTS]
         });
-        group!(flat.tiers, |l, h| {
+        group!(true, flat.tiers, |l, h| {
             let from = l.ranges as usize;
             let rs = ranges.get(from..from + l.len as usize).unwrap_or(&[]);
             let t = hot::tier_of(rs, h.a);
@@ -607,20 +675,20 @@ impl Compiled {
                 _ => None,
             })
         });
-        group!(flat.entered, |l, h| {
+        group!(true, flat.entered, |l, h| {
             num(at_scale((h.a, h.s), l.scale).filter(|_| h.tag == hot::H_NUM))
         });
-        group!(flat.shares, |l, h| match (h.tag, &l.whole) {
+        group!(false, flat.shares, |l, h| match h.tag {
             // A whole share the kernel takes (`Flat::refine`) with a whole quotient.
-            (hot::H_FRAC_AT, Some(c)) => match kernels::share_at(c, h.a, h.b) {
+            hot::H_FRAC_AT => match kernels::share_at(&l.whole, h.a, h.b) {
                 Some(p) => p,
                 None => share_steps(l, h),
             },
             _ => share_steps(l, h),
         });
-        group!(flat.deductions, |l, h| match (h.tag, &l.at) {
+        group!(false, flat.deductions, |l, h| match h.tag {
             // Whole counts the kernel takes (`Flat::refine`): at the leaf's scale directly.
-            (hot::H_DED_AT, Some(d)) => kernels::deductions(d, h.k, h.a, h.b),
+            hot::H_DED_AT => kernels::deductions(&l.at, h.k, h.a, h.b),
             _ => deduction_steps(l, h, pts),
         });
         debug_assert!(hots.is_empty(), "every group read its records");

@@ -55,16 +55,20 @@ pub(super) const H_FRAC: u8 = 7;
 /// `k & 0xFFFF` counts (at most two): severity `k >> 16 & 0xFF` counted `a` (scale
 /// `s`), severity `k >> 24` counted `b` (scale `s2`).
 pub(super) const H_DED: u8 = 8;
-/// An [`H_DED`] record the flat path's whole-count kernel takes as it is (only in the
-/// flat path's copy of the records: `flat::Flat::refine`).
+/// An [`H_DED`] record of a credited leaf the flat path's whole-count kernel takes as
+/// it is (only in the flat path's copy of the records: `flat::Flat::refine`).
 pub(super) const H_DED_AT: u8 = 9;
-/// An [`H_FRAC`] record the flat path's whole-share kernel takes as it is (only in the
-/// flat path's copy of the records: `flat::Flat::refine`).
+/// An [`H_FRAC`] record of a credited leaf the flat path's whole-share kernel takes as
+/// it is (only in the flat path's copy of the records: `flat::Flat::refine`).
 pub(super) const H_FRAC_AT: u8 = 10;
 /// An [`H_CHOICE`] record whose `k` is the place of its points (credited or not) in the
 /// flat path's table of outcomes (only in the flat path's copy of the records:
 /// `flat::Flat::refine`).
 pub(super) const H_CHOICE_AT: u8 = 11;
+/// A record of a `flat::Tiers4` leaf whose `k` is the first place of its row of points
+/// (credited, not credited, or undecided: only in the flat path's copy of the records:
+/// `flat::Flat::refine`).
+pub(super) const H_TIER_AT: u8 = 12;
 
 /// Points at a leaf's scale: `m / 10^scale` with `Decimal`'s scale `s`; `ok` is false
 /// when they do not fit (the general path then decides).

@@ -47,6 +47,7 @@ mod flat;
 mod fx;
 mod hot;
 mod leaf;
+mod parents;
 mod plan;
 
 use crate::assessment::{Assessment, Value};
@@ -64,6 +65,10 @@ use rust_decimal::Decimal;
 /// An index compiled for fast exact evaluation ([module docs](self)).
 #[derive(Debug, Clone)]
 pub struct Compiled {
+    /// This plan's identity ([`Compiled::new`]; a clone is the same plan): the
+    /// [`LeafValues`] it reads carry it, and [`Compiled::evaluate`] and
+    /// [`Compiled::set_value`] refuse values read by another plan.
+    id: u64,
     index: Index,
     plan: plan::Plan,
     /// The flat layout, when the whole index can take the flat path (`flat.rs`).
@@ -84,6 +89,8 @@ enum Leaf {
 /// number of evaluations.
 #[derive(Debug, Clone, PartialEq)]
 pub struct LeafValues {
+    /// The identity of the plan that read these values (`Compiled::id`).
+    plan: u64,
     leaves: Vec<Leaf>,
     /// The same leaves in the hot path's form (`hot::H_GENERAL`: see `leaves`).
     hot: Vec<hot::Hot>,
@@ -99,6 +106,8 @@ pub struct LeafValues {
 /// Working memory of evaluations (one per thread); reused from call to call.
 #[derive(Debug, Clone, Default)]
 pub struct Scratch {
+    /// The identity of the plan whose evaluation the scratch holds (0: none yet).
+    plan: u64,
     v: Vec<Val>,
     cells: Vec<Cell>,
     slow: usize,
@@ -132,6 +141,27 @@ impl Val {
     };
 }
 
+/// `total_after_adjustments(r, [])` without the loop: `r` floored at 0 by
+/// `Decimal::max`, which gives a value with its sign bit clear itself.
+#[inline]
+fn floored(r: Decimal) -> Decimal {
+    if r.is_sign_negative() {
+        r.max(Decimal::ZERO)
+    } else {
+        r
+    }
+}
+
+/// The error of values read by another plan (out of the evaluation's line).
+#[cold]
+#[inline(never)]
+fn another_plan() -> Box<Diagnostic> {
+    Box::new(Diagnostic::error("$", None, Problem::ValuesOfAnotherPlan))
+}
+
+/// The next plan's identity (`Compiled::id`); 0 is no plan's.
+static NEXT_ID: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
+
 // Node states in a scratch.
 const VALUE: u8 = 0;
 const MISSING: u8 = 1;
@@ -139,70 +169,12 @@ const NA: u8 = 2;
 /// The node's cell is in `cells` (computed with `Decimal`).
 const DEC: u8 = 3;
 
-/// The body of a fixed parent's sum ([`Compiled::sum64`], [`Compiled::sum128`]): the
-/// children's products by their coefficients added at `Decimal`'s scale, in `$int`
-/// integers; `$mul`/`$add` say `None` when a result does not fit (the parent then goes
-/// to `Decimal`).
-macro_rules! fixed_sum {
-    ($self:ident, $p:ident, $sc:ident, $coef:ident, $int:ty,
-     |$m:ident, $c:ident| $mul:expr, |$sum:ident, $t:ident| $add:expr) => {{
-        let plan = &$self.plan;
-        let (mut all_na, mut missing, mut na_any) = (true, false, false);
-        let (mut total, mut s): ($int, u8) = (0, 0);
-        let range = $p.from as usize..$p.to as usize;
-        let edges = plan.child[range.clone()]
-            .iter()
-            .zip(&plan.$coef[range.clone()])
-            .zip(&plan.wscale[range]);
-        for ((&c, &coef), &ws) in edges {
-            let v = $sc.v[c as usize];
-            na_any |= v.na_below;
-            match v.st {
-                VALUE => {
-                    all_na = false;
-                    let ($m, $c) = (v.m, coef);
-                    let Some(t) = $mul else {
-                        return false;
-                    };
-                    let ts = if $p.weighted && t == 0 { 0 } else { v.s + ws };
-                    s = if total == 0 {
-                        ts
-                    } else if t == 0 {
-                        s
-                    } else {
-                        s.max(ts)
-                    };
-                    let ($sum, $t) = (total, t);
-                    let Some(x) = $add else {
-                        return false;
-                    };
-                    total = x;
-                }
-                MISSING => {
-                    all_na = false;
-                    missing = true;
-                }
-                NA => na_any = true,
-                _ => return false,
-            }
-        }
-        $sc.finish(
-            $p.node as usize,
-            all_na,
-            missing,
-            na_any,
-            i128::from(total),
-            s,
-        );
-        true
-    }};
-}
-
 impl Compiled {
     /// Compiles `index` (a copy of it is kept).
     pub fn new(index: &Index) -> Compiled {
         let plan = plan::Plan::new(index);
         Compiled {
+            id: NEXT_ID.fetch_add(1, std::sync::atomic::Ordering::Relaxed),
             flat: flat::Flat::new(index, &plan),
             plan,
             index: index.clone(),
@@ -260,6 +232,7 @@ impl Compiled {
                 .collect()
         });
         LeafValues {
+            plan: self.id,
             leaves,
             flat,
             cold: hot.iter().filter(|h| h.tag < hot::H_CHOICE).count(),
@@ -269,11 +242,20 @@ impl Compiled {
     }
 
     /// Replaces the value of the leaf at `position` (an [`Index::nodes`] position) with
-    /// `value` (credited), as if the assessment said so; `false` when `position` is not
-    /// a leaf. Planners and what-if analyses change one value at a time this way.
-    pub fn set_value(&self, values: &mut LeafValues, position: usize, value: &Value) -> bool {
+    /// `value` (credited), as if the assessment said so; `Ok(false)` when `position` is
+    /// not a leaf. Planners and what-if analyses change one value at a time this way.
+    ///
+    /// # Errors
+    /// [`Problem::ValuesOfAnotherPlan`] when `values` were read by another plan.
+    pub fn set_value(
+        &self,
+        values: &mut LeafValues,
+        position: usize,
+        value: &Value,
+    ) -> Result<bool, Box<Diagnostic>> {
+        self.check_values(values)?;
         let Some(k) = self.plan.leaf_of.get(position).copied().flatten() else {
-            return false;
+            return Ok(false);
         };
         let node = &self.index.nodes()[position];
         let leaf = Leaf::Value {
@@ -292,18 +274,35 @@ impl Compiled {
             }
         }
         values.leaves[k] = leaf;
-        true
+        Ok(true)
+    }
+
+    /// [`Problem::ValuesOfAnotherPlan`] unless `values` were read by this plan (or a
+    /// clone of it).
+    #[inline]
+    fn check_values(&self, values: &LeafValues) -> Result<(), Box<Diagnostic>> {
+        if values.plan == self.id {
+            Ok(())
+        } else {
+            Err(another_plan())
+        }
     }
 
     /// Points of `values`: the total after bonus / penalty points (floored at 0), as
     /// [`Index::evaluate`] and [`Index::score`] (`total.achieved`) give it, with the same
     /// errors. The nodes' cells stay in `scratch` ([`Compiled::cells`],
-    /// [`Compiled::cell`]).
+    /// [`Compiled::cell`]). One scratch serves any plan, one evaluation at a time.
+    ///
+    /// # Errors
+    /// The problems [`Index::evaluate`] reports for these values; and
+    /// [`Problem::ValuesOfAnotherPlan`] when `values` were read by another plan (then
+    /// `scratch` is left as it was).
     pub fn evaluate(
         &self,
         values: &LeafValues,
         scratch: &mut Scratch,
     ) -> Result<Option<Decimal>, Box<Diagnostic>> {
+        self.check_values(values)?;
         let plan = &self.plan;
         let n = plan.scale.len();
         if values.leaves.len() != plan.leaves.len() {
@@ -317,6 +316,7 @@ impl Compiled {
             )));
         }
         scratch.prepare(n);
+        scratch.plan = self.id;
         let flat = match &self.flat {
             Some(f) if values.cold == 0 => self.flat_run(f, values, scratch),
             _ => false,
@@ -365,12 +365,22 @@ impl Compiled {
                 )));
             }
         }
+        if values.adjustments.is_empty() {
+            // `Index::adjusted_total` with no term: the root floored at 0 by
+            // `Decimal::max`, which gives a value not below zero itself (any sign bit
+            // clear is not below zero).
+            return Ok(root.map(floored));
+        }
         Ok(self.index.adjusted_total(root, &values.adjustments))
     }
 
     /// The cell of the node at `position` after [`Compiled::evaluate`] (as
-    /// [`Index::evaluate`] fills it).
+    /// [`Index::evaluate`] fills it); [`Cell::Missing`] when the scratch's last
+    /// evaluation was another plan's (or there was none).
     pub fn cell(&self, scratch: &Scratch, position: usize) -> Cell {
+        if scratch.plan != self.id {
+            return Cell::Missing;
+        }
         if scratch.flat {
             return match self.plan.static_max.get(position) {
                 Some(&max) => Cell::Value {
@@ -443,7 +453,7 @@ impl Compiled {
     /// The exact value of node `i` after a flat evaluation.
     fn flat_fx(&self, sc: &Scratch, i: usize) -> Fx {
         let slot = (self.flat.as_ref()).and_then(|f| f.slot.get(i));
-        let at = slot.and_then(|&j| sc.f.get(j as usize).map(|&(m, w)| (m, w as u8)));
+        let at = slot.and_then(|&j| sc.f.get(j as usize).map(|&(m, w)| (m, flat::scale_of(w))));
         match (at, self.plan.scale.get(i)) {
             (Some((m, s)), Some(&scale)) => {
                 // |m| < 2⁶³ < 10¹⁹: a value with `s` places has m = 0 beyond 18 places.
@@ -564,62 +574,6 @@ impl Compiled {
             }
         };
         Ok(())
-    }
-
-    #[inline]
-    fn parent(&self, p: &plan::Parent, sc: &mut Scratch) {
-        let i = p.node as usize;
-        if p.fixed {
-            let done = if p.narrow {
-                self.sum64(p, sc)
-            } else {
-                self.sum128(p, sc)
-            };
-            if done {
-                return;
-            }
-        }
-        // With `Decimal`: the engine's own aggregation on the children's cells.
-        let node = &self.index.nodes()[i];
-        for &c in &node.children {
-            if sc.v[c].st != DEC {
-                sc.cells[c] = self.cell(sc, c);
-            }
-        }
-        sc.cells[i] = crate::engine::combine(node, &sc.cells);
-        sc.v[i].st = DEC;
-        sc.v[i].na_below = true;
-        sc.slow += 1;
-    }
-
-    /// A fixed parent in 64-bit integers; `false` when a child or the sum needs more (or
-    /// `Decimal`): the node is then computed with `Decimal`.
-    #[inline]
-    fn sum64(&self, p: &plan::Parent, sc: &mut Scratch) -> bool {
-        fixed_sum!(
-            self,
-            p,
-            sc,
-            coef64,
-            i64,
-            |m, coef| i64::try_from(m).ok().and_then(|m| m.checked_mul(coef)),
-            |sum, t| sum.checked_add(t)
-        )
-    }
-
-    /// A fixed parent in 128-bit integers ([`Compiled::sum64`]; the plan proved these
-    /// products and sums fit).
-    #[inline]
-    fn sum128(&self, p: &plan::Parent, sc: &mut Scratch) -> bool {
-        fixed_sum!(
-            self,
-            p,
-            sc,
-            coef,
-            i128,
-            |m, coef| Some(m * coef),
-            |sum, t| Some(sum + t)
-        )
     }
 
     fn materialize_all(&self, sc: &mut Scratch) {
@@ -770,5 +724,29 @@ impl LeafValues {
     /// the general path.
     pub fn hot_leaves(&self) -> usize {
         (self.hot.iter()).filter(|h| h.tag >= hot::H_CHOICE).count()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        /// `floored` is `total_after_adjustments` with no term, to the bit (value,
+        /// scale and sign, negative zero included).
+        #[test]
+        fn floored_is_the_total_with_no_adjustment(
+            m in prop_oneof![Just(0i64), -1000i64..1000, any::<i64>()],
+            s in 0u32..=28,
+            negative_zero in any::<bool>(),
+        ) {
+            let mut r = Decimal::new(m, s);
+            if m == 0 && negative_zero {
+                r.set_sign_negative(true);
+            }
+            let want = crate::engine::total_after_adjustments(r, []);
+            prop_assert_eq!(floored(r).serialize(), want.serialize());
+        }
     }
 }

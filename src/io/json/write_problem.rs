@@ -284,6 +284,7 @@ pub(crate) fn problem(o: &mut String, p: &Problem) {
             o.push_str(",\"found\":");
             push_u128(o, *found as u128);
         }
+        Problem::ValuesOfAnotherPlan => {}
         Problem::OverrideSameAsBase => {}
         Problem::OverrideNoEffect => {}
         Problem::NotWeighted { parent } => {

@@ -9,6 +9,8 @@
 //! scale word ([`Num`]); when no leaf is negative or large, a plain sum is the sum and
 //! the OR of the children's words ([`run_fast`]), else every step is checked ([`run`]).
 
+#[cfg(test)]
+use super::POISON;
 use super::{word, Num};
 
 /// A run of parents summed by one loop ([module docs](self)).
@@ -94,10 +96,12 @@ fn fast<const N: usize>(parents: &mut [Num], kids: &[Num]) {
 }
 
 /// A plain sum of children none of which is negative and whose sum fits: the sum, and
-/// as its word the union of the children's scales of nonzero terms with the largest of
-/// them as the scale — or, when the sum is zero (every child zero), the last child's
-/// word ([`sum_scale`]: with no negative term, `Decimal`'s scale of the sum is the
-/// largest scale of a nonzero term, or the last term's when all are zero).
+/// as its word the OR of the children's words — or, when the sum is zero (every child
+/// zero), the last child's word. With no negative term, `Decimal`'s scale of the sum is
+/// the largest scale of a nonzero term ([`scale_of`] the OR: the top of its bits 32–60;
+/// its low byte, an OR of scales, is not read), or the last term's when all are zero
+/// ([`sum_scale`]). A sum's word is read only by [`scale_of`] and by further sums of
+/// [`run_fast`] (an evaluation sums all its parents one way or the other).
 #[inline(always)]
 fn sum_fast(kids: &[Num]) -> Num {
     let (mut total, mut scales) = (0i64, 0u64);
@@ -105,17 +109,20 @@ fn sum_fast(kids: &[Num]) -> Num {
         total = total.wrapping_add(m);
         scales |= w;
     }
-    let scales = scales & SCALES;
-    let top = 63 - ((scales >> 32) | 1).leading_zeros();
     let last = kids.last().map_or(0, |k| k.1);
-    (
-        total,
-        if total != 0 {
-            scales | u64::from(top)
-        } else {
-            last
-        },
-    )
+    (total, if total != 0 { scales } else { last })
+}
+
+/// The `Decimal` scale of a slot of word `w` ([`Num`]): the largest scale in bits
+/// 32–60 when any is set (a nonzero integer), else the low byte.
+#[inline]
+pub(in super::super) fn scale_of(w: u64) -> u8 {
+    let scales = (w & SCALES) >> 32;
+    if scales != 0 {
+        (63 - scales.leading_zeros()) as u8
+    } else {
+        w as u8
+    }
 }
 
 /// Sums one run into `f` (each slot's integer and scale word), checking every step;
@@ -292,10 +299,10 @@ mod tests {
                     prop_assert_eq!((got.mantissa(), got.scale()), (d.mantissa(), d.scale()));
                     if m.iter().all(|&x| (0..i64::MAX / 8).contains(&x)) {
                         let (t, w) = sum_fast(&nums);
-                        prop_assert_eq!((t, w as u8), (total, sc));
+                        prop_assert_eq!((t, scale_of(w)), (total, sc));
                         // The word of a sum is a valid child of the next sum.
                         prop_assert_eq!(w & SCALES != 0, t != 0);
-                        prop_assert_eq!(63 - (w | 1 << 32).leading_zeros(), 32 + u32::from(sc) * u32::from(t != 0));
+                        prop_assert_eq!(w & POISON, 0);
                     }
                 }
                 None => prop_assert!(steps.is_none()),
@@ -317,7 +324,11 @@ mod tests {
                 checked.push((m, word(m, s)));
             }
             let (t, w) = sum_fast(&fast);
-            prop_assert_eq!(Some((t, w as u8)), sum_unit(&checked));
+            prop_assert_eq!(Some((t, scale_of(w))), sum_unit(&checked));
+            // Every sum's scale, not only the last one's.
+            for (f, c) in fast.iter().zip(&checked) {
+                prop_assert_eq!((f.0, scale_of(f.1)), (c.0, c.1 as u8));
+            }
         }
 
         /// A weighted sum gives what the step-by-step rule gives on its terms.
