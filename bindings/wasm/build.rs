@@ -5,7 +5,10 @@
 use std::path::PathBuf;
 
 fn main() {
-    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../criteria/schema");
+    // Read at run time: a build script compiled in another checkout (a worktree sharing
+    // the target directory) must not look in that checkout.
+    let manifest = PathBuf::from(std::env::var("CARGO_MANIFEST_DIR").expect("CARGO_MANIFEST_DIR"));
+    let dir = manifest.join("../../criteria/schema");
     println!("cargo:rerun-if-changed={}", dir.display());
     let mut entries: Vec<_> = std::fs::read_dir(&dir)
         .expect("criteria/schema exists")
@@ -31,8 +34,7 @@ fn main() {
     let out_dir = PathBuf::from(std::env::var("OUT_DIR").expect("OUT_DIR"));
     std::fs::write(out_dir.join("schemas.rs"), out).expect("write schemas.rs");
 
-    let index = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("../../criteria/service-766/qd766-portal-six-groups.json");
+    let index = manifest.join("../../criteria/service-766/qd766-portal-six-groups.json");
     println!("cargo:rerun-if-changed={}", index.display());
     let text = std::fs::read_to_string(&index).expect("six-group index readable");
     let v: serde_json::Value = serde_json::from_str(&text).expect("six-group index is JSON");

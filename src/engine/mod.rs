@@ -1,6 +1,6 @@
 //! Scoring: a validated definition flattened into an [`Index`], the checks of an
 //! assessment against it, the points-only path ([`inputs`]), ranking on exact values and
-//! the validation of a definition; the [`Compiled`] evaluator (the index as an
+//! the validation of a definition; the [`Compiled`](crate::engine::Compiled) evaluator (the index as an
 //! integer plan, same results).
 
 mod compiled;

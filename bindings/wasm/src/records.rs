@@ -2,7 +2,7 @@
 //! indicators per unit and period, their scores, the dossiers that cost points and
 //! explanations dossier by dossier out, as the `chiso.records/1` document that
 //! `chiso records --format json` writes (same options, the same library
-//! [`document`](chiso::records::document)).
+//! [`document`](fn@chiso::records::document)).
 //!
 //! Options are one JSON object, named like the CLI's flags:
 //!

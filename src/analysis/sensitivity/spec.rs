@@ -249,8 +249,9 @@ pub enum Error {
         /// The unit.
         unit: String,
     },
-    /// The analysis would break a resource limit ([`MAX_RUNS`], [`MAX_WORK`],
-    /// [`MAX_RESULT_BYTES`]); nothing was computed. [`Limit::diagnostic`] gives the
+    /// The analysis would break a resource limit ([`MAX_SENSITIVITY_RUNS`](crate::limits::MAX_SENSITIVITY_RUNS),
+    /// [`MAX_SENSITIVITY_WORK`](crate::limits::MAX_SENSITIVITY_WORK),
+    /// [`MAX_SENSITIVITY_RESULT_BYTES`](crate::limits::MAX_SENSITIVITY_RESULT_BYTES)); nothing was computed. [`Limit::diagnostic`] gives the
     /// bilingual message.
     Limit(Limit),
 }

@@ -1,47 +1,4 @@
-//! The compiled evaluator: an [`Index`] turned once into an evaluation plan whose
-//! arithmetic is in integers, with the same results as [`Index::evaluate`] and
-//! [`Index::score`] — the same values *and* the same decimal scales.
-//!
-//! Every number is held as an integer mantissa at a scale fixed per node when the index
-//! is compiled (thresholds, maxima, weights and the points of every outcome), next to the
-//! scale `rust_decimal` would give it, so sums are integer additions and the scales of
-//! the results follow `Decimal`'s rules exactly. A node falls back to `Decimal` where it
-//! needs it: statically (a weighted mean, a rescaled node, a node whose range would not
-//! fit the integers, a rule kind without a kernel, and their ancestors) or for one
-//! evaluation (a value the rule rejects or flags, a quotient `Decimal` would round):
-//! then the rule itself ([`Rule::points`](crate::rule::Rule::points)) and the engine's
-//! own aggregation compute that node. Property tests keep the plan equal to
-//! [`Index::evaluate`] on random trees and on every shipped index.
-//!
-//! The commonest leaves (outcomes, tiers on a number, entered points, shares without a
-//! gate, up to two counted deductions) take a hot path in 64-bit integers (`hot.rs`):
-//! outcome and tier points written once at the leaf's scale, tier limits as inclusive
-//! integers, the value read into a small record; parents whose integers fit 64 bits sum
-//! in `i64`. Whatever the hot path cannot decide goes to the general kernels above.
-//! When the whole index is like that, it is also laid out flat (`flat.rs`): nodes
-//! breadth-first in one plain array, each parent summing a contiguous run of slots,
-//! leaves grouped by rule kind; an evaluation whose every leaf the hot path reads takes
-//! that path, and starts again on the general one where it cannot decide.
-//!
-//! ```
-//! use chiso::engine::{Compiled, Scratch};
-//! use chiso::{Cell, Index, View};
-//! let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/criteria/examples/");
-//! let index = Index::from_file(format!("{dir}department-example.json").as_ref()).unwrap();
-//! let text = std::fs::read_to_string(format!("{dir}department-example.assessment.json")).unwrap();
-//! let assessment = chiso::load::assessment(&text).unwrap();
-//!
-//! let plan = Compiled::new(&index);              // once per index
-//! let mut scratch = Scratch::default();          // once per thread
-//! let values = plan.values(&assessment, View::Final).unwrap(); // once per assessment
-//! let total = plan.evaluate(&values, &mut scratch).unwrap();
-//!
-//! let full = index.score(&assessment, View::Final).unwrap();
-//! assert_eq!(total, full.total.achieved);
-//! // Every node's cell, as Index::evaluate fills it.
-//! let cells = plan.cells(&scratch);
-//! assert_eq!(cells[0].achieved(), full.total.criteria_points);
-//! ```
+//! The compiled evaluator: see [`Compiled`].
 
 mod flat;
 mod fx;
@@ -62,7 +19,50 @@ use hot::HotOut;
 use leaf::{Input, Out};
 use rust_decimal::Decimal;
 
-/// An index compiled for fast exact evaluation ([module docs](self)).
+/// The compiled evaluator: an [`Index`] turned once into an evaluation plan whose
+/// arithmetic is in integers, with the same results as [`Index::evaluate`] and
+/// [`Index::score`] — the same values *and* the same decimal scales.
+///
+/// Every number is held as an integer mantissa at a scale fixed per node when the index
+/// is compiled (thresholds, maxima, weights and the points of every outcome), next to the
+/// scale `rust_decimal` would give it, so sums are integer additions and the scales of
+/// the results follow `Decimal`'s rules exactly. A node falls back to `Decimal` where it
+/// needs it: statically (a weighted mean, a rescaled node, a node whose range would not
+/// fit the integers, a rule kind without a kernel, and their ancestors) or for one
+/// evaluation (a value the rule rejects or flags, a quotient `Decimal` would round):
+/// then the rule itself ([`Rule::points`](crate::rule::Rule::points)) and the engine's
+/// own aggregation compute that node. Property tests keep the plan equal to
+/// [`Index::evaluate`] on random trees and on every shipped index.
+///
+/// The commonest leaves (outcomes, tiers on a number, entered points, shares without a
+/// gate, up to two counted deductions) take a hot path in 64-bit integers (`hot.rs`):
+/// outcome and tier points written once at the leaf's scale, tier limits as inclusive
+/// integers, the value read into a small record; parents whose integers fit 64 bits sum
+/// in `i64`. Whatever the hot path cannot decide goes to the general kernels above.
+/// When the whole index is like that, it is also laid out flat (`flat.rs`): nodes
+/// breadth-first in one plain array, each parent summing a contiguous run of slots,
+/// leaves grouped by rule kind; an evaluation whose every leaf the hot path reads takes
+/// that path, and starts again on the general one where it cannot decide.
+///
+/// ```
+/// use chiso::engine::{Compiled, Scratch};
+/// use chiso::{Cell, Index, View};
+/// let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/criteria/examples/");
+/// let index = Index::from_file(format!("{dir}department-example.json").as_ref()).unwrap();
+/// let text = std::fs::read_to_string(format!("{dir}department-example.assessment.json")).unwrap();
+/// let assessment = chiso::load::assessment(&text).unwrap();
+///
+/// let plan = Compiled::new(&index);              // once per index
+/// let mut scratch = Scratch::default();          // once per thread
+/// let values = plan.values(&assessment, View::Final).unwrap(); // once per assessment
+/// let total = plan.evaluate(&values, &mut scratch).unwrap();
+///
+/// let full = index.score(&assessment, View::Final).unwrap();
+/// assert_eq!(total, full.total.achieved);
+/// // Every node's cell, as Index::evaluate fills it.
+/// let cells = plan.cells(&scratch);
+/// assert_eq!(cells[0].achieved(), full.total.criteria_points);
+/// ```
 #[derive(Debug, Clone)]
 pub struct Compiled {
     /// This plan's identity ([`Compiled::new`]; a clone is the same plan): the

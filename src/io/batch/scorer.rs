@@ -65,7 +65,7 @@ impl Fields for csv::ByteRecord {
     }
 }
 
-/// The scores of one unit (node points are in [`Scorer::cells`]).
+/// The scores of one unit (node points are in the scorer's cells).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Scored {
     /// Total after adjustments (floored at 0), when the unit has one.

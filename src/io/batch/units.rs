@@ -30,7 +30,7 @@ pub struct UnitRow {
     pub name: String,
     /// Its block, when it names one.
     pub block: Option<String>,
-    /// The assessment the row stands for ([`Scorer::assessment`]; JSON lines: the
+    /// The assessment the row stands for (the scorer's assessment; JSON lines: the
     /// line), when asked for (`assessments` of [`read_units`]; JSON lines: always).
     pub assessment: Option<Assessment>,
     /// Its score in the final view, as `chiso batch` scores it.
