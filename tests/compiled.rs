@@ -746,13 +746,7 @@ fn flat_path_with_leaves_not_credited() {
         let Ok(index) = Index::new(def) else {
             continue;
         };
-        let mix = common::Mix {
-            not_applicable: 0,
-            missing: 0,
-            evidence: 40,
-            appraisal_1: 0,
-            appraisal_2: 0,
-        };
+        let mix = common::Mix::self_assessed(40);
         let a = random_assessment_with(&index, &mut g, &random_value, &mix);
         same_as_engine(&index, &a, &mut reached).unwrap();
     }
@@ -769,13 +763,7 @@ mod shipped;
 /// is the same plan.
 #[test]
 fn values_of_another_plan_are_refused() {
-    let mix = common::Mix {
-        not_applicable: 0,
-        missing: 0,
-        evidence: 100,
-        appraisal_1: 0,
-        appraisal_2: 0,
-    };
+    let mix = common::Mix::self_assessed(100);
     let mut checked = 0;
     for seed in 0..40u64 {
         let mut g = Gen(seed.wrapping_mul(7919));
@@ -827,13 +815,7 @@ fn values_of_another_plan_are_refused() {
 /// same evaluation.
 #[test]
 fn set_value_gives_what_reading_gives() {
-    let mix = common::Mix {
-        not_applicable: 0,
-        missing: 0,
-        evidence: 100,
-        appraisal_1: 0,
-        appraisal_2: 0,
-    };
+    let mix = common::Mix::self_assessed(100);
     let (mut flat, mut set) = (0, 0);
     for seed in 0..200u64 {
         let mut g = Gen(seed.wrapping_mul(6151));

@@ -97,6 +97,20 @@ pub struct Mix {
     pub appraisal_2: u64,
 }
 
+impl Mix {
+    /// Every leaf valued and applicable, no appraisal round; `evidence` per 100 layers
+    /// with evidence.
+    pub fn self_assessed(evidence: u64) -> Mix {
+        Mix {
+            not_applicable: 0,
+            missing: 0,
+            evidence,
+            appraisal_1: 0,
+            appraisal_2: 0,
+        }
+    }
+}
+
 /// Random entries of an assessment of `index` for the property tests: some criteria not
 /// applicable, some leaves missing, the others with a self-assessment (or a survey layer)
 /// whose value comes from `value(g, rule, max)` (max 1 when the leaf has none), appraisal
