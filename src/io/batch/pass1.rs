@@ -151,6 +151,7 @@ pub(super) fn pass1_csv_blocks<R: Read, S: Write>(
     if threads == 1 {
         let mut scorer = scorer;
         let mut block = Vec::new();
+        let mut part = Part::new(columns, p.widths.as_ref());
         loop {
             let line = match blocks.next(&mut block, block_size) {
                 Ok(Some(line)) => line,
@@ -160,15 +161,16 @@ pub(super) fn pass1_csv_blocks<R: Read, S: Write>(
                     return Ok(());
                 }
             };
-            let mut part = Part::new(columns, p.widths.as_ref());
+            part.clear(p.widths.as_ref());
             score_block(&mut scorer, &block, line, &mut part, max_errors);
-            p.merge(part)?;
+            p.merge(&mut part)?;
         }
     }
     // Ordered pipeline: this thread cuts the input into blocks and spools; block k is
     // scored by worker k mod threads, and results are taken back in the same
-    // round-robin order.
-    type Job = (Vec<u8>, BlockLine);
+    // round-robin order. Blocks and parts go back and forth, so their buffers are
+    // allocated once.
+    type Job = (Vec<u8>, BlockLine, Option<Part>);
     type Done = (Vec<u8>, Part);
     let widths = p.widths.clone();
     std::thread::scope(|sc| -> Result<(), BatchError> {
@@ -180,8 +182,14 @@ pub(super) fn pass1_csv_blocks<R: Read, S: Write>(
             let mut scorer = scorer.clone();
             let widths = widths.clone();
             sc.spawn(move || {
-                for (block, line) in rx {
-                    let mut part = Part::new(columns, widths.as_ref());
+                for (block, line, part) in rx {
+                    let mut part = match part {
+                        Some(mut part) => {
+                            part.clear(widths.as_ref());
+                            part
+                        }
+                        None => Part::new(columns, widths.as_ref()),
+                    };
                     score_block(&mut scorer, &block, line, &mut part, max_errors);
                     if rtx.send((block, part)).is_err() {
                         break;
@@ -194,6 +202,7 @@ pub(super) fn pass1_csv_blocks<R: Read, S: Write>(
         let gone = || BatchError::Io(io::Error::other("a scoring thread stopped"));
         let (mut sent, mut received) = (0usize, 0usize);
         let mut free: Vec<Vec<u8>> = Vec::new();
+        let mut free_parts: Vec<Part> = Vec::new();
         let mut stopped = None;
         loop {
             let mut block = free.pop().unwrap_or_default();
@@ -206,24 +215,25 @@ pub(super) fn pass1_csv_blocks<R: Read, S: Write>(
                 }
             };
             to_workers[sent % threads]
-                .send((block, line))
+                .send((block, line, free_parts.pop()))
                 .map_err(|_| gone())?;
             sent += 1;
             while sent - received >= 2 * threads {
-                let (block, part) = from_workers[received % threads]
+                let (block, mut part) = from_workers[received % threads]
                     .recv()
                     .map_err(|_| gone())?;
-                p.merge(part)?;
+                p.merge(&mut part)?;
                 free.push(block);
+                free_parts.push(part);
                 received += 1;
             }
         }
         drop(to_workers);
         while received < sent {
-            let (_, part) = from_workers[received % threads]
+            let (_, mut part) = from_workers[received % threads]
                 .recv()
                 .map_err(|_| gone())?;
-            p.merge(part)?;
+            p.merge(&mut part)?;
             received += 1;
         }
         if let Some(e) = stopped {
@@ -304,10 +314,8 @@ pub(super) fn pass1_jsonl<R: Read, S: Write>(
         }
         line_no += 1;
         if part.totals.len() + part.error_count >= CHUNK {
-            p.merge(std::mem::replace(
-                &mut part,
-                Part::new(columns, p.widths.as_ref()),
-            ))?;
+            p.merge(&mut part)?;
+            part.clear(p.widths.as_ref());
         }
         let (a, r) = match json_unit(index, read, &buffered, line_no, opts.lang) {
             Ok(Some(x)) => x,
@@ -336,7 +344,7 @@ pub(super) fn pass1_jsonl<R: Read, S: Write>(
             |_| None,
         );
     }
-    p.merge(part)?;
+    p.merge(&mut part)?;
     Ok(())
 }
 

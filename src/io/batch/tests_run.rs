@@ -161,7 +161,7 @@ fn pass1_of(input: &[u8], pipeline: Option<(usize, usize)>) -> String {
                         let line = rec.position().unwrap().line();
                         score_one(&mut scorer, line, &rec, &mut part, 1000);
                     }
-                    p.merge(part).unwrap();
+                    p.merge(&mut part).unwrap();
                 }
             }
         }
