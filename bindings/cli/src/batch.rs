@@ -5,7 +5,6 @@ use chiso::batch::{BatchError, InputFormat, Options, OutputFormat};
 use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
-use std::sync::atomic::{AtomicBool, Ordering};
 
 /// Tie policies on the command line.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -137,34 +136,18 @@ pub fn run(args: &BatchArgs, lang: chiso::Lang) -> ExitCode {
         threads: crate::commands::threads(args.threads, chiso::batch::default_threads(), lang),
     };
     // Both writers note a failure, so an I/O error is worded as a write failure (of the
-    // output or of the temporary files) or a read failure of the input.
-    let (out_failed, spool_failed) = (AtomicBool::new(false), AtomicBool::new(false));
-    let mut out = Noted::new(std::io::stdout().lock(), &out_failed);
-    // The spool in segments (temporary files, the first made above so that a
-    // temporary file that cannot be made is said before the input is read), each
-    // closed as soon as pass 2 has read it.
-    let mut first = Some(spool);
-    let segments = || {
-        let file = match first.take() {
-            Some(f) => Ok(f),
-            None => tempfile::tempfile(),
-        };
-        if file.is_err() {
-            spool_failed.store(true, Ordering::Relaxed);
-        }
-        file.map(|f| Noted::new(f, &spool_failed))
-    };
+    // output or of the temporary file) or a read failure of the input.
+    let mut out = Noted::new(std::io::stdout().lock());
+    let mut spool = Noted::new(spool);
     // CSV is read in blocks of whole records straight into the scoring buffers (a
     // buffer in between would only copy them); JSON lines line by line, buffered.
     let result = match format {
-        InputFormat::Csv => {
-            chiso::batch::run_segmented(&index, file, format, segments, &mut out, &opts)
-        }
-        InputFormat::JsonLines => chiso::batch::run_segmented(
+        InputFormat::Csv => chiso::batch::run(&index, file, format, &mut spool, &mut out, &opts),
+        InputFormat::JsonLines => chiso::batch::run(
             &index,
             std::io::BufReader::with_capacity(1 << 20, file),
             format,
-            segments,
+            &mut spool,
             &mut out,
             &opts,
         ),
@@ -184,9 +167,9 @@ pub fn run(args: &BatchArgs, lang: chiso::Lang) -> ExitCode {
             ExitCode::from(1)
         }
         Err(BatchError::Io(e)) => {
-            let d = if out_failed.load(Ordering::Relaxed) {
+            let d = if out.failed {
                 crate::output::cannot_write(crate::output::STDOUT, &e)
-            } else if spool_failed.load(Ordering::Relaxed) {
+            } else if spool.failed {
                 spool_error(&e, lang)
             } else {
                 read_error(&units_name, &e)
@@ -217,26 +200,28 @@ fn spool_error(e: &std::io::Error, lang: chiso::Lang) -> chiso::Diagnostics {
     crate::output::cannot_write(name, e)
 }
 
-/// A reader/writer that notes whether any of its operations failed (in `failed`,
-/// shared by the spool's segments).
-struct Noted<'f, T> {
+/// A reader/writer that notes whether any of its operations failed.
+struct Noted<T> {
     inner: T,
-    failed: &'f AtomicBool,
+    failed: bool,
 }
 
-impl<'f, T> Noted<'f, T> {
-    fn new(inner: T, failed: &'f AtomicBool) -> Self {
-        Noted { inner, failed }
+impl<T> Noted<T> {
+    fn new(inner: T) -> Self {
+        Noted {
+            inner,
+            failed: false,
+        }
     }
     fn note<R>(&mut self, r: std::io::Result<R>) -> std::io::Result<R> {
         if r.is_err() {
-            self.failed.store(true, Ordering::Relaxed);
+            self.failed = true;
         }
         r
     }
 }
 
-impl<T: Write> Write for Noted<'_, T> {
+impl<T: Write> Write for Noted<T> {
     fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
         let r = self.inner.write(buf);
         self.note(r)
@@ -251,14 +236,14 @@ impl<T: Write> Write for Noted<'_, T> {
     }
 }
 
-impl<T: std::io::Read> std::io::Read for Noted<'_, T> {
+impl<T: std::io::Read> std::io::Read for Noted<T> {
     fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
         let r = self.inner.read(buf);
         self.note(r)
     }
 }
 
-impl<T: std::io::Seek> std::io::Seek for Noted<'_, T> {
+impl<T: std::io::Seek> std::io::Seek for Noted<T> {
     fn seek(&mut self, pos: std::io::SeekFrom) -> std::io::Result<u64> {
         let r = self.inner.seek(pos);
         self.note(r)

@@ -82,7 +82,7 @@
 use crate::band::TiePolicy;
 use crate::engine::Index;
 use crate::text::Lang;
-use std::io::{self, BufReader, BufWriter, Read, Seek, Write};
+use std::io::{self, BufReader, BufWriter, Read, Seek, SeekFrom, Write};
 
 mod collect;
 mod cut;
@@ -97,7 +97,6 @@ mod pass1;
 mod read;
 mod row;
 mod scorer;
-mod spool;
 #[cfg(test)]
 mod tests_errors;
 #[cfg(test)]
@@ -112,7 +111,6 @@ mod write;
 use collect::{mean_fields, Pass1};
 use error::render_list;
 use pass1::{pass1_csv, pass1_jsonl};
-use spool::Segments;
 use write::Writer;
 
 pub use error::{BatchError, RowCode, RowError};
@@ -120,7 +118,6 @@ pub(crate) use leaf::{leaf_input, LeafInput};
 pub use number::{parse_decimal, write_decimal};
 pub use scorer::Scored;
 pub(crate) use scorer::{Fields, Scorer};
-pub use spool::SPOOL_SEGMENT_BYTES;
 pub use units::{read_unit_cells, read_units, UnitRow, UnitsRead};
 
 /// Unit name of the row of means.
@@ -256,59 +253,10 @@ pub fn run<R: Read, S: Read + Write + Seek + Send, W: Write>(
     out: W,
     opts: &Options,
 ) -> Result<Summary, BatchError> {
-    let mut one = Some(spool);
-    let spools = Segments::new(u64::MAX, move || {
-        one.take()
-            .ok_or_else(|| io::Error::other("a second spool segment"))
-    });
-    run_spools(index, input, format, spools, out, opts)
-}
-
-/// [`run`] with the spool in segments of about [`SPOOL_SEGMENT_BYTES`] each, made by
-/// `new_spool` as they are needed (temporary files in the CLI). While the output is
-/// written, each segment is dropped as soon as it has been read, on the thread that
-/// reads them, so the spool's storage is released while the output is written rather
-/// than after it (a 350 MB temporary file takes ~25 ms to free).
-pub fn run_segmented<R, S, W, F>(
-    index: &Index,
-    input: R,
-    format: InputFormat,
-    new_spool: F,
-    out: W,
-    opts: &Options,
-) -> Result<Summary, BatchError>
-where
-    R: Read,
-    S: Read + Write + Seek + Send,
-    W: Write,
-    F: FnMut() -> io::Result<S>,
-{
-    let spools = Segments::new(SPOOL_SEGMENT_BYTES, new_spool);
-    run_spools(index, input, format, spools, out, opts)
-}
-
-fn run_spools<R, S, W, F>(
-    index: &Index,
-    input: R,
-    format: InputFormat,
-    spools: Segments<S, F>,
-    out: W,
-    opts: &Options,
-) -> Result<Summary, BatchError>
-where
-    R: Read,
-    S: Read + Write + Seek + Send,
-    W: Write,
-    F: FnMut() -> io::Result<S>,
-{
     let mut clock = Phases::new();
     let n = index.nodes().len();
     // Small buffer: whole chunks (~0.5 MB) go straight to the spool.
-    let mut p = Pass1::new(
-        BufWriter::with_capacity(1 << 16, spools),
-        n,
-        opts.max_errors,
-    );
+    let mut p = Pass1::new(BufWriter::with_capacity(1 << 16, spool), n, opts.max_errors);
     match format {
         InputFormat::Csv => pass1_csv(index, input, &mut p, opts)?,
         InputFormat::JsonLines => pass1_jsonl(index, input, &mut p, opts)?,
@@ -348,11 +296,8 @@ where
     drop(p.totals);
     drop(p.blocks);
     drop(p.max_ids);
-    let mut spool = p
-        .spool
-        .into_inner()
-        .map_err(|e| e.into_error())?
-        .into_reader()?;
+    let mut spool = p.spool.into_inner().map_err(|e| e.into_error())?;
+    spool.seek(SeekFrom::Start(0))?;
     // Units that repeat an earlier row: warnings (the names are read back from the
     // spool only when hashes repeat).
     let (warnings, warning_count) = {
@@ -369,8 +314,7 @@ where
     };
     drop(p.keys);
     clock.mark("duplicates");
-    spool.rewind()?;
-    let spool = spool.consuming();
+    spool.seek(SeekFrom::Start(0))?;
     let summary = Summary {
         units,
         ranked: ranks.iter().filter(|r| r.is_some()).count() as u64,
@@ -422,48 +366,24 @@ pub fn run_in_memory(
     Ok(out)
 }
 
-/// Wall time of each phase of [`run`], and the CPU time the process used in it (user
-/// and system, all threads, from `/proc/self/stat` where there is one), written to
-/// standard error when the environment variable `CHISO_BATCH_PHASES` is set (for
-/// profiling; nothing otherwise).
+/// Wall time of each phase of [`run`], written to standard error when the environment
+/// variable `CHISO_BATCH_PHASES` is set (for profiling; nothing otherwise).
 struct Phases {
-    last: Option<(std::time::Instant, Option<f64>)>,
+    last: Option<std::time::Instant>,
 }
 
 impl Phases {
     fn new() -> Phases {
         Phases {
-            last: std::env::var_os("CHISO_BATCH_PHASES")
-                .map(|_| (std::time::Instant::now(), cpu_seconds())),
+            last: std::env::var_os("CHISO_BATCH_PHASES").map(|_| std::time::Instant::now()),
         }
     }
 
     fn mark(&mut self, phase: &str) {
-        if let Some((last, cpu)) = self.last {
+        if let Some(last) = self.last {
             let now = std::time::Instant::now();
-            let cpu_now = cpu_seconds();
-            match cpu.zip(cpu_now) {
-                Some((a, b)) => eprintln!(
-                    "{phase}: {:.3} s (cpu {:.2} s)",
-                    (now - last).as_secs_f64(),
-                    b - a
-                ),
-                None => eprintln!("{phase}: {:.3} s", (now - last).as_secs_f64()),
-            }
-            self.last = Some((now, cpu_now));
+            eprintln!("{phase}: {:.3} s", (now - last).as_secs_f64());
+            self.last = Some(now);
         }
     }
-}
-
-/// The process's user + system CPU time so far, in seconds (Linux; clock ticks of
-/// 1/100 s), for [`Phases`].
-fn cpu_seconds() -> Option<f64> {
-    let stat = std::fs::read_to_string("/proc/self/stat").ok()?;
-    // The fields after the command name (which is in parentheses and may hold spaces):
-    // utime and stime are the 14th and 15th fields of the line.
-    let rest = stat.get(stat.rfind(')')? + 2..)?;
-    let mut f = rest.split(' ').skip(11);
-    let utime: f64 = f.next()?.parse().ok()?;
-    let stime: f64 = f.next()?.parse().ok()?;
-    Some((utime + stime) / 100.0)
 }
