@@ -3,7 +3,7 @@
 
 use super::collect::{Part, Pass1};
 use super::error::{RowCode, RowError};
-use super::read::{line_too_long, read_line_bounded, BlockLine, Blocks, Line, BLOCK, CHUNK};
+use super::read::{line_too_long, read_line_bounded, Block, BlockLine, Blocks, Line, BLOCK, CHUNK};
 use super::scorer::{Fields, Scored, Scorer};
 use super::write::initial_widths;
 use super::{BatchError, Options, OutputFormat};
@@ -13,6 +13,9 @@ use crate::limits::MAX_BATCH_LINE_BYTES;
 use crate::result::View;
 use crate::text::Lang;
 use std::io::{self, BufReader, Read, Write};
+
+/// Blocks in flight per scoring thread in pass 1's pipeline (queued or being scored).
+const QUEUE: usize = 2;
 
 /// Scores the records of one block (see [`Blocks`]). Without quotes, a record is a
 /// run of bytes other than `\r` and `\n`, split at commas here ([`Scorer::fast_row`]
@@ -150,7 +153,7 @@ pub(super) fn pass1_csv_blocks<R: Read, S: Write>(
     let threads = crate::limits::threads(opts.threads);
     if threads == 1 {
         let mut scorer = scorer;
-        let mut block = Vec::new();
+        let mut block = Block::default();
         let mut part = Part::new(columns, p.widths.as_ref());
         loop {
             let line = match blocks.next(&mut block, block_size) {
@@ -170,15 +173,15 @@ pub(super) fn pass1_csv_blocks<R: Read, S: Write>(
     // scored by worker k mod threads, and results are taken back in the same
     // round-robin order. Blocks and parts go back and forth, so their buffers are
     // allocated once.
-    type Job = (Vec<u8>, BlockLine, Option<Part>);
-    type Done = (Vec<u8>, Part);
+    type Job = (Block, BlockLine, Option<Part>);
+    type Done = (Block, Part);
     let widths = p.widths.clone();
     std::thread::scope(|sc| -> Result<(), BatchError> {
         let mut to_workers = Vec::new();
         let mut from_workers = Vec::new();
         for _ in 0..threads {
-            let (tx, rx) = std::sync::mpsc::sync_channel::<Job>(2);
-            let (rtx, rrx) = std::sync::mpsc::sync_channel::<Done>(2);
+            let (tx, rx) = std::sync::mpsc::sync_channel::<Job>(QUEUE);
+            let (rtx, rrx) = std::sync::mpsc::sync_channel::<Done>(QUEUE);
             let mut scorer = scorer.clone();
             let widths = widths.clone();
             sc.spawn(move || {
@@ -201,7 +204,7 @@ pub(super) fn pass1_csv_blocks<R: Read, S: Write>(
         }
         let gone = || BatchError::Io(io::Error::other("a scoring thread stopped"));
         let (mut sent, mut received) = (0usize, 0usize);
-        let mut free: Vec<Vec<u8>> = Vec::new();
+        let mut free: Vec<Block> = Vec::new();
         let mut free_parts: Vec<Part> = Vec::new();
         let mut stopped = None;
         loop {
@@ -218,7 +221,7 @@ pub(super) fn pass1_csv_blocks<R: Read, S: Write>(
                 .send((block, line, free_parts.pop()))
                 .map_err(|_| gone())?;
             sent += 1;
-            while sent - received >= 2 * threads {
+            while sent - received >= QUEUE * threads {
                 let (block, mut part) = from_workers[received % threads]
                     .recv()
                     .map_err(|_| gone())?;
@@ -255,7 +258,7 @@ pub(super) fn csv_header<'i, R: Read>(
     lang: Lang,
 ) -> Result<Header<'i>, io::Error> {
     // The header: the first record (read by the `csv` crate, like every quoted row).
-    let mut head = Vec::new();
+    let mut head = Block::default();
     if let Err(e) = blocks.header(&mut head) {
         return Ok(Err(vec![e.into_row_error(&[], lang)?]));
     }
