@@ -15,7 +15,11 @@ use crate::text::Lang;
 use std::io::{self, BufReader, Read, Write};
 
 /// Blocks in flight per scoring thread in pass 1's pipeline (queued or being scored).
-const QUEUE: usize = 2;
+/// On two cores the reading thread shares them with the scoring threads; with 2 a
+/// thread, a scoring thread often emptied its queue while the reading thread waited
+/// for a time slice, and slept (more `futex` calls, a core idle). ~300 KiB a block
+/// (its text and its rows), so 8 a thread is ~5 MiB with two threads.
+const QUEUE: usize = 8;
 
 /// Scores the records of one block (see [`Blocks`]). Without quotes, a record is a
 /// run of bytes other than `\r` and `\n`, split at commas here ([`Scorer::fast_row`]
