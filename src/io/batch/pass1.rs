@@ -17,9 +17,11 @@ use std::io::{self, BufReader, Read, Write};
 /// Blocks in flight per scoring thread in pass 1's pipeline (queued or being scored).
 /// On two cores the reading thread shares them with the scoring threads; with 2 a
 /// thread, a scoring thread often emptied its queue while the reading thread waited
-/// for a time slice, and slept (more `futex` calls, a core idle). ~300 KiB a block
-/// (its text and its rows), so 8 a thread is ~5 MiB with two threads.
-const QUEUE: usize = 8;
+/// for a time slice, and slept (more `futex` calls, a core idle). Alternated idle
+/// rounds, 1,000,000 PAPI units: 2 → 8 → 16 a thread saved ~0.03 s, then ~0.03 s more;
+/// 32 no more than 16. ~300 KiB a block (its text and its rows): ~10 MiB with two
+/// threads (peak RSS unchanged, ~67 MB: the ranking's vectors are the peak).
+const QUEUE: usize = 16;
 
 /// Scores the records of one block (see [`Blocks`]). Without quotes, a record is a
 /// run of bytes other than `\r` and `\n`, split at commas here ([`Scorer::fast_row`]
