@@ -453,7 +453,8 @@ pub(super) fn newlines(bytes: &[u8]) -> u64 {
 pub(super) fn read_some<R: Read>(r: &mut R, out: &mut Block, want: usize) -> io::Result<usize> {
     let start = out.len;
     out.reserve(want);
-    let room = out.buf.get_mut(start..start + want).unwrap_or_default();
+    let end = start.saturating_add(want).min(out.buf.len());
+    let room = out.buf.get_mut(start..end).unwrap_or_default();
     let mut n = 0;
     while n < room.len() {
         match r.read(&mut room[n..]) {
