@@ -117,29 +117,32 @@ fn packed_ranks(
     block: &dyn Fn(usize) -> u32,
     policy: TiePolicy,
 ) -> Option<Vec<Option<u32>>> {
-    let scale = values
-        .iter()
-        .flatten()
-        .map(Decimal::scale)
-        .max()
-        .unwrap_or(0);
-    // Each value's mantissa at the common scale (exact), and their range.
-    let mut scaled: Vec<i128> = Vec::with_capacity(values.len());
-    let (mut lo, mut hi) = (i128::MAX, i128::MIN);
+    // One pass: the largest scale, the smallest and largest mantissa at each scale and
+    // the last block. Bringing a mantissa to a larger scale multiplies it by a positive
+    // power of ten, which keeps the order: the range at the common scale is that of the
+    // scales' extremes brought to it, and when those fit an `i128`, every value does.
+    // (The highest block, too.)
+    let mut range = [(i128::MAX, i128::MIN); 29];
     let mut top_block = 0u32;
     for (i, v) in values.iter().enumerate() {
-        let Some(v) = v else {
-            scaled.push(0);
-            continue;
-        };
-        let k = pow10(scale - v.scale())?.checked_mul(v.mantissa())?;
-        lo = lo.min(k);
-        hi = hi.max(k);
+        let Some(v) = v else { continue };
+        let m = v.mantissa();
+        let r = range.get_mut(v.scale() as usize)?;
+        r.0 = r.0.min(m);
+        r.1 = r.1.max(m);
         top_block = top_block.max(block(i));
-        scaled.push(k);
     }
-    if lo > hi {
+    let Some(scale) = range.iter().rposition(|&(lo, hi)| lo <= hi) else {
         return Some(vec![None; values.len()]); // no value
+    };
+    let scale = scale as u32;
+    let (mut lo, mut hi) = (i128::MAX, i128::MIN);
+    for (s, &(a, b)) in (0u32..).zip(&range) {
+        if a <= b {
+            let p = pow10(scale - s)?;
+            lo = lo.min(p.checked_mul(a)?);
+            hi = hi.max(p.checked_mul(b)?);
+        }
     }
     let position_bits = bits(values.len().saturating_sub(1) as u128);
     let value_bits = bits(u128::try_from(hi.checked_sub(lo)?).ok()?);
@@ -148,9 +151,11 @@ fn packed_ranks(
         return None;
     }
     let mut keys: Vec<u64> = Vec::with_capacity(values.len());
-    for (i, (v, &k)) in values.iter().zip(&scaled).enumerate() {
-        if v.is_some() {
-            // Highest value first: its distance below the largest value, ascending.
+    for (i, v) in values.iter().enumerate() {
+        if let Some(v) = v {
+            // Highest value first: its distance below the largest value, ascending
+            // (exact: within the range checked above).
+            let k = pow10(scale - v.scale())?.checked_mul(v.mantissa())?;
             let below = u64::try_from(hi - k).ok()?;
             let key = u64::from(block(i))
                 .checked_shl(value_bits + position_bits)
@@ -160,7 +165,6 @@ fn packed_ranks(
             keys.push(key);
         }
     }
-    drop(scaled);
     // The keys are in input order: a stable sort on block and value alone leaves the
     // positions ascending within equal values (3 passes instead of 5 for a million units).
     radix_sort(
@@ -201,30 +205,34 @@ fn packed_ranks(
 /// comparison sort for few keys.
 fn radix_sort(keys: &mut Vec<u64>, from: u32, width: u32) {
     const DIGIT: u32 = 11;
+    const MASK: u64 = (1 << DIGIT) - 1;
     if keys.len() < 4096 {
         keys.sort_unstable();
         return;
     }
-    let mut other = vec![0u64; keys.len()];
-    let mut shift = from;
-    while shift < width {
-        let mut counts = vec![0usize; 1 << DIGIT];
-        for &k in keys.iter() {
-            counts[((k >> shift) & ((1 << DIGIT) - 1)) as usize] += 1;
+    // Every pass's counts in one read of the keys.
+    let passes = width.saturating_sub(from).div_ceil(DIGIT) as usize;
+    let mut counts = vec![[0usize; 1 << DIGIT]; passes];
+    for &k in keys.iter() {
+        for (p, c) in (0u32..).zip(counts.iter_mut()) {
+            c[((k >> (from + p * DIGIT)) & MASK) as usize] += 1;
         }
+    }
+    let mut other = vec![0u64; keys.len()];
+    for (p, c) in (0u32..).zip(counts.iter_mut()) {
+        let shift = from + p * DIGIT;
         let mut sum = 0;
-        for c in counts.iter_mut() {
+        for c in c.iter_mut() {
             let n = *c;
             *c = sum;
             sum += n;
         }
         for &k in keys.iter() {
-            let d = ((k >> shift) & ((1 << DIGIT) - 1)) as usize;
-            other[counts[d]] = k;
-            counts[d] += 1;
+            let d = ((k >> shift) & MASK) as usize;
+            other[c[d]] = k;
+            c[d] += 1;
         }
         std::mem::swap(keys, &mut other);
-        shift += DIGIT;
     }
 }
 

@@ -51,10 +51,17 @@ impl Keys {
         self.hashes.push(hash(block, unit));
     }
 
+    /// Forgets every unit (keeping the capacity).
+    pub(super) fn clear(&mut self) {
+        self.hashes.clear();
+        self.marks.clear();
+        self.last = 0;
+    }
+
     /// Appends the units of a later part of the input.
-    pub(super) fn append(&mut self, other: Keys) {
+    pub(super) fn append(&mut self, other: &Keys) {
         let base = self.hashes.len();
-        for (k, (at, line)) in other.marks.into_iter().enumerate() {
+        for (k, &(at, line)) in other.marks.iter().enumerate() {
             // The first unit of `other` keeps its mark only when it breaks the sequence.
             if k == 0 && at == 0 && base > 0 && line == self.last + 1 && !other.hashes.is_empty() {
                 continue;
@@ -64,7 +71,7 @@ impl Keys {
         if !other.hashes.is_empty() {
             self.last = other.last;
         }
-        self.hashes.extend(other.hashes);
+        self.hashes.extend_from_slice(&other.hashes);
     }
 
     /// The line of the unit at position `i`.
@@ -305,7 +312,7 @@ mod tests {
         let mut b = Keys::default();
         b.push(None, b"D", 8);
         b.push(None, b"E", 10);
-        a.append(b);
+        a.append(&b);
         let lines: Vec<u64> = (0..5).map(|i| a.line_of(i)).collect();
         assert_eq!(lines, [2, 3, 7, 8, 10]);
         assert_eq!(a.marks, [(0, 2), (2, 7), (4, 10)]);

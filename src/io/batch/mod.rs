@@ -366,24 +366,48 @@ pub fn run_in_memory(
     Ok(out)
 }
 
-/// Wall time of each phase of [`run`], written to standard error when the environment
-/// variable `CHISO_BATCH_PHASES` is set (for profiling; nothing otherwise).
+/// Wall time of each phase of [`run`], and the CPU time the process used in it (user
+/// and system, all threads, from `/proc/self/stat` where there is one), written to
+/// standard error when the environment variable `CHISO_BATCH_PHASES` is set (for
+/// profiling; nothing otherwise).
 struct Phases {
-    last: Option<std::time::Instant>,
+    last: Option<(std::time::Instant, Option<f64>)>,
 }
 
 impl Phases {
     fn new() -> Phases {
         Phases {
-            last: std::env::var_os("CHISO_BATCH_PHASES").map(|_| std::time::Instant::now()),
+            last: std::env::var_os("CHISO_BATCH_PHASES")
+                .map(|_| (std::time::Instant::now(), cpu_seconds())),
         }
     }
 
     fn mark(&mut self, phase: &str) {
-        if let Some(last) = self.last {
+        if let Some((last, cpu)) = self.last {
             let now = std::time::Instant::now();
-            eprintln!("{phase}: {:.3} s", (now - last).as_secs_f64());
-            self.last = Some(now);
+            let cpu_now = cpu_seconds();
+            match cpu.zip(cpu_now) {
+                Some((a, b)) => eprintln!(
+                    "{phase}: {:.3} s (cpu {:.2} s)",
+                    (now - last).as_secs_f64(),
+                    b - a
+                ),
+                None => eprintln!("{phase}: {:.3} s", (now - last).as_secs_f64()),
+            }
+            self.last = Some((now, cpu_now));
         }
     }
+}
+
+/// The process's user + system CPU time so far, in seconds (Linux; clock ticks of
+/// 1/100 s), for [`Phases`].
+fn cpu_seconds() -> Option<f64> {
+    let stat = std::fs::read_to_string("/proc/self/stat").ok()?;
+    // The fields after the command name (which is in parentheses and may hold spaces):
+    // utime and stime are the 14th and 15th fields of the line.
+    let rest = stat.get(stat.rfind(')')? + 2..)?;
+    let mut f = rest.split(' ').skip(11);
+    let utime: f64 = f.next()?.parse().ok()?;
+    let stime: f64 = f.next()?.parse().ok()?;
+    Some((utime + stime) / 100.0)
 }

@@ -6,6 +6,7 @@ use super::error::{RowCode, RowError};
 use crate::limits::MAX_BATCH_LINE_BYTES;
 use crate::text::Lang;
 use std::io::{self, BufRead, Read};
+use std::ops::Deref;
 
 pub(super) const CHUNK: usize = 512;
 
@@ -14,6 +15,64 @@ pub(super) const CHUNK: usize = 512;
 /// the wall time in hand-offs, but with them a 17 MB row under `ulimit -v 256M` fails an
 /// allocation instead of being refused: the hostile suite's `c2-batch-row-17mb`.)
 pub(super) const BLOCK: usize = 1 << 17;
+
+/// A block of input: the bytes `buf[..len]`. The rest of `buf` holds bytes of earlier
+/// blocks (initialized: zeroed once, when the buffer grew), so the input is read
+/// straight into it, as much as is wanted per `read` call. (Reading into a `Vec`'s
+/// spare capacity through `take` + `read_to_end` made 5 `read` calls a block, from
+/// 8 KiB up; zeroing before each read wrote every input byte once more.)
+#[derive(Debug, Default)]
+pub(super) struct Block {
+    buf: Vec<u8>,
+    len: usize,
+}
+
+impl Deref for Block {
+    type Target = [u8];
+    fn deref(&self) -> &[u8] {
+        self.buf.get(..self.len).unwrap_or_default()
+    }
+}
+
+impl Block {
+    /// A block holding `bytes`.
+    #[cfg(test)]
+    pub(super) fn from_slice(bytes: &[u8]) -> Block {
+        let mut b = Block::default();
+        b.extend_from_slice(bytes);
+        b
+    }
+
+    pub(super) fn clear(&mut self) {
+        self.len = 0;
+    }
+
+    fn truncate(&mut self, n: usize) {
+        self.len = self.len.min(n);
+    }
+
+    /// Room for `more` bytes after the block's end (zeroed where the buffer grows).
+    fn reserve(&mut self, more: usize) {
+        let need = self.len.saturating_add(more);
+        if self.buf.len() < need {
+            self.buf.resize(need, 0);
+        }
+    }
+
+    fn extend_from_slice(&mut self, bytes: &[u8]) {
+        self.reserve(bytes.len());
+        let end = self.len + bytes.len();
+        self.buf[self.len..end].copy_from_slice(bytes);
+        self.len = end;
+    }
+
+    /// Drops the first `n` bytes.
+    fn drain_front(&mut self, n: usize) {
+        let n = n.min(self.len);
+        self.buf.copy_within(n..self.len, 0);
+        self.len -= n;
+    }
+}
 
 /// Cuts a CSV stream into blocks of whole records, so that the records can be split
 /// on the scoring threads. A block starts where a record starts; its `line` is the
@@ -39,7 +98,7 @@ impl<R: Read> Blocks<R> {
     }
 
     /// Appends up to `want` bytes of input to `out`; sets `eof` at the end.
-    pub(super) fn read_more(&mut self, out: &mut Vec<u8>, want: usize) -> io::Result<()> {
+    pub(super) fn read_more(&mut self, out: &mut Block, want: usize) -> io::Result<()> {
         self.eof = read_some(&mut self.input, out, want)? == 0;
         Ok(())
     }
@@ -47,7 +106,7 @@ impl<R: Read> Blocks<R> {
     /// The header record (and the blank lines before it) into `out`; all of the input
     /// if it has no other record. Refused, before more is read, past
     /// [`crate::limits::MAX_BATCH_HEADER_BYTES`] or [`crate::limits::MAX_BATCH_COLUMNS`].
-    pub(super) fn header(&mut self, out: &mut Vec<u8>) -> Result<(), ReadError> {
+    pub(super) fn header(&mut self, out: &mut Block) -> Result<(), ReadError> {
         use crate::limits::{MAX_BATCH_COLUMNS, MAX_BATCH_HEADER_BYTES};
         out.clear();
         // What the file is: UTF-8 text (its byte order mark dropped), or named.
@@ -62,7 +121,7 @@ impl<R: Read> Blocks<R> {
             return Err(ReadError::NotText(found));
         }
         if out.starts_with(b"\xEF\xBB\xBF") {
-            out.drain(..3);
+            out.drain_front(3);
         }
         let mut scan = cut::Scan::new();
         loop {
@@ -73,7 +132,7 @@ impl<R: Read> Blocks<R> {
                 .unwrap_or(out.len());
             if lead > 0 {
                 self.line += newlines(&out[..lead]);
-                out.drain(..lead);
+                out.drain_front(lead);
                 scan = cut::Scan::new();
             }
             scan.advance(out, true);
@@ -117,12 +176,13 @@ impl<R: Read> Blocks<R> {
     /// before more of it is read.
     pub(super) fn next(
         &mut self,
-        out: &mut Vec<u8>,
+        out: &mut Block,
         size: usize,
     ) -> Result<Option<BlockLine>, ReadError> {
         use crate::limits::{MAX_BATCH_CELL_BYTES, MAX_BATCH_RECORD_BYTES};
         out.clear();
-        out.append(&mut self.carry);
+        out.extend_from_slice(&self.carry);
+        self.carry.clear();
         let mut scan = cut::Scan::new();
         let mut target = size;
         let mut skipped = 0u64;
@@ -141,7 +201,7 @@ impl<R: Read> Blocks<R> {
                 .unwrap_or(out.len());
             if lead > 0 {
                 skipped += newlines(&out[..lead]);
-                out.drain(..lead);
+                out.drain_front(lead);
                 if out.is_empty() {
                     if self.eof {
                         return Ok(None);
@@ -387,21 +447,23 @@ pub(super) fn newlines(bytes: &[u8]) -> u64 {
 }
 
 /// Appends up to `want` bytes read from `r` to `out`; returns how many (0 at the end).
-/// The bytes are read into `out`'s spare capacity (reserved here, `want` past its
-/// length) through `take(want)` + `read_to_end`, which does not zero them first; the
-/// vector does not grow past that reserve: when it is full, `read_to_end` probes for
-/// more into a buffer on the stack, and the `Take` at its limit gives 0 bytes.
-/// `read_to_end` reads until `want` bytes or the end of the input; on an error the
+/// Reads until `want` bytes or the end of the input, straight into the block's buffer
+/// (grown, and zeroed where it grows, to `want` past its end: no more); on an error the
 /// bytes read before it are dropped.
-pub(super) fn read_some<R: Read>(r: &mut R, out: &mut Vec<u8>, want: usize) -> io::Result<usize> {
-    let len = out.len();
+pub(super) fn read_some<R: Read>(r: &mut R, out: &mut Block, want: usize) -> io::Result<usize> {
+    let start = out.len;
     out.reserve(want);
-    let limit = u64::try_from(want).unwrap_or(u64::MAX);
-    match r.by_ref().take(limit).read_to_end(out) {
-        Ok(n) => Ok(n),
-        Err(e) => {
-            out.truncate(len);
-            Err(e)
+    let end = start.saturating_add(want).min(out.buf.len());
+    let room = out.buf.get_mut(start..end).unwrap_or_default();
+    let mut n = 0;
+    while n < room.len() {
+        match r.read(&mut room[n..]) {
+            Ok(0) => break,
+            Ok(k) => n += k,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(e),
         }
     }
+    out.len = start + n;
+    Ok(n)
 }

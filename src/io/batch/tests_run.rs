@@ -161,7 +161,7 @@ fn pass1_of(input: &[u8], pipeline: Option<(usize, usize)>) -> String {
                         let line = rec.position().unwrap().line();
                         score_one(&mut scorer, line, &rec, &mut part, 1000);
                     }
-                    p.merge(part).unwrap();
+                    p.merge(&mut part).unwrap();
                 }
             }
         }
@@ -466,28 +466,28 @@ impl std::io::Read for Trickle {
 
 #[test]
 fn read_some_reads_up_to_want_within_its_reserve() {
+    use super::read::{read_some, Block};
     let data: Vec<u8> = (0..1000u32).map(|i| (i % 251) as u8).collect();
     let mut r = Trickle::new(&data, false);
-    let mut out = b"ab".to_vec();
-    out.shrink_to_fit();
-    let mut reserved = out.clone();
-    reserved.reserve(300);
-    let n = super::read::read_some(&mut r, &mut out, 300).unwrap();
+    let mut out = Block::from_slice(b"ab");
+    let n = read_some(&mut r, &mut out, 300).unwrap();
     assert_eq!(n, 300);
     assert_eq!(out[..2], *b"ab");
     assert_eq!(out[2..], data[..300]);
-    // Not grown to probe for more.
-    assert_eq!(out.capacity(), reserved.capacity());
+    // Nothing read past what was wanted.
     assert_eq!(r.at, 300);
-    // The rest, then 0 at the end.
+    // The rest, then 0 at the end; a cleared block reuses its buffer (what it held
+    // before is not part of the block).
     out.clear();
-    assert_eq!(super::read::read_some(&mut r, &mut out, 5000).unwrap(), 700);
-    assert_eq!(out, data[300..]);
-    assert_eq!(super::read::read_some(&mut r, &mut out, 10).unwrap(), 0);
-    assert_eq!(out, data[300..]);
+    assert_eq!(read_some(&mut r, &mut out, 5000).unwrap(), 700);
+    assert_eq!(*out, data[300..]);
+    assert_eq!(read_some(&mut r, &mut out, 10).unwrap(), 0);
+    assert_eq!(*out, data[300..]);
+    out.clear();
+    assert!(out.is_empty());
     // An error drops what the call read.
     let mut r = Trickle::new(&data, true);
-    let mut out = b"ab".to_vec();
-    assert!(super::read::read_some(&mut r, &mut out, 2000).is_err());
-    assert_eq!(out, b"ab");
+    let mut out = Block::from_slice(b"ab");
+    assert!(read_some(&mut r, &mut out, 2000).is_err());
+    assert_eq!(*out, *b"ab");
 }

@@ -244,7 +244,7 @@ impl Reader<'_> {
                 return Ok(());
             }
         };
-        let mut block = Vec::new();
+        let mut block = super::read::Block::default();
         let mut rec = csv::ByteRecord::new();
         while !self.stopped {
             let line = match blocks.next(&mut block, BLOCK) {
