@@ -74,6 +74,12 @@ pub const MAX_BATCH_COLUMNS: usize = 2 * crate::validate::MAX_NODES;
 pub const MAX_BATCH_CELL_BYTES: usize = 64 << 10;
 /// Longest CSV row: 16 MiB (a row of [`MAX_NODES`] cells of 800 bytes each).
 pub const MAX_BATCH_RECORD_BYTES: usize = 16 << 20;
+/// Input bytes of a CSV batch in flight at once (read and not yet merged: queued,
+/// being scored or waiting for their turn): 32 MiB. Pass 1 keeps up to 16 blocks a
+/// scoring thread in flight, ~128 KiB each; rows near [`MAX_BATCH_RECORD_BYTES`] make
+/// blocks that large, and this bound keeps two or three of them in flight, not dozens.
+/// A block that grew past twice the usual size is freed once merged, not reused.
+pub const MAX_BATCH_IN_FLIGHT_BYTES: usize = 32 << 20;
 /// Longest line of a JSON-lines batch: one assessment, as large as an assessment file
 /// ([`MAX_INPUT_BYTES`]).
 pub const MAX_BATCH_LINE_BYTES: u64 = MAX_INPUT_BYTES;

@@ -48,6 +48,10 @@ fn table() -> Vec<(&'static str, u128)> {
         ("MAX_BATCH_COLUMNS", l::MAX_BATCH_COLUMNS as u128),
         ("MAX_BATCH_CELL_BYTES", l::MAX_BATCH_CELL_BYTES as u128),
         ("MAX_BATCH_RECORD_BYTES", l::MAX_BATCH_RECORD_BYTES as u128),
+        (
+            "MAX_BATCH_IN_FLIGHT_BYTES",
+            l::MAX_BATCH_IN_FLIGHT_BYTES as u128,
+        ),
         ("MAX_BATCH_LINE_BYTES", l::MAX_BATCH_LINE_BYTES.into()),
         ("MAX_WHATIF_CELLS", l::MAX_WHATIF_CELLS.into()),
         ("MAX_SPREADSHEET_BYTES", l::MAX_SPREADSHEET_BYTES.into()),

@@ -172,6 +172,8 @@ pub(super) struct Pass1<S: Write> {
     pub(super) max_errors: usize,
     /// The units, for the duplicate check.
     pub(super) keys: dup::Keys,
+    /// The most input bytes pass 1's pipeline had in flight at once.
+    pub(super) peak_in_flight: usize,
 }
 
 impl<S: Write> Pass1<S> {
@@ -193,6 +195,7 @@ impl<S: Write> Pass1<S> {
             error_count: 0,
             max_errors,
             keys: dup::Keys::default(),
+            peak_in_flight: 0,
         }
     }
 

@@ -9,7 +9,7 @@ use super::write::initial_widths;
 use super::{BatchError, Options, OutputFormat};
 use crate::assessment::Assessment;
 use crate::engine::{Cell, Index};
-use crate::limits::MAX_BATCH_LINE_BYTES;
+use crate::limits::{MAX_BATCH_IN_FLIGHT_BYTES, MAX_BATCH_LINE_BYTES};
 use crate::result::View;
 use crate::text::Lang;
 use std::io::{self, BufReader, Read, Write};
@@ -21,6 +21,7 @@ use std::io::{self, BufReader, Read, Write};
 /// rounds, 1,000,000 PAPI units: 2 → 8 → 16 a thread saved ~0.03 s, then ~0.03 s more;
 /// 32 no more than 16. ~300 KiB a block (its text and its rows): ~10 MiB with two
 /// threads (peak RSS unchanged, ~67 MB: the ranking's vectors are the peak).
+/// Long rows make large blocks: [`MAX_BATCH_IN_FLIGHT_BYTES`] bounds the bytes in flight.
 const QUEUE: usize = 16;
 
 /// Scores the records of one block (see [`Blocks`]). Without quotes, a record is a
@@ -131,16 +132,19 @@ pub(super) fn pass1_csv<R: Read, S: Write>(
     p: &mut Pass1<S>,
     opts: &Options,
 ) -> Result<(), BatchError> {
-    pass1_csv_blocks(index, input, p, opts, BLOCK)
+    pass1_csv_blocks(index, input, p, opts, BLOCK, MAX_BATCH_IN_FLIGHT_BYTES)
 }
 
-/// [`pass1_csv`] with blocks of `block_size` bytes (small in tests, to cut everywhere).
+/// [`pass1_csv`] with blocks of `block_size` bytes (small in tests, to cut everywhere)
+/// and at most about `in_flight_max` input bytes in flight (the last block sent may
+/// pass it).
 pub(super) fn pass1_csv_blocks<R: Read, S: Write>(
     index: &Index,
     input: R,
     p: &mut Pass1<S>,
     opts: &Options,
     block_size: usize,
+    in_flight_max: usize,
 ) -> Result<(), BatchError> {
     let mut blocks = Blocks::new(input);
     let (scorer, names) = match csv_header(index, &mut blocks, opts.lang)? {
@@ -217,6 +221,8 @@ pub(super) fn pass1_csv_blocks<R: Read, S: Write>(
         let mut scorer = scorer;
         let mut own: std::collections::VecDeque<(Block, Part)> = Default::default();
         let (mut sent, mut received) = (0usize, 0usize);
+        // Input bytes sent and not yet merged (`MAX_BATCH_IN_FLIGHT_BYTES`).
+        let mut in_flight = 0usize;
         let mut free: Vec<Block> = Vec::new();
         let mut free_parts: Vec<Part> = Vec::new();
         let mut stopped = None;
@@ -238,6 +244,8 @@ pub(super) fn pass1_csv_blocks<R: Read, S: Write>(
                     break;
                 }
             };
+            in_flight += block.len();
+            p.peak_in_flight = p.peak_in_flight.max(in_flight);
             match to_workers.get(sent % slots) {
                 Some(tx) => tx
                     .send((block, line, free_parts.pop()))
@@ -255,11 +263,16 @@ pub(super) fn pass1_csv_blocks<R: Read, S: Write>(
                 }
             }
             sent += 1;
-            while sent - received >= QUEUE * slots {
+            while sent - received >= QUEUE * slots || (sent > received && in_flight > in_flight_max)
+            {
                 let (block, mut part) = next_done(received, &mut own)?;
+                in_flight = in_flight.saturating_sub(block.len());
                 p.merge(&mut part)?;
-                free.push(block);
-                free_parts.push(part);
+                // A block grown by a long row is not kept for reuse.
+                if block.capacity() <= 2 * block_size.max(BLOCK) {
+                    free.push(block);
+                    free_parts.push(part);
+                }
                 received += 1;
             }
         }

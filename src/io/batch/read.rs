@@ -47,6 +47,11 @@ impl Block {
         self.len = 0;
     }
 
+    /// Bytes the block's buffer holds (its text and the room after it).
+    pub(super) fn capacity(&self) -> usize {
+        self.buf.len()
+    }
+
     fn truncate(&mut self, n: usize) {
         self.len = self.len.min(n);
     }

@@ -138,7 +138,8 @@ fn pass1_of(input: &[u8], pipeline: Option<(usize, usize)>) -> String {
     match pipeline {
         Some((size, threads)) => {
             let opts = Options { threads, ..opts };
-            pass1_csv_blocks(&index, input, &mut p, &opts, size).unwrap();
+            let max = crate::limits::MAX_BATCH_IN_FLIGHT_BYTES;
+            pass1_csv_blocks(&index, input, &mut p, &opts, size, max).unwrap();
         }
         None => {
             let mut rdr = csv::ReaderBuilder::new()
@@ -182,6 +183,41 @@ fn pass1_of(input: &[u8], pipeline: Option<(usize, usize)>) -> String {
         p.errors,
         mean_fields(&p.means, n + 1)
     )
+}
+
+/// Pass 1 keeps about `in_flight_max` input bytes in flight, not `QUEUE` blocks a
+/// scoring thread whatever their size: 300 rows of 8 KiB (long unit names; the first
+/// block holds 64 KiB, the others one row) under a 20 KiB bound never pass it by more
+/// than one block, and give what an unbounded run gives, which holds its queues' 48
+/// blocks at once (~440 KB).
+#[test]
+fn long_rows_are_bounded_in_flight() {
+    if crate::limits::max_threads() < 2 {
+        eprintln!("one core: pass 1 has no pipeline here");
+        return;
+    }
+    let index = Index::from_json(PLAIN).unwrap();
+    let n = index.nodes().len();
+    let mut text = String::from("unit,D1.1,D1.2,D2.1,D2.2,D2.3\n");
+    for i in 0..300 {
+        text.push_str(&format!("u{i}{},1,2,3,4,5\n", "x".repeat(8000)));
+    }
+    let run = |max: usize| {
+        let mut p = Pass1::new(BufWriter::new(io::Cursor::new(Vec::new())), n, 1000);
+        let opts = Options {
+            threads: 2,
+            ..Options::default()
+        };
+        pass1_csv_blocks(&index, text.as_bytes(), &mut p, &opts, 1024, max).unwrap();
+        let peak = p.peak_in_flight;
+        (p.spool.into_inner().unwrap().into_inner(), p.totals, peak)
+    };
+    let (spool, totals, peak) = run(20 << 10);
+    let (spool_all, totals_all, peak_all) = run(usize::MAX);
+    assert_eq!(totals.len(), 300);
+    assert!(spool == spool_all && totals == totals_all);
+    assert!(peak <= (20 << 10) + (80 << 10), "{peak} bytes in flight");
+    assert!(peak_all > 300 << 10, "{peak_all} bytes in flight unbounded");
 }
 
 /// Random CSV text for PLAIN: quoted and unquoted fields (quotes inside, commas and
