@@ -47,6 +47,17 @@ impl Part {
         }
     }
 
+    /// `part` emptied for the next chunk ([`Part::clear`]), or a new part.
+    pub(super) fn reuse(part: Option<Part>, columns: usize, widths: Option<&Vec<usize>>) -> Part {
+        match part {
+            Some(mut part) => {
+                part.clear(widths);
+                part
+            }
+            None => Part::new(columns, widths),
+        }
+    }
+
     /// Empties the part for the next chunk, keeping its buffers' capacity (a chunk's
     /// rows take ~190 KB: fresh buffers for each cost a page fault every 4 KiB).
     pub(super) fn clear(&mut self, widths: Option<&Vec<usize>>) {

@@ -196,13 +196,7 @@ pub(super) fn pass1_csv_blocks<R: Read, S: Write>(
             let widths = widths.clone();
             sc.spawn(move || {
                 for (block, line, part) in rx {
-                    let mut part = match part {
-                        Some(mut part) => {
-                            part.clear(widths.as_ref());
-                            part
-                        }
-                        None => Part::new(columns, widths.as_ref()),
-                    };
+                    let mut part = Part::reuse(part, columns, widths.as_ref());
                     score_block(&mut scorer, &block, line, &mut part, max_errors);
                     if rtx.send((block, part)).is_err() {
                         break;
@@ -251,13 +245,7 @@ pub(super) fn pass1_csv_blocks<R: Read, S: Write>(
                     .send((block, line, free_parts.pop()))
                     .map_err(|_| gone())?,
                 None => {
-                    let mut part = match free_parts.pop() {
-                        Some(mut part) => {
-                            part.clear(widths.as_ref());
-                            part
-                        }
-                        None => Part::new(columns, widths.as_ref()),
-                    };
+                    let mut part = Part::reuse(free_parts.pop(), columns, widths.as_ref());
                     score_block(&mut scorer, &block, line, &mut part, max_errors);
                     own.push_back((block, part));
                 }
