@@ -141,17 +141,6 @@ impl Val {
     };
 }
 
-/// `total_after_adjustments(r, [])` without the loop: `r` floored at 0 by
-/// `Decimal::max`, which gives a value with its sign bit clear itself.
-#[inline]
-fn floored(r: Decimal) -> Decimal {
-    if r.is_sign_negative() {
-        r.max(Decimal::ZERO)
-    } else {
-        r
-    }
-}
-
 /// The error of values read by another plan (out of the evaluation's line).
 #[cold]
 #[inline(never)]
@@ -364,12 +353,6 @@ impl Compiled {
                     },
                 )));
             }
-        }
-        if values.adjustments.is_empty() {
-            // `Index::adjusted_total` with no term: the root floored at 0 by
-            // `Decimal::max`, which gives a value not below zero itself (any sign bit
-            // clear is not below zero).
-            return Ok(root.map(floored));
         }
         Ok(self.index.adjusted_total(root, &values.adjustments))
     }
@@ -724,29 +707,5 @@ impl LeafValues {
     /// the general path.
     pub fn hot_leaves(&self) -> usize {
         (self.hot.iter()).filter(|h| h.tag >= hot::H_CHOICE).count()
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use proptest::prelude::*;
-
-    proptest! {
-        /// `floored` is `total_after_adjustments` with no term, to the bit (value,
-        /// scale and sign, negative zero included).
-        #[test]
-        fn floored_is_the_total_with_no_adjustment(
-            m in prop_oneof![Just(0i64), -1000i64..1000, any::<i64>()],
-            s in 0u32..=28,
-            negative_zero in any::<bool>(),
-        ) {
-            let mut r = Decimal::new(m, s);
-            if m == 0 && negative_zero {
-                r.set_sign_negative(true);
-            }
-            let want = crate::engine::total_after_adjustments(r, []);
-            prop_assert_eq!(floored(r).serialize(), want.serialize());
-        }
     }
 }

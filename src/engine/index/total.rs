@@ -40,10 +40,16 @@ pub fn total_after_adjustments(
     criteria: Decimal,
     signed: impl IntoIterator<Item = Decimal>,
 ) -> Decimal {
-    signed
+    let t = signed
         .into_iter()
-        .fold(criteria, |t, p| t.saturating_add(p))
-        .max(Decimal::ZERO)
+        .fold(criteria, |t, p| t.saturating_add(p));
+    // `Decimal::max` gives a value with its sign bit clear itself (the compiled
+    // evaluator's hot tail: no comparison for the usual total).
+    if t.is_sign_negative() {
+        t.max(Decimal::ZERO)
+    } else {
+        t
+    }
 }
 
 /// The percent a ratio value `numerator / denominator` stands for, as rules read it:
@@ -90,6 +96,24 @@ mod tests {
                 t += p;
             }
             prop_assert_eq!(total_after_adjustments(Decimal::new(c, 2), signed), t.max(Decimal::ZERO));
+        }
+    }
+
+    proptest! {
+        /// With no term, the total is `Decimal::max(criteria, 0)` to the bit (value,
+        /// scale and sign, negative zero included): the sign-bit shortcut changes nothing.
+        #[test]
+        fn no_term_is_decimal_max(
+            m in prop_oneof![Just(0i64), -1000i64..1000, any::<i64>()],
+            s in 0u32..=28,
+            negative_zero in any::<bool>(),
+        ) {
+            let mut r = Decimal::new(m, s);
+            if m == 0 && negative_zero {
+                r.set_sign_negative(true);
+            }
+            let want = r.max(Decimal::ZERO);
+            prop_assert_eq!(total_after_adjustments(r, []).serialize(), want.serialize());
         }
     }
 

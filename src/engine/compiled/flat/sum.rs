@@ -302,6 +302,11 @@ mod tests {
                         prop_assert_eq!((t, scale_of(w)), (total, sc));
                         // The word of a sum is a valid child of the next sum.
                         prop_assert_eq!(w & SCALES != 0, t != 0);
+                        // A nonzero sum carries the scales of all its children.
+                        let all = nums.iter().fold(0, |a, n| a | n.1);
+                        if t != 0 {
+                            prop_assert_eq!(w & SCALES, all & SCALES);
+                        }
                         prop_assert_eq!(w & POISON, 0);
                     }
                 }
